@@ -1,0 +1,32 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "KerasLens",
+    products: [
+        .executable(name: "keraslens", targets: ["convert"]),
+        .library(name: "KerasLens", targets: ["H5Reader", "Graph", "Runtime", "XAI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlibShim", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "H5Reader", dependencies: ["CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "Graph", dependencies: ["H5Reader"]),
+        .target(name: "Runtime", dependencies: ["Graph", "COpenBLAS"]),
+        .target(name: "XAI", dependencies: ["Runtime"]),
+        .executableTarget(
+            name: "convert",
+            dependencies: ["XAI", "CZlibShim", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "H5ReaderTests", dependencies: ["H5Reader"]),
+        .testTarget(name: "GraphTests", dependencies: ["Graph"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
+        .testTarget(name: "CLITests", dependencies: ["convert"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,26 @@
+/// One layer application. `name` is the Keras layer name, the key users address layers by (`conv1d_2`).
+public struct Node: Sendable, Equatable {
+    public var name: String
+    /// The Keras class the node came from (`Conv2D`), for summaries and error messages.
+    public var kerasClass: String
+    public var op: Op
+    /// Names of the nodes whose outputs feed this one, in order.
+    public var inputs: [String]
+    /// Weights under their Keras names (`kernel`, `bias`, `gamma`, `moving_mean`, …), in Keras's layouts.
+    public var weights: [String: Tensor]
+    /// Per-sample output shape (no batch axis).
+    public var outputShape: [Int]
+
+    public init(name: String, kerasClass: String, op: Op, inputs: [String],
+                weights: [String: Tensor] = [:], outputShape: [Int]) {
+        self.name = name
+        self.kerasClass = kerasClass
+        self.op = op
+        self.inputs = inputs
+        self.weights = weights
+        self.outputShape = outputShape
+    }
+
+    /// The number of scalars in the node's weights, as Keras counts parameters.
+    public var parameterCount: Int { weights.values.reduce(0) { $0 + $1.count } }
+}

@@ -1,0 +1,76 @@
+/// How a convolution or pooling window treats the border. `same` pads like TensorFlow: the total padding is split
+/// with the extra row or column at the end.
+public enum Padding: String, Sendable, Equatable, Hashable {
+    case valid, same
+}
+
+public enum PoolKind: String, Sendable, Equatable, Hashable {
+    case max, average
+}
+
+public enum MergeKind: String, Sendable, Equatable, Hashable {
+    case add, subtract, multiply, average, maximum, minimum
+}
+
+/// Window geometry shared by convolutions and pooling; one entry per spatial axis (1 for 1-D, 2 for 2-D).
+public struct Window: Sendable, Equatable, Hashable {
+    public var size: [Int]
+    public var strides: [Int]
+    public var dilations: [Int]
+    public var padding: Padding
+
+    public init(size: [Int], strides: [Int], dilations: [Int], padding: Padding) {
+        self.size = size
+        self.strides = strides
+        self.dilations = dilations
+        self.padding = padding
+    }
+
+    public var rank: Int { size.count }
+}
+
+/// What a node computes. Axes count over the batched tensor: axis 0 is the batch, the last axis the channels.
+/// Weights live on the node under their Keras names (`kernel`, `bias`, `gamma`, …), in Keras's layouts.
+public enum Op: Sendable, Equatable {
+    /// A model input; the node's output shape is the declared per-sample shape.
+    case input
+    /// `y = activation(x · kernel + bias)` over the last axis. Weights: `kernel` [in, out], optional `bias` [out].
+    case dense(activation: Activation)
+    /// Weights: `kernel` [k…, in, out], optional `bias` [out].
+    case convolution(window: Window, activation: Activation)
+    /// Weights: `depthwise_kernel` [k…, in, multiplier], optional `bias` [in·multiplier].
+    case depthwiseConvolution(window: Window, multiplier: Int, activation: Activation)
+    /// Depthwise then 1×1 pointwise. Weights: `depthwise_kernel`, `pointwise_kernel` [1…, in·multiplier, out],
+    /// optional `bias` [out].
+    case separableConvolution(window: Window, multiplier: Int, activation: Activation)
+    /// Average pooling counts only the positions inside the input (padding is excluded).
+    case pool(kind: PoolKind, window: Window)
+    case globalPool(kind: PoolKind, keepDims: Bool)
+    /// Collapses every axis after the batch, in channels-last (row-major) order.
+    case flatten
+    /// Per-sample target shape, fully resolved.
+    case reshape(shape: [Int])
+    /// A permutation of the batched tensor's axes; always starts with 0.
+    case permute(order: [Int])
+    /// Dropout and noise layers: nothing happens at inference.
+    case identity
+    /// `gamma · (x − moving_mean) / sqrt(moving_variance + epsilon) + beta` along `axis`; gamma and beta optional.
+    case batchNormalization(axis: Int, epsilon: Float)
+    case activation(Activation)
+    /// `max(0, x) − alpha · max(0, −x)`. Weight: `alpha`, shaped like the per-sample input with the shared axes
+    /// reduced to 1.
+    case prelu
+    case merge(MergeKind)
+    case concatenate(axis: Int)
+    /// Zero padding per spatial axis as (before, after).
+    case zeroPadding(pads: [[Int]])
+    /// Cropping per spatial axis as (before, after).
+    case cropping(crops: [[Int]])
+    /// Nearest-neighbour upsampling: each position repeated `size[i]` times along spatial axis i.
+    case upsampling(size: [Int])
+    /// `x · scale + offset`; each is a scalar or one value per channel.
+    case rescaling(scale: [Float], offset: [Float])
+    /// `(x − mean) / max(sqrt(variance), epsilon)`, or with `invert` `x · sqrt(variance) + mean`. Weights `mean`
+    /// and `variance` are shaped like the kept `axes` of the batched tensor (every other axis is broadcast).
+    case normalization(axes: [Int], epsilon: Float, invert: Bool)
+}

@@ -1,0 +1,206 @@
+/// Output shapes of each op, per sample (no batch axis). Also the place where weights are checked against the
+/// tensors they meet, so that a bad file fails at load time with a clear message rather than inside a kernel.
+extension Op {
+    public func outputShape(inputs: [[Int]], weights: [String: Tensor]) throws(GraphError) -> [Int] {
+        func fail(_ detail: String) -> GraphError { GraphError(.shape, detail) }
+        func single() throws(GraphError) -> [Int] {
+            guard inputs.count == 1 else { throw fail("expects one input, got \(inputs.count)") }
+            return inputs[0]
+        }
+        func weight(_ name: String) throws(GraphError) -> Tensor {
+            guard let tensor = weights[name] else { throw GraphError(.weights, "missing weight '\(name)'") }
+            return tensor
+        }
+        func checkBias(_ channels: Int) throws(GraphError) {
+            if let bias = weights["bias"], bias.shape != [channels] {
+                throw GraphError(.weights, "bias has shape \(bias.shape), expected [\(channels)]")
+            }
+        }
+
+        switch self {
+        case .input:
+            return try single()
+
+        case .dense:
+            let input = try single()
+            let kernel = try weight("kernel")
+            guard let features = input.last, kernel.rank == 2, kernel.shape[0] == features else {
+                throw GraphError(.weights, "kernel has shape \(kernel.shape), which does not fit input \(input)")
+            }
+            try checkBias(kernel.shape[1])
+            return input.dropLast() + [kernel.shape[1]]
+
+        case .convolution(let window, _):
+            let input = try spatialInput(single(), rank: window.rank)
+            let kernel = try weight("kernel")
+            guard kernel.shape == window.size + [input.last!, kernel.shape.last ?? 0] else {
+                throw GraphError(.weights, "kernel has shape \(kernel.shape), expected \(window.size + [input.last!, -1]) for input \(input)")
+            }
+            try checkBias(kernel.shape.last!)
+            return try window.outputSpatial(input.dropLast()) + [kernel.shape.last!]
+
+        case .depthwiseConvolution(let window, let multiplier, _):
+            let input = try spatialInput(single(), rank: window.rank)
+            let kernel = try weight("depthwise_kernel")
+            guard kernel.shape == window.size + [input.last!, multiplier] else {
+                throw GraphError(.weights, "depthwise_kernel has shape \(kernel.shape), expected \(window.size + [input.last!, multiplier])")
+            }
+            try checkBias(input.last! * multiplier)
+            return try window.outputSpatial(input.dropLast()) + [input.last! * multiplier]
+
+        case .separableConvolution(let window, let multiplier, _):
+            let input = try spatialInput(single(), rank: window.rank)
+            let depthwise = try weight("depthwise_kernel")
+            let pointwise = try weight("pointwise_kernel")
+            let middle = input.last! * multiplier
+            guard depthwise.shape == window.size + [input.last!, multiplier] else {
+                throw GraphError(.weights, "depthwise_kernel has shape \(depthwise.shape), expected \(window.size + [input.last!, multiplier])")
+            }
+            guard pointwise.shape.count == window.rank + 2, pointwise.shape.dropLast().elementsEqual(Array(repeating: 1, count: window.rank) + [middle]) else {
+                throw GraphError(.weights, "pointwise_kernel has shape \(pointwise.shape), expected \(Array(repeating: 1, count: window.rank) + [middle, -1])")
+            }
+            try checkBias(pointwise.shape.last!)
+            return try window.outputSpatial(input.dropLast()) + [pointwise.shape.last!]
+
+        case .pool(_, let window):
+            let input = try spatialInput(single(), rank: window.rank)
+            return try window.outputSpatial(input.dropLast()) + [input.last!]
+
+        case .globalPool(_, let keepDims):
+            let input = try single()
+            guard input.count >= 2 else { throw fail("global pooling needs spatial axes, input is \(input)") }
+            return keepDims ? Array(repeating: 1, count: input.count - 1) + [input.last!] : [input.last!]
+
+        case .flatten:
+            return [try single().reduce(1, *)]
+
+        case .reshape(let shape):
+            let input = try single()
+            guard shape.reduce(1, *) == input.reduce(1, *) else {
+                throw fail("cannot reshape \(input) to \(shape)")
+            }
+            return shape
+
+        case .permute(let order):
+            let input = try single()
+            guard order.count == input.count + 1, order.first == 0, Set(order) == Set(0...input.count) else {
+                throw fail("permutation \(order) does not fit input \(input)")
+            }
+            return order.dropFirst().map { input[$0 - 1] }
+
+        case .identity, .activation:
+            return try single()
+
+        case .batchNormalization(let axis, _):
+            let input = try single()
+            guard axis >= 1, axis <= input.count else { throw fail("axis \(axis) is outside input \(input)") }
+            for name in ["gamma", "beta", "moving_mean", "moving_variance"] {
+                if let tensor = weights[name], tensor.shape != [input[axis - 1]] {
+                    throw GraphError(.weights, "\(name) has shape \(tensor.shape), expected [\(input[axis - 1])]")
+                }
+            }
+            _ = try weight("moving_mean")
+            _ = try weight("moving_variance")
+            return input
+
+        case .prelu:
+            let input = try single()
+            let alpha = try weight("alpha")
+            guard alpha.rank == input.count, zip(alpha.shape, input).allSatisfy({ $0 == $1 || $0 == 1 }) else {
+                throw GraphError(.weights, "alpha has shape \(alpha.shape), which does not broadcast to \(input)")
+            }
+            return input
+
+        case .merge(let kind):
+            guard inputs.count >= 2, kind != .subtract || inputs.count == 2 else {
+                throw fail("\(kind.rawValue) needs \(kind == .subtract ? "exactly" : "at least") two inputs, got \(inputs.count)")
+            }
+            guard inputs.allSatisfy({ $0 == inputs[0] }) else { throw fail("inputs have different shapes \(inputs)") }
+            return inputs[0]
+
+        case .concatenate(let axis):
+            guard !inputs.isEmpty else { throw fail("concatenate needs inputs") }
+            let rank = inputs[0].count
+            guard axis >= 1, axis <= rank else { throw fail("axis \(axis) is outside inputs \(inputs)") }
+            var result = inputs[0]
+            for other in inputs.dropFirst() {
+                guard other.count == rank,
+                      other.indices.allSatisfy({ $0 == axis - 1 || other[$0] == inputs[0][$0] }) else {
+                    throw fail("inputs \(inputs) differ outside the concatenation axis \(axis)")
+                }
+                result[axis - 1] += other[axis - 1]
+            }
+            return result
+
+        case .zeroPadding(let pads):
+            let input = try spatialInput(single(), rank: pads.count)
+            return zip(input.dropLast(), pads).map { $0 + $1[0] + $1[1] } + [input.last!]
+
+        case .cropping(let crops):
+            let input = try spatialInput(single(), rank: crops.count)
+            let spatial = zip(input.dropLast(), crops).map { $0 - $1[0] - $1[1] }
+            guard spatial.allSatisfy({ $0 > 0 }) else { throw fail("cropping \(crops) removes all of input \(input)") }
+            return spatial + [input.last!]
+
+        case .upsampling(let size):
+            let input = try spatialInput(single(), rank: size.count)
+            return zip(input.dropLast(), size).map { $0 * $1 } + [input.last!]
+
+        case .rescaling(let scale, let offset):
+            let input = try single()
+            for values in [scale, offset] where values.count != 1 && values.count != input.last {
+                throw fail("\(values.count) scale or offset values do not fit \(input.last ?? 0) channels")
+            }
+            return input
+
+        case .normalization(let axes, _, _):
+            let input = try single()
+            guard axes.allSatisfy({ $0 >= 1 && $0 <= input.count }) else { throw fail("axes \(axes) are outside input \(input)") }
+            let kept = axes.map { input[$0 - 1] }
+            for name in ["mean", "variance"] {
+                let tensor = try weight(name)
+                guard tensor.count == kept.reduce(1, *) else {
+                    throw GraphError(.weights, "\(name) has shape \(tensor.shape), expected \(kept)")
+                }
+            }
+            return input
+        }
+    }
+}
+
+/// Checks that a per-sample shape has `rank` spatial axes followed by channels.
+private func spatialInput(_ shape: [Int], rank: Int) throws(GraphError) -> [Int] {
+    guard shape.count == rank + 1 else {
+        throw GraphError(.shape, "expects \(rank) spatial axes and channels, got input \(shape)")
+    }
+    return shape
+}
+
+extension Window {
+    /// The spatial output size, with TensorFlow's rules: `valid` keeps whole windows, `same` gives ceil(n / stride).
+    public func outputSpatial(_ input: [Int]) throws(GraphError) -> [Int] {
+        var result: [Int] = []
+        for axis in 0..<rank {
+            let extent = (size[axis] - 1) * dilations[axis] + 1
+            let length: Int
+            switch padding {
+            case .valid: length = input[axis] >= extent ? (input[axis] - extent) / strides[axis] + 1 : 0
+            case .same: length = (input[axis] + strides[axis] - 1) / strides[axis]
+            }
+            guard length > 0 else {
+                throw GraphError(.shape, "window \(size) (dilation \(dilations)) does not fit input \(input) with valid padding")
+            }
+            result.append(length)
+        }
+        return result
+    }
+
+    /// Padding before the first position along `axis` for an input of `length`; TensorFlow puts the odd one at the end.
+    public func padBefore(axis: Int, length: Int) -> Int {
+        guard padding == .same else { return 0 }
+        let output = (length + strides[axis] - 1) / strides[axis]
+        let extent = (size[axis] - 1) * dilations[axis] + 1
+        let total = max((output - 1) * strides[axis] + extent - length, 0)
+        return total / 2
+    }
+}

@@ -1,0 +1,116 @@
+import H5Reader
+
+/// Reads a Keras model file (`.h5` from Keras 2 or 3, or a Keras 3 `.keras` archive) into a `Graph`.
+public enum KerasImporter {
+    public static func load(path: String) throws(GraphError) -> Graph {
+        let file: KerasFile
+        do {
+            file = try KerasFile(path: path)
+        } catch {
+            throw GraphError(.unreadable, file: path, "\(error)")
+        }
+        do {
+            return try build(file)
+        } catch {
+            throw error.inFile(path)
+        }
+    }
+
+    static func build(_ file: KerasFile) throws(GraphError) -> Graph {
+        guard let text = file.modelConfig else {
+            throw GraphError(.unsupported, "the file holds weights but no model configuration (saved with save_weights?); save the whole model with model.save")
+        }
+        let config: JSONValue
+        do {
+            config = try JSONValue.parse(text)
+        } catch {
+            throw GraphError(.invalidConfig, "the model configuration is not valid JSON (\(error))")
+        }
+        let isArchive = file.container == .archive
+        let major = isArchive ? 3 : majorVersion(file.kerasVersion)
+        let structure = try ModelStructure(config: config, kerasMajor: major, isArchive: isArchive)
+        let matcher = WeightMatcher(file: file)
+
+        var nodes: [Node] = []
+        var shapes: [String: [Int]] = [:]
+        for call in try topologicalOrder(structure.calls) {
+            let node = try makeNode(call, shapes: shapes, matcher: matcher)
+            shapes[node.name] = node.outputShape
+            nodes.append(node)
+        }
+        for name in structure.outputs where shapes[name] == nil {
+            throw GraphError(.invalidConfig, layer: name, "the model output refers to a layer that does not exist")
+        }
+        guard !structure.inputs.isEmpty, !structure.outputs.isEmpty else {
+            throw GraphError(.invalidConfig, "the model has no inputs or no outputs")
+        }
+        return Graph(nodes: nodes, inputs: structure.inputs, outputs: structure.outputs,
+                     source: GraphSource(format: file.container.rawValue, kerasVersion: file.kerasVersion, backend: file.backend))
+    }
+
+    private static func makeNode(_ call: LayerCall, shapes: [String: [Int]], matcher: WeightMatcher) throws(GraphError) -> Node {
+        let layer = call.config
+        if let shape = call.inputShape {
+            return Node(name: layer.name, kerasClass: layer.kerasClass, op: .input, inputs: [], outputShape: shape)
+        }
+        if let reason = refusedLayers[layer.kerasClass] {
+            throw layer.error(.unsupported, reason)
+        }
+        guard let builder = layerBuilders[layer.kerasClass] else {
+            throw layer.error(.unsupported, "this layer class is not supported (custom or subclassed layers need their Python code)")
+        }
+        let inputShapes = call.inbound.compactMap { shapes[$0] }
+        let built = try builder(layer, inputShapes)
+        let weights = try matcher.weights(for: call, built: built)
+        do {
+            let shape = try built.op.outputShape(inputs: inputShapes, weights: weights)
+            return Node(name: layer.name, kerasClass: layer.kerasClass, op: built.op, inputs: call.inbound,
+                        weights: weights, outputShape: shape)
+        } catch {
+            var attributed = error
+            attributed.layer = layer.name
+            attributed.kerasClass = layer.kerasClass
+            throw attributed
+        }
+    }
+
+    /// Orders calls so that every producer comes before its consumers; refuses cycles and unknown producers.
+    static func topologicalOrder(_ calls: [LayerCall]) throws(GraphError) -> [LayerCall] {
+        var index: [String: Int] = [:]
+        for (position, call) in calls.enumerated() { index[call.config.name] = position }
+        var waiting = [Int](repeating: 0, count: calls.count)
+        var consumers = [[Int]](repeating: [], count: calls.count)
+        for (position, call) in calls.enumerated() {
+            for producer in call.inbound {
+                guard let source = index[producer] else {
+                    throw call.config.error(.invalidConfig, "its input '\(producer)' is not a layer of the model")
+                }
+                waiting[position] += 1
+                consumers[source].append(position)
+            }
+        }
+        var ready = calls.indices.filter { waiting[$0] == 0 }
+        var order: [LayerCall] = []
+        var cursor = 0
+        while cursor < ready.count {
+            let position = ready[cursor]
+            cursor += 1
+            order.append(calls[position])
+            for consumer in consumers[position] {
+                waiting[consumer] -= 1
+                if waiting[consumer] == 0 { ready.append(consumer) }
+            }
+        }
+        guard order.count == calls.count else {
+            let stuck = calls.indices.filter { waiting[$0] > 0 }.map { calls[$0].config.name }
+            throw GraphError(.invalidConfig, "the layer graph has a cycle through \(stuck.prefix(5).joined(separator: ", "))")
+        }
+        return order
+    }
+
+    /// "2.4.0" → 2; unknown versions are read as Keras 2, whose files never lacked the attribute in practice.
+    static func majorVersion(_ version: String?) -> Int {
+        guard let version, let first = version.split(separator: ".").first, let major = Int(first) else { return 2 }
+        return major
+    }
+}

@@ -1,0 +1,70 @@
+/// What a Keras layer becomes in the graph, and which weights it expects in Keras's storage order.
+struct BuiltLayer: Sendable {
+    var op: Op
+    /// Canonical weight names in the order Keras stores them.
+    var weightNames: [String] = []
+    /// How many of the trailing `weightNames` a file may leave out (Normalization's `count`).
+    var optionalTrailing: Int = 0
+    /// Other names a Keras version stores a weight under, mapped to the canonical name.
+    var aliases: [String: String] = [:]
+    /// Weights that come from the configuration rather than the weights file.
+    var constants: [String: Tensor] = [:]
+}
+
+/// Builds one layer from its configuration and its inputs' per-sample shapes.
+typealias LayerBuilder = @Sendable (LayerConfig, _ inputShapes: [[Int]]) throws(GraphError) -> BuiltLayer
+
+/// Keras class name → builder. Adding a layer is one row here and one op in the runtime.
+let layerBuilders: [String: LayerBuilder] = {
+    var table: [String: LayerBuilder] = [
+        "Dense": buildDense,
+        "Conv1D": convolutionBuilder(rank: 1), "Convolution1D": convolutionBuilder(rank: 1),
+        "Conv2D": convolutionBuilder(rank: 2), "Convolution2D": convolutionBuilder(rank: 2),
+        "DepthwiseConv1D": depthwiseBuilder(rank: 1), "DepthwiseConv2D": depthwiseBuilder(rank: 2),
+        "SeparableConv1D": separableBuilder(rank: 1), "SeparableConvolution1D": separableBuilder(rank: 1),
+        "SeparableConv2D": separableBuilder(rank: 2), "SeparableConvolution2D": separableBuilder(rank: 2),
+        "Flatten": buildFlatten, "Reshape": buildReshape, "Permute": buildPermute,
+        "BatchNormalization": buildBatchNormalization, "Normalization": buildNormalization,
+        "Rescaling": buildRescaling,
+        "Activation": buildActivation, "ReLU": buildReLU, "LeakyReLU": buildLeakyReLU, "PReLU": buildPReLU,
+        "ELU": buildELU, "Softmax": buildSoftmax,
+        "Concatenate": buildConcatenate,
+    ]
+    for (name, kind) in [("MaxPooling", PoolKind.max), ("MaxPool", .max), ("AveragePooling", .average), ("AvgPool", .average)] {
+        table["\(name)1D"] = poolBuilder(kind, rank: 1)
+        table["\(name)2D"] = poolBuilder(kind, rank: 2)
+    }
+    for (name, kind) in [("GlobalMaxPooling", PoolKind.max), ("GlobalMaxPool", .max),
+                         ("GlobalAveragePooling", .average), ("GlobalAvgPool", .average)] {
+        table["\(name)1D"] = globalPoolBuilder(kind, rank: 1)
+        table["\(name)2D"] = globalPoolBuilder(kind, rank: 2)
+    }
+    for rank in 1...2 {
+        table["ZeroPadding\(rank)D"] = zeroPaddingBuilder(rank: rank)
+        table["Cropping\(rank)D"] = croppingBuilder(rank: rank)
+        table["UpSampling\(rank)D"] = upsamplingBuilder(rank: rank)
+    }
+    for name in ["Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise", "GaussianDropout",
+                 "AlphaDropout", "ActivityRegularization"] {
+        table[name] = { _, _ in BuiltLayer(op: .identity) }
+    }
+    let merges: [(String, MergeKind)] = [("Add", .add), ("Subtract", .subtract), ("Multiply", .multiply),
+                                         ("Average", .average), ("Maximum", .maximum), ("Minimum", .minimum)]
+    for (name, kind) in merges {
+        table[name] = { _, _ in BuiltLayer(op: .merge(kind)) }
+    }
+    return table
+}()
+
+/// Why well-known Keras layers that KerasLens does not run are refused.
+let refusedLayers: [String: String] = {
+    var reasons: [String: String] = [:]
+    for name in ["LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
+                 "LSTMCell", "GRUCell", "SimpleRNNCell", "CuDNNLSTM", "CuDNNGRU", "TimeDistributed"] {
+        reasons[name] = "recurrent layers are not supported"
+    }
+    for name in ["Lambda", "TFOpLambda", "SlicingOpLambda"] {
+        reasons[name] = "Lambda layers hold Python code, which cannot run without Python"
+    }
+    return reasons
+}()

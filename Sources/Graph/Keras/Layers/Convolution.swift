@@ -1,0 +1,48 @@
+/// Reads the window options shared by convolutions and pooling.
+func readWindow(_ config: LayerConfig, rank: Int, sizeKey: String, defaultStrides: [Int]? = nil) throws(GraphError) -> Window {
+    try config.requireChannelsLast()
+    let size = try config.ints(sizeKey, count: rank)
+    let strides = try config.ints("strides", count: rank, default: defaultStrides ?? Array(repeating: 1, count: rank))
+    let dilations = try config.ints("dilation_rate", count: rank, default: Array(repeating: 1, count: rank))
+    let paddingName = try config.string("padding", default: "valid").lowercased()
+    guard let padding = Padding(rawValue: paddingName) else {
+        throw config.error(.unsupported, "padding '\(paddingName)' is not supported; only valid and same")
+    }
+    guard (size + strides + dilations).allSatisfy({ $0 >= 1 }) else {
+        throw config.error(.invalidConfig, "sizes, strides and dilations must be positive")
+    }
+    return Window(size: size, strides: strides, dilations: dilations, padding: padding)
+}
+
+func convolutionBuilder(rank: Int) -> LayerBuilder {
+    { config, _ throws(GraphError) in
+        let groups = try config.int("groups", default: 1)
+        guard groups == 1 else { throw config.error(.unsupported, "grouped convolution (groups \(groups)) is not supported") }
+        let window = try readWindow(config, rank: rank, sizeKey: "kernel_size")
+        let useBias = try config.bool("use_bias", default: true)
+        return BuiltLayer(op: .convolution(window: window, activation: try config.activation()),
+                          weightNames: useBias ? ["kernel", "bias"] : ["kernel"])
+    }
+}
+
+func depthwiseBuilder(rank: Int) -> LayerBuilder {
+    { config, _ throws(GraphError) in
+        let window = try readWindow(config, rank: rank, sizeKey: "kernel_size")
+        let multiplier = try config.int("depth_multiplier", default: 1)
+        let useBias = try config.bool("use_bias", default: true)
+        return BuiltLayer(op: .depthwiseConvolution(window: window, multiplier: multiplier, activation: try config.activation()),
+                          weightNames: useBias ? ["depthwise_kernel", "bias"] : ["depthwise_kernel"],
+                          aliases: ["kernel": "depthwise_kernel"])
+    }
+}
+
+func separableBuilder(rank: Int) -> LayerBuilder {
+    { config, _ throws(GraphError) in
+        let window = try readWindow(config, rank: rank, sizeKey: "kernel_size")
+        let multiplier = try config.int("depth_multiplier", default: 1)
+        let useBias = try config.bool("use_bias", default: true)
+        let kernels = ["depthwise_kernel", "pointwise_kernel"]
+        return BuiltLayer(op: .separableConvolution(window: window, multiplier: multiplier, activation: try config.activation()),
+                          weightNames: useBias ? kernels + ["bias"] : kernels)
+    }
+}

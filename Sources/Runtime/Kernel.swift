@@ -1,0 +1,66 @@
+import Graph
+
+/// One graph node made ready to run: shapes fixed, weights repacked for the kernel's loops.
+///
+/// Buffers are contiguous, batch-first and channels-last; each input and the output hold `batch` samples of the
+/// node's per-sample shapes. A kernel keeps no state between calls, so one plan can serve concurrent callers.
+/// The backward pass (gradients) joins this protocol beside `forward`, with the same buffers plus their gradients.
+protocol Kernel: Sendable {
+    func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int)
+}
+
+/// Per-sample shapes a kernel is built for.
+struct KernelShapes {
+    var inputs: [[Int]]
+    var output: [Int]
+
+    var input: [Int] { inputs[0] }
+    var inputCount: Int { inputs[0].reduce(1, *) }
+    var outputCount: Int { output.reduce(1, *) }
+}
+
+/// Builds the kernel for a node; this switch is the only place that maps ops to kernels.
+func makeKernel(for node: Node, shapes: KernelShapes) throws(RuntimeError) -> (any Kernel)? {
+    switch node.op {
+    case .input:
+        return nil
+    case .dense(let activation):
+        return DenseKernel(node: node, shapes: shapes, activation: activation)
+    case .convolution(let window, let activation):
+        return ConvolutionKernel(kernel: node.weights["kernel"]!, bias: node.weights["bias"], window: window,
+                                 activation: activation, shapes: shapes)
+    case .depthwiseConvolution(let window, let multiplier, let activation):
+        return DepthwiseConvolutionKernel(kernel: node.weights["depthwise_kernel"]!, bias: node.weights["bias"],
+                                          window: window, multiplier: multiplier, activation: activation, shapes: shapes)
+    case .separableConvolution(let window, let multiplier, let activation):
+        return SeparableConvolutionKernel(node: node, window: window, multiplier: multiplier, activation: activation, shapes: shapes)
+    case .pool(let kind, let window):
+        return PoolKernel(kind: kind, window: window, shapes: shapes)
+    case .globalPool(let kind, _):
+        return GlobalPoolKernel(kind: kind, shapes: shapes)
+    case .flatten, .reshape, .identity:
+        return CopyKernel(count: shapes.inputCount)
+    case .permute(let order):
+        return PermuteKernel(order: order, shapes: shapes)
+    case .batchNormalization(let axis, let epsilon):
+        return BatchNormalizationKernel(node: node, axis: axis, epsilon: epsilon, shapes: shapes)
+    case .activation(let activation):
+        return ActivationKernel(activation: activation, shape: shapes.input)
+    case .prelu:
+        return PReLUKernel(alpha: node.weights["alpha"]!, shapes: shapes)
+    case .merge(let kind):
+        return MergeKernel(kind: kind, inputs: shapes.inputs.count, count: shapes.outputCount)
+    case .concatenate(let axis):
+        return ConcatenateKernel(axis: axis, shapes: shapes)
+    case .zeroPadding(let pads):
+        return PaddingKernel(amounts: pads, cropping: false, shapes: shapes)
+    case .cropping(let crops):
+        return PaddingKernel(amounts: crops, cropping: true, shapes: shapes)
+    case .upsampling(let size):
+        return UpsamplingKernel(size: size, shapes: shapes)
+    case .rescaling(let scale, let offset):
+        return RescalingKernel(scale: scale, offset: offset, shapes: shapes)
+    case .normalization(let axes, let epsilon, let invert):
+        return NormalizationKernel(node: node, axes: axes, epsilon: epsilon, invert: invert, shapes: shapes)
+    }
+}

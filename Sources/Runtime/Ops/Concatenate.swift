@@ -1,0 +1,22 @@
+/// Joins inputs along one axis: for each position before the axis, each input contributes one contiguous block.
+struct ConcatenateKernel: Kernel {
+    /// Per input, the length of its block at each outer position.
+    let blocks: [Int]
+    /// Outer positions per sample.
+    let outer: Int
+
+    init(axis: Int, shapes: KernelShapes) {
+        blocks = shapes.inputs.map { $0[(axis - 1)...].reduce(1, *) }
+        outer = shapes.input[..<(axis - 1)].reduce(1, *)
+    }
+
+    func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
+        var destination = output
+        for position in 0..<(batch * outer) {
+            for (input, block) in zip(inputs, blocks) {
+                destination.update(from: input + position * block, count: block)
+                destination += block
+            }
+        }
+    }
+}

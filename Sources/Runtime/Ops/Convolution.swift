@@ -1,0 +1,51 @@
+import Graph
+
+/// Convolution as im2col + one matrix product per tile of output positions. Tiles bound the scratch memory
+/// (a full im2col of a 224×224 layer would be tens of megabytes) and are the unit of parallel work.
+struct ConvolutionKernel: Kernel {
+    let geometry: ConvGeometry
+    /// Keras's kernel [kh, kw, in, out] read as a [patchSize, out] matrix: already the im2col layout.
+    let weights: [Float]
+    let bias: [Float]?
+    let filters: Int
+    let activation: Activation
+
+    init(kernel: Tensor, bias: Tensor?, window: Window, activation: Activation, shapes: KernelShapes) {
+        geometry = ConvGeometry(window: window, input: shapes.input, output: shapes.output)
+        weights = kernel.scalars
+        self.bias = bias?.scalars
+        filters = kernel.shape.last!
+        self.activation = activation
+    }
+
+    /// Output positions per tile: about 256 KB of im2col scratch, at least one position.
+    private var tileSize: Int { max(1, min(geometry.positions, 65_536 / max(geometry.patchSize, 1))) }
+
+    func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
+        let g = geometry
+        let tile = tileSize
+        let tilesPerSample = (g.positions + tile - 1) / tile
+        weights.withUnsafeBufferPointer { weights in
+            Parallel.forEachRange(batch * tilesPerSample, cost: tile * g.patchSize * filters) { tasks in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: g.isPointwise ? 0 : tile * g.patchSize)
+                defer { scratch.deallocate() }
+                for task in tasks {
+                    let sample = task / tilesPerSample
+                    let first = (task % tilesPerSample) * tile
+                    let positions = first..<min(first + tile, g.positions)
+                    let input = inputs[0] + sample * g.inputCount
+                    let patches: UnsafePointer<Float>
+                    if g.isPointwise {
+                        patches = input + first * g.channels
+                    } else {
+                        g.im2col(input, positions: positions, into: scratch)
+                        patches = UnsafePointer(scratch)
+                    }
+                    let result = output + (sample * g.positions + first) * filters
+                    BLAS.multiply(patches, weights.baseAddress!, into: result, m: positions.count, n: filters, k: g.patchSize)
+                    finishRows(result, rows: positions.count, channels: filters, bias: bias, activation: activation)
+                }
+            }
+        }
+    }
+}

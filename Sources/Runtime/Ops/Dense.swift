@@ -1,0 +1,49 @@
+import Graph
+
+/// `y = activation(x · kernel + bias)` over the last axis, as one matrix product over all leading positions.
+struct DenseKernel: Kernel {
+    let kernel: [Float]
+    let bias: [Float]?
+    let inFeatures: Int
+    let outFeatures: Int
+    let rowsPerSample: Int
+    let activation: Activation
+
+    init(node: Node, shapes: KernelShapes, activation: Activation) {
+        let weights = node.weights["kernel"]!
+        kernel = weights.scalars
+        bias = node.weights["bias"]?.scalars
+        inFeatures = weights.shape[0]
+        outFeatures = weights.shape[1]
+        rowsPerSample = shapes.input.dropLast().reduce(1, *)
+        self.activation = activation
+    }
+
+    func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
+        kernel.withUnsafeBufferPointer { kernel in
+            Parallel.forEachRange(batch * rowsPerSample, cost: inFeatures * outFeatures) { rows in
+                let result = output + rows.lowerBound * outFeatures
+                BLAS.multiply(inputs[0] + rows.lowerBound * inFeatures, kernel.baseAddress!, into: result,
+                              m: rows.count, n: outFeatures, k: inFeatures)
+                finishRows(result, rows: rows.count, channels: outFeatures, bias: bias, activation: activation)
+            }
+        }
+    }
+}
+
+/// Adds the bias to each row and applies the layer's activation over the channels (softmax included).
+func finishRows(_ values: UnsafeMutablePointer<Float>, rows: Int, channels: Int, bias: [Float]?, activation: Activation) {
+    if let bias {
+        bias.withUnsafeBufferPointer { bias in
+            for row in 0..<rows {
+                let line = values + row * channels
+                for c in 0..<channels { line[c] += bias[c] }
+            }
+        }
+    }
+    if case .softmax = activation {
+        softmaxInPlace(values, shape: [rows, channels], axis: 1)
+    } else {
+        activation.applyElementwise(values, count: rows * channels)
+    }
+}

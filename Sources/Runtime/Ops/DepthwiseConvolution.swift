@@ -1,0 +1,43 @@
+import Graph
+
+/// Each input channel convolved with its own `multiplier` filters; output channel `c · multiplier + j`.
+struct DepthwiseConvolutionKernel: Kernel {
+    let geometry: ConvGeometry
+    /// Keras's [kh, kw, in, multiplier] layout.
+    let weights: [Float]
+    let bias: [Float]?
+    let multiplier: Int
+    let activation: Activation
+
+    init(kernel: Tensor, bias: Tensor?, window: Window, multiplier: Int, activation: Activation, shapes: KernelShapes) {
+        geometry = ConvGeometry(window: window, input: shapes.input, output: shapes.output)
+        weights = kernel.scalars
+        self.bias = bias?.scalars
+        self.multiplier = multiplier
+        self.activation = activation
+    }
+
+    func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
+        let g = geometry
+        let outChannels = g.channels * multiplier
+        weights.withUnsafeBufferPointer { weights in
+            Parallel.forEachRange(batch * g.positions, cost: g.kernelHeight * g.kernelWidth * outChannels) { items in
+                for item in items {
+                    let sample = item / g.positions, position = item % g.positions
+                    let input = inputs[0] + sample * g.inputCount
+                    let row = output + item * outChannels
+                    row.update(repeating: 0, count: outChannels)
+                    g.forEachTap(y: position / g.outWidth, x: position % g.outWidth) { tap, offset in
+                        let taps = weights.baseAddress! + tap * outChannels
+                        for c in 0..<g.channels {
+                            let value = input[offset + c]
+                            for j in 0..<multiplier { row[c * multiplier + j] += value * taps[c * multiplier + j] }
+                        }
+                    }
+                }
+                finishRows(output + items.lowerBound * outChannels, rows: items.count, channels: outChannels,
+                           bias: bias, activation: activation)
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Graph
+
+/// Max or average over each window; positions in the padding are ignored (so an average divides by the number of
+/// input positions the window covers, as TensorFlow does).
+struct PoolKernel: Kernel {
+    let kind: PoolKind
+    let geometry: ConvGeometry
+
+    init(kind: PoolKind, window: Window, shapes: KernelShapes) {
+        self.kind = kind
+        geometry = ConvGeometry(window: window, input: shapes.input, output: shapes.output)
+    }
+
+    func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
+        let g = geometry
+        let channels = g.channels
+        Parallel.forEachRange(batch * g.positions, cost: g.kernelHeight * g.kernelWidth * channels) { items in
+            for item in items {
+                let sample = item / g.positions, position = item % g.positions
+                let input = inputs[0] + sample * g.inputCount
+                let row = output + item * channels
+                row.update(repeating: kind == .max ? -.infinity : 0, count: channels)
+                var covered = 0
+                g.forEachTap(y: position / g.outWidth, x: position % g.outWidth) { _, offset in
+                    covered += 1
+                    if kind == .max {
+                        for c in 0..<channels { row[c] = max(row[c], input[offset + c]) }
+                    } else {
+                        for c in 0..<channels { row[c] += input[offset + c] }
+                    }
+                }
+                if kind == .average, covered > 0 {
+                    let scale = 1 / Float(covered)
+                    for c in 0..<channels { row[c] *= scale }
+                }
+            }
+        }
+    }
+}
+
+/// Max or average over all spatial positions, per channel.
+struct GlobalPoolKernel: Kernel {
+    let kind: PoolKind
+    let positions: Int
+    let channels: Int
+
+    init(kind: PoolKind, shapes: KernelShapes) {
+        self.kind = kind
+        channels = shapes.input.last!
+        positions = shapes.input.dropLast().reduce(1, *)
+    }
+
+    func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
+        for sample in 0..<batch {
+            let input = inputs[0] + sample * positions * channels
+            let row = output + sample * channels
+            row.update(repeating: kind == .max ? -.infinity : 0, count: channels)
+            for position in 0..<positions {
+                let line = input + position * channels
+                if kind == .max {
+                    for c in 0..<channels { row[c] = max(row[c], line[c]) }
+                } else {
+                    for c in 0..<channels { row[c] += line[c] }
+                }
+            }
+            if kind == .average {
+                let scale = 1 / Float(positions)
+                for c in 0..<channels { row[c] *= scale }
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import COpenBLAS
+
+/// Row-major single-precision matrix products through OpenBLAS. The runtime spreads work over cores itself, so
+/// OpenBLAS is kept to one thread to avoid two thread pools fighting over two cores.
+enum BLAS {
+    private static let singleThreaded: Void = { openblas_set_num_threads(1) }()
+
+    /// `c[m×n] = a[m×k] · b[k×n] (+ c if accumulate)`, all row-major with their natural leading dimensions.
+    static func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
+                         m: Int, n: Int, k: Int, accumulate: Bool = false, transposeA: Bool = false, transposeB: Bool = false) {
+        _ = singleThreaded
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else {
+            if !accumulate { c.update(repeating: 0, count: m * n) }
+            return
+        }
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), 1, a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n),
+                    accumulate ? 1 : 0, c, Int32(n))
+    }
+}

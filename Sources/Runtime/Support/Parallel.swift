@@ -1,0 +1,28 @@
+import Dispatch
+import Foundation
+
+/// Work is spread over the machine's cores by splitting it into contiguous ranges, one per worker.
+enum Parallel {
+    static let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Runs `body` over `0..<count` split into at most `workers` contiguous ranges. Runs inline when the work is too
+    /// small to be worth a thread hop (`cost` is a rough count of multiply-adds per item).
+    static func forEachRange(_ count: Int, cost: Int = 1, _ body: (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let chunks = min(workers, count, max(1, count * cost / 32_768))
+        guard chunks > 1 else { return body(0..<count) }
+        // The ranges are disjoint and `body` returns before this function does, so sharing it is safe.
+        withoutActuallyEscaping(body) { body in
+            let shared = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                shared.value(chunk * count / chunks ..< (chunk + 1) * count / chunks)
+            }
+        }
+    }
+}
+
+/// Carries a value into concurrent work whose safety the caller has established.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+import Graph
+import Runtime
+
+/// Loads any model file the CLI accepts.
+func loadGraph(_ path: String) throws -> Graph {
+    try KerasImporter.load(path: path)
+}
+
+/// Loads an array argument, naming the option in the error.
+func loadArray(_ path: String, option: String) throws -> Tensor {
+    do {
+        return try NumPyFile.read(path: path)
+    } catch {
+        throw ValidationError("\(option): \(error)")
+    }
+}

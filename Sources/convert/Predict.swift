@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Graph
+import Runtime
+import XAI
+
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a model on .npy inputs.",
+        discussion: "Writes the model's output (or a named layer's) as float32 .npy, or prints the predicted class per sample. With --labels, prints accuracy overall and per class."
+    )
+
+    @Argument(help: "Model file (.h5 or .keras).") var model: String
+    @Option(help: "Input .npy, shaped (N, …) or one sample; repeat for models with several inputs.") var input: [String]
+    @Option(help: "Write the output to this .npy file.") var output: String?
+    @Option(help: "Output the named layer instead of the model's output (needs --output).") var layer: String?
+    @Option(help: "Samples per pass.") var batchSize = 64
+    @Option(help: "True labels (.npy of class ids or one-hot rows) to report accuracy.") var labels: String?
+
+    func validate() throws {
+        guard !input.isEmpty else { throw ValidationError("--input is required") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        if layer != nil, output == nil { throw ValidationError("--layer needs --output to say where to write the layer's output") }
+    }
+
+    func run() throws {
+        let runner = try Model(loadGraph(model))
+        let inputs = try input.map { try loadArray($0, option: "--input") }
+        let result = try runner.predict(inputs, layer: layer, batchSize: batchSize)
+        if let output {
+            try NumPyFile.write(result, to: output)
+            print("wrote \(output) \(result.shape)")
+        }
+        let predicted = Labels.argmax(result)
+        if let labels {
+            guard let truth = Labels.classIDs(try loadArray(labels, option: "--labels")), truth.count == predicted.count else {
+                throw ValidationError("--labels: expected \(predicted.count) class ids or one-hot rows")
+            }
+            print(accuracyTable(ClassAccuracy(predicted: predicted, labels: truth, classes: result.shape.last ?? 0)))
+        } else if output == nil {
+            for (sample, label) in predicted.enumerated() { print("\(sample)\t\(label)") }
+        }
+    }
+
+    private func accuracyTable(_ accuracy: ClassAccuracy) -> String {
+        var lines = [String(format: "accuracy: %.4f (%d of %d)", accuracy.accuracy, accuracy.correct.reduce(0, +), accuracy.total),
+                     "class  support  correct  accuracy"]
+        for k in accuracy.support.indices {
+            lines.append(String(format: "%5d  %7d  %7d  %8.4f", k, accuracy.support[k], accuracy.correct[k], accuracy.accuracy(ofClass: k)))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
