@@ -1,0 +1,40 @@
+import Graph
+import Testing
+
+@Suite struct ActivationTests {
+    /// Values at x = −1 and x = 1, worked out by hand from Keras's definitions.
+    @Test(arguments: [
+        (Activation.relu, Float(0), Float(1)),
+        (.relu6, 0, 1),
+        (.sigmoid, 0.26894142, 0.7310586),
+        (.hardSigmoidKeras2, 0.3, 0.7),
+        (.hardSigmoidKeras3, 0.33333334, 0.6666667),
+        (.tanh, -0.7615942, 0.7615942),
+        (.softplus, 0.31326166, 1.3132616),
+        (.softsign, -0.5, 0.5),
+        (.elu(alpha: 1), -0.63212055, 1),
+        (.selu, -1.1113307, 1.050701),
+        (.swish, -0.26894142, 0.7310586),
+        (.gelu(approximate: false), -0.15865526, 0.8413447),
+        (.gelu(approximate: true), -0.15880802, 0.841192),
+        (.exponential, 0.36787945, 2.7182817),
+        (.leakyReLU(alpha: 0.2), -0.2, 1),
+        (.mish, -0.30340144, 0.86509836),
+        (.clippedReLU(maxValue: 0.5, negativeSlope: 0.1, threshold: 0), -0.1, 0.5),
+    ])
+    func valuesAtMinusOneAndOne(activation: Activation, atMinusOne: Float, atOne: Float) throws {
+        let y = try runOp(.activation(activation), input: tensor([1, 2], [-1, 1]))
+        expectClose(y, tensor([1, 2], [atMinusOne, atOne]), atol: 1e-6, rtol: 1e-5)
+    }
+
+    @Test func reluThresholdKeepsValuesAboveIt() throws {
+        // Keras: x where x > threshold, else negative_slope · (x − threshold).
+        let y = try runOp(.activation(.clippedReLU(maxValue: nil, negativeSlope: 0.5, threshold: 1)), input: tensor([1, 3], [0, 1.5, 3]))
+        expectClose(y, tensor([1, 3], [-0.5, 1.5, 3]))
+    }
+
+    @Test func softmaxOverTheMiddleAxis() throws {
+        let y = try runOp(.activation(.softmax(axis: 1)), input: tensor([1, 2, 2], [0, 5, 0, 5]))
+        expectClose(y, tensor([1, 2, 2], [0.5, 0.5, 0.5, 0.5]))
+    }
+}

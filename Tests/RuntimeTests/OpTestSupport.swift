@@ -1,0 +1,34 @@
+import Graph
+@testable import Runtime
+import Testing
+
+/// Runs one op on one input through a two-node graph, as the runtime would inside a model.
+func runOp(_ op: Op, input: Tensor, weights: [String: Tensor] = [:], extraInputs: [Tensor] = []) throws -> Tensor {
+    let all = [input] + extraInputs
+    var nodes: [Node] = []
+    for (index, tensor) in all.enumerated() {
+        let shape = Array(tensor.shape.dropFirst())
+        nodes.append(Node(name: "x\(index)", kerasClass: "InputLayer", op: .input, inputs: [], outputShape: shape))
+    }
+    let shapes = all.map { Array($0.shape.dropFirst()) }
+    let output = try op.outputShape(inputs: shapes, weights: weights)
+    nodes.append(Node(name: "y", kerasClass: "Test", op: op, inputs: nodes.map(\.name), weights: weights, outputShape: output))
+    let graph = Graph(nodes: nodes, inputs: nodes.dropLast().map(\.name), outputs: ["y"],
+                      source: GraphSource(format: "test", kerasVersion: nil, backend: nil))
+    return try Model(graph).run(all).outputs[0]
+}
+
+func tensor(_ shape: [Int], _ values: [Float]) -> Tensor { Tensor(shape: shape, scalars: values) }
+
+/// Element-wise closeness with an absolute and a relative part, as the parity tests use.
+func expectClose(_ actual: Tensor, _ expected: Tensor, atol: Float = 1e-5, rtol: Float = 1e-4,
+                 sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(actual.shape == expected.shape, sourceLocation: sourceLocation)
+    guard actual.shape == expected.shape else { return }
+    let worst = zip(actual.scalars, expected.scalars).map { abs($0 - $1) - (atol + rtol * abs($1)) }.max() ?? 0
+    #expect(worst <= 0, "values \(actual.scalars.prefix(12)) differ from \(expected.scalars.prefix(12))", sourceLocation: sourceLocation)
+}
+
+func window(_ size: [Int], strides: [Int]? = nil, dilations: [Int]? = nil, _ padding: Padding) -> Window {
+    Window(size: size, strides: strides ?? size.map { _ in 1 }, dilations: dilations ?? size.map { _ in 1 }, padding: padding)
+}
