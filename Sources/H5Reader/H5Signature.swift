@@ -1,0 +1,13 @@
+/// The 8-byte HDF5 format signature. libhdf5 looks for it at offset 0 and, after a user block, at 512, 1024, ...
+enum H5Signature {
+    static let bytes: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    static func isPresent(in image: [UInt8]) -> Bool {
+        var offset = 0
+        while offset + bytes.count <= image.count {
+            if image[offset..<offset + bytes.count].elementsEqual(bytes) { return true }
+            offset = offset == 0 ? 512 : offset * 2
+        }
+        return false
+    }
+}

@@ -1,0 +1,43 @@
+import CHDF5
+import Foundation
+
+/// The one gate to libhdf5. Debian's serial build is not thread-safe, so every sequence of libhdf5 calls in
+/// this module runs inside `serialized`. The lock is recursive so public methods can build on each other.
+enum HDF5Library {
+    private static let lock = NSRecursiveLock()
+    // Guarded by `lock`.
+    nonisolated(unsafe) private static var isSetUp = false
+    nonisolated(unsafe) private static var imageCount = 0
+
+    static func serialized<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        if !isSetUp {
+            // A library must not print: turn off libhdf5's automatic error-stack dump to stderr.
+            _ = H5Eset_auto2(kl_H5E_DEFAULT(), nil, nil)
+            isSetUp = true
+        }
+        return try body()
+    }
+
+    /// A name no other open in-memory image uses. libhdf5 treats core-driver files with equal names as the
+    /// same file, so two archives both called "model.keras" would otherwise share one image.
+    static func uniqueImageName() -> String {
+        imageCount += 1
+        return "keraslens-image-\(imageCount)"
+    }
+
+    /// The most specific message on libhdf5's error stack, e.g. "truncated file: eof = 1024, ...".
+    /// Call right after the failing call, inside `serialized`.
+    static func lastErrorMessage() -> String? {
+        var message: String?
+        _ = withUnsafeMutablePointer(to: &message) { pointer in
+            H5Ewalk2(kl_H5E_DEFAULT(), H5E_WALK_UPWARD, { index, error, context in
+                guard index == 0, let description = error?.pointee.desc, let context else { return 0 }
+                context.assumingMemoryBound(to: String?.self).pointee = String(cString: description)
+                return 0
+            }, pointer)
+        }
+        return message
+    }
+}

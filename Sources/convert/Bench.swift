@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Graph
+import Runtime
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Time inference in this process (model already loaded), as median and min–max over repeats.")
+
+    @Argument(help: "Model file.") var model: String
+    @Option(help: "Input .npy; without it, uniform random inputs in [0, 1).") var input: String?
+    @Option(help: "Samples per run (random inputs), or the first samples of --input.") var samples = 1
+    @Option(help: "Samples per pass inside a run.") var batchSize = 64
+    @Option(help: "Timed runs.") var repeats = 20
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        let runner = try Model(loadGraph(model))
+        guard runner.inputShapes.count == 1 else { throw ValidationError("bench takes single-input models") }
+        let shape = runner.inputShapes[0]
+        var data: Tensor
+        if let input {
+            data = try loadArray(input, option: "--input")
+            if data.shape == shape { data.shape = [1] + shape }
+            let count = min(samples, data.shape[0]) * shape.reduce(1, *)
+            data = Tensor(shape: [count / shape.reduce(1, *)] + shape, scalars: Array(data.scalars.prefix(count)))
+        } else {
+            var generator = SystemRandomNumberGenerator()
+            let count = samples * shape.reduce(1, *)
+            data = Tensor(shape: [samples] + shape, scalars: (0..<count).map { _ in Float.random(in: 0..<1, using: &generator) })
+        }
+        let timings = try Timings.measure(repeats: repeats) { _ = try runner.predict(data, batchSize: batchSize) }
+        let batch = data.shape[0]
+        if json {
+            print(#"{"model": "\#(model)", "samples": \#(batch), "median_s": \#(timings.median), "min_s": \#(timings.minimum), "max_s": \#(timings.maximum)}"#)
+        } else {
+            print(String(format: "%@: %d samples: median %.3f ms (min %.3f, max %.3f), %.0f samples/s",
+                         model, batch, timings.median * 1e3, timings.minimum * 1e3, timings.maximum * 1e3, Double(batch) / timings.median))
+        }
+    }
+}
