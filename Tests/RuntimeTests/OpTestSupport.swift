@@ -21,12 +21,18 @@ func runOp(_ op: Op, input: Tensor, weights: [String: Tensor] = [:], extraInputs
 func tensor(_ shape: [Int], _ values: [Float]) -> Tensor { Tensor(shape: shape, scalars: values) }
 
 /// Element-wise closeness with an absolute and a relative part, as the parity tests use.
-func expectClose(_ actual: Tensor, _ expected: Tensor, atol: Float = 1e-5, rtol: Float = 1e-4,
+func expectClose(_ actual: Tensor, _ expected: Tensor, _ what: String = "", atol: Float = 1e-5, rtol: Float = 1e-4,
                  sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(actual.shape == expected.shape, sourceLocation: sourceLocation)
+    #expect(actual.shape == expected.shape, "\(what) shape", sourceLocation: sourceLocation)
     guard actual.shape == expected.shape else { return }
-    let worst = zip(actual.scalars, expected.scalars).map { abs($0 - $1) - (atol + rtol * abs($1)) }.max() ?? 0
-    #expect(worst <= 0, "values \(actual.scalars.prefix(12)) differ from \(expected.scalars.prefix(12))", sourceLocation: sourceLocation)
+    var worst = (excess: -Float.infinity, index: 0)
+    for (index, (a, e)) in zip(actual.scalars, expected.scalars).enumerated() {
+        let excess = abs(a - e) - (atol + rtol * abs(e))
+        if excess > worst.excess || excess.isNaN { worst = (excess.isNaN ? .infinity : excess, index) }
+    }
+    #expect(worst.excess <= 0 || actual.count == 0,
+            "\(what): element \(worst.index) is \(actual.scalars.isEmpty ? 0 : actual.scalars[worst.index]), Keras has \(expected.scalars.isEmpty ? 0 : expected.scalars[worst.index])",
+            sourceLocation: sourceLocation)
 }
 
 func window(_ size: [Int], strides: [Int]? = nil, dilations: [Int]? = nil, _ padding: Padding) -> Window {
