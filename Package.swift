@@ -23,7 +23,7 @@ let package = Package(
             name: "convert",
             dependencies: ["XAI", "CZlibShim", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "H5ReaderTests", dependencies: ["H5Reader"]),
+        .testTarget(name: "H5ReaderTests", dependencies: ["H5Reader"], exclude: ["cases", "make_cases.py"]),
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(name: "CLITests", dependencies: ["convert"]),

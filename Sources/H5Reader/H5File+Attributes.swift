@@ -47,7 +47,8 @@ extension H5File {
     /// 64 KB that way — the chunks are concatenated in numeric order.
     public func stringArrayAttribute(_ name: String, at path: String) throws(H5Error) -> [String] {
         try HDF5Library.serialized { () throws(H5Error) -> [String] in
-            guard !hasAttribute(name, at: path), hasAttribute("\(name)0", at: path) else {
+            // Read `name` itself when present, and also when there are no chunks, to report it missing.
+            if hasAttribute(name, at: path) || !hasAttribute("\(name)0", at: path) {
                 return try stringArray(name, at: path)
             }
             var strings: [String] = []

@@ -25,7 +25,7 @@ public final class H5File: Sendable {
             default: break
             }
             let id = H5Fopen(path, kl_H5F_ACC_RDONLY(), kl_H5P_DEFAULT())
-            guard id >= 0 else { throw location.libraryError(.cannotOpen, "libhdf5 cannot open it") }
+            guard id >= 0 else { throw location.libraryError(.cannotOpen, "cannot be opened") }
             return id
         }
     }
@@ -47,7 +47,7 @@ public final class H5File: Sendable {
             }
             guard imageSet else { throw location.libraryError(.cannotOpen, "cannot hand the image to libhdf5") }
             let id = H5Fopen(HDF5Library.uniqueImageName(), kl_H5F_ACC_RDONLY(), access)
-            guard id >= 0 else { throw location.libraryError(.cannotOpen, "libhdf5 cannot open it") }
+            guard id >= 0 else { throw location.libraryError(.cannotOpen, "cannot be opened") }
             return id
         }
     }

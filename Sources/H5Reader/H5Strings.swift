@@ -34,8 +34,9 @@ enum H5Strings {
             throw value.location.libraryError(.readFailed, "cannot set up a variable-length string type")
         }
         var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
-        try value.read(as: memoryType, into: &pointers)
+        // Frees whatever libhdf5 allocated, even after a failed read (null pointers are skipped).
         defer { H5Dvlen_reclaim(memoryType, value.space, kl_H5P_DEFAULT(), &pointers) }
+        try value.read(as: memoryType, into: &pointers)
         return pointers.map { pointer in
             guard let pointer else { return [] }
             return Array(UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)))
@@ -45,6 +46,7 @@ enum H5Strings {
     private static func readFixedLength(_ value: borrowing H5Value, shape: H5Shape) throws(H5Error) -> [[UInt8]] {
         try value.checkStorage(shape)
         let size = H5Tget_size(value.type)
+        guard size > 0 else { throw value.location.libraryError(.readFailed, "cannot read its string length") }
         // A fixed-length string type is its own memory type: no byte order, nothing to convert.
         var bytes = [UInt8](repeating: 0, count: shape.count * size)
         try value.read(as: value.type, into: &bytes)

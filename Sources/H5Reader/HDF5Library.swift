@@ -1,22 +1,20 @@
 import CHDF5
 import Foundation
 
-/// The one gate to libhdf5. Debian's serial build is not thread-safe, so every sequence of libhdf5 calls in
-/// this module runs inside `serialized`. The lock is recursive so public methods can build on each other.
+/// The one gate to libhdf5: every sequence of libhdf5 calls in this module runs inside `serialized`, under
+/// one process-wide lock, since a serial libhdf5 build is not thread-safe. The lock is recursive so public
+/// methods can build on each other.
 enum HDF5Library {
     private static let lock = NSRecursiveLock()
     // Guarded by `lock`.
-    nonisolated(unsafe) private static var isSetUp = false
     nonisolated(unsafe) private static var imageCount = 0
 
     static func serialized<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         lock.lock()
         defer { lock.unlock() }
-        if !isSetUp {
-            // A library must not print: turn off libhdf5's automatic error-stack dump to stderr.
-            _ = H5Eset_auto2(kl_H5E_DEFAULT(), nil, nil)
-            isSetUp = true
-        }
+        // A library must not print: turn off libhdf5's automatic error-stack dump to stderr. Done on every
+        // entry because thread-safe builds (Debian's "serial" package is one) keep this switch per thread.
+        _ = H5Eset_auto2(kl_H5E_DEFAULT(), nil, nil)
         return try body()
     }
 

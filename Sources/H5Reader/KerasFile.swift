@@ -34,9 +34,10 @@ public final class KerasFile: Sendable {
 
     private static func sniff(_ path: String) throws(KerasFileError) -> KerasContainer {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw KerasFileError(kind: .cannotRead, file: path, detail: "no such file")
         }
+        guard !isDirectory.boolValue else { throw KerasFileError(kind: .cannotRead, file: path, detail: "is a directory") }
         let prefix: Data
         do {
             let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))

@@ -7,7 +7,8 @@ public enum KerasImporter {
         do {
             file = try KerasFile(path: path)
         } catch {
-            throw GraphError(.unreadable, file: path, "\(error)")
+            // The reader's message already names the file.
+            throw GraphError(.unreadable, "\(error)")
         }
         do {
             return try build(file)
