@@ -1,0 +1,84 @@
+@testable import Graph
+import Testing
+
+/// The configuration walker on hand-written configs in each dialect Keras has written.
+@Suite struct ModelStructureTests {
+    func structure(_ json: String, archive: Bool = false, major: Int = 2) throws -> ModelStructure {
+        try ModelStructure(config: JSONValue.parse(json), kerasMajor: major, isArchive: archive)
+    }
+
+    func layer(_ name: String, _ className: String, inbound: String) -> String {
+        #"{"class_name": "\#(className)", "name": "\#(name)", "config": {"name": "\#(name)"}, "inbound_nodes": \#(inbound)}"#
+    }
+
+    let input = #"{"class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_input_shape": [null, 4]}, "inbound_nodes": []}"#
+
+    @Test func keras2FunctionalLists() throws {
+        let json = #"{"class_name": "Functional", "config": {"layers": [\#(input), \#(layer("a", "Dense", inbound: #"[[["x", 0, 0, {}]]]"#)), \#(layer("b", "Dense", inbound: #"[[["x", 0, 0, {}]]]"#)), \#(layer("sum", "Add", inbound: #"[[["a", 0, 0, {}], ["b", 0, 0, {}]]]"#))], "input_layers": [["x", 0, 0]], "output_layers": [["sum", 0, 0]]}}"#
+        let model = try structure(json)
+        #expect(model.inputs == ["x"])
+        #expect(model.outputs == ["sum"])
+        #expect(model.calls.map(\.config.name) == ["x", "a", "b", "sum"])
+        #expect(model.calls.last?.inbound == ["a", "b"])
+    }
+
+    @Test func keras3TensorHistories() throws {
+        func tensor(_ name: String) -> String {
+            #"{"class_name": "__keras_tensor__", "config": {"shape": [null, 4], "dtype": "float32", "keras_history": ["\#(name)", 0, 0]}}"#
+        }
+        let input3 = #"{"class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_shape": [null, 4]}, "inbound_nodes": []}"#
+        let json = #"{"class_name": "Functional", "config": {"layers": [\#(input3), \#(layer("a", "Dense", inbound: "[{\"args\": [\(tensor("x"))], \"kwargs\": {}}]")), \#(layer("cat", "Concatenate", inbound: "[{\"args\": [[\(tensor("x")), \(tensor("a"))]], \"kwargs\": {}}]"))], "input_layers": ["x", 0, 0], "output_layers": ["cat", 0, 0]}}"#
+        let model = try structure(json, archive: true, major: 3)
+        #expect(model.calls.last?.inbound == ["x", "a"])
+        #expect(model.outputs == ["cat"])
+        #expect(model.calls[1].weights == .archive(path: "layers/dense"))
+    }
+
+    @Test func sequentialBareListAndArchivePaths() throws {
+        let json = #"{"class_name": "Sequential", "config": [{"class_name": "Conv1D", "config": {"name": "c0", "batch_input_shape": [null, 8, 1]}}, {"class_name": "Conv1D", "config": {"name": "c1"}}, {"class_name": "BatchNormalization", "config": {"name": "bn"}}]}"#
+        let model = try structure(json, archive: true)
+        #expect(model.inputs == ["c0_input"])
+        #expect(model.calls.map(\.config.name) == ["c0_input", "c0", "c1", "bn"])
+        #expect(model.calls.dropFirst().map(\.weights) == [.archive(path: "layers/conv1d"), .archive(path: "layers/conv1d_1"),
+                                                          .archive(path: "layers/batch_normalization")])
+    }
+
+    @Test func nestedSequentialIsInlined() throws {
+        let inner = #"{"class_name": "Sequential", "name": "block", "config": {"name": "block", "layers": [{"class_name": "InputLayer", "config": {"name": "block_in", "batch_shape": [null, 4]}}, {"class_name": "Dense", "config": {"name": "d"}}]}, "inbound_nodes": [[["x", 0, 0, {}]]]}"#
+        let json = #"{"class_name": "Functional", "config": {"layers": [\#(input), \#(inner), \#(layer("out", "Dense", inbound: #"[[["block", 0, 0, {}]]]"#))], "input_layers": [["x", 0, 0]], "output_layers": [["out", 0, 0]]}}"#
+        let model = try structure(json)
+        #expect(model.calls.map(\.config.name) == ["x", "d", "out"])
+        #expect(model.calls[1].inbound == ["x"])
+        #expect(model.calls[1].weights == .hdf5(group: "block", inner: "d"))
+        #expect(model.calls[2].inbound == ["d"])
+        let archived = try structure(json, archive: true)
+        #expect(archived.calls[1].weights == .archive(path: "layers/sequential/layers/dense"))
+    }
+
+    @Test func sharedLayersAreRefused() throws {
+        let json = #"{"class_name": "Functional", "config": {"layers": [\#(input), \#(layer("a", "Dense", inbound: #"[[["x", 0, 0, {}]], [["x", 0, 0, {}]]]"#))], "input_layers": [["x", 0, 0]], "output_layers": [["a", 0, 0]]}}"#
+        #expect { try structure(json) } throws: { ($0 as? GraphError)?.layer == "a" && ($0 as? GraphError)?.kind == .unsupported }
+    }
+
+    @Test func cyclesAndMissingLayersAreRefused() throws {
+        let cycle = #"{"class_name": "Functional", "config": {"layers": [\#(input), \#(layer("a", "Add", inbound: #"[[["x", 0, 0, {}], ["b", 0, 0, {}]]]"#)), \#(layer("b", "Dense", inbound: #"[[["a", 0, 0, {}]]]"#))], "input_layers": [["x", 0, 0]], "output_layers": [["b", 0, 0]]}}"#
+        #expect { try KerasImporter.topologicalOrder(structure(cycle).calls) } throws: {
+            ($0 as? GraphError)?.description.contains("cycle") == true
+        }
+        let missing = #"{"class_name": "Functional", "config": {"layers": [\#(input), \#(layer("a", "Dense", inbound: #"[[["ghost", 0, 0, {}]]]"#))], "input_layers": [["x", 0, 0]], "output_layers": [["a", 0, 0]]}}"#
+        #expect { try KerasImporter.topologicalOrder(structure(missing).calls) } throws: {
+            ($0 as? GraphError)?.description.contains("ghost") == true
+        }
+    }
+
+    @Test func openInputDimensionsAreRefused() throws {
+        let json = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", "config": {"name": "x", "batch_input_shape": [null, null, 3]}}]}}"#
+        #expect(throws: GraphError.self) { try structure(json) }
+    }
+
+    @Test func subclassedModelsAreRefused() throws {
+        #expect { try structure(#"{"class_name": "MyModel", "config": {}}"#) } throws: {
+            ($0 as? GraphError)?.kind == .unsupported
+        }
+    }
+}
