@@ -4,9 +4,14 @@ import Graph
 ///
 /// Buffers are contiguous, batch-first and channels-last; each input and the output hold `batch` samples of the
 /// node's per-sample shapes. A kernel keeps no state between calls, so one plan can serve concurrent callers.
-/// The backward pass (gradients) joins this protocol beside `forward`, with the same buffers plus their gradients.
 protocol Kernel: Sendable {
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int)
+
+    /// Adds `∂L/∂input` to `inputGradients[i]` for each input whose gradient is wanted (nil otherwise), given the
+    /// forward pass's inputs and output and `∂L/∂output`. Adding (not overwriting) lets a tensor that feeds several
+    /// layers collect the sum of their contributions.
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int)
 }
 
 /// Per-sample shapes a kernel is built for.
@@ -19,9 +24,10 @@ struct KernelShapes {
     var outputCount: Int { output.reduce(1, *) }
 }
 
-/// Builds the kernel for a node; this switch is the only place that maps ops to kernels.
-func makeKernel(for node: Node, shapes: KernelShapes) throws(RuntimeError) -> (any Kernel)? {
-    switch node.op {
+/// Builds the kernel for a node; this switch is the only place that maps ops to kernels. Without
+/// `fuseActivation`, layers with a built-in activation compute only their linear part.
+func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = true) throws(RuntimeError) -> (any Kernel)? {
+    switch node.op.withoutActivation(unless: fuseActivation) {
     case .input:
         return nil
     case .dense(let activation):
@@ -62,5 +68,21 @@ func makeKernel(for node: Node, shapes: KernelShapes) throws(RuntimeError) -> (a
         return RescalingKernel(scale: scale, offset: offset, shapes: shapes)
     case .normalization(let axes, let epsilon, let invert):
         return NormalizationKernel(node: node, axes: axes, epsilon: epsilon, invert: invert, shapes: shapes)
+    }
+}
+
+extension Op {
+    /// The op with its built-in activation replaced by the identity, unless `keep`.
+    func withoutActivation(unless keep: Bool) -> Op {
+        guard !keep else { return self }
+        switch self {
+        case .dense: return .dense(activation: .linear)
+        case .convolution(let window, _): return .convolution(window: window, activation: .linear)
+        case .depthwiseConvolution(let window, let multiplier, _):
+            return .depthwiseConvolution(window: window, multiplier: multiplier, activation: .linear)
+        case .separableConvolution(let window, let multiplier, _):
+            return .separableConvolution(window: window, multiplier: multiplier, activation: .linear)
+        default: return self
+        }
     }
 }

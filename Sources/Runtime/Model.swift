@@ -1,60 +1,31 @@
 import Graph
 
-/// A graph made ready to run: one kernel per node, weights repacked, and for every node the last node that reads
-/// it, so intermediate buffers go back to the pool as soon as they are dead.
+/// A graph made ready to run. Two plans are built once: one that fuses each layer's activation into its kernel
+/// (inference) and one that keeps activations as steps of their own (gradients, logits, weight ablation).
 ///
 /// A `Model` is immutable and can be used from several threads at once; each call owns its buffers.
 public final class Model: Sendable {
     public let graph: Graph
-    private let kernels: [(any Kernel)?]
-    private let producers: [[Int]]
-    private let lastReader: [Int]
-    private let sampleCounts: [Int]
-    private let inputIndices: [Int]
-    private let outputIndices: [Int]
+    let inference: Plan
+    let differentiable: Plan
+    let inputNames: [String]
+    let outputNames: [String]
 
     public init(_ graph: Graph) throws(RuntimeError) {
         self.graph = graph
-        var position: [String: Int] = [:]
-        var kernels: [(any Kernel)?] = []
-        var producers: [[Int]] = []
-        for (index, node) in graph.nodes.enumerated() {
-            var sources: [Int] = []
-            for name in node.inputs {
-                guard let source = position[name] else {
-                    throw RuntimeError(.unsupported, layer: node.name, "input '\(name)' is not computed before this layer")
-                }
-                sources.append(source)
-            }
-            let shapes = KernelShapes(inputs: sources.map { graph.nodes[$0].outputShape }, output: node.outputShape)
-            kernels.append(try makeKernel(for: node, shapes: shapes))
-            producers.append(sources)
-            position[node.name] = index
+        inference = try Plan(graph: graph, fused: true)
+        differentiable = try Plan(graph: graph, fused: false)
+        for name in graph.inputs + graph.outputs where inference.position[name] == nil {
+            throw RuntimeError(.unknownLayer, layer: name, "the graph lists it as an input or output but has no such node")
         }
-        var lastReader = Array(graph.nodes.indices)
-        for (index, sources) in producers.enumerated() {
-            for source in sources { lastReader[source] = max(lastReader[source], index) }
-        }
-        func indices(_ names: [String]) throws(RuntimeError) -> [Int] {
-            var result: [Int] = []
-            for name in names {
-                guard let index = position[name] else { throw RuntimeError(.unknownLayer, layer: name, "the graph has no such node") }
-                result.append(index)
-            }
-            return result
-        }
-        self.kernels = kernels
-        self.producers = producers
-        self.lastReader = lastReader
-        sampleCounts = graph.nodes.map { $0.outputShape.reduce(1, *) }
-        inputIndices = try indices(graph.inputs)
-        outputIndices = try indices(graph.outputs)
+        inputNames = graph.inputs
+        outputNames = graph.outputs
     }
 
     /// Per-sample shapes of the model's inputs, in order.
-    public var inputShapes: [[Int]] { inputIndices.map { graph.nodes[$0].outputShape } }
+    public var inputShapes: [[Int]] { inputNames.map { inference.steps[inference.position[$0]!].shape } }
     /// Per-sample shapes of the model's outputs, in order.
-    public var outputShapes: [[Int]] { outputIndices.map { graph.nodes[$0].outputShape } }
+    public var outputShapes: [[Int]] { outputNames.map { inference.steps[inference.position[$0]!].shape } }
 
     /// The outputs of one pass: the model's outputs and any layers asked for, each batch-first.
     public struct Outputs: Sendable {
@@ -66,42 +37,36 @@ public final class Model: Sendable {
     /// sample without the batch axis.
     public func run(_ inputs: [Tensor], capture layers: [String] = []) throws(RuntimeError) -> Outputs {
         let (batch, batched) = try checkInputs(inputs)
-        let captured = try layers.map { name throws(RuntimeError) in try index(of: name) }
+        let captured = try layers.map { name throws(RuntimeError) in try step(named: name, in: inference) }
+        let outputs = outputNames.map { inference.position[$0]! }
         let pool = BufferPool()
-        let buffers = execute(batched, batch: batch, keep: Set(captured + outputIndices), pool: pool)
+        let buffers = inference.execute(batch: batch, given: load(batched, plan: inference, pool: pool),
+                                        keep: Set(captured + outputs), pool: pool)
         defer { for buffer in buffers.values { pool.give(buffer) } }
-        func tensor(_ index: Int) -> Tensor {
-            let count = batch * sampleCounts[index]
-            return Tensor(shape: [batch] + graph.nodes[index].outputShape,
-                          scalars: Array(UnsafeBufferPointer(start: buffers[index]!.pointer, count: count)))
-        }
         var named: [String: Tensor] = [:]
-        for (name, index) in zip(layers, captured) { named[name] = tensor(index) }
-        return Outputs(outputs: outputIndices.map(tensor), layers: named)
+        for (name, index) in zip(layers, captured) { named[name] = inference.tensor(buffers[index]!, step: index, batch: batch) }
+        return Outputs(outputs: outputs.map { inference.tensor(buffers[$0]!, step: $0, batch: batch) }, layers: named)
     }
 
     /// Runs the model over a large set in batches of `batchSize`, returning the first output, or the output of
     /// `layer` when given, for every sample.
     public func predict(_ inputs: [Tensor], layer: String? = nil, batchSize: Int = 64) throws(RuntimeError) -> Tensor {
         let (total, batched) = try checkInputs(inputs)
-        let target = try layer.map { name throws(RuntimeError) in try index(of: name) } ?? outputIndices[0]
-        let sampleCount = sampleCounts[target]
+        let target = try step(named: layer ?? outputNames[0], in: inference)
+        let sampleCount = inference.steps[target].count
         var result = [Float](repeating: 0, count: total * sampleCount)
         let pool = BufferPool()
         let step = max(1, batchSize)
         for start in stride(from: 0, to: total, by: step) {
             let batch = min(step, total - start)
-            let slices = zip(batched, inputIndices).map { tensor, index in
-                Tensor(shape: [batch] + graph.nodes[index].outputShape,
-                       scalars: Array(tensor.scalars[(start * sampleCounts[index])..<((start + batch) * sampleCounts[index])]))
-            }
-            let buffers = execute(slices, batch: batch, keep: [target], pool: pool)
+            let slices = batched.map { $0.samples(start..<(start + batch)) }
+            let buffers = inference.execute(batch: batch, given: load(slices, plan: inference, pool: pool), keep: [target], pool: pool)
             result.withUnsafeMutableBufferPointer { result in
                 (result.baseAddress! + start * sampleCount).update(from: buffers[target]!.pointer, count: batch * sampleCount)
             }
             for buffer in buffers.values { pool.give(buffer) }
         }
-        return Tensor(shape: [total] + graph.nodes[target].outputShape, scalars: result)
+        return Tensor(shape: [total] + inference.steps[target].shape, scalars: result)
     }
 
     /// Convenience for single-input models.
@@ -109,62 +74,83 @@ public final class Model: Sendable {
         try predict([input], layer: layer, batchSize: batchSize)
     }
 
-    private func index(of layer: String) throws(RuntimeError) -> Int {
-        guard let index = graph.index(of: layer) else {
-            let names = graph.nodes.map(\.name).joined(separator: ", ")
-            throw RuntimeError(.unknownLayer, layer: layer, "the model has no such layer; its layers are \(names)")
-        }
+    func step(named layer: String, in plan: Plan) throws(RuntimeError) -> Int {
+        guard let index = plan.position[layer] else { throw unknownLayer(layer) }
         return index
     }
 
+    func nodeIndex(named layer: String) throws(RuntimeError) -> Int {
+        guard let index = graph.index(of: layer) else { throw unknownLayer(layer) }
+        return index
+    }
+
+    private func unknownLayer(_ layer: String) -> RuntimeError {
+        let names = graph.nodes.map(\.name).joined(separator: ", ")
+        return RuntimeError(.unknownLayer, layer: layer, "the model has no such layer; its layers are \(names)")
+    }
+
+    /// Copies input tensors into pooled buffers for the plan's input steps.
+    func load(_ inputs: [Tensor], plan: Plan, pool: BufferPool) -> [Int: Plan.Buffer] {
+        var given: [Int: Plan.Buffer] = [:]
+        for (tensor, name) in zip(inputs, inputNames) {
+            given[plan.position[name]!] = pool.filled(with: tensor)
+        }
+        return given
+    }
+
     /// Checks input count and shapes; adds the batch axis to single samples.
-    private func checkInputs(_ inputs: [Tensor]) throws(RuntimeError) -> (Int, [Tensor]) {
-        guard inputs.count == inputIndices.count else {
-            throw RuntimeError(.inputShape, "the model takes \(inputIndices.count) inputs, got \(inputs.count)")
+    func checkInputs(_ inputs: [Tensor]) throws(RuntimeError) -> (Int, [Tensor]) {
+        guard inputs.count == inputNames.count else {
+            throw RuntimeError(.inputShape, "the model takes \(inputNames.count) inputs, got \(inputs.count)")
         }
         var batch: Int?
         var batched: [Tensor] = []
-        for (tensor, index) in zip(inputs, inputIndices) {
-            let node = graph.nodes[index]
-            var tensor = tensor
-            if tensor.shape == node.outputShape { tensor.shape = [1] + tensor.shape }
-            guard tensor.rank == node.outputShape.count + 1, Array(tensor.shape.dropFirst()) == node.outputShape else {
-                throw RuntimeError(.inputShape, layer: node.name,
-                                   "input has shape \(tensor.shape), the model takes (N, \(node.outputShape.map(String.init).joined(separator: ", ")))")
-            }
+        for (tensor, shape) in zip(inputs, inputShapes) {
+            let name = inputNames[batched.count]
+            let tensor = try tensor.batched(shape, name: name)
             guard batch == nil || batch == tensor.shape[0] else {
-                throw RuntimeError(.inputShape, layer: node.name, "inputs have different batch sizes")
+                throw RuntimeError(.inputShape, layer: name, "inputs have different batch sizes")
             }
             batch = tensor.shape[0]
             batched.append(tensor)
         }
         return (batch ?? 0, batched)
     }
+}
 
-    /// Runs every node in order; returns the buffers of the nodes in `keep` (the caller returns them to the pool).
-    private func execute(_ inputs: [Tensor], batch: Int, keep: Set<Int>,
-                         pool: BufferPool) -> [Int: (pointer: UnsafeMutablePointer<Float>, capacity: Int)] {
-        var buffers: [(pointer: UnsafeMutablePointer<Float>, capacity: Int)?] = Array(repeating: nil, count: kernels.count)
-        for (tensor, index) in zip(inputs, inputIndices) {
-            let buffer = pool.take(tensor.count)
-            tensor.scalars.withUnsafeBufferPointer { buffer.pointer.update(from: $0.baseAddress!, count: tensor.count) }
-            buffers[index] = buffer
+extension Tensor {
+    /// The tensor as a batch of samples of `shape`: a single sample gains a batch axis; anything else is refused.
+    func batched(_ shape: [Int], name: String) throws(RuntimeError) -> Tensor {
+        var tensor = self
+        if tensor.shape == shape { tensor.shape = [1] + shape }
+        guard tensor.rank == shape.count + 1, Array(tensor.shape.dropFirst()) == shape else {
+            throw RuntimeError(.inputShape, layer: name,
+                               "input has shape \(self.shape), the model takes (N, \(shape.map(String.init).joined(separator: ", ")))")
         }
-        for (index, kernel) in kernels.enumerated() {
-            guard let kernel else { continue }
-            let output = pool.take(batch * sampleCounts[index])
-            kernel.forward(producers[index].map { UnsafePointer(buffers[$0]!.pointer) }, output.pointer, batch: batch)
-            buffers[index] = output
-            for source in Set(producers[index]) where lastReader[source] == index && !keep.contains(source) {
-                pool.give(buffers[source]!)
-                buffers[source] = nil
-            }
-        }
-        var kept: [Int: (pointer: UnsafeMutablePointer<Float>, capacity: Int)] = [:]
-        for (index, buffer) in buffers.enumerated() {
-            guard let buffer else { continue }
-            if keep.contains(index) { kept[index] = buffer } else { pool.give(buffer) }
-        }
-        return kept
+        guard tensor.shape[0] > 0 else { throw RuntimeError(.inputShape, layer: name, "input holds no samples") }
+        return tensor
+    }
+
+    /// Samples `range` of a batch-first tensor.
+    func samples(_ range: Range<Int>) -> Tensor {
+        let per = shape.dropFirst().reduce(1, *)
+        return Tensor(shape: [range.count] + shape.dropFirst(), scalars: Array(scalars[(range.lowerBound * per)..<(range.upperBound * per)]))
+    }
+}
+
+extension Plan {
+    /// A batch-first tensor copied out of a step's buffer.
+    func tensor(_ buffer: Buffer, step index: Int, batch: Int) -> Tensor {
+        Tensor(shape: [batch] + steps[index].shape,
+               scalars: Array(UnsafeBufferPointer(start: buffer.pointer, count: batch * steps[index].count)))
+    }
+}
+
+extension BufferPool {
+    /// A pooled buffer holding a copy of the tensor's values.
+    func filled(with tensor: Tensor) -> Plan.Buffer {
+        let buffer = take(tensor.count)
+        tensor.scalars.withUnsafeBufferPointer { buffer.pointer.update(from: $0.baseAddress!, count: tensor.count) }
+        return buffer
     }
 }

@@ -19,4 +19,17 @@ struct ConcatenateKernel: Kernel {
             }
         }
     }
+
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        var source = outputGradient
+        for position in 0..<(batch * outer) {
+            for (gx, block) in zip(inputGradients, blocks) {
+                if let target = gx.map({ $0 + position * block }) {
+                    for i in 0..<block { target[i] += source[i] }
+                }
+                source += block
+            }
+        }
+    }
 }

@@ -48,4 +48,28 @@ struct ConvolutionKernel: Kernel {
             }
         }
     }
+
+    /// `gx += col2im(g · kernelᵀ)`, tile by tile. Samples run in parallel; the tiles of one sample overlap in the
+    /// input, so they run in order.
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        guard let gx = inputGradients[0] else { return }
+        precondition(activation == .linear, "gradient plans run activations as separate steps")
+        let g = geometry
+        let tile = tileSize
+        weights.withUnsafeBufferPointer { weights in
+            Parallel.forEachRange(batch, cost: g.positions * g.patchSize * filters) { samples in
+                let patches = UnsafeMutablePointer<Float>.allocate(capacity: tile * g.patchSize)
+                defer { patches.deallocate() }
+                for sample in samples {
+                    for first in stride(from: 0, to: g.positions, by: tile) {
+                        let positions = first..<min(first + tile, g.positions)
+                        BLAS.multiply(outputGradient + (sample * g.positions + first) * filters, weights.baseAddress!,
+                                      into: patches, m: positions.count, n: g.patchSize, k: filters, transposeB: true)
+                        g.col2imAdd(patches, positions: positions, into: gx + sample * g.inputCount)
+                    }
+                }
+            }
+        }
+    }
 }

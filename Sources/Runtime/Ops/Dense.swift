@@ -32,6 +32,19 @@ struct DenseKernel: Kernel {
 }
 
 /// Adds the bias to each row and applies the layer's activation over the channels (softmax included).
+extension DenseKernel {
+    /// `gx += g · kernelᵀ`; the activation has been split into its own step for gradient plans.
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        guard let gx = inputGradients[0] else { return }
+        precondition(activation == .linear, "gradient plans run activations as separate steps")
+        kernel.withUnsafeBufferPointer { kernel in
+            BLAS.multiply(outputGradient, kernel.baseAddress!, into: gx, m: batch * rowsPerSample, n: inFeatures,
+                          k: outFeatures, accumulate: true, transposeB: true)
+        }
+    }
+}
+
 func finishRows(_ values: UnsafeMutablePointer<Float>, rows: Int, channels: Int, bias: [Float]?, activation: Activation) {
     if let bias {
         bias.withUnsafeBufferPointer { bias in

@@ -40,4 +40,30 @@ struct DepthwiseConvolutionKernel: Kernel {
             }
         }
     }
+
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        guard let gx = inputGradients[0] else { return }
+        precondition(activation == .linear, "gradient plans run activations as separate steps")
+        let g = geometry
+        let outChannels = g.channels * multiplier
+        weights.withUnsafeBufferPointer { weights in
+            Parallel.forEachRange(batch, cost: g.positions * g.kernelHeight * g.kernelWidth * outChannels) { samples in
+                for sample in samples {
+                    let target = gx + sample * g.inputCount
+                    for position in 0..<g.positions {
+                        let row = outputGradient + (sample * g.positions + position) * outChannels
+                        g.forEachTap(y: position / g.outWidth, x: position % g.outWidth) { tap, offset in
+                            let taps = weights.baseAddress! + tap * outChannels
+                            for c in 0..<g.channels {
+                                var sum: Float = 0
+                                for j in 0..<multiplier { sum += row[c * multiplier + j] * taps[c * multiplier + j] }
+                                target[offset + c] += sum
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -23,4 +23,34 @@ struct MergeKernel: Kernel {
             for i in 0..<total { output[i] *= scale }
         }
     }
+
+    /// Maximum and minimum send the gradient to the first input holding the result, as TensorFlow's pairwise
+    /// maximum does for ties.
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        let total = batch * count
+        switch kind {
+        case .add, .average, .subtract:
+            let scale: Float = kind == .average ? 1 / Float(self.inputs) : 1
+            for (index, gx) in inputGradients.enumerated() {
+                guard let gx else { continue }
+                let sign: Float = kind == .subtract && index == 1 ? -1 : 1
+                for i in 0..<total { gx[i] += sign * scale * outputGradient[i] }
+            }
+        case .multiply:
+            for (index, gx) in inputGradients.enumerated() {
+                guard let gx else { continue }
+                for i in 0..<total {
+                    var product = outputGradient[i]
+                    for (other, input) in inputs.enumerated() where other != index { product *= input[i] }
+                    gx[i] += product
+                }
+            }
+        case .maximum, .minimum:
+            for i in 0..<total {
+                guard let winner = inputs.indices.first(where: { inputs[$0][i] == output[i] }) else { continue }
+                inputGradients[winner]?[i] += outputGradient[i]
+            }
+        }
+    }
 }

@@ -15,4 +15,14 @@ struct PReLUKernel: Kernel {
             for i in 0..<count { result[i] = input[i] > 0 ? input[i] : alpha[i] * input[i] }
         }
     }
+
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        guard let gx = inputGradients[0] else { return }
+        let count = alpha.count
+        for sample in 0..<batch {
+            let input = inputs[0] + sample * count, gradient = outputGradient + sample * count, target = gx + sample * count
+            for i in 0..<count { target[i] += gradient[i] * (input[i] > 0 ? 1 : alpha[i]) }
+        }
+    }
 }

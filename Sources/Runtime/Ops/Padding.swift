@@ -30,4 +30,19 @@ struct PaddingKernel: Kernel {
             }
         }
     }
+
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        guard let gx = inputGradients[0] else { return }
+        let inCount = inHeight * inWidth * channels, outCount = outHeight * outWidth * channels
+        let firstX = max(0, left), lastX = min(outWidth, inWidth + left)
+        guard firstX < lastX else { return }
+        for sample in 0..<batch {
+            for y in max(0, top)..<min(outHeight, inHeight + top) {
+                let target = gx + sample * inCount + ((y - top) * inWidth + firstX - left) * channels
+                let source = outputGradient + sample * outCount + (y * outWidth + firstX) * channels
+                for i in 0..<((lastX - firstX) * channels) { target[i] += source[i] }
+            }
+        }
+    }
 }

@@ -31,4 +31,14 @@ struct PermuteKernel: Kernel {
             for position in 0..<count { result[position] = input[source[position]] }
         }
     }
+
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        guard let gx = inputGradients[0] else { return }
+        let count = source.count
+        for sample in 0..<batch {
+            let gradient = outputGradient + sample * count, target = gx + sample * count
+            for position in 0..<count { target[source[position]] += gradient[position] }
+        }
+    }
 }

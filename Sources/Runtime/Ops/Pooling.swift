@@ -36,6 +36,41 @@ struct PoolKernel: Kernel {
             }
         }
     }
+
+    /// Max pooling sends each gradient to the first position holding the window's maximum (as TensorFlow does);
+    /// average pooling spreads it evenly over the covered positions.
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        guard let gx = inputGradients[0] else { return }
+        let g = geometry
+        let channels = g.channels
+        Parallel.forEachRange(batch, cost: g.positions * g.kernelHeight * g.kernelWidth * channels) { samples in
+            var winners = [Int](repeating: -1, count: channels)
+            for sample in samples {
+                let input = inputs[0] + sample * g.inputCount, target = gx + sample * g.inputCount
+                for position in 0..<g.positions {
+                    let item = sample * g.positions + position
+                    let gradient = outputGradient + item * channels, best = output + item * channels
+                    let y = position / g.outWidth, x = position % g.outWidth
+                    if kind == .max {
+                        for c in 0..<channels { winners[c] = -1 }
+                        g.forEachTap(y: y, x: x) { _, offset in
+                            for c in 0..<channels where winners[c] < 0 && input[offset + c] == best[c] { winners[c] = offset + c }
+                        }
+                        for c in 0..<channels where winners[c] >= 0 { target[winners[c]] += gradient[c] }
+                    } else {
+                        var covered = 0
+                        g.forEachTap(y: y, x: x) { _, _ in covered += 1 }
+                        guard covered > 0 else { continue }
+                        let scale = 1 / Float(covered)
+                        g.forEachTap(y: y, x: x) { _, offset in
+                            for c in 0..<channels { target[offset + c] += gradient[c] * scale }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Max or average over all spatial positions, per channel.
@@ -66,6 +101,27 @@ struct GlobalPoolKernel: Kernel {
             if kind == .average {
                 let scale = 1 / Float(positions)
                 for c in 0..<channels { row[c] *= scale }
+            }
+        }
+    }
+
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        guard let gx = inputGradients[0] else { return }
+        for sample in 0..<batch {
+            let input = inputs[0] + sample * positions * channels, target = gx + sample * positions * channels
+            let gradient = outputGradient + sample * channels, best = output + sample * channels
+            if kind == .average {
+                let scale = 1 / Float(positions)
+                for position in 0..<positions {
+                    for c in 0..<channels { target[position * channels + c] += gradient[c] * scale }
+                }
+            } else {
+                for c in 0..<channels {
+                    if let position = (0..<positions).first(where: { input[$0 * channels + c] == best[c] }) {
+                        target[position * channels + c] += gradient[c]
+                    }
+                }
             }
         }
     }

@@ -36,4 +36,19 @@ struct SeparableConvolutionKernel: Kernel {
             }
         }
     }
+
+    /// Back through the pointwise product, then through the depthwise convolution.
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        guard inputGradients[0] != nil else { return }
+        precondition(activation == .linear, "gradient plans run activations as separate steps")
+        let rows = batch * positions
+        let middle = UnsafeMutablePointer<Float>.allocate(capacity: rows * middleChannels)
+        defer { middle.deallocate() }
+        pointwise.withUnsafeBufferPointer { pointwise in
+            BLAS.multiply(outputGradient, pointwise.baseAddress!, into: middle, m: rows, n: middleChannels, k: filters,
+                          transposeB: true)
+        }
+        depthwise.backward(inputs, output, middle, inputGradients, batch: batch)
+    }
 }

@@ -24,4 +24,21 @@ struct UpsamplingKernel: Kernel {
             }
         }
     }
+
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        guard let gx = inputGradients[0] else { return }
+        let outWidth = inWidth * factorX, outHeight = inHeight * factorY
+        var source = outputGradient
+        for sample in 0..<batch {
+            let target = gx + sample * inHeight * inWidth * channels
+            for y in 0..<outHeight {
+                for x in 0..<outWidth {
+                    let cell = target + ((y / factorY) * inWidth + x / factorX) * channels
+                    for c in 0..<channels { cell[c] += source[c] }
+                    source += channels
+                }
+            }
+        }
+    }
 }

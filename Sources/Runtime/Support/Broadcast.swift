@@ -42,4 +42,14 @@ struct AffineKernel: Kernel {
             }
         }
     }
+
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        guard let gx = inputGradients[0] else { return }
+        let period = scale.count
+        for sample in 0..<batch {
+            let gradient = outputGradient + sample * count, target = gx + sample * count
+            for i in 0..<count { target[i] += gradient[i] * scale[(i / inner) % period] }
+        }
+    }
 }

@@ -53,6 +53,17 @@ struct ConvGeometry: Sendable {
         }
     }
 
+    /// The adjoint of `im2col`: adds each patch row back onto the input positions it was read from.
+    func col2imAdd(_ patches: UnsafePointer<Float>, positions range: Range<Int>, into sample: UnsafeMutablePointer<Float>) {
+        for (row, position) in range.enumerated() {
+            let source = patches + row * patchSize
+            forEachTap(y: position / outWidth, x: position % outWidth) { tap, offset in
+                let from = source + tap * channels, to = sample + offset
+                for c in 0..<channels { to[c] += from[c] }
+            }
+        }
+    }
+
     /// Writes the im2col rows of output positions `range` of one sample into `patches` (row-major,
     /// `range.count × patchSize`), zeros where the window covers padding.
     func im2col(_ sample: UnsafePointer<Float>, positions range: Range<Int>, into patches: UnsafeMutablePointer<Float>) {

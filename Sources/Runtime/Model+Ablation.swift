@@ -1,0 +1,85 @@
+import Graph
+
+extension Model {
+    /// The model's (first) output for each sample with each of `channels` of `layer` switched off in turn by
+    /// zeroing that output channel of the layer's kernel (and its bias too with `zeroBias`). Shaped
+    /// (samples, channels, output…).
+    ///
+    /// A zeroed kernel channel makes the layer's pre-activation channel equal its bias, so the layers before
+    /// `layer` run once per sample and the ablations run as one batch from the layer on. The loaded model is never
+    /// changed, so several ablations can run at once.
+    public func outputsAblatingWeights(of layer: String, channels: [Int], zeroBias: Bool = false,
+                                       inputs: [Tensor]) throws(RuntimeError) -> Tensor {
+        let node = graph.nodes[try nodeIndex(named: layer)]
+        guard let bias = ablationBias(node) else {
+            throw RuntimeError(.unsupported, layer: layer, "\(node.kerasClass) has no kernel; weight ablation needs a Dense or convolution layer")
+        }
+        return try ablate(layer: node.op.fusedActivation == nil ? layer : layer + Plan.preactivationSuffix,
+                          channels: channels, inputs: inputs) { channel in zeroBias ? 0 : bias[channel] }
+    }
+
+    /// Like `outputsAblatingWeights`, with channel k of the layer's output itself set to zero: works on any layer
+    /// with channels, pooling layers included.
+    public func outputsAblatingActivations(of layer: String, channels: [Int], inputs: [Tensor]) throws(RuntimeError) -> Tensor {
+        try ablate(layer: layer, channels: channels, inputs: inputs) { _ in 0 }
+    }
+
+    /// Runs the model to `layer` once, then from `layer` on with each channel in turn replaced by a constant.
+    private func ablate(layer: String, channels: [Int], inputs: [Tensor],
+                        value: (Int) -> Float) throws(RuntimeError) -> Tensor {
+        let plan = inference.position[layer] != nil ? inference : differentiable
+        let index = try step(named: layer, in: plan)
+        let shape = plan.steps[index].shape
+        let width = shape.last ?? 0
+        if let bad = channels.first(where: { $0 < 0 || $0 >= width }) {
+            throw RuntimeError(.inputShape, layer: layer, "channel \(bad) is outside the layer's \(width) channels")
+        }
+        let (batch, batched) = try checkInputs(inputs)
+        let activations = try run(layerOutputs: layer, inputs: batched, plan: plan, step: index, batch: batch)
+        let perSample = shape.reduce(1, *)
+        var results: [Float] = []
+        var outputShape: [Int] = []
+        for sample in 0..<batch {
+            let original = activations.scalars[(sample * perSample)..<((sample + 1) * perSample)]
+            var ablated = [Float](repeating: 0, count: channels.count * perSample)
+            for (row, channel) in channels.enumerated() {
+                let replacement = value(channel)
+                ablated.replaceSubrange((row * perSample)..<((row + 1) * perSample), with: original)
+                for position in stride(from: channel, to: perSample, by: width) { ablated[row * perSample + position] = replacement }
+            }
+            let repeated = batched.map { $0.samples(sample..<(sample + 1)).repeated(channels.count) }
+            let outputs = try forward(from: layer, substituting: Tensor(shape: [channels.count] + shape, scalars: ablated),
+                                      inputs: repeated).outputs[0]
+            results += outputs.scalars
+            outputShape = Array(outputs.shape.dropFirst())
+        }
+        return Tensor(shape: [batch, channels.count] + outputShape, scalars: results)
+    }
+
+    /// One step's output for a batch, from the plan that has it.
+    private func run(layerOutputs layer: String, inputs: [Tensor], plan: Plan, step index: Int, batch: Int) throws(RuntimeError) -> Tensor {
+        let pool = BufferPool()
+        let buffers = plan.execute(batch: batch, given: load(inputs, plan: plan, pool: pool), keep: [index],
+                                   skip: Set(plan.steps.indices).subtracting(plan.upstream(of: [index], given: [])), pool: pool)
+        defer { for buffer in buffers.values { pool.give(buffer) } }
+        return plan.tensor(buffers[index]!, step: index, batch: batch)
+    }
+
+    /// Per output channel, the value a zeroed kernel channel leaves: the bias, or zero without one. Nil for layers
+    /// without a kernel.
+    private func ablationBias(_ node: Node) -> [Float]? {
+        switch node.op {
+        case .dense, .convolution, .depthwiseConvolution, .separableConvolution:
+            return node.weights["bias"]?.scalars ?? Array(repeating: 0, count: node.outputShape.last ?? 0)
+        default:
+            return nil
+        }
+    }
+}
+
+extension Tensor {
+    /// A batch of one sample repeated `count` times.
+    func repeated(_ count: Int) -> Tensor {
+        Tensor(shape: [count] + shape.dropFirst(), scalars: Array([[Float]](repeating: scalars, count: count).joined()))
+    }
+}

@@ -1,0 +1,101 @@
+import Graph
+
+/// Which number a gradient is taken of, per sample.
+public enum ScoreTarget: String, Sendable, CaseIterable {
+    /// The model's output as the model defines it (for a softmax classifier, the class probability).
+    case probability
+    /// The final layer's pre-activation (the logit), before its built-in or separate activation.
+    case logit
+}
+
+/// A forward pass and the backward pass of one class score per sample.
+public struct Gradients: Sendable {
+    /// The model's (first) output for each sample.
+    public var outputs: Tensor
+    /// The class whose score was differentiated, per sample.
+    public var classes: [Int]
+    /// That score per sample.
+    public var scores: [Float]
+    /// The forward outputs of the requested layers.
+    public var activations: [String: Tensor]
+    /// `∂score/∂(layer output)` for each requested layer (an input's name gives the gradient for that input).
+    public var gradients: [String: Tensor]
+}
+
+extension Model {
+    /// Differentiates each sample's score for `classes` (default: the predicted class) with respect to the outputs
+    /// of `layers`. Only the layers between the score and the requested layers are kept and walked back.
+    public func gradients(_ inputs: [Tensor], classes: [Int]? = nil, target: ScoreTarget = .probability,
+                          withRespectTo layers: [String]) throws(RuntimeError) -> Gradients {
+        let plan = differentiable
+        let (batch, batched) = try checkInputs(inputs)
+        let requested = try layers.map { name throws(RuntimeError) in try step(named: name, in: plan) }
+        let output = plan.position[outputNames[0]]!
+        let score = scoreStep(target, plan: plan)
+        let width = plan.steps[score].count
+
+        var region = Set<Int>()
+        for layer in requested { region.formUnion(plan.downstream(of: layer)) }
+        region.formIntersection(plan.upstream(of: [score], given: []))
+        let keep = region.union(region.flatMap { plan.steps[$0].inputs }).union(requested).union([output, score])
+
+        let pool = BufferPool()
+        var buffers = plan.execute(batch: batch, given: load(batched, plan: plan, pool: pool), keep: keep, pool: pool)
+        defer { for buffer in buffers.values { pool.give(buffer) } }
+        let outputs = plan.tensor(buffers[output]!, step: output, batch: batch)
+        let chosen = classes ?? argmaxRows(outputs)
+        guard chosen.count == batch, chosen.allSatisfy({ $0 >= 0 && $0 < width }) else {
+            throw RuntimeError(.inputShape, "expected \(batch) class indices below \(width), got \(chosen)")
+        }
+        let scoreValues = (0..<batch).map { buffers[score]!.pointer[$0 * width + chosen[$0]] }
+
+        var gradients: [Int: Plan.Buffer] = [:]
+        func gradient(_ index: Int) -> Plan.Buffer {
+            if let existing = gradients[index] { return existing }
+            let buffer = pool.take(batch * plan.steps[index].count)
+            buffer.pointer.update(repeating: 0, count: batch * plan.steps[index].count)
+            gradients[index] = buffer
+            return buffer
+        }
+        let seed = gradient(score)
+        for sample in 0..<batch { seed.pointer[sample * width + chosen[sample]] = 1 }
+        let lowest = requested.min() ?? score
+        for index in stride(from: score, through: lowest, by: -1) where region.contains(index) && index != lowest {
+            guard let outputGradient = gradients[index], let kernel = plan.steps[index].kernel else { continue }
+            let step = plan.steps[index]
+            let targets = step.inputs.map { region.contains($0) ? gradient($0).pointer : nil }
+            kernel.backward(step.inputs.map { UnsafePointer(buffers[$0]!.pointer) }, buffers[index]!.pointer,
+                            outputGradient.pointer, targets, batch: batch)
+        }
+        var activations: [String: Tensor] = [:], results: [String: Tensor] = [:]
+        for (name, index) in zip(layers, requested) {
+            activations[name] = plan.tensor(buffers[index]!, step: index, batch: batch)
+            results[name] = gradients[index].map { plan.tensor($0, step: index, batch: batch) }
+                ?? Tensor(zeros: [batch] + plan.steps[index].shape)
+        }
+        for buffer in gradients.values { pool.give(buffer) }
+        buffers.removeAll()
+        return Gradients(outputs: outputs, classes: chosen, scores: scoreValues, activations: activations, gradients: results)
+    }
+
+    /// The step whose value is the score: the output itself, or for logits the linear part before the final
+    /// activation (a built-in one, or a separate Activation/Softmax layer).
+    private func scoreStep(_ target: ScoreTarget, plan: Plan) -> Int {
+        let output = plan.position[outputNames[0]]!
+        guard target == .logit else { return output }
+        if let linear = plan.position[outputNames[0] + Plan.preactivationSuffix] { return linear }
+        if case .activation = graph.node(named: outputNames[0])?.op, let input = plan.steps[output].inputs.first { return input }
+        return output
+    }
+}
+
+/// The index of the largest value in each row of a batch-first tensor (ties go to the first).
+func argmaxRows(_ tensor: Tensor) -> [Int] {
+    let width = tensor.shape.dropFirst().reduce(1, *)
+    guard width > 0 else { return [] }
+    return (0..<tensor.shape[0]).map { row in
+        var best = 0
+        for i in 1..<width where tensor.scalars[row * width + i] > tensor.scalars[row * width + best] { best = i }
+        return best
+    }
+}

@@ -1,0 +1,53 @@
+import Graph
+
+extension Model {
+    /// Runs the layers after `layer` with `tensor` (batch-first, the layer's per-sample shape) standing in for that
+    /// layer's output; nothing upstream of it is recomputed. A model whose outputs also depend on branches that do
+    /// not pass through `layer` needs `inputs` (same batch) to compute those branches.
+    ///
+    /// `layer` may also name a layer's linear part, `<layer>/preactivation`, for layers with a built-in activation.
+    public func forward(from layer: String, substituting tensor: Tensor, inputs: [Tensor]? = nil,
+                        capture layers: [String] = []) throws(RuntimeError) -> Outputs {
+        let plan = inference.position[layer] != nil ? inference : differentiable
+        let root = try step(named: layer, in: plan)
+        let substitute = try tensor.batched(plan.steps[root].shape, name: layer)
+        let batch = substitute.shape[0]
+        let outputs = outputNames.map { plan.position[$0]! }
+        let captured = try layers.map { name throws(RuntimeError) in try step(named: name, in: plan) }
+        let targets = Set(outputs + captured)
+        let needed = plan.upstream(of: targets, given: [root])
+        let fromInputs = needed.subtracting(plan.downstream(of: root))
+
+        let pool = BufferPool()
+        var given: [Int: Plan.Buffer] = [root: pool.filled(with: substitute)]
+        if !fromInputs.isEmpty {
+            guard let inputs else {
+                let names = fromInputs.sorted().prefix(3).map { plan.steps[$0].name }.joined(separator: ", ")
+                throw RuntimeError(.unsupported, layer: layer,
+                                   "the outputs also depend on \(names), which do not come after this layer; pass the inputs too")
+            }
+            let (inputBatch, batched) = try checkInputs(inputs)
+            guard inputBatch == batch else {
+                throw RuntimeError(.inputShape, layer: layer, "the substituted tensor has \(batch) samples, the inputs \(inputBatch)")
+            }
+            given.merge(load(batched, plan: plan, pool: pool)) { substituted, _ in substituted }
+        }
+        let skip = Set(plan.steps.indices).subtracting(needed)
+        let buffers = plan.execute(batch: batch, given: given, keep: targets, skip: skip, pool: pool)
+        defer { for buffer in buffers.values { pool.give(buffer) } }
+        var named: [String: Tensor] = [:]
+        for (name, index) in zip(layers, captured) { named[name] = plan.tensor(buffers[index]!, step: index, batch: batch) }
+        return Outputs(outputs: outputs.map { plan.tensor(buffers[$0]!, step: $0, batch: batch) }, layers: named)
+    }
+}
+
+extension Plan {
+    /// Steps needed to compute `targets` when the steps in `given` are supplied (their own inputs are not needed).
+    func upstream(of targets: Set<Int>, given: Set<Int>) -> Set<Int> {
+        var result = targets
+        for index in steps.indices.reversed() where result.contains(index) && !given.contains(index) {
+            result.formUnion(steps[index].inputs)
+        }
+        return result
+    }
+}

@@ -1,0 +1,105 @@
+import Graph
+
+/// An ordered list of steps, each one kernel reading earlier steps' outputs, plus for every step the last step that
+/// reads it so dead buffers go back to the pool at once.
+///
+/// Inference plans fuse each layer's activation into its kernel. Gradient plans split it into a step of its own,
+/// named `<layer>/preactivation` for the linear part, so backward passes see both tensors and the logit of the final
+/// layer has a name.
+struct Plan: Sendable {
+    struct Step: Sendable {
+        var name: String
+        var kernel: (any Kernel)?
+        var inputs: [Int]
+        /// Per-sample output shape.
+        var shape: [Int]
+        var count: Int { shape.reduce(1, *) }
+    }
+
+    typealias Buffer = (pointer: UnsafeMutablePointer<Float>, capacity: Int)
+
+    static let preactivationSuffix = "/preactivation"
+
+    let steps: [Step]
+    let lastReader: [Int]
+    let position: [String: Int]
+
+    init(graph: Graph, fused: Bool) throws(RuntimeError) {
+        var steps: [Step] = []
+        var position: [String: Int] = [:]
+        for node in graph.nodes {
+            var sources: [Int] = []
+            for name in node.inputs {
+                guard let source = position[name] else {
+                    throw RuntimeError(.unsupported, layer: node.name, "input '\(name)' is not computed before this layer")
+                }
+                sources.append(source)
+            }
+            let shapes = KernelShapes(inputs: sources.map { steps[$0].shape }, output: node.outputShape)
+            let split = !fused ? node.op.fusedActivation : nil
+            let kernel = try makeKernel(for: node, shapes: shapes, fuseActivation: split == nil)
+            if let split {
+                position[node.name + Self.preactivationSuffix] = steps.count
+                steps.append(Step(name: node.name + Self.preactivationSuffix, kernel: kernel, inputs: sources, shape: node.outputShape))
+                steps.append(Step(name: node.name, kernel: ActivationKernel(activation: split, shape: node.outputShape),
+                                  inputs: [steps.count - 1], shape: node.outputShape))
+            } else {
+                steps.append(Step(name: node.name, kernel: kernel, inputs: sources, shape: node.outputShape))
+            }
+            position[node.name] = steps.count - 1
+        }
+        var lastReader = Array(steps.indices)
+        for (index, step) in steps.enumerated() {
+            for source in step.inputs { lastReader[source] = max(lastReader[source], index) }
+        }
+        self.steps = steps
+        self.lastReader = lastReader
+        self.position = position
+    }
+
+    /// Runs steps in order over a batch. `given` holds buffers already filled (inputs, or a substituted layer);
+    /// steps in `skip` are not run (their outputs are not needed). Returns the buffers of `keep`; the rest go back
+    /// to the pool.
+    func execute(batch: Int, given: [Int: Buffer], keep: Set<Int>, skip: Set<Int> = [], pool: BufferPool) -> [Int: Buffer] {
+        var buffers: [Buffer?] = Array(repeating: nil, count: steps.count)
+        for (index, buffer) in given { buffers[index] = buffer }
+        for (index, step) in steps.enumerated() {
+            guard buffers[index] == nil, !skip.contains(index), let kernel = step.kernel else { continue }
+            let output = pool.take(batch * step.count)
+            kernel.forward(step.inputs.map { UnsafePointer(buffers[$0]!.pointer) }, output.pointer, batch: batch)
+            buffers[index] = output
+            for source in step.inputs where lastReader[source] == index && !keep.contains(source) {
+                if let buffer = buffers[source] { pool.give(buffer) }
+                buffers[source] = nil
+            }
+        }
+        var kept: [Int: Buffer] = [:]
+        for (index, buffer) in buffers.enumerated() {
+            guard let buffer else { continue }
+            if keep.contains(index) { kept[index] = buffer } else { pool.give(buffer) }
+        }
+        return kept
+    }
+
+    /// Steps whose output depends on step `root` (including it).
+    func downstream(of root: Int) -> Set<Int> {
+        var result: Set<Int> = [root]
+        for (index, step) in steps.enumerated() where index > root && step.inputs.contains(where: result.contains) {
+            result.insert(index)
+        }
+        return result
+    }
+}
+
+extension Op {
+    /// The activation a kernel of this op applies after its linear part, when it is not the identity.
+    var fusedActivation: Activation? {
+        switch self {
+        case .dense(let activation), .convolution(_, let activation), .depthwiseConvolution(_, _, let activation),
+             .separableConvolution(_, _, let activation):
+            return activation == .linear ? nil : activation
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Graph
+@testable import Runtime
+import Testing
+
+/// Backward passes checked against central finite differences of the forward pass, op by op.
+@Suite struct GradientCheckTests {
+    /// A graph of one op over inputs of the given per-sample shapes.
+    func model(_ op: Op, inputs shapes: [[Int]], weights: [String: Tensor] = [:]) throws -> Model {
+        var nodes = shapes.enumerated().map { Node(name: "x\($0)", kerasClass: "InputLayer", op: .input, inputs: [], outputShape: $1) }
+        let output = try op.outputShape(inputs: shapes, weights: weights)
+        nodes.append(Node(name: "y", kerasClass: "Test", op: op, inputs: nodes.map(\.name), weights: weights, outputShape: output))
+        return try Model(Graph(nodes: nodes, inputs: nodes.dropLast().map(\.name), outputs: ["y"],
+                               source: GraphSource(format: "test", kerasVersion: nil, backend: nil)))
+    }
+
+    /// Deterministic values in [-1.5, 1.5] kept away from 0 so relu-like kinks are not straddled.
+    func values(_ count: Int, seed: Int) -> [Float] {
+        (0..<count).map { i in
+            let v = Float(((i + 1) * 7919 + seed * 104_729) % 1000) / 1000 * 3 - 1.5
+            return abs(v) < 0.05 ? v + 0.1 : v
+        }
+    }
+
+    func check(_ op: Op, inputs shapes: [[Int]], weights: [String: Tensor] = [:], batch: Int = 2,
+               tolerance: Float = 3e-3, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let model = try model(op, inputs: shapes, weights: weights)
+        let inputs = shapes.enumerated().map { Tensor(shape: [batch] + $1, scalars: values(batch * $1.reduce(1, *), seed: $0)) }
+        let outputWidth = model.outputShapes[0].reduce(1, *)
+        let names = shapes.indices.map { "x\($0)" }
+        for output in Set([0, outputWidth / 2, outputWidth - 1]) {
+            let classes = Array(repeating: output, count: batch)
+            let analytic = try model.gradients(inputs, classes: classes, withRespectTo: names)
+            for (inputIndex, name) in names.enumerated() {
+                let gradient = try #require(analytic.gradients[name])
+                for element in Set([0, inputs[inputIndex].count / 2, inputs[inputIndex].count - 1]) {
+                    let h: Float = 2e-3
+                    var plus = inputs, minus = inputs
+                    plus[inputIndex].scalars[element] += h
+                    minus[inputIndex].scalars[element] -= h
+                    let sample = element / shapes[inputIndex].reduce(1, *)
+                    let up = try model.run(plus).outputs[0].scalars[sample * outputWidth + output]
+                    let down = try model.run(minus).outputs[0].scalars[sample * outputWidth + output]
+                    let numeric = (up - down) / (2 * h)
+                    #expect(abs(numeric - gradient.scalars[element]) <= tolerance * max(1, abs(numeric)),
+                            "\(op): ∂y[\(output)]/∂\(name)[\(element)] is \(gradient.scalars[element]), finite difference \(numeric)",
+                            sourceLocation: sourceLocation)
+                }
+            }
+        }
+    }
+
+    func weights(_ shape: [Int], seed: Int) -> Tensor { Tensor(shape: shape, scalars: values(shape.reduce(1, *), seed: seed)) }
+
+    @Test func dense() throws {
+        try check(.dense(activation: .tanh), inputs: [[3, 4]], weights: ["kernel": weights([4, 5], seed: 3), "bias": weights([5], seed: 4)])
+    }
+
+    @Test func denseSoftmax() throws {
+        try check(.dense(activation: .softmax(axis: 1)), inputs: [[4]], weights: ["kernel": weights([4, 3], seed: 5)])
+    }
+
+    @Test(arguments: [Padding.same, .valid])
+    func convolution1D(padding: Padding) throws {
+        try check(.convolution(window: window([3], strides: [2], padding), activation: .relu), inputs: [[7, 2]],
+                  weights: ["kernel": weights([3, 2, 3], seed: 6), "bias": weights([3], seed: 7)])
+    }
+
+    @Test func convolution2DDilated() throws {
+        try check(.convolution(window: window([2, 3], dilations: [2, 1], .same), activation: .linear), inputs: [[5, 4, 2]],
+                  weights: ["kernel": weights([2, 3, 2, 3], seed: 8)])
+    }
+
+    @Test func depthwiseAndSeparable() throws {
+        try check(.depthwiseConvolution(window: window([3, 3], strides: [2, 2], .same), multiplier: 2, activation: .elu(alpha: 1)),
+                  inputs: [[5, 5, 2]], weights: ["depthwise_kernel": weights([3, 3, 2, 2], seed: 9), "bias": weights([4], seed: 10)])
+        try check(.separableConvolution(window: window([3], .valid), multiplier: 2, activation: .swish), inputs: [[6, 2]],
+                  weights: ["depthwise_kernel": weights([3, 2, 2], seed: 11), "pointwise_kernel": weights([1, 4, 3], seed: 12)])
+    }
+
+    @Test(arguments: [PoolKind.max, .average])
+    func pooling(kind: PoolKind) throws {
+        try check(.pool(kind: kind, window: window([2, 2], strides: [2, 2], .same)), inputs: [[5, 3, 2]])
+        try check(.globalPool(kind: kind, keepDims: false), inputs: [[4, 3]])
+    }
+
+    @Test func shapeOps() throws {
+        try check(.flatten, inputs: [[2, 3]])
+        try check(.permute(order: [0, 2, 1]), inputs: [[2, 3]])
+        try check(.zeroPadding(pads: [[1, 0], [0, 2]]), inputs: [[2, 2, 1]])
+        try check(.cropping(crops: [[1, 0], [0, 1]]), inputs: [[3, 3, 1]])
+        try check(.upsampling(size: [2]), inputs: [[3, 2]])
+        try check(.concatenate(axis: 1), inputs: [[2, 2], [1, 2]])
+    }
+
+    @Test(arguments: [MergeKind.add, .subtract, .multiply, .average, .maximum, .minimum])
+    func merge(kind: MergeKind) throws {
+        try check(.merge(kind), inputs: [[4], [4]])
+    }
+
+    @Test func affineOps() throws {
+        try check(.batchNormalization(axis: 2, epsilon: 1e-3), inputs: [[3, 2]],
+                  weights: ["gamma": weights([2], seed: 13), "beta": weights([2], seed: 14),
+                            "moving_mean": weights([2], seed: 15), "moving_variance": Tensor(shape: [2], scalars: [0.5, 2])])
+        try check(.rescaling(scale: [2, -1], offset: [0.5]), inputs: [[3, 2]])
+        try check(.prelu, inputs: [[3, 2]], weights: ["alpha": weights([1, 2], seed: 16)])
+    }
+
+    @Test(arguments: [Activation.relu, .relu6, .sigmoid, .hardSigmoidKeras2, .hardSigmoidKeras3, .tanh, .softplus, .softsign,
+                      .elu(alpha: 0.7), .selu, .swish, .gelu(approximate: false), .gelu(approximate: true), .exponential,
+                      .leakyReLU(alpha: 0.2), .mish, .clippedReLU(maxValue: 1, negativeSlope: 0.1, threshold: 0.2),
+                      .softmax(axis: 1), .softmax(axis: 2)])
+    func activation(_ activation: Activation) throws {
+        try check(.activation(activation), inputs: [[3, 2]])
+    }
+}
