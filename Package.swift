@@ -18,14 +18,15 @@ let package = Package(
         .target(name: "H5Reader", dependencies: ["CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Graph", dependencies: ["H5Reader"]),
         .target(name: "Runtime", dependencies: ["Graph", "COpenBLAS"]),
-        .target(name: "XAI", dependencies: ["Runtime"]),
+        .target(name: "XAI", dependencies: ["Runtime", "CZlibShim"]),
         .executableTarget(
             name: "convert",
-            dependencies: ["XAI", "CZlibShim", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["XAI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "H5ReaderTests", dependencies: ["H5Reader"], exclude: ["cases", "make_cases.py"]),
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
+        .testTarget(name: "XAITests", dependencies: ["XAI"]),
         .testTarget(name: "CLITests", dependencies: ["convert"]),
     ],
     swiftLanguageModes: [.v6]
