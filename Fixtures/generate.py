@@ -1,0 +1,1075 @@
+"""Generate KerasLens test fixtures: Keras model files plus Keras's own answers.
+
+This script is the only place in the project that knows TensorFlow. Everything it
+writes lands next to it in ``Fixtures/`` and is indexed by ``Fixtures/manifest.json``,
+which the Swift tests iterate. Rerun from the repository root with::
+
+    python3 -m venv .venv
+    .venv/bin/pip install -r Fixtures/requirements.txt
+    .venv/bin/python Fixtures/generate.py
+
+What is written (paths relative to ``Fixtures/``):
+
+* ``MNIST1D.h5`` -- the course MNIST-1D Conv1D model rebuilt and trained with tf_keras
+  (``mnist1d_test_x.npy`` / ``mnist1d_test_y.npy`` are its test set).
+* ``HMT.h5`` -- the course HMT architecture trained briefly with tf_keras on eight
+  scikit-image textures (``hmt_inputs.npy`` are 8 crops of the IHC sample image).
+* ``zoo/`` -- small models covering every supported layer and activation, each saved
+  three ways (tf_keras ``.k2.h5``, Keras 3 ``.k3.h5`` and ``.keras``) with a fixed
+  input batch, each Keras's output and tf_keras's per-layer outputs; plus two odd
+  HDF5 layouts (``legacy_list_sequential.h5``, ``chunked_attrs.h5``).
+* ``expected/`` -- Keras's outputs (whole model and per layer) for the two fixture
+  models above and for the real course files read from ``<repo>/../shared/models``
+  (never copied).
+* ``h5/strings.h5`` + ``h5/strings.json`` -- HDF5 attribute/dataset encodings with
+  their expected decoded values, for the HDF5 reader.
+* ``refuse/`` -- files the importer must refuse (recurrent, Lambda, subclassed,
+  channels_first, weights-only).
+
+Every saved model file is reloaded with the Keras that wrote it and must reproduce
+the recorded output before the script finishes. All ``.npy`` files are
+little-endian float32 (labels int64), C order, no pickles. The run is seeded and
+uses deterministic TensorFlow ops; it takes a few minutes on two CPU cores.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import json
+import random
+import shutil
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import absl.logging
+import h5py
+import numpy as np
+import skimage.data
+import tensorflow as tf
+import tf_keras
+import keras
+from mnist1d.data import get_dataset_args, make_dataset
+
+warnings.filterwarnings("ignore")
+tf.get_logger().setLevel("ERROR")
+absl.logging.set_verbosity(absl.logging.ERROR)
+
+FIXTURES = Path(__file__).resolve().parent
+SHARED_MODELS = FIXTURES.parent.parent / "shared" / "models"
+SEED = 1512
+
+# Outputs of previous runs that are deleted before generating (nothing else is touched).
+GENERATED_DIRS = ("zoo", "expected", "h5", "refuse")
+GENERATED_FILES = (
+    "MNIST1D.h5", "HMT.h5", "mnist1d_test_x.npy", "mnist1d_test_y.npy",
+    "hmt_inputs.npy", "manifest.json",
+)
+
+# Per-layer outputs larger than this are stored as a spatial selection only.
+LAYER_OUTPUT_LIMIT = 256 * 1024
+MNIST1D_LAYER_SAMPLES = 16
+HMT_LAYER_SAMPLES = 1
+MNIST1D_TEST_CLASS_COUNTS = [102, 104, 89, 106, 106, 98, 99, 96, 98, 102]
+
+# Tolerance for "reloaded file reproduces the recorded output" (same Keras, same weights).
+RELOAD_TOL = dict(rtol=1e-5, atol=1e-6)
+# Tolerance for "tf_keras and Keras 3 agree" (same weights, different implementations).
+CROSS_KERAS_TOL = dict(rtol=1e-4, atol=1e-5)
+
+
+# --------------------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------------------
+
+def seed_everything(seed: int = SEED) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    tf.random.set_seed(seed)
+    keras.utils.set_random_seed(seed)
+    tf_keras.utils.set_random_seed(seed)
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def save_npy(rel: str, array, dtype: str = "<f4") -> str:
+    """Write ``array`` as a plain little-endian C-order .npy under Fixtures/; return ``rel``."""
+    path = FIXTURES / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.save(path, np.ascontiguousarray(np.asarray(array), dtype=dtype), allow_pickle=False)
+    return rel
+
+
+def clean_outputs() -> None:
+    for name in GENERATED_DIRS:
+        shutil.rmtree(FIXTURES / name, ignore_errors=True)
+    for name in GENERATED_FILES:
+        (FIXTURES / name).unlink(missing_ok=True)
+
+
+def to_numpy(value) -> np.ndarray:
+    return np.asarray(value.numpy() if hasattr(value, "numpy") else value)
+
+
+def predict(model, inputs: list[np.ndarray]) -> list[np.ndarray]:
+    """Run a model in inference mode; always returns a list of outputs."""
+    outputs = model(inputs if len(inputs) > 1 else inputs[0], training=False)
+    if not isinstance(outputs, (list, tuple)):
+        outputs = [outputs]
+    return [to_numpy(o) for o in outputs]
+
+
+def assert_close(actual: list[np.ndarray], expected: list[np.ndarray], what: str, tol: dict) -> None:
+    assert len(actual) == len(expected), f"{what}: {len(actual)} outputs, expected {len(expected)}"
+    for a, e in zip(actual, expected):
+        assert a.shape == e.shape, f"{what}: shape {a.shape} != {e.shape}"
+        np.testing.assert_allclose(a, e, err_msg=what, **tol)
+
+
+def load_k2(path):
+    return tf_keras.models.load_model(path, compile=False)
+
+
+def load_k3(path):
+    return keras.models.load_model(path, compile=False)
+
+
+def accuracy(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    return float(np.mean(np.argmax(probabilities, axis=-1) == labels))
+
+
+# --------------------------------------------------------------------------------------
+# Manifest entries: summary and per-layer outputs
+# --------------------------------------------------------------------------------------
+
+def is_input_layer(layer) -> bool:
+    return type(layer).__name__ == "InputLayer"
+
+
+def summarize(model) -> list[dict]:
+    """Layer names in Keras's order with class, output shape (no batch) and parameters."""
+    rows = []
+    for layer in model.layers:
+        shape = [None if d is None else int(d) for d in list(layer.output.shape)[1:]]
+        rows.append({
+            "name": layer.name,
+            "class": type(layer).__name__,
+            "output_shape": shape,
+            "params": int(layer.count_params()),
+        })
+    return rows
+
+
+def spatial_selection(size: int) -> list[int]:
+    return [int(i) for i in np.unique(np.r_[0:4, size // 2 - 2:size // 2 + 2, size - 4:size])]
+
+
+def record_layer_outputs(K, model, inputs: list[np.ndarray], prefix: str) -> dict:
+    """Save every non-input layer's output as ``<prefix>/<layer>.npy``.
+
+    Outputs over LAYER_OUTPUT_LIMIT bytes of rank 4 (batch, H, W, C) keep only the
+    rows/cols of ``spatial_selection`` and record those indices.
+    """
+    layers = [layer for layer in model.layers if not is_input_layer(layer)]
+    probe = K.Model(model.inputs, [layer.output for layer in layers])
+    outputs = predict(probe, inputs)
+    entries = {}
+    for layer, out in zip(layers, outputs):
+        entry = {}
+        if out.nbytes > LAYER_OUTPUT_LIMIT:
+            assert out.ndim == 4, f"{layer.name}: cannot select from rank {out.ndim}"
+            rows, cols = spatial_selection(out.shape[1]), spatial_selection(out.shape[2])
+            out = out[:, rows][:, :, cols]
+            entry = {"rows": rows, "cols": cols}
+        entries[layer.name] = {"file": save_npy(f"{prefix}/{layer.name}.npy", out), **entry}
+    return entries
+
+
+def model_entry(name: str, file: str, keras_major: int, model, inputs: list[str],
+                outputs: list[str], layers: dict | None = None, layer_samples: int | None = None,
+                accuracy: float | None = None, labels: str | None = None) -> dict:
+    """One manifest "models" entry (optional keys are left out when None)."""
+    entry = {"name": name, "file": file, "keras": keras_major, "inputs": inputs}
+    if len(outputs) == 1:
+        entry["output"] = outputs[0]
+    else:
+        entry["outputs"] = outputs
+    if layers is not None:
+        entry["layer_samples"] = layer_samples
+        entry["layers"] = layers
+    entry["params"] = int(model.count_params())
+    entry["summary"] = summarize(model)
+    if accuracy is not None:
+        entry["accuracy"] = accuracy
+        entry["labels"] = labels
+    return entry
+
+
+# --------------------------------------------------------------------------------------
+# A. MNIST-1D: the course model rebuilt and trained with tf_keras
+# --------------------------------------------------------------------------------------
+
+def load_mnist1d() -> dict:
+    data = make_dataset(get_dataset_args())
+    x_train = data["x"].astype(np.float32).reshape(-1, 40, 1)
+    x_test = data["x_test"].astype(np.float32).reshape(-1, 40, 1)
+    y_train, y_test = data["y"].astype(np.int64), data["y_test"].astype(np.int64)
+    assert x_train.shape == (4000, 40, 1) and x_test.shape == (1000, 40, 1)
+    assert np.bincount(y_test, minlength=10).tolist() == MNIST1D_TEST_CLASS_COUNTS
+    return {"x": x_train, "y": y_train, "x_test": x_test, "y_test": y_test}
+
+
+def build_mnist1d_model():
+    layers, l2 = tf_keras.layers, tf_keras.regularizers.L2(5e-4)
+    conv = dict(padding="same", activation="relu", kernel_regularizer=l2)
+    return tf_keras.Sequential([
+        tf_keras.Input((40, 1)),
+        layers.Conv1D(25, 5, name="conv1d", **conv),
+        layers.Conv1D(25, 3, name="conv1d_1", **conv),
+        layers.Conv1D(25, 3, name="conv1d_2", **conv),
+        layers.Flatten(name="flatten"),
+        layers.Dense(10, activation="softmax", name="dense",
+                     kernel_initializer=tf_keras.initializers.RandomNormal(0.0, 0.5),
+                     bias_initializer="zeros", kernel_regularizer=l2),
+    ])
+
+
+def train_mnist1d(data: dict):
+    seed_everything()
+    model = build_mnist1d_model()
+    model.compile(optimizer=tf_keras.optimizers.SGD(), loss="categorical_crossentropy",
+                  metrics=["accuracy"])
+    start = time.time()
+    model.fit(data["x"], tf_keras.utils.to_categorical(data["y"], 10),
+              epochs=200, batch_size=32, shuffle=True, verbose=0)
+    log(f"  MNIST-1D: 200 epochs trained in {time.time() - start:.1f} s")
+    return model
+
+
+def record_mnist1d(name: str, file: str, model, data: dict) -> dict:
+    """Outputs on all test samples, layer outputs on the first 16, accuracy."""
+    x, y = data["x_test"], data["y_test"]
+    output = model.predict(x, batch_size=250, verbose=0)
+    layers = record_layer_outputs(tf_keras, model, [x[:MNIST1D_LAYER_SAMPLES]],
+                                  f"expected/{name}.layers")
+    acc = accuracy(output, y)
+    log(f"  {name}: test accuracy {acc:.4f}")
+    return model_entry(
+        name, file, 2, model, ["mnist1d_test_x.npy"],
+        [save_npy(f"expected/{name}.output.npy", output)],
+        layer_samples=MNIST1D_LAYER_SAMPLES, layers=layers,
+        accuracy=acc, labels="mnist1d_test_y.npy")
+
+
+def generate_mnist1d() -> list[dict]:
+    data = load_mnist1d()
+    save_npy("mnist1d_test_x.npy", data["x_test"])
+    save_npy("mnist1d_test_y.npy", data["y_test"], dtype="<i8")
+
+    trained = train_mnist1d(data)
+    trained.save(FIXTURES / "MNIST1D.h5")
+    fixture = load_k2(FIXTURES / "MNIST1D.h5")
+    assert_close(predict(fixture, [data["x_test"]]), predict(trained, [data["x_test"]]),
+                 "MNIST1D.h5 reload", RELOAD_TOL)
+
+    course = load_k2(SHARED_MODELS / "MNIST1D.h5")
+    return [record_mnist1d("mnist1d_fixture", "MNIST1D.h5", fixture, data),
+            record_mnist1d("course_MNIST1D", "shared:MNIST1D.h5", course, data)]
+
+
+# --------------------------------------------------------------------------------------
+# B. HMT architecture trained briefly with tf_keras on scikit-image textures
+# --------------------------------------------------------------------------------------
+
+HMT_TEXTURES = ("brick", "grass", "gravel", "moon", "cell", "hubble_deep_field",
+                "coffee", "chelsea")
+HMT_CROP, HMT_CROPS_PER_CLASS, HMT_EPOCHS = 48, 320, 4
+# Top-left corners of the eight 224x224 sample crops of the 512x512 IHC image.
+HMT_INPUT_CORNERS = ((0, 0), (0, 288), (288, 0), (288, 288), (144, 144),
+                     (0, 144), (288, 144), (144, 0))
+
+
+def build_hmt_model(input_shape):
+    layers = tf_keras.layers
+    conv = dict(padding="same", activation="relu")
+    return tf_keras.Sequential([
+        tf_keras.Input(input_shape),
+        layers.Conv2D(32, 3, name="conv2d", **conv),
+        layers.Conv2D(32, 3, name="conv2d_1", **conv),
+        layers.MaxPooling2D(2, name="max_pooling2d"),
+        layers.Conv2D(64, 3, name="conv2d_2", **conv),
+        layers.Conv2D(64, 3, name="conv2d_3", **conv),
+        layers.MaxPooling2D(2, name="max_pooling2d_1"),
+        layers.GlobalAveragePooling2D(name="global_average_pooling2d"),
+        layers.Dense(8, activation="softmax", name="dense"),
+    ])
+
+
+def texture_image(name: str) -> np.ndarray:
+    """An RGB float32 image in [0, 1] from skimage.data (grey images are replicated)."""
+    image = getattr(skimage.data, name)()
+    if image.ndim == 2:
+        image = np.stack([image] * 3, axis=-1)
+    return image[..., :3].astype(np.float32) / 255.0
+
+
+def random_crops(image: np.ndarray, count: int, size: int, columns: slice,
+                 rng: np.random.Generator) -> np.ndarray:
+    """``count`` random ``size``x``size`` crops (with random flips) from a column band."""
+    band = image[:, columns]
+    ys = rng.integers(0, band.shape[0] - size + 1, count)
+    xs = rng.integers(0, band.shape[1] - size + 1, count)
+    crops = np.stack([band[y:y + size, x:x + size] for y, x in zip(ys, xs)])
+    flip = rng.random(count) < 0.5
+    crops[flip] = crops[flip, :, ::-1]
+    return crops
+
+
+def texture_dataset(count_per_class: int, columns: slice, rng) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = [], []
+    for label, name in enumerate(HMT_TEXTURES):
+        image = texture_image(name)
+        width = image.shape[1]
+        band = slice(int(columns.start * width), int(columns.stop * width))
+        xs.append(random_crops(image, count_per_class, HMT_CROP, band, rng))
+        ys.append(np.full(count_per_class, label))
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def train_hmt():
+    """Train a size-agnostic copy on small crops; return a 224x224 model with its weights."""
+    seed_everything()
+    rng = np.random.default_rng(SEED)
+    x, y = texture_dataset(HMT_CROPS_PER_CLASS, slice(0.0, 0.75), rng)
+    x_val, y_val = texture_dataset(40, slice(0.75, 1.0), rng)
+
+    small = build_hmt_model((None, None, 3))
+    small.compile(optimizer=tf_keras.optimizers.Adam(1e-3), loss="categorical_crossentropy",
+                  metrics=["accuracy"])
+    start = time.time()
+    small.fit(x, tf_keras.utils.to_categorical(y, 8), epochs=HMT_EPOCHS, batch_size=32,
+              shuffle=True, verbose=0)
+    val_acc = accuracy(small.predict(x_val, verbose=0), y_val)
+    log(f"  HMT: trained in {time.time() - start:.1f} s, held-out texture accuracy {val_acc:.3f}")
+
+    model = build_hmt_model((224, 224, 3))
+    for layer in model.layers:
+        layer.set_weights(small.get_layer(layer.name).get_weights())
+    model.compile(optimizer=tf_keras.optimizers.Adam(1e-3), loss="categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+def hmt_inputs() -> np.ndarray:
+    image = skimage.data.immunohistochemistry().astype(np.float32) / 255.0
+    return np.stack([image[y:y + 224, x:x + 224] for y, x in HMT_INPUT_CORNERS])
+
+
+def record_hmt(name: str, file: str, model, inputs: np.ndarray) -> dict:
+    output = model.predict(inputs, batch_size=4, verbose=0)
+    layers = record_layer_outputs(tf_keras, model, [inputs[:HMT_LAYER_SAMPLES]],
+                                  f"expected/{name}.layers")
+    return model_entry(name, file, 2, model, ["hmt_inputs.npy"],
+                       [save_npy(f"expected/{name}.output.npy", output)],
+                       layer_samples=HMT_LAYER_SAMPLES, layers=layers)
+
+
+def generate_hmt() -> list[dict]:
+    inputs = hmt_inputs()
+    save_npy("hmt_inputs.npy", inputs)
+
+    trained = train_hmt()
+    trained.save(FIXTURES / "HMT.h5")
+    fixture = load_k2(FIXTURES / "HMT.h5")
+    assert_close(predict(fixture, [inputs]), predict(trained, [inputs]), "HMT.h5 reload",
+                 RELOAD_TOL)
+
+    course = load_k2(SHARED_MODELS / "HMT.h5")
+    return [record_hmt("hmt_fixture", "HMT.h5", fixture, inputs),
+            record_hmt("course_HMT", "shared:HMT.h5", course, inputs)]
+
+
+# --------------------------------------------------------------------------------------
+# C. The zoo: small models built identically in tf_keras (K = tf_keras) and Keras 3
+# --------------------------------------------------------------------------------------
+
+ACTIVATIONS = ("linear", "relu", "relu6", "sigmoid", "hard_sigmoid", "tanh", "softmax",
+               "softplus", "softsign", "elu", "selu", "swish", "silu", "gelu",
+               "exponential", "leaky_relu", "mish")
+# Data Normalization.adapt() sees (same array for both Kerases).
+ADAPT_DATA = np.random.default_rng(7).uniform(0.0, 1.0, (64, 5, 4, 3)).astype(np.float32)
+
+
+def leaky_relu_layer(K, slope: float, name: str):
+    """LeakyReLU's slope argument is ``alpha`` in tf_keras and ``negative_slope`` in Keras 3."""
+    if K is tf_keras:
+        return K.layers.LeakyReLU(alpha=slope, name=name)
+    return K.layers.LeakyReLU(negative_slope=slope, name=name)
+
+
+def concat_flat(K, tensors, name="concat"):
+    """Flatten every branch (rank > 2) and concatenate them on the last axis."""
+    flat = [K.layers.Flatten(name=f"flatten_{i}")(t) if len(t.shape) > 2 else t
+            for i, t in enumerate(tensors)]
+    return K.layers.Concatenate(name=name)(flat)
+
+
+def zoo_mlp(K):
+    L = K.layers
+    return K.Sequential([
+        K.Input((12,), name="input"),
+        L.Dense(16, activation="relu", name="dense_relu"),
+        L.Dropout(0.3, name="dropout"),
+        L.Dense(8, activation="tanh", use_bias=False, name="dense_no_bias"),
+        L.GaussianNoise(0.1, name="gaussian_noise"),
+        L.GaussianDropout(0.2, name="gaussian_dropout"),
+        L.BatchNormalization(name="batch_norm"),
+        L.Dense(6, activation="sigmoid", name="dense_sigmoid"),
+        L.Dense(5, activation="softmax", name="dense_softmax"),
+    ], name="mlp")
+
+
+def zoo_activations_fused(K):
+    """Every activation string as ``activation=`` of a Dense layer."""
+    inp = K.Input((12,), name="input")
+    branches = [K.layers.Dense(3, activation=a, name=f"dense_{a}")(inp) for a in ACTIVATIONS]
+    return K.Model(inp, K.layers.Concatenate(name="concat")(branches), name="activations_fused")
+
+
+def zoo_activations_layer(K):
+    """Every activation string in an Activation layer."""
+    inp = K.Input((12,), name="input")
+    pre = K.layers.Dense(6, name="pre")(inp)
+    branches = [K.layers.Activation(a, name=f"act_{a}")(pre) for a in ACTIVATIONS]
+    return K.Model(inp, K.layers.Concatenate(name="concat")(branches), name="activations_layer")
+
+
+def zoo_advanced_activations(K):
+    L = K.layers
+    inp = K.Input((6, 5, 4), name="input")
+    x = L.Conv2D(4, 1, name="mix")(inp)
+    branches = [
+        L.ReLU(name="relu")(x),
+        L.ReLU(max_value=6.0, name="relu_max6")(x),
+        L.ReLU(max_value=1.5, negative_slope=0.1, threshold=0.2, name="relu_custom")(x),
+        leaky_relu_layer(K, 0.3, "leaky_relu")(x),
+        L.PReLU(name="prelu")(x),
+        L.PReLU(shared_axes=[1, 2], name="prelu_shared")(x),
+        L.ELU(alpha=0.7, name="elu")(x),
+        L.Softmax(name="softmax_last")(x),
+        L.Softmax(axis=1, name="softmax_axis1")(x),
+    ]
+    return K.Model(inp, L.Concatenate(name="concat")(branches), name="advanced_activations")
+
+
+def zoo_conv1d(K):
+    L = K.layers
+    return K.Sequential([
+        K.Input((12, 3), name="input"),
+        L.Conv1D(4, 3, padding="same", activation="softplus", name="conv_same"),
+        L.SpatialDropout1D(0.2, name="spatial_dropout"),
+        L.Conv1D(5, 3, strides=2, padding="same", activation="softsign", name="conv_same_s2"),
+        L.Conv1D(4, 2, dilation_rate=2, padding="valid", use_bias=False, name="conv_dilated"),
+        L.Dense(3, activation="gelu", name="dense_rank3"),
+    ], name="conv1d")
+
+
+def zoo_pooling1d(K):
+    L = K.layers
+    inp = K.Input((11, 3), name="input")
+    branches = [
+        L.MaxPooling1D(2, name="max_valid")(inp),
+        L.MaxPooling1D(3, strides=2, padding="same", name="max_same_s2")(inp),
+        L.MaxPooling1D(2, strides=1, name="max_s1")(inp),
+        L.AveragePooling1D(2, name="avg_valid")(inp),
+        L.AveragePooling1D(3, strides=2, padding="same", name="avg_same_s2")(inp),
+        L.AveragePooling1D(4, strides=3, padding="same", name="avg_same_s3")(inp),
+        L.GlobalAveragePooling1D(name="gap")(inp),
+        L.GlobalMaxPooling1D(name="gmp")(inp),
+    ]
+    return K.Model(inp, concat_flat(K, branches), name="pooling1d")
+
+
+def zoo_conv2d_variants(K):
+    """Conv2D padding/stride/dilation cases on an odd-height, even-width input."""
+    L = K.layers
+    inp = K.Input((9, 8, 3), name="input")
+    branches = [
+        L.Conv2D(4, 3, padding="valid", activation="relu", name="conv_valid")(inp),
+        # 'same' + stride 2: width 8 needs pad (0, 1), height 9 pads (1, 1).
+        L.Conv2D(4, 3, strides=2, padding="same", name="conv_same_s2")(inp),
+        # Even kernel, 'same' + stride 2: height 9 needs pad (1, 2).
+        L.Conv2D(3, 4, strides=2, padding="same", activation="sigmoid", name="conv_even_same_s2")(inp),
+        L.Conv2D(3, (2, 3), padding="same", name="conv_even_same")(inp),
+        L.Conv2D(3, 3, dilation_rate=2, padding="same", name="conv_dilated_same")(inp),
+        L.Conv2D(2, 3, dilation_rate=(2, 1), padding="valid", use_bias=False,
+                 name="conv_dilated_valid")(inp),
+        L.Conv2D(3, (3, 2), strides=(2, 1), padding="valid", name="conv_s21_valid")(inp),
+    ]
+    return K.Model(inp, concat_flat(K, branches), name="conv2d_variants")
+
+
+def zoo_depthwise_separable(K):
+    L = K.layers
+    return K.Sequential([
+        K.Input((10, 10, 2), name="input"),
+        L.DepthwiseConv2D(3, depth_multiplier=2, padding="same", activation="relu6",
+                          name="depthwise"),
+        L.DepthwiseConv2D(3, strides=2, padding="same", name="depthwise_s2"),
+        L.SeparableConv2D(6, 3, depth_multiplier=2, padding="same", activation="elu",
+                          name="separable"),
+        L.SeparableConv2D(4, 2, padding="valid", use_bias=False, name="separable_valid"),
+        L.Flatten(name="flatten"),
+    ], name="depthwise_separable")
+
+
+def zoo_pooling2d(K):
+    L = K.layers
+    inp = K.Input((9, 8, 3), name="input")
+    branches = [
+        L.MaxPooling2D(2, name="max_valid")(inp),
+        L.MaxPooling2D(3, strides=2, padding="same", name="max_same_s2")(inp),
+        L.MaxPooling2D((2, 3), strides=(1, 2), name="max_s12")(inp),
+        L.AveragePooling2D(2, name="avg_valid")(inp),
+        L.AveragePooling2D(3, strides=2, padding="same", name="avg_same_s2")(inp),
+        L.AveragePooling2D((3, 2), strides=1, padding="same", name="avg_same_s1")(inp),
+        L.GlobalAveragePooling2D(name="gap")(inp),
+        L.GlobalMaxPooling2D(name="gmp")(inp),
+        L.GlobalMaxPooling2D(keepdims=True, name="gmp_keepdims")(inp),
+    ]
+    return K.Model(inp, concat_flat(K, branches), name="pooling2d")
+
+
+def zoo_batchnorm(K):
+    L = K.layers
+    return K.Sequential([
+        K.Input((6, 5, 4), name="input"),
+        L.BatchNormalization(name="bn_last"),
+        L.Conv2D(3, 2, activation="selu", name="conv"),
+        L.BatchNormalization(axis=1, name="bn_axis1"),
+        L.BatchNormalization(center=False, scale=False, epsilon=0.01, name="bn_plain"),
+        L.Flatten(name="flatten"),
+    ], name="batchnorm")
+
+
+def zoo_merge(K):
+    """Two inputs, two outputs: every merge layer, Concatenate on two axes."""
+    L = K.layers
+    a, b = K.Input((6, 4), name="input_a"), K.Input((6, 4), name="input_b")
+    product = L.Multiply(name="multiply")([a, b])
+    merged = [
+        L.Add(name="add")([a, b]),
+        L.Subtract(name="subtract")([a, b]),
+        product,
+        L.Average(name="average")([a, b]),
+        L.Maximum(name="maximum")([a, b]),
+        L.Minimum(name="minimum")([a, b]),
+        L.Add(name="add3")([a, b, product]),
+    ]
+    out_a = L.Dense(5, activation="elu", name="head_a")(L.Concatenate(name="concat_last")(merged))
+    stacked = L.Concatenate(axis=1, name="concat_axis1")([a, b])
+    out_b = L.Dense(3, activation="selu", name="head_b")(L.Flatten(name="flatten")(stacked))
+    return K.Model([a, b], [out_a, out_b], name="merge")
+
+
+def zoo_reshape(K):
+    L = K.layers
+    return K.Sequential([
+        K.Input((12, 3), name="input"),
+        L.Reshape((6, 6), name="reshape"),
+        L.Permute((2, 1), name="permute"),
+        L.Reshape((3, 4, 3), name="reshape_4d"),
+        L.Permute((3, 1, 2), name="permute_3d"),
+        L.Conv2D(2, 2, activation="relu", name="conv"),
+        L.Reshape((-1,), name="reshape_flat"),
+        L.Dense(4, name="dense"),
+    ], name="reshape")
+
+
+def zoo_padding_cropping_1d(K):
+    L = K.layers
+    return K.Sequential([
+        K.Input((12, 3), name="input"),
+        L.ZeroPadding1D((1, 2), name="zero_pad"),
+        L.Conv1D(4, 3, activation="tanh", name="conv"),
+        L.Cropping1D((2, 1), name="crop"),
+        L.UpSampling1D(2, name="upsample"),
+        L.Conv1D(2, 3, strides=2, padding="same", name="conv_s2"),
+    ], name="padding_cropping_1d")
+
+
+def zoo_padding_cropping_2d(K):
+    L = K.layers
+    return K.Sequential([
+        K.Input((7, 6, 2), name="input"),
+        L.ZeroPadding2D(((1, 2), (0, 3)), name="zero_pad"),
+        L.Conv2D(3, 3, activation="elu", name="conv"),
+        L.Cropping2D(((1, 0), (2, 1)), name="crop"),
+        L.UpSampling2D((2, 3), name="upsample_23"),
+        L.SpatialDropout2D(0.3, name="spatial_dropout"),
+        L.Conv2D(2, 3, strides=2, name="conv_s2"),
+        L.UpSampling2D(2, name="upsample_2"),
+        L.ZeroPadding2D(1, name="zero_pad_sym"),
+    ], name="padding_cropping_2d")
+
+
+def zoo_preprocessing(K):
+    """Rescaling and Normalization (adapted and given) on pixel-like inputs in [0, 255]."""
+    L = K.layers
+    inp = K.Input((5, 4, 3), name="input")
+    unit = L.Rescaling(1.0 / 255.0, name="rescale_unit")(inp)
+    adapted = L.Normalization(axis=-1, name="normalize_adapted")
+    adapted.adapt(ADAPT_DATA)
+    symmetric = L.Rescaling(1.0 / 127.5, offset=-1.0, name="rescale_symmetric")(inp)
+    x = L.Concatenate(name="concat")([adapted(unit), symmetric])
+    x = L.Conv2D(4, 3, padding="same", activation="swish", name="conv")(x)
+    x = L.Normalization(mean=[0.5, -0.25, 1.0, 0.0], variance=[2.0, 0.5, 1.0, 4.0],
+                        name="normalize_given")(x)
+    return K.Model(inp, L.GlobalAveragePooling2D(name="gap")(x), name="preprocessing")
+
+
+@dataclass
+class ZooModel:
+    name: str
+    build: Callable
+    input_shapes: list[tuple]
+    input_std: float = 1.0              # inputs are N(0, input_std) ...
+    pixel_inputs: bool = False          # ... or uniform in [0, 255]
+    # Layers whose outputs legitimately differ between tf_keras and Keras 3.
+    keras_differences: set = field(default_factory=set)
+
+
+ZOO = [
+    ZooModel("mlp", zoo_mlp, [(12,)]),
+    # Wide inputs so that saturating activations (relu6, hard_sigmoid, ...) clip.
+    ZooModel("activations_fused", zoo_activations_fused, [(12,)], input_std=2.5,
+             keras_differences={"dense_hard_sigmoid", "concat"}),
+    ZooModel("activations_layer", zoo_activations_layer, [(12,)], input_std=2.5,
+             keras_differences={"act_hard_sigmoid", "concat"}),
+    ZooModel("advanced_activations", zoo_advanced_activations, [(6, 5, 4)]),
+    ZooModel("conv1d", zoo_conv1d, [(12, 3)]),
+    ZooModel("pooling1d", zoo_pooling1d, [(11, 3)]),
+    ZooModel("conv2d_variants", zoo_conv2d_variants, [(9, 8, 3)]),
+    ZooModel("depthwise_separable", zoo_depthwise_separable, [(10, 10, 2)]),
+    ZooModel("pooling2d", zoo_pooling2d, [(9, 8, 3)]),
+    ZooModel("batchnorm", zoo_batchnorm, [(6, 5, 4)]),
+    ZooModel("merge", zoo_merge, [(6, 4), (6, 4)]),
+    ZooModel("reshape", zoo_reshape, [(12, 3)]),
+    ZooModel("padding_cropping_1d", zoo_padding_cropping_1d, [(12, 3)]),
+    ZooModel("padding_cropping_2d", zoo_padding_cropping_2d, [(7, 6, 2)]),
+    ZooModel("preprocessing", zoo_preprocessing, [(5, 4, 3)], pixel_inputs=True),
+]
+ZOO_BATCH = 3
+
+
+def random_weights(model, rng: np.random.Generator) -> dict[str, list[np.ndarray]]:
+    """Non-trivial random weights for every layer, keyed by layer name.
+
+    Variances are kept positive; adapted Normalization statistics are kept as adapted.
+    """
+    weights = {}
+    for layer in model.layers:
+        if type(layer).__name__ == "Normalization":
+            weights[layer.name] = layer.get_weights()
+            continue
+        arrays = []
+        for variable in layer.weights:
+            shape = tuple(variable.shape)
+            if "variance" in variable.name:
+                arrays.append(rng.uniform(0.5, 1.5, shape).astype(np.float32))
+            else:
+                arrays.append(rng.normal(0.0, 0.5, shape).astype(np.float32))
+        weights[layer.name] = arrays
+    return weights
+
+
+def weight_basename(variable) -> str:
+    """'dense/kernel:0' (tf_keras) and 'kernel' (Keras 3) both become 'kernel'."""
+    name = variable.name.split("/")[-1].split(":")[0]
+    return "kernel" if name == "depthwise_kernel" else name
+
+
+def set_weights(model, weights: dict[str, list[np.ndarray]], reference) -> None:
+    """Set ``weights`` by layer name, checking weight names/shapes against ``reference``."""
+    for layer in model.layers:
+        expected = reference.get_layer(layer.name)
+        names = [weight_basename(v) for v in layer.weights]
+        assert names == [weight_basename(v) for v in expected.weights], layer.name
+        layer.set_weights(weights[layer.name])
+
+
+def zoo_inputs(spec: ZooModel, rng: np.random.Generator) -> list[np.ndarray]:
+    if spec.pixel_inputs:
+        return [rng.uniform(0, 255, (ZOO_BATCH, *s)).astype(np.float32) for s in spec.input_shapes]
+    return [rng.normal(0, spec.input_std, (ZOO_BATCH, *s)).astype(np.float32)
+            for s in spec.input_shapes]
+
+
+def save_output_files(prefix: str, outputs: list[np.ndarray]) -> list[str]:
+    if len(outputs) == 1:
+        return [save_npy(f"{prefix}.output.npy", outputs[0])]
+    return [save_npy(f"{prefix}.output{i}.npy", o) for i, o in enumerate(outputs)]
+
+
+def check_keras_agreement(spec: ZooModel, k2_model, k3_model, inputs) -> None:
+    """Same weights must give the same per-layer outputs in tf_keras and Keras 3."""
+    layers = [l for l in k2_model.layers
+              if not is_input_layer(l) and l.name not in spec.keras_differences]
+    k2_probe = tf_keras.Model(k2_model.inputs, [l.output for l in layers])
+    k3_probe = keras.Model(k3_model.inputs, [k3_model.get_layer(l.name).output for l in layers])
+    for layer, a, b in zip(layers, predict(k2_probe, inputs), predict(k3_probe, inputs)):
+        np.testing.assert_allclose(a, b, err_msg=f"{spec.name}/{layer.name}: tf_keras vs Keras 3",
+                                   **CROSS_KERAS_TOL)
+
+
+def generate_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
+    """Build, save three ways, reload-check and record one zoo model."""
+    k2_model, k3_model = spec.build(tf_keras), spec.build(keras)
+    weights = random_weights(k2_model, rng)
+    set_weights(k2_model, weights, k3_model)
+    set_weights(k3_model, weights, k2_model)
+    inputs = zoo_inputs(spec, rng)
+    check_keras_agreement(spec, k2_model, k3_model, inputs)
+
+    base = f"zoo/{spec.name}"
+    if len(inputs) == 1:
+        input_files = [save_npy(f"{base}.input.npy", inputs[0])]
+    else:
+        input_files = [save_npy(f"{base}.input{i}.npy", x) for i, x in enumerate(inputs)]
+
+    k2_outputs, k3_outputs = predict(k2_model, inputs), predict(k3_model, inputs)
+    k2_files = save_output_files(f"{base}.k2", k2_outputs)
+    k3_files = save_output_files(f"{base}.k3", k3_outputs)
+    layers = record_layer_outputs(tf_keras, k2_model, inputs, f"{base}.k2.layers")
+
+    files = {"k2": f"{base}.k2.h5", "k3": f"{base}.k3.h5", "keras": f"{base}.keras"}
+    k2_model.save(FIXTURES / files["k2"])
+    k3_model.save(FIXTURES / files["k3"])
+    k3_model.save(FIXTURES / files["keras"])
+    with h5py.File(FIXTURES / files["k3"], "r") as f:  # Keras 3 must write legacy HDF5 here
+        assert "model_config" in f.attrs and "model_weights" in f, files["k3"]
+
+    entries = []
+    for kind, loader, major, expected, out_files in (
+            ("k2", load_k2, 2, k2_outputs, k2_files),
+            ("k3", load_k3, 3, k3_outputs, k3_files),
+            ("keras", load_k3, 3, k3_outputs, k3_files)):
+        reloaded = loader(FIXTURES / files[kind])
+        assert_close(predict(reloaded, inputs), expected, f"{files[kind]} reload", RELOAD_TOL)
+        layer_info = {"layers": layers, "layer_samples": ZOO_BATCH} if kind == "k2" else {}
+        entries.append(model_entry(f"{spec.name}.{kind}", files[kind], major, reloaded,
+                                   input_files, out_files, **layer_info))
+    return entries
+
+
+def generate_zoo() -> list[dict]:
+    rng = np.random.default_rng(SEED)
+    entries = []
+    for spec in ZOO:
+        entries += generate_zoo_model(spec, rng)
+    log(f"  zoo: {len(ZOO)} models x 3 files")
+    return entries
+
+
+# --------------------------------------------------------------------------------------
+# D. Odd HDF5 layouts derived from tf_keras zoo files
+# --------------------------------------------------------------------------------------
+
+def legacy_list_config(config: dict) -> dict:
+    """Keras 2.0-2.2 Sequential config: a bare list of layers, first one with batch_input_shape."""
+    layers = [dict(layer) for layer in config["config"]["layers"]]
+    assert layers[0]["class_name"] == "InputLayer"
+    input_config = layers.pop(0)["config"]
+    old_layers = []
+    for layer in layers:
+        layer_config = {k: v for k, v in layer["config"].items() if k != "batch_input_shape"}
+        old_layers.append({"class_name": layer["class_name"], "config": layer_config})
+    old_layers[0]["config"]["batch_input_shape"] = input_config["batch_input_shape"]
+    return {"class_name": "Sequential", "config": old_layers}
+
+
+def split_attribute(attrs, name: str, chunks: int) -> None:
+    """Replace ``attrs[name]`` by ``name0``, ``name1``, ... as Keras does above 64 KB."""
+    values = np.array([v.encode("utf8") if isinstance(v, str) else v for v in attrs[name]])
+    del attrs[name]
+    for i, chunk in enumerate(np.array_split(values, chunks)):
+        attrs[f"{name}{i}"] = chunk
+
+
+def derived_entry(name: str, file: str, source: dict) -> dict:
+    """Manifest entry for a rewritten copy of a tf_keras zoo file, checked by reloading it."""
+    model = load_k2(FIXTURES / file)
+    outputs = [source["output"]] if "output" in source else source["outputs"]
+    inputs = [np.load(FIXTURES / p) for p in source["inputs"]]
+    expected = [np.load(FIXTURES / p) for p in outputs]
+    assert_close(predict(model, inputs), expected, f"{file} reload", RELOAD_TOL)
+    return model_entry(name, file, 2, model, source["inputs"], outputs,
+                       layers=source["layers"], layer_samples=source["layer_samples"])
+
+
+def generate_odd_layouts(zoo_entries: list[dict]) -> list[dict]:
+    by_name = {entry["name"]: entry for entry in zoo_entries}
+
+    legacy, legacy_source = "zoo/legacy_list_sequential.h5", by_name["mlp.k2"]
+    shutil.copyfile(FIXTURES / legacy_source["file"], FIXTURES / legacy)
+    with h5py.File(FIXTURES / legacy, "r+") as f:
+        config = json.loads(f.attrs["model_config"])
+        f.attrs["model_config"] = json.dumps(legacy_list_config(config))
+
+    chunked, chunked_source = "zoo/chunked_attrs.h5", by_name["batchnorm.k2"]
+    shutil.copyfile(FIXTURES / chunked_source["file"], FIXTURES / chunked)
+    with h5py.File(FIXTURES / chunked, "r+") as f:
+        split_attribute(f["model_weights"].attrs, "layer_names", 3)
+        split_attribute(f["model_weights/bn_last"].attrs, "weight_names", 2)
+
+    return [derived_entry("legacy_list_sequential", legacy, legacy_source),
+            derived_entry("chunked_attrs", chunked, chunked_source)]
+
+
+# --------------------------------------------------------------------------------------
+# D. HDF5 encodings for the reader: h5/strings.h5 + h5/strings.json
+# --------------------------------------------------------------------------------------
+
+def fixed_string_type(size: int, pad: int, cset: int = h5py.h5t.CSET_ASCII):
+    tid = h5py.h5t.C_S1.copy()
+    tid.set_size(size)
+    tid.set_strpad(pad)
+    tid.set_cset(cset)
+    return tid
+
+
+def write_fixed_attr(obj, name: str, raw: bytes | list[bytes], size: int, pad: int,
+                     cset: int = h5py.h5t.CSET_ASCII) -> None:
+    """Write a fixed-length string attribute (scalar or 1-D) with explicit padding/cset."""
+    tid = fixed_string_type(size, pad, cset)
+    data = np.array(raw, dtype=f"S{size}")
+    space = h5py.h5s.create(h5py.h5s.SCALAR) if data.ndim == 0 else \
+        h5py.h5s.create_simple(data.shape)
+    attr = h5py.h5a.create(obj.id, name.encode(), tid, space)
+    attr.write(data, mtype=tid)
+
+
+def decode_fixed(raw: bytes, pad: str) -> str:
+    """HDF5 padding semantics: NULLTERM/NULLPAD stop at NUL, SPACEPAD strips trailing spaces."""
+    if pad == "spacepad":
+        return raw.rstrip(b" ").decode("utf8")
+    return raw.split(b"\0", 1)[0].decode("utf8")
+
+
+def write_string_attributes(obj, path: str) -> list[dict]:
+    """The same set of string attributes on ``obj``; returns their expected values."""
+    expected = []
+
+    def expect(name, value, kind, **extra):
+        expected.append({"object": path, "name": name, "kind": kind, "value": value, **extra})
+
+    obj.attrs.create("vlen_ascii", "keras lens", dtype=h5py.string_dtype("ascii"))
+    expect("vlen_ascii", "keras lens", "vlen_ascii")
+    obj.attrs.create("vlen_utf8", "café ✓", dtype=h5py.string_dtype("utf-8"))
+    expect("vlen_utf8", "café ✓", "vlen_utf8")
+    names = ["conv1d", "dense_1", "café ✓", ""]
+    obj.attrs.create("vlen_array", names, dtype=h5py.string_dtype("utf-8"))
+    expect("vlen_array", names, "vlen_utf8_array", shape=[len(names)])
+
+    pads = {"nullterm": h5py.h5t.STR_NULLTERM, "nullpad": h5py.h5t.STR_NULLPAD,
+            "spacepad": h5py.h5t.STR_SPACEPAD}
+    for pad_name, pad in pads.items():
+        filler = b" " if pad_name == "spacepad" else b"\0"
+        raw = b"abc".ljust(8, filler)
+        write_fixed_attr(obj, f"fixed_{pad_name}", raw, 8, pad)
+        expect(f"fixed_{pad_name}", decode_fixed(raw, pad_name), f"fixed_{pad_name}", size=8)
+        raws = [n.ljust(10, filler) for n in (b"conv2d", b"dense", b"max_pool2d")]
+        write_fixed_attr(obj, f"fixed_{pad_name}_array", raws, 10, pad)
+        expect(f"fixed_{pad_name}_array", [decode_fixed(r, pad_name) for r in raws],
+               f"fixed_{pad_name}_array", size=10, shape=[3])
+
+    # A padded string may fill its whole width (no NUL at all).
+    write_fixed_attr(obj, "fixed_full_width", b"abcd", 4, h5py.h5t.STR_NULLPAD)
+    expect("fixed_full_width", "abcd", "fixed_nullpad", size=4)
+    utf8 = "café ✓".encode("utf8")
+    write_fixed_attr(obj, "fixed_utf8", utf8.ljust(12, b"\0"), 12, h5py.h5t.STR_NULLPAD,
+                     h5py.h5t.CSET_UTF8)
+    expect("fixed_utf8", "café ✓", "fixed_nullpad", size=12)
+    # numpy 'S' arrays are what Keras 2.x wrote for layer_names/weight_names (NULLPAD).
+    keras2_names = np.array([b"conv1d", b"conv1d_1", b"flatten"])
+    obj.attrs["keras2_names"] = keras2_names
+    expect("keras2_names", [n.decode() for n in keras2_names], "fixed_nullpad_array",
+           size=int(keras2_names.dtype.itemsize), shape=[3])
+
+    # tf_keras writes weight_names of a weightless layer (e.g. Flatten) as this.
+    obj.attrs["empty_float64"] = np.array([], dtype=np.float64)
+    expect("empty_float64", [], "float64_array", shape=[0])
+    chunks = np.array_split(np.array([b"layer_%d" % i for i in range(5)]), 2)
+    for i, chunk in enumerate(chunks):
+        obj.attrs[f"names{i}"] = chunk
+        expect(f"names{i}", [c.decode() for c in chunk], "fixed_nullpad_array",
+               size=int(chunk.dtype.itemsize), shape=[len(chunk)])
+
+    obj.attrs["float64_scalar"] = np.float64(0.5)
+    expect("float64_scalar", 0.5, "float64_scalar")
+    obj.attrs["int32_array"] = np.array([1, -2, 3], dtype=np.int32)
+    expect("int32_array", [1, -2, 3], "int32_array", shape=[3])
+    return expected
+
+
+def h5_datasets() -> dict[str, tuple[np.ndarray, dict]]:
+    """Dataset path -> (values, h5py create_dataset options)."""
+    floats = np.array([[-2.5, -1.0, 0.0], [0.1, 1.25, 65504.0]])
+    return {
+        "/data/float16": (floats.astype(np.float16), {}),
+        "/data/float32": (floats.astype(np.float32), {}),
+        "/data/float64": (np.array([np.pi, -1e-300, 1e300, 0.1]), {}),
+        "/data/int8": (np.array([-128, -1, 0, 1, 127], dtype=np.int8), {}),
+        "/data/int32": (np.array([[-2**31, -1], [0, 2**31 - 1]], dtype=np.int32), {}),
+        "/data/int64": (np.array([-2**40, -1, 0, 2**40], dtype=np.int64), {}),
+        "/data/uint8": (np.array([0, 1, 128, 255], dtype=np.uint8), {}),
+        "/data/uint16": (np.array([0, 1, 65535], dtype=np.uint16), {}),
+        "/data/bool_uint8": (np.array([1, 0, 0, 1, 1], dtype=np.uint8), {}),
+        "/data/scalar": (np.array(3.25, dtype=np.float32), {}),
+        "/data/empty": (np.zeros((0, 3), dtype=np.float32), {}),
+        "/data/chunked_gzip": (np.arange(600, dtype=np.float32).reshape(20, 30) / 8.0,
+                               {"chunks": (7, 8), "compression": "gzip", "compression_opts": 4}),
+        "/g/dense/kernel:0": (np.arange(6, dtype=np.float32).reshape(2, 3) - 2.5, {}),
+    }
+
+
+def generate_h5_strings() -> dict:
+    (FIXTURES / "h5").mkdir(parents=True, exist_ok=True)
+    expected = {"attributes": [], "datasets": []}
+    with h5py.File(FIXTURES / "h5/strings.h5", "w") as f:
+        expected["attributes"] += write_string_attributes(f, "/")
+        expected["attributes"] += write_string_attributes(f.create_group("g"), "/g")
+        for path, (values, options) in h5_datasets().items():
+            f.create_dataset(path, data=values, **options)
+            expected["datasets"].append({
+                "path": path, "dtype": values.dtype.name, "shape": list(values.shape),
+                "values": values.reshape(-1).tolist(),  # row-major, flattened
+            })
+    with open(FIXTURES / "h5/strings.json", "w") as f:
+        json.dump(expected, f, indent=1, ensure_ascii=False)
+    return {"file": "h5/strings.h5", "expected": "h5/strings.json"}
+
+
+# --------------------------------------------------------------------------------------
+# D. Files the importer must refuse
+# --------------------------------------------------------------------------------------
+
+@keras.saving.register_keras_serializable(package="KerasLens")
+class ScaleLayer(keras.layers.Layer):
+    """A custom layer: multiplies by a learned per-feature scale."""
+
+    def build(self, input_shape):
+        self.scale = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="scale")
+
+    def call(self, inputs):
+        return inputs * self.scale
+
+
+@keras.saving.register_keras_serializable(package="KerasLens")
+class TinySubclassedModel(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(4, name="dense")
+        self.scale = ScaleLayer(name="scale")
+
+    def call(self, inputs):
+        return self.scale(self.dense(inputs))
+
+
+def tiny_tf_keras_model(middle, input_shape=(5, 3)):
+    return tf_keras.Sequential([tf_keras.Input(input_shape), middle,
+                                tf_keras.layers.Flatten(name="flatten"),
+                                tf_keras.layers.Dense(2, name="dense")])
+
+
+def generate_refusals() -> list[dict]:
+    (FIXTURES / "refuse").mkdir(parents=True, exist_ok=True)
+    L = tf_keras.layers
+    cases = []
+
+    tiny_tf_keras_model(L.LSTM(4, return_sequences=True, name="lstm")).save(
+        FIXTURES / "refuse/lstm.h5")
+    cases.append({"file": "refuse/lstm.h5", "layer": "lstm", "class": "LSTM",
+                  "reason": "recurrent layers are not supported"})
+
+    tiny_tf_keras_model(L.Lambda(lambda x: 2.0 * x, name="lambda")).save(
+        FIXTURES / "refuse/lambda.h5")
+    cases.append({"file": "refuse/lambda.h5", "layer": "lambda", "class": "Lambda",
+                  "reason": "Lambda layers contain arbitrary Python code"})
+
+    channels_first = tiny_tf_keras_model(
+        L.Conv2D(2, 3, data_format="channels_first", name="conv2d"), input_shape=(3, 6, 6))
+    channels_first.save(FIXTURES / "refuse/channels_first.h5")
+    cases.append({"file": "refuse/channels_first.h5", "layer": "conv2d", "class": "Conv2D",
+                  "reason": "data_format channels_first is not supported"})
+
+    tiny_tf_keras_model(L.Conv1D(2, 3, name="conv1d")).save_weights(
+        FIXTURES / "refuse/weights_only.h5")
+    cases.append({"file": "refuse/weights_only.h5", "layer": None, "class": None,
+                  "reason": "weights-only file without model_config"})
+
+    k3_model = keras.Sequential([keras.Input((5, 3)), keras.layers.Dense(2, name="dense")])
+    k3_model.save_weights(FIXTURES / "refuse/weights_only.weights.h5")
+    cases.append({"file": "refuse/weights_only.weights.h5", "layer": None, "class": None,
+                  "reason": "weights-only file without model_config"})
+
+    subclassed = TinySubclassedModel(name="tiny_subclassed_model")
+    subclassed(np.zeros((1, 3), dtype=np.float32))
+    subclassed.save(FIXTURES / "refuse/subclassed.keras")
+    cases.append({"file": "refuse/subclassed.keras", "layer": "tiny_subclassed_model",
+                  "class": "TinySubclassedModel",
+                  "reason": "subclassed models and custom registered classes are not supported"})
+    return cases
+
+
+# --------------------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------------------
+
+def timed(label: str, step: Callable):
+    start = time.time()
+    log(f"{label} ...")
+    result = step()
+    log(f"{label}: {time.time() - start:.1f} s")
+    return result
+
+
+def main() -> None:
+    start = time.time()
+    assert SHARED_MODELS.is_dir(), f"course models not found in {SHARED_MODELS}"
+    tf.config.experimental.enable_op_determinism()
+    seed_everything()
+    clean_outputs()
+
+    models = timed("A. MNIST-1D", generate_mnist1d)
+    models += timed("B. HMT", generate_hmt)
+    zoo_entries = timed("C. zoo", generate_zoo)
+    models += zoo_entries
+    models += timed("D. odd layouts", lambda: generate_odd_layouts(zoo_entries))
+    h5 = timed("D. HDF5 strings", generate_h5_strings)
+    refuse = timed("D. refusals", generate_refusals)
+
+    manifest = {
+        "generator": {"tensorflow": tf.__version__, "tf_keras": tf_keras.__version__,
+                      "keras": keras.__version__, "numpy": np.__version__},
+        "models": models,
+        "refuse": refuse,
+        "h5": h5,
+    }
+    with open(FIXTURES / "manifest.json", "w") as f:
+        json.dump(manifest, f, indent=1)
+    log(f"done in {time.time() - start:.1f} s: {len(models)} model entries, "
+        f"{len(refuse)} refusal cases")
+
+
+if __name__ == "__main__":
+    main()
