@@ -1,33 +1,35 @@
 import Graph
 
 extension Model {
-    /// The model's (first) output for each sample with each of `channels` of `layer` switched off in turn by
-    /// zeroing that output channel of the layer's kernel (and its bias too with `zeroBias`). Shaped
-    /// (samples, channels, output…).
+    /// The score (`target`: the model's first output, or the final logits) for each sample with each of `channels`
+    /// of `layer` switched off in turn by zeroing that output channel of the layer's kernel (and its bias too with
+    /// `zeroBias`). Shaped (samples, channels, output…).
     ///
     /// A zeroed kernel channel makes the layer's pre-activation channel equal its bias, so the layers before
     /// `layer` run once per sample and the ablations run as one batch from the layer on. The loaded model is never
     /// changed, so several ablations can run at once.
-    public func outputsAblatingWeights(of layer: String, channels: [Int], zeroBias: Bool = false,
+    public func outputsAblatingWeights(of layer: String, channels: [Int], zeroBias: Bool = false, target: ScoreTarget = .probability,
                                        inputs: [Tensor]) throws(RuntimeError) -> Tensor {
         let node = graph.nodes[try nodeIndex(named: layer)]
         guard let bias = ablationBias(node) else {
             throw RuntimeError(.unsupported, layer: layer, "\(node.kerasClass) has no kernel; weight ablation needs a Dense or convolution layer")
         }
         return try ablate(layer: node.op.fusedActivation == nil ? layer : layer + Plan.preactivationSuffix,
-                          channels: channels, inputs: inputs) { channel in zeroBias ? 0 : bias[channel] }
+                          channels: channels, target: target, inputs: inputs) { channel in zeroBias ? 0 : bias[channel] }
     }
 
     /// Like `outputsAblatingWeights`, with channel k of the layer's output itself set to zero: works on any layer
     /// with channels, pooling layers included.
-    public func outputsAblatingActivations(of layer: String, channels: [Int], inputs: [Tensor]) throws(RuntimeError) -> Tensor {
-        try ablate(layer: layer, channels: channels, inputs: inputs) { _ in 0 }
+    public func outputsAblatingActivations(of layer: String, channels: [Int], target: ScoreTarget = .probability,
+                                           inputs: [Tensor]) throws(RuntimeError) -> Tensor {
+        try ablate(layer: layer, channels: channels, target: target, inputs: inputs) { _ in 0 }
     }
 
     /// Runs the model to `layer` once, then from `layer` on with each channel in turn replaced by a constant.
-    private func ablate(layer: String, channels: [Int], inputs: [Tensor],
+    private func ablate(layer: String, channels: [Int], target: ScoreTarget, inputs: [Tensor],
                         value: (Int) -> Float) throws(RuntimeError) -> Tensor {
-        let plan = inference.position[layer] != nil ? inference : differentiable
+        let score = scoreLayer(target)
+        let plan = plan(naming: [layer, score])
         let index = try step(named: layer, in: plan)
         let shape = plan.steps[index].shape
         let width = shape.last ?? 0
@@ -37,6 +39,8 @@ extension Model {
         let (batch, batched) = try checkInputs(inputs)
         let activations = try run(layerOutputs: layer, inputs: batched, plan: plan, step: index, batch: batch)
         let perSample = shape.reduce(1, *)
+        let targets = Set(outputNames.map { plan.position[$0]! } + [plan.position[score]!])
+        let needsInputs = !plan.upstream(of: targets, given: [index]).isSubset(of: plan.downstream(of: index))
         var results: [Float] = []
         var outputShape: [Int] = []
         for sample in 0..<batch {
@@ -47,9 +51,9 @@ extension Model {
                 ablated.replaceSubrange((row * perSample)..<((row + 1) * perSample), with: original)
                 for position in stride(from: channel, to: perSample, by: width) { ablated[row * perSample + position] = replacement }
             }
-            let repeated = batched.map { $0.samples(sample..<(sample + 1)).repeated(channels.count) }
+            let repeated = needsInputs ? batched.map { $0.samples(sample..<(sample + 1)).repeated(channels.count) } : nil
             let outputs = try forward(from: layer, substituting: Tensor(shape: [channels.count] + shape, scalars: ablated),
-                                      inputs: repeated).outputs[0]
+                                      inputs: repeated, capture: [score]).layers[score]!
             results += outputs.scalars
             outputShape = Array(outputs.shape.dropFirst())
         }

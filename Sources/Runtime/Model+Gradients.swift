@@ -78,14 +78,39 @@ extension Model {
         return Gradients(outputs: outputs, classes: chosen, scores: scoreValues, activations: activations, gradients: results)
     }
 
-    /// The step whose value is the score: the output itself, or for logits the linear part before the final
-    /// activation (a built-in one, or a separate Activation/Softmax layer).
     private func scoreStep(_ target: ScoreTarget, plan: Plan) -> Int {
-        let output = plan.position[outputNames[0]]!
+        plan.position[scoreLayer(target)]!
+    }
+
+    /// The name of the step whose value is the score: the output itself, or for logits the linear part before the
+    /// final activation (a built-in one, or a separate Activation/Softmax layer). `predict(layer:)` and
+    /// `forward(from:capture:)` accept it.
+    public func scoreLayer(_ target: ScoreTarget) -> String {
+        let output = outputNames[0]
         guard target == .logit else { return output }
-        if let linear = plan.position[outputNames[0] + Plan.preactivationSuffix] { return linear }
-        if case .activation = graph.node(named: outputNames[0])?.op, let input = plan.steps[output].inputs.first { return input }
+        if differentiable.position[output + Plan.preactivationSuffix] != nil { return output + Plan.preactivationSuffix }
+        if case .activation = graph.node(named: output)?.op, let input = graph.node(named: output)?.inputs.first { return input }
         return output
+    }
+}
+
+extension Model {
+    /// The forward pass alone: each sample's score for `classes` (default: the predicted class) and the requested
+    /// layers' outputs, as `gradients` would report them, without the backward pass.
+    public func scores(_ inputs: [Tensor], classes: [Int]? = nil, target: ScoreTarget = .probability,
+                       capture layers: [String] = []) throws(RuntimeError) -> Gradients {
+        let score = scoreLayer(target)
+        let result = try run(inputs, capture: layers + [score], plan: plan(naming: layers + [score]))
+        let outputs = result.outputs[0], values = result.layers[score]!
+        let width = values.count / max(outputs.shape[0], 1)
+        let chosen = classes ?? argmaxRows(outputs)
+        guard chosen.count == outputs.shape[0], chosen.allSatisfy({ $0 >= 0 && $0 < width }) else {
+            throw RuntimeError(.inputShape, "expected \(outputs.shape[0]) class indices below \(width), got \(chosen)")
+        }
+        var activations = result.layers
+        if !layers.contains(score) { activations[score] = nil }
+        return Gradients(outputs: outputs, classes: chosen, scores: chosen.enumerated().map { values.scalars[$0 * width + $1] },
+                         activations: activations, gradients: [:])
     }
 }
 

@@ -8,7 +8,7 @@ extension Model {
     /// `layer` may also name a layer's linear part, `<layer>/preactivation`, for layers with a built-in activation.
     public func forward(from layer: String, substituting tensor: Tensor, inputs: [Tensor]? = nil,
                         capture layers: [String] = []) throws(RuntimeError) -> Outputs {
-        let plan = inference.position[layer] != nil ? inference : differentiable
+        let plan = plan(naming: [layer] + layers)
         let root = try step(named: layer, in: plan)
         let substitute = try tensor.batched(plan.steps[root].shape, name: layer)
         let batch = substitute.shape[0]
@@ -38,6 +38,13 @@ extension Model {
         var named: [String: Tensor] = [:]
         for (name, index) in zip(layers, captured) { named[name] = plan.tensor(buffers[index]!, step: index, batch: batch) }
         return Outputs(outputs: outputs.map { plan.tensor(buffers[$0]!, step: $0, batch: batch) }, layers: named)
+    }
+}
+
+extension Model {
+    /// The inference plan when it has every name, else the plan with split activations (which has them all).
+    func plan(naming names: [String]) -> Plan {
+        names.allSatisfy { inference.position[$0] != nil } ? inference : differentiable
     }
 }
 

@@ -36,37 +36,42 @@ public final class Model: Sendable {
     /// Runs one pass over a whole batch. Each input is batch-first with the model's per-sample shape, or a single
     /// sample without the batch axis.
     public func run(_ inputs: [Tensor], capture layers: [String] = []) throws(RuntimeError) -> Outputs {
+        try run(inputs, capture: layers, plan: plan(naming: layers))
+    }
+
+    func run(_ inputs: [Tensor], capture layers: [String], plan: Plan) throws(RuntimeError) -> Outputs {
         let (batch, batched) = try checkInputs(inputs)
-        let captured = try layers.map { name throws(RuntimeError) in try step(named: name, in: inference) }
-        let outputs = outputNames.map { inference.position[$0]! }
+        let captured = try layers.map { name throws(RuntimeError) in try step(named: name, in: plan) }
+        let outputs = outputNames.map { plan.position[$0]! }
         let pool = BufferPool()
-        let buffers = inference.execute(batch: batch, given: load(batched, plan: inference, pool: pool),
-                                        keep: Set(captured + outputs), pool: pool)
+        let buffers = plan.execute(batch: batch, given: load(batched, plan: plan, pool: pool),
+                                   keep: Set(captured + outputs), pool: pool)
         defer { for buffer in buffers.values { pool.give(buffer) } }
         var named: [String: Tensor] = [:]
-        for (name, index) in zip(layers, captured) { named[name] = inference.tensor(buffers[index]!, step: index, batch: batch) }
-        return Outputs(outputs: outputs.map { inference.tensor(buffers[$0]!, step: $0, batch: batch) }, layers: named)
+        for (name, index) in zip(layers, captured) { named[name] = plan.tensor(buffers[index]!, step: index, batch: batch) }
+        return Outputs(outputs: outputs.map { plan.tensor(buffers[$0]!, step: $0, batch: batch) }, layers: named)
     }
 
     /// Runs the model over a large set in batches of `batchSize`, returning the first output, or the output of
-    /// `layer` when given, for every sample.
+    /// `layer` when given (including `<layer>/preactivation` names), for every sample.
     public func predict(_ inputs: [Tensor], layer: String? = nil, batchSize: Int = 64) throws(RuntimeError) -> Tensor {
         let (total, batched) = try checkInputs(inputs)
-        let target = try step(named: layer ?? outputNames[0], in: inference)
-        let sampleCount = inference.steps[target].count
+        let plan = plan(naming: [layer ?? outputNames[0]])
+        let target = try step(named: layer ?? outputNames[0], in: plan)
+        let sampleCount = plan.steps[target].count
         var result = [Float](repeating: 0, count: total * sampleCount)
         let pool = BufferPool()
         let step = max(1, batchSize)
         for start in stride(from: 0, to: total, by: step) {
             let batch = min(step, total - start)
             let slices = batched.map { $0.samples(start..<(start + batch)) }
-            let buffers = inference.execute(batch: batch, given: load(slices, plan: inference, pool: pool), keep: [target], pool: pool)
+            let buffers = plan.execute(batch: batch, given: load(slices, plan: plan, pool: pool), keep: [target], pool: pool)
             result.withUnsafeMutableBufferPointer { result in
                 (result.baseAddress! + start * sampleCount).update(from: buffers[target]!.pointer, count: batch * sampleCount)
             }
             for buffer in buffers.values { pool.give(buffer) }
         }
-        return Tensor(shape: [total] + inference.steps[target].shape, scalars: result)
+        return Tensor(shape: [total] + plan.steps[target].shape, scalars: result)
     }
 
     /// Convenience for single-input models.

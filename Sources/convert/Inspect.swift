@@ -50,7 +50,8 @@ struct ModelSummary: Encodable {
         layers = graph.nodes.map { Layer(name: $0.name, class: $0.kerasClass, output_shape: batched($0.outputShape), params: $0.parameterCount) }
         total_params = graph.parameterCount
         trainable_params = graph.nodes.reduce(0) { total, node in
-            total + node.weights.filter { !Self.nonTrainable.contains($0.key) }.values.reduce(0) { $0 + $1.count }
+            total + node.weights.filter { !Self.nonTrainable.contains($0.key) && !node.constantNames.contains($0.key) }
+                .values.reduce(0) { $0 + $1.count }
         }
     }
 

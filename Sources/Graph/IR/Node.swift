@@ -10,6 +10,9 @@ public struct Node: Sendable, Equatable {
     public var weights: [String: Tensor]
     /// Per-sample output shape (no batch axis).
     public var outputShape: [Int]
+    /// Weights that Keras does not count as parameters: statistics given in the layer's configuration rather than
+    /// stored as variables (a Normalization layer built with `mean=` and `variance=`).
+    public var constantNames: Set<String> = []
 
     public init(name: String, kerasClass: String, op: Op, inputs: [String],
                 weights: [String: Tensor] = [:], outputShape: [Int]) {
@@ -22,5 +25,7 @@ public struct Node: Sendable, Equatable {
     }
 
     /// The number of scalars in the node's weights, as Keras counts parameters.
-    public var parameterCount: Int { weights.values.reduce(0) { $0 + $1.count } }
+    public var parameterCount: Int {
+        weights.filter { !constantNames.contains($0.key) }.values.reduce(0) { $0 + $1.count }
+    }
 }

@@ -65,8 +65,10 @@ public enum KerasImporter {
         let weights = try matcher.weights(for: call, built: built)
         do {
             let shape = try built.op.outputShape(inputs: inputShapes, weights: weights)
-            return Node(name: layer.name, kerasClass: layer.kerasClass, op: built.op, inputs: call.inbound,
-                        weights: weights, outputShape: shape)
+            var node = Node(name: layer.name, kerasClass: layer.kerasClass, op: built.op, inputs: call.inbound,
+                            weights: weights, outputShape: shape)
+            node.constantNames = Set(built.constants.keys)
+            return node
         } catch {
             var attributed = error
             attributed.layer = layer.name

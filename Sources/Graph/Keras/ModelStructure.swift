@@ -70,8 +70,9 @@ struct ModelStructure {
             }
             return try parseFunctional(config, inbound: inbound, scope: scope)
         default:
-            throw GraphError(.unsupported, kerasClass: className.isEmpty ? nil : className,
-                             "the top-level object is not a Sequential or Functional model (custom or subclassed models need their Python code)")
+            throw GraphError(.unsupported, layer: model["config"]?["name"]?.string ?? model["name"]?.string,
+                             kerasClass: className.isEmpty ? nil : className,
+                             "the model is not a Sequential or Functional model (custom or subclassed models need their Python code)")
         }
     }
 
