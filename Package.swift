@@ -18,7 +18,7 @@ let package = Package(
         .target(name: "H5Reader", dependencies: ["CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Graph", dependencies: ["H5Reader"]),
         .target(name: "Runtime", dependencies: ["Graph", "COpenBLAS"]),
-        .target(name: "XAI", dependencies: ["Runtime", "CZlibShim"]),
+        .target(name: "XAI", dependencies: ["Runtime", "CZlibShim", "COpenBLAS"]),
         .executableTarget(
             name: "convert",
             dependencies: ["XAI", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -42,6 +42,18 @@ extension Model {
 }
 
 extension Model {
+    /// Whether `forward(from: layer, …)` needs the inputs too: some output (or the logit) depends on a branch that
+    /// does not pass through `layer`.
+    public func forwardNeedsInputs(from layer: String) throws(RuntimeError) -> Bool {
+        let targets = outputNames + [scoreLayer(.logit)]
+        let plan = plan(naming: [layer] + targets)
+        let root = try step(named: layer, in: plan)
+        let needed = plan.upstream(of: Set(targets.map { plan.position[$0]! }), given: [root])
+        return !needed.isSubset(of: plan.downstream(of: root))
+    }
+}
+
+extension Model {
     /// The inference plan when it has every name, else the plan with split activations (which has them all).
     func plan(naming names: [String]) -> Plan {
         names.allSatisfy { inference.position[$0] != nil } ? inference : differentiable

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import Graph
+import Runtime
+import XAI
+
+extension ExplanationMethod: ExpressibleByArgument {}
+extension ScoreTarget: ExpressibleByArgument {}
+extension Upsampling: ExpressibleByArgument {}
+extension ExplanationOptions.Ablation: ExpressibleByArgument {}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explain a model's decisions on .npy inputs.",
+        discussion: "Methods: \(ExplanationMethod.allCases.map(\.rawValue).joined(separator: ", ")). docs/METHODS.md gives each one's formula. Writes the maps as float32 .npy ((N, L) for 1-D inputs, (N, H, W) for 2-D) and PNG figures."
+    )
+
+    @Argument(help: "Model file.") var model: String
+    @Option(help: "Input .npy, shaped (N, …) or one sample.") var input: String
+    @Option(help: "The explanation method.") var method: ExplanationMethod
+    @Option(help: "The layer a CAM method reads (e.g. conv1d_2).") var layer: String?
+    @Option(help: "Comma-separated layers for sise, shallow to deep.") var layers: String?
+    @Option(name: .customLong("class"), help: "Class to explain: one for every sample, or one per sample comma-separated (default: the predicted class).") var classes: String?
+    @Option(help: "Score: the model's output (probability) or the final pre-activation (logit).") var target: ScoreTarget = .probability
+    @Option(help: "How CAM maps reach the input's size: spline, linear, nearest, none.") var upsample: Upsampling = .spline
+    @Option(help: "Write the maps to this .npy file.") var output: String?
+    @Option(help: "Write one PNG figure per sample into this folder.") var png: String?
+    @Flag(help: "Print one JSON object.") var json = false
+    @Option(help: "Samples per model call.") var batchSize = 16
+    @Option(help: "Seed for smoothgrad, rise and lime.") var seed: UInt64 = 0
+    @Option(help: "ablationcam: switch channels off by zeroing their activations or their kernel weights.") var ablation: ExplanationOptions.Ablation = .activation
+    @Flag(help: "ablationcam with --ablation weights: zero the bias too.") var zeroBias = false
+    @Option(help: "smoothgrad: noise standard deviation as a fraction of the input's range.") var noiseLevel: Float = 0.15
+    @Option(help: "smoothgrad: noisy copies per sample.") var noiseSamples = 50
+    @Option(help: "smoothgrad: .npy of noise (n, …input shape) to use instead of drawing it.") var noise: String?
+    @Option(help: "integrated-gradients: steps from the zero baseline.") var steps = 50
+    @Option(help: "occlusion: window per spatial axis (default 4 for 1-D, 32 for 2-D).") var window: Int?
+    @Option(help: "occlusion: stride per spatial axis (default 1 for 1-D, 16 for 2-D).") var stride: Int?
+    @Option(help: "rise: masks to draw (default 2000 for 1-D, 4000 for 2-D).") var masksCount: Int?
+    @Option(help: "rise: grid cells per axis.") var grid = 8
+    @Option(help: "rise: .npy of masks (N, …input spatial shape) to use instead of drawing them.") var masks: String?
+    @Option(help: "lime: positions per segment for 1-D inputs.") var segmentSize = 4
+    @Option(help: "lime: .npy of segment labels shaped like the input's spatial axes (default: quickshift for 2-D).") var segments: String?
+    @Option(help: "lime: perturbations.") var samples = 300
+    @Option(help: "lime: .npy on/off matrix (perturbations × segments) to use instead of drawing it.") var perturbations: String?
+    @Option(help: "lime: kernel width of the proximity weights.") var kernelWidth: Double = 0.25
+    @Option(help: "lime: how many top segments to report.") var features = 4
+
+    func validate() throws {
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        if method.needsLayer, layer == nil { throw ValidationError("--method \(method.rawValue) reads a layer: pass --layer NAME") }
+        if ablation == .weights, method != .ablationcam { throw ValidationError("--ablation is an ablationcam option") }
+    }
+
+    func run() throws {
+        let runner = try Model(loadGraph(model))
+        var inputs = try loadArray(input, option: "--input")
+        if inputs.shape == runner.inputShapes.first { inputs.shape = [1] + inputs.shape }
+        var options = try makeOptions()
+        options.classes = try classes.map { try classList($0, count: inputs.shape.first ?? 0) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let explanation = try method.explain(runner, inputs: inputs, options: options)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        if let output { try NumPyFile.write(explanation.maps, to: output) }
+        let figures = try png.map { try writeFigures(explanation, inputs: inputs, method: method, to: $0) } ?? []
+        let report = ExplainReport(method: method, layer: layer, target: target, explanation: explanation, seconds: seconds,
+                                   output: output, figures: figures)
+        print(json ? try report.json() : report.text())
+    }
+
+    private func makeOptions() throws -> ExplanationOptions {
+        var options = ExplanationOptions()
+        options.layer = layer
+        options.layers = layers?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        options.target = target
+        options.upsampling = upsample
+        options.batchSize = batchSize
+        options.seed = seed
+        options.ablation = ablation
+        options.zeroBias = zeroBias
+        options.noiseLevel = noiseLevel
+        options.noiseSamples = noiseSamples
+        options.noise = try noise.map { try loadArray($0, option: "--noise") }
+        options.steps = steps
+        options.window = window
+        options.stride = stride
+        options.maskCount = masksCount
+        options.grid = grid
+        options.masks = try masks.map { try loadArray($0, option: "--masks") }
+        options.segmentSize = segmentSize
+        options.segments = try segments.map { try loadArray($0, option: "--segments") }
+        options.perturbationCount = samples
+        options.perturbations = try perturbations.map { try loadArray($0, option: "--perturbations") }
+        options.kernelWidth = kernelWidth
+        options.topFeatures = features
+        return options
+    }
+
+    private func classList(_ text: String, count: Int) throws -> [Int] {
+        let values = try text.split(separator: ",").map { part -> Int in
+            guard let value = Int(part.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+                throw ValidationError("--class: '\(part)' is not a class index")
+            }
+            return value
+        }
+        if values.count == 1 { return Array(repeating: values[0], count: count) }
+        guard values.count == count else { throw ValidationError("--class: \(values.count) classes given for \(count) samples") }
+        return values
+    }
+}

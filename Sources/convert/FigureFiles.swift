@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import Graph
+import XAI
+
+/// Writes an explanation's PNG figures into a folder: `sample<i>_<method>.png`, and for 2-D inputs
+/// `sample<i>_<method>_heatmap.png` beside it. `inputs` are batch-first. Returns the paths written.
+func writeFigures(_ explanation: Explanation, inputs: Tensor, method: ExplanationMethod, samples: [Int]? = nil,
+                  to folder: String) throws -> [String] {
+    let url = URL(fileURLWithPath: folder)
+    do {
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    } catch {
+        throw ValidationError("--png: cannot create the folder \(folder): \(error.localizedDescription)")
+    }
+    var written: [String] = []
+    for index in samples ?? Array(explanation.classes.indices) {
+        for (part, image) in try explanation.figures(index, inputs: inputs).enumerated() {
+            let name = "sample\(index)_\(method.rawValue)\(part == 0 ? "" : "_heatmap").png"
+            let path = url.appendingPathComponent(name).path
+            try Data(image.pngData()).write(to: URL(fileURLWithPath: path), options: .atomic)
+            written.append(path)
+        }
+    }
+    return written
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+@Suite struct ExplainCommandTests {
+    let model = CLIRunner.fixtures.appendingPathComponent("MNIST1D.h5").path
+
+    /// Two 1-D samples shaped (2, 40, 1).
+    func samples() throws -> String {
+        let file = try CLIRunner.temporaryFolder().appendingPathComponent("x.npy")
+        let values = (0..<80).map { Float(sin(Double($0) * 0.3)) }
+        try CLIRunner.writeNPY(file, header: "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 40, 1), }",
+                               payload: CLIRunner.floats(values))
+        return file.path
+    }
+
+    @Test func writesMapsShapedLikeTheInput() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        let output = folder.appendingPathComponent("maps.npy").path
+        let result = try CLIRunner.run(["explain", model, "--input", samples(), "--method", "gradcam", "--layer", "conv1d_2",
+                                        "--output", output, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains(#""method":"gradcam""#))
+        #expect(result.stdout.contains(#""layer":"conv1d_2""#))
+        let header = try String(decoding: Data(contentsOf: URL(fileURLWithPath: output)).prefix(80), as: UTF8.self)
+        #expect(header.contains("(2, 40)"))
+    }
+
+    @Test func limeReportsItsTopSegments() throws {
+        let result = try CLIRunner.run(["explain", model, "--input", samples(), "--method", "lime", "--samples", "50", "--features", "3"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("top segments"))
+    }
+
+    @Test func writesOneFigurePerSample() throws {
+        let folder = try CLIRunner.temporaryFolder().appendingPathComponent("png")
+        let result = try CLIRunner.run(["explain", model, "--input", samples(), "--method", "gradcam++", "--layer", "conv1d_2",
+                                        "--png", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".png") }
+        #expect(files.count == 2)
+        let bytes = try Data(contentsOf: folder.appendingPathComponent(files.sorted()[0]))
+        #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+    }
+
+    @Test func aCAMMethodWithoutALayerIsRefused() throws {
+        let result = try CLIRunner.run(["explain", model, "--input", samples(), "--method", "gradcam"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--layer"))
+    }
+
+    @Test func weightAblationOnAPoolingLayerIsRefused() throws {
+        let hmt = CLIRunner.fixtures.appendingPathComponent("HMT.h5").path
+        let inputs = CLIRunner.fixtures.appendingPathComponent("hmt_inputs.npy").path
+        let result = try CLIRunner.run(["explain", hmt, "--input", inputs, "--method", "ablationcam", "--layer", "max_pooling2d_1",
+                                        "--ablation", "weights"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("max_pooling2d_1"))
+        #expect(result.stderr.contains("kernel"))
+    }
+
+    @Test func anUnknownMethodListsTheMethods() throws {
+        let result = try CLIRunner.run(["explain", model, "--input", samples(), "--method", "magic"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("gradcam"))
+    }
+}
