@@ -10,13 +10,14 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlibShim", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "H5Reader", dependencies: ["CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "Graph", dependencies: ["H5Reader"]),
+        .target(name: "Graph", dependencies: ["H5Reader", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Runtime", dependencies: ["Graph", "COpenBLAS"]),
         .target(name: "XAI", dependencies: ["Runtime", "CZlibShim", "COpenBLAS"]),
         .executableTarget(

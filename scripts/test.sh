@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The README's test command: installs what is missing, then builds and runs the whole test suite.
+# The README's test command: installs what is missing, then builds and runs the whole test suite, then checks the
+# ONNX exports in onnxruntime (scripts/check-onnx.sh) with the keraslens that `swift build` produced.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build
 swift test
+bash scripts/check-onnx.sh

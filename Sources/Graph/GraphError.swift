@@ -12,6 +12,8 @@ public struct GraphError: Error, Sendable, Equatable, CustomStringConvertible {
         case weights
         /// Shapes do not fit together.
         case shape
+        /// A KerasLens native (`.safetensors`) file that breaks the format; the problem says which rule.
+        case nativeFile(NativeFileProblem)
     }
 
     public var kind: Kind

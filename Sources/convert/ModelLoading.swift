@@ -2,9 +2,9 @@ import ArgumentParser
 import Graph
 import Runtime
 
-/// Loads any model file the CLI accepts.
+/// Loads any model file the CLI accepts: `.h5`, `.keras` or a native `.safetensors`.
 func loadGraph(_ path: String) throws -> Graph {
-    try KerasImporter.load(path: path)
+    try ModelFile.load(path: path)
 }
 
 /// Loads an array argument, naming the option in the error.

@@ -1,0 +1,70 @@
+/// The graph JSON stored under `keraslens.graph` (docs/FORMAT.md, "Graph JSON"). These records mirror the JSON
+/// one to one — snake_case keys, optional attributes left out when absent — so the page and the code cannot drift.
+struct GraphRecord: Codable, Equatable {
+    var source: SourceRecord
+    var inputs: [String]
+    var outputs: [String]
+    var nodes: [NodeRecord]
+}
+
+struct SourceRecord: Codable, Equatable {
+    /// The container the model was converted from: `h5` or `keras`.
+    var format: String
+    var keras_version: String?
+    var backend: String?
+}
+
+struct NodeRecord: Codable, Equatable {
+    var name: String
+    var `class`: String
+    var op: OpRecord
+    var inputs: [String]
+    var output_shape: [Int]
+    /// Keras weight name → tensor name in the container (`"kernel": "dense/kernel"`).
+    var weights: [String: String]
+    /// Weights that are configuration constants rather than Keras parameters; left out when empty.
+    var constants: [String]?
+}
+
+/// An op: its `type` and the attributes that type takes (every other key absent).
+struct OpRecord: Codable, Equatable {
+    var type: String
+    var activation: ActivationRecord?
+    var window: WindowRecord?
+    var multiplier: Int?
+    var kind: String?
+    var keep_dims: Bool?
+    var shape: [Int]?
+    var order: [Int]?
+    var axis: Int?
+    var axes: [Int]?
+    var epsilon: Float?
+    var invert: Bool?
+    var pads: [[Int]]?
+    var crops: [[Int]]?
+    var size: [Int]?
+    var scale: [Float]?
+    var offset: [Float]?
+
+    init(type: String) { self.type = type }
+}
+
+struct WindowRecord: Codable, Equatable {
+    var size: [Int]
+    var strides: [Int]
+    var dilations: [Int]
+    var padding: String
+}
+
+/// An activation: its `type` and, for the parametrised ones, their parameters.
+struct ActivationRecord: Codable, Equatable {
+    var type: String
+    var axis: Int?
+    var alpha: Float?
+    var approximate: Bool?
+    var max_value: Float?
+    var negative_slope: Float?
+    var threshold: Float?
+
+    init(type: String) { self.type = type }
+}

@@ -1,0 +1,49 @@
+/// A fixed input and the output KerasLens computed for it when the file was written, stored in the native file
+/// (like frugally-deep's test vectors) so that any reader — a later KerasLens, another machine, another language —
+/// can replay it and know it computes what the converter computed.
+public struct SelfTest: Sendable, Equatable {
+    /// One batch-first tensor per model input, in the graph's input order.
+    public var inputs: [Tensor]
+    /// One batch-first tensor per model output, in the graph's output order.
+    public var outputs: [Tensor]
+
+    public init(inputs: [Tensor], outputs: [Tensor]) {
+        self.inputs = inputs
+        self.outputs = outputs
+    }
+
+    /// Samples in the self-test batch: two, so that a reader mixing up samples fails.
+    public static let samples = 2
+    /// The generator's seed: the ASCII bytes of "KerasLen".
+    public static let seed: UInt64 = 0x4B65_7261_734C_656E
+
+    /// The self-test input for a model with these per-sample input shapes: one SplitMix64 stream seeded with
+    /// `seed`, drawn input after input in row-major order, each draw `x` giving `(x >> 40) / 2^23 − 1`, a float in
+    /// [−1, 1) that is exact in float32 (docs/FORMAT.md, "Self-test").
+    public static func inputs(shapes: [[Int]]) -> [Tensor] {
+        var generator = SplitMix64(seed: seed)
+        return shapes.map { shape in
+            let count = samples * shape.reduce(1, *)
+            let scalars = (0..<count).map { _ in Float(generator.next() >> 40) / Float(1 << 23) - 1 }
+            return Tensor(shape: [samples] + shape, scalars: scalars)
+        }
+    }
+
+    static func tensorName(input: String) -> String { "__selftest__/input/\(input)" }
+    static func tensorName(output: String) -> String { "__selftest__/output/\(output)" }
+}
+
+/// Steele, Lea and Flood's SplitMix64: tiny, fully specified, and the same in every language.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

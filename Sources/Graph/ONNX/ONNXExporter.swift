@@ -1,0 +1,137 @@
+import Foundation
+import SwiftProtobuf
+
+/// Writes a graph as an ONNX model: opset 17 of the default domain, one graph, float32 throughout. Inputs and
+/// outputs keep the Keras model's names and channels-last shapes with a symbolic batch axis `N`, so the ONNX model
+/// takes and returns exactly the arrays the Keras model does.
+public enum ONNXExporter {
+    public static let opset = 17
+    /// The IR version that goes with opset 17.
+    static let irVersion = 8
+
+    /// Writes the ONNX model for `graph` to `path`.
+    public static func write(_ graph: Graph, to path: String) throws(GraphError) {
+        let proto: Onnx_ModelProto
+        do {
+            proto = try model(graph)
+        } catch {
+            throw error.inFile(path)
+        }
+        let bytes: Data
+        do {
+            bytes = try proto.serializedBytes()
+        } catch {
+            // Protobuf caps a message at 2 GiB.
+            throw GraphError(.unsupported, file: path, "the ONNX model cannot be serialised (\(error))")
+        }
+        do {
+            try bytes.write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw GraphError(.unreadable, file: path, "cannot write the file (\(error.localizedDescription))")
+        }
+    }
+
+    /// The ONNX model for `graph`; refuses, naming the layer, what opset 17 cannot express.
+    static func model(_ graph: Graph) throws(GraphError) -> Onnx_ModelProto {
+        var builder = ONNXBuilder(reserved: Set(graph.nodes.map(\.name)))
+        var shapes: [String: [Int]] = [:]
+        var proto = Onnx_GraphProto()
+        proto.name = "keraslens"
+        for node in graph.nodes {
+            shapes[node.name] = node.outputShape
+            if node.op == .input {
+                proto.input.append(valueInfo(node.name, shape: node.outputShape))
+            } else {
+                try lower(node, inputShapes: node.inputs.map { shapes[$0]! }, into: &builder)
+            }
+        }
+        proto.node = builder.nodes
+        proto.initializer = builder.initializers
+        proto.output = graph.outputs.map { valueInfo($0, shape: shapes[$0]!) }
+
+        var model = Onnx_ModelProto()
+        model.irVersion = Int64(irVersion)
+        model.producerName = "keraslens"
+        model.docString = "Converted from Keras \(graph.source.kerasVersion ?? "(unknown version)") \(graph.source.format) by KerasLens"
+        var opsetID = Onnx_OperatorSetIdProto()
+        opsetID.domain = ""
+        opsetID.version = Int64(opset)
+        model.opsetImport = [opsetID]
+        model.graph = proto
+        return model
+    }
+
+    /// Emits the ONNX nodes for one layer; the last one writes the value named after the layer.
+    private static func lower(_ node: Node, inputShapes: [[Int]], into builder: inout ONNXBuilder) throws(GraphError) {
+        let input = node.inputs.first ?? ""
+        let shape = inputShapes.first ?? []
+        let output = node.name
+        switch node.op {
+        case .input:
+            return  // Graph inputs are value infos, added by the caller.
+        case .dense(let activation):
+            builder.dense(node, activation: activation, input: input, shape: shape, into: output)
+        case .convolution(let window, let activation):
+            builder.convolution(node, window: window, activation: activation, input: input, shape: shape, into: output)
+        case .depthwiseConvolution(let window, let multiplier, let activation):
+            builder.depthwiseConvolution(node, window: window, multiplier: multiplier, activation: activation,
+                                         input: input, shape: shape, into: output)
+        case .separableConvolution(let window, let multiplier, let activation):
+            builder.separableConvolution(node, window: window, multiplier: multiplier, activation: activation,
+                                         input: input, shape: shape, into: output)
+        case .pool(let kind, let window):
+            try builder.pool(node, kind: kind, window: window, input: input, shape: shape, into: output)
+        case .globalPool(let kind, let keepDims):
+            builder.globalPool(kind: kind, keepDims: keepDims, input: input, shape: shape, into: output)
+        case .flatten:
+            builder.flatten(input: input, into: output)
+        case .reshape(let target):
+            builder.reshape(to: target, input: input, layer: node.name, into: output)
+        case .permute(let order):
+            builder.permute(order: order, input: input, into: output)
+        case .identity:
+            builder.add("Identity", [input], into: output)
+        case .batchNormalization(let axis, let epsilon):
+            builder.batchNormalization(node, axis: axis, epsilon: epsilon, shape: shape, input: input, into: output)
+        case .activation(let activation):
+            builder.activation(activation, input, layer: node.name, into: output)
+        case .prelu:
+            builder.prelu(node, input: input, into: output)
+        case .merge(let kind):
+            builder.merge(kind, inputs: node.inputs, layer: node.name, into: output)
+        case .concatenate(let axis):
+            builder.concatenate(axis: axis, inputs: node.inputs, into: output)
+        case .zeroPadding(let pads):
+            builder.zeroPadding(pads: pads, input: input, layer: node.name, into: output)
+        case .cropping(let crops):
+            builder.cropping(crops: crops, input: input, shape: shape, layer: node.name, into: output)
+        case .upsampling(let size):
+            builder.upsampling(size: size, input: input, shape: shape, layer: node.name, into: output)
+        case .rescaling(let scale, let offset):
+            builder.rescaling(scale: scale, offset: offset, input: input, layer: node.name, into: output)
+        case .normalization(let axes, let epsilon, let invert):
+            builder.normalization(node, axes: axes, epsilon: epsilon, invert: invert, shape: shape, input: input, into: output)
+        }
+    }
+
+    /// A float32 value of shape `(N, shape…)`.
+    private static func valueInfo(_ name: String, shape: [Int]) -> Onnx_ValueInfoProto {
+        var batch = Onnx_TensorShapeProto.Dimension()
+        batch.dimParam = "N"
+        var dimensions = [batch]
+        for size in shape {
+            var dimension = Onnx_TensorShapeProto.Dimension()
+            dimension.dimValue = Int64(size)
+            dimensions.append(dimension)
+        }
+        var tensor = Onnx_TypeProto.Tensor()
+        tensor.elemType = Int32(Onnx_TensorProto.DataType.float.rawValue)
+        tensor.shape.dim = dimensions
+        var type = Onnx_TypeProto()
+        type.tensorType = tensor
+        var info = Onnx_ValueInfoProto()
+        info.name = name
+        info.type = type
+        return info
+    }
+}

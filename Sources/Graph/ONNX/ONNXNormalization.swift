@@ -1,0 +1,43 @@
+/// Affine per-channel ops, as Mul/Add (or Sub/Div) against constants shaped to broadcast along the op's axes of
+/// the channels-last value. ONNX's BatchNormalization would need channels at axis 1 and so two transposes; the
+/// broadcast form works for any axis.
+extension ONNXBuilder {
+    /// `x · s + (beta − mean · s)` with `s = gamma / sqrt(moving_variance + epsilon)`.
+    mutating func batchNormalization(_ node: Node, axis: Int, epsilon: Float, shape: [Int], input: String, into output: String) {
+        let mean = node.weights["moving_mean"]!.scalars
+        let variance = node.weights["moving_variance"]!.scalars
+        let gamma = node.weights["gamma"]?.scalars ?? Array(repeating: 1, count: mean.count)
+        let beta = node.weights["beta"]?.scalars ?? Array(repeating: 0, count: mean.count)
+        let scale = zip(gamma, variance).map { $0 / ($1 + epsilon).squareRoot() }
+        let shift = (0..<mean.count).map { beta[$0] - mean[$0] * scale[$0] }
+        let broadcast = [mean.count] + Array(repeating: 1, count: shape.count - axis)
+        let scaled = step("Mul", [input, constant(Tensor(shape: broadcast, scalars: scale), layer: node.name, "scale")], layer: node.name)
+        add("Add", [scaled, constant(Tensor(shape: broadcast, scalars: shift), layer: node.name, "shift")], into: output)
+    }
+
+    /// Keras's Normalization: `(x − mean) / max(sqrt(variance), epsilon)`, or inverted
+    /// `mean + x · max(sqrt(variance), epsilon)`; statistics vary along `axes` and broadcast over the rest.
+    mutating func normalization(_ node: Node, axes: [Int], epsilon: Float, invert: Bool, shape: [Int], input: String, into output: String) {
+        let broadcast = shape.indices.map { axes.contains($0 + 1) ? shape[$0] : 1 }
+        let mean = constant(Tensor(shape: broadcast, scalars: node.weights["mean"]!.scalars), layer: node.name, "mean")
+        let deviation = node.weights["variance"]!.scalars.map { max($0.squareRoot(), epsilon) }
+        let scale = constant(Tensor(shape: broadcast, scalars: deviation), layer: node.name, "deviation")
+        if invert {
+            add("Add", [step("Mul", [input, scale], layer: node.name), mean], into: output)
+        } else {
+            add("Div", [step("Sub", [input, mean], layer: node.name), scale], into: output)
+        }
+    }
+
+    /// `x · scale + offset`, each a scalar or one value per channel.
+    mutating func rescaling(scale: [Float], offset: [Float], input: String, layer: String, into output: String) {
+        let scaled = step("Mul", [input, constant(Tensor(shape: [scale.count], scalars: scale), layer: layer, "scale")], layer: layer)
+        add("Add", [scaled, constant(Tensor(shape: [offset.count], scalars: offset), layer: layer, "offset")], into: output)
+    }
+
+    /// `max(0, x) − alpha · max(0, −x)`: ONNX's PRelu, with `alpha` shaped like the per-sample input (shared axes
+    /// of size 1), which broadcasts against the batch from the right.
+    mutating func prelu(_ node: Node, input: String, into output: String) {
+        add("PRelu", [input, constant(node.weights["alpha"]!, layer: node.name, "alpha")], into: output)
+    }
+}
