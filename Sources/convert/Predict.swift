@@ -41,13 +41,4 @@ struct Predict: ParsableCommand {
             for (sample, label) in predicted.enumerated() { print("\(sample)\t\(label)") }
         }
     }
-
-    private func accuracyTable(_ accuracy: ClassAccuracy) -> String {
-        var lines = [String(format: "accuracy: %.4f (%d of %d)", accuracy.accuracy, accuracy.correct.reduce(0, +), accuracy.total),
-                     "class  support  correct  accuracy"]
-        for k in accuracy.support.indices {
-            lines.append(String(format: "%5d  %7d  %7d  %8.4f", k, accuracy.support[k], accuracy.correct[k], accuracy.accuracy(ofClass: k)))
-        }
-        return lines.joined(separator: "\n")
-    }
 }

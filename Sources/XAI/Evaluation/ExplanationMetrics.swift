@@ -1,0 +1,81 @@
+import Graph
+import Runtime
+
+/// How well one method's maps explain a batch: every metric of the evaluation, from the same maps.
+public struct ExplanationScores: Sendable, Equatable {
+    public var dropIncrease: DropIncrease
+    public var confidence: ConfidenceChange
+    public var curves: DeletionInsertion
+    public var samples: Int
+    public var frac: Double
+}
+
+public enum ExplanationMetrics {
+    /// Scores `explanation` (maps of `inputs`, batch-first) against the model's score of each explained class.
+    /// `frac` is the share of positions drop/increase keeps; `curveStep` the positions deleted or inserted per step
+    /// of the RISE curves (default: one position for 1-D inputs, 2% of the positions for 2-D).
+    public static func evaluate(_ model: Model, inputs: Tensor, explanation: Explanation, frac: Double,
+                                target: ScoreTarget = .probability, curveStep: Int? = nil,
+                                batchSize: Int = 64) throws(ExplainError) -> ExplanationScores {
+        guard frac > 0, frac <= 1 else { throw ExplainError("--frac must be in (0, 1], got \(frac)") }
+        guard inputs.shape.first == explanation.maps.shape.first else {
+            throw ExplainError("\(explanation.maps.shape.first ?? 0) maps for \(inputs.shape.first ?? 0) inputs")
+        }
+        let scoring = MaskedScoring(model: model, inputs: inputs, classes: explanation.classes, target: target, batchSize: batchSize)
+        let geometry = scoring.geometry
+        guard explanation.maps.count == inputs.shape[0] * geometry.positions else {
+            throw ExplainError("maps of shape \(explanation.maps.shape) do not cover inputs of shape \(inputs.shape); explain with an upsampling other than none")
+        }
+        do {
+            let original = try scoring.scores { _, _ in }
+            let hard = try scoring.scores { sample, buffer in
+                MaskedScoring.apply(DropIncrease.keepMask(explanation.map(sample), frac: frac)[...], channels: geometry.channels, to: buffer)
+            }
+            let soft = try scoring.scores { sample, buffer in
+                let map = explanation.map(sample)
+                let top = map.max() ?? 0
+                MaskedScoring.apply(top > 0 ? map.map { max($0, 0) / top }[...] : map.map { _ in 0 }[...],
+                                    channels: geometry.channels, to: buffer)
+            }
+            let step = max(1, curveStep ?? (geometry.spatial.count == 1 ? 1 : max(1, geometry.positions / 50)))
+            return ExplanationScores(dropIncrease: DropIncrease(original: original, masked: hard),
+                                     confidence: ConfidenceChange(original: original, masked: soft),
+                                     curves: try curves(scoring, explanation: explanation, step: step),
+                                     samples: inputs.shape[0], frac: frac)
+        } catch let error as ExplainError {
+            throw error
+        } catch {
+            throw ExplainError(String(describing: error))
+        }
+    }
+
+    /// Deletion and insertion AUCs, averaged over the samples; each step scores the whole batch at once.
+    private static func curves(_ scoring: MaskedScoring, explanation: Explanation, step: Int) throws -> DeletionInsertion {
+        let geometry = scoring.geometry, channels = geometry.channels, count = scoring.inputs.shape[0]
+        let orders = (0..<count).map { DeletionInsertion.order(explanation.map($0)) }
+        let blurred = (0..<count).map { sample in
+            DeletionInsertion.blurred(scoring.inputs.scalars[(sample * geometry.count)..<((sample + 1) * geometry.count)],
+                                      spatial: geometry.spatial, channels: channels)
+        }
+        let steps = (geometry.positions + step - 1) / step
+        var deletion = [[Float]](repeating: [], count: count), insertion = deletion
+        for t in 0...steps {
+            let changed = min(t * step, geometry.positions)
+            let deleted = try scoring.scores { sample, buffer in
+                for p in orders[sample][0..<changed] { for c in 0..<channels { buffer[p * channels + c] = 0 } }
+            }
+            let inserted = try scoring.scores { sample, buffer in
+                let original = Array(buffer)
+                _ = buffer.update(fromContentsOf: blurred[sample])
+                for p in orders[sample][0..<changed] { for c in 0..<channels { buffer[p * channels + c] = original[p * channels + c] } }
+            }
+            for sample in 0..<count {
+                deletion[sample].append(deleted[sample])
+                insertion[sample].append(inserted[sample])
+            }
+        }
+        let n = Double(max(count, 1))
+        return DeletionInsertion(deletionAUC: deletion.reduce(0) { $0 + DeletionInsertion.area($1) } / n,
+                                 insertionAUC: insertion.reduce(0) { $0 + DeletionInsertion.area($1) } / n)
+    }
+}

@@ -1,0 +1,160 @@
+import ArgumentParser
+import Foundation
+import Graph
+import Runtime
+import XAI
+
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Classification metrics, explanation metrics (the course's Table I) and an HTML report.",
+        discussion: "Classification metrics use every sample; explanations are computed and scored on the first --samples. Rates in --json are fractions."
+    )
+
+    @Argument(help: "Model file.") var model: String
+    @Option(help: "Input .npy, shaped (N, …).") var input: String
+    @Option(help: "True labels (.npy of class ids or one-hot rows); without them only explanations are scored.") var labels: String?
+    @Option(help: "Comma-separated class names, in class-id order.") var classNames: String?
+    @Option(help: "The dataset's name in tables and the report (default: the input file's name).") var dataset: String?
+    @Option(help: "Comma-separated explanation methods.") var methods = "gradcam,gradcam++,ablationcam,lime"
+    @Option(help: "The layer CAM methods read.") var layer: String?
+    @Option(help: "Share of the input drop/increase keeps (default 0.3 for 1-D inputs, 0.9 for 2-D).") var frac: Double?
+    @Option(help: "Explain and score only the first N samples (default: all).") var samples: Int?
+    @Option(help: "Comma-separated sample indices whose explanation figures go into the report.") var show: String?
+    @Option(help: "Write DIR/index.html, a self-contained report.") var report: String?
+    @Option(help: "Positions deleted or inserted per step of the deletion/insertion curves (default: 1 for 1-D, 2% of the positions for 2-D).") var curveStep: Int?
+    @Option(help: "Upsampling of CAM maps.") var upsample: Upsampling = .spline
+    @Option(help: "Samples per model call.") var batchSize = 64
+    @Option(help: "Seed for the stochastic methods.") var seed: UInt64 = 0
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        if let samples, samples <= 0 { throw ValidationError("--samples must be positive") }
+        if let frac, !(frac > 0 && frac <= 1) { throw ValidationError("--frac must be in (0, 1]") }
+    }
+
+    func run() throws {
+        let runner = try Model(loadGraph(model))
+        var inputs = try loadArray(input, option: "--input")
+        if inputs.shape == runner.inputShapes.first { inputs.shape = [1] + inputs.shape }
+        let chosen = try methodList()
+        let figureSamples = try sampleList(count: inputs.shape.first ?? 0)
+        let outputs = try predictWithProgress(runner, inputs)
+        let classification = try labels.map { try classificationMetrics(outputs, file: $0) }
+        let names = classNames.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            ?? (0..<(outputs.shape.last ?? 0)).map(String.init)
+        let datasetName = dataset ?? URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
+        let scored = Array(0..<min(samples ?? inputs.shape[0], inputs.shape[0]))
+        let subset = inputs.rows(scored)
+        let fraction = frac ?? (runner.inputShapes[0].count > 2 ? 0.9 : 0.3)
+
+        var rows: [MethodResult] = []
+        var figures: [ReportFigure] = []
+        for method in chosen {
+            progress("explaining \(scored.count) samples with \(method.rawValue)")
+            let start = DispatchTime.now().uptimeNanoseconds
+            let explanation = try method.explain(runner, inputs: subset, options: options(for: method))
+            let metrics = try ExplanationMetrics.evaluate(runner, inputs: subset, explanation: explanation, frac: fraction,
+                                                          curveStep: curveStep, batchSize: batchSize)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            rows.append(MethodResult(method: method, layer: method.needsLayer ? layer : nil, metrics: metrics, seconds: seconds))
+            figures += try reportFigures(runner, inputs: inputs, samples: figureSamples, method: method)
+        }
+        clearProgress()
+        let evaluation = EvaluationResult(datasetName: datasetName, classNames: names, classification: classification,
+                                          methods: rows)
+        if let report {
+            let content = ReportContent(modelName: URL(fileURLWithPath: model).lastPathComponent, modelFile: model,
+                                        datasetName: datasetName, classNames: names, classification: classification,
+                                        explanations: evaluation.tableRows, figures: figures)
+            try writeReport(HTMLReport.render(content), to: report)
+        }
+        print(json ? try evaluation.json() : evaluation.text())
+        if let report, !json { print("report: \(URL(fileURLWithPath: report).appendingPathComponent("index.html").path)") }
+    }
+
+    private func methodList() throws -> [ExplanationMethod] {
+        try methods.split(separator: ",").map { name in
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard let method = ExplanationMethod(rawValue: trimmed) else {
+                throw ValidationError("--methods: unknown method '\(trimmed)'; the methods are \(ExplanationMethod.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if method.needsLayer, layer == nil { throw ValidationError("--methods: \(trimmed) reads a layer: pass --layer NAME") }
+            return method
+        }
+    }
+
+    private func sampleList(count: Int) throws -> [Int] {
+        try (show ?? "").split(separator: ",").map { part in
+            guard let index = Int(part.trimmingCharacters(in: .whitespaces)), index >= 0, index < count else {
+                throw ValidationError("--show: '\(part)' is not a sample index below \(count)")
+            }
+            return index
+        }
+    }
+
+    private func options(for method: ExplanationMethod) -> ExplanationOptions {
+        var options = ExplanationOptions()
+        options.layer = layer
+        options.upsampling = upsample
+        options.seed = seed
+        options.batchSize = method.isCAM ? 16 : batchSize
+        return options
+    }
+
+    /// The model's output for every sample, a batch at a time, with a progress bar on a terminal.
+    private func predictWithProgress(_ runner: Model, _ inputs: Tensor) throws -> Tensor {
+        let total = inputs.shape[0]
+        var scalars: [Float] = []
+        var shape: [Int] = []
+        let chunk = max(batchSize, 256)
+        for start in stride(from: 0, to: total, by: chunk) {
+            let end = min(start + chunk, total)
+            let part = try runner.predict(inputs.rows(Array(start..<end)), batchSize: batchSize)
+            scalars += part.scalars
+            shape = Array(part.shape.dropFirst())
+            progress("predicting", done: end, of: total)
+        }
+        return Tensor(shape: [total] + shape, scalars: scalars)
+    }
+
+    private func classificationMetrics(_ outputs: Tensor, file: String) throws -> ClassificationMetrics {
+        let truth = Labels.classIDs(try loadArray(file, option: "--labels"))
+        guard let truth, truth.count == outputs.shape[0] else {
+            throw ValidationError("--labels: expected \(outputs.shape[0]) class ids or one-hot rows")
+        }
+        return try ClassificationMetrics(scores: outputs, labels: truth)
+    }
+
+    private func reportFigures(_ runner: Model, inputs: Tensor, samples: [Int], method: ExplanationMethod) throws -> [ReportFigure] {
+        guard report != nil, !samples.isEmpty else { return [] }
+        let shown = inputs.rows(samples)
+        let explanation = try method.explain(runner, inputs: shown, options: options(for: method))
+        return try samples.indices.map { row in
+            let image = try explanation.figures(row, inputs: shown)[0]
+            let caption = "class \(explanation.classes[row]), score \(String(format: "%.4f", explanation.scores[row]))"
+            return ReportFigure(sample: samples[row], method: method.rawValue, caption: caption, png: image.pngData())
+        }
+    }
+
+    private func writeReport(_ html: String, to folder: String) throws {
+        let url = URL(fileURLWithPath: folder)
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            try Data(html.utf8).write(to: url.appendingPathComponent("index.html"), options: .atomic)
+        } catch {
+            throw ValidationError("--report: cannot write \(url.appendingPathComponent("index.html").path): \(error.localizedDescription)")
+        }
+    }
+}
+
+extension Tensor {
+    /// The samples at `indices` of a batch-first tensor.
+    func rows(_ indices: [Int]) -> Tensor {
+        let size = shape.dropFirst().reduce(1, *)
+        var scalars: [Float] = []
+        scalars.reserveCapacity(indices.count * size)
+        for index in indices { scalars += self.scalars[(index * size)..<((index + 1) * size)] }
+        return Tensor(shape: [indices.count] + shape.dropFirst(), scalars: scalars)
+    }
+}
