@@ -22,6 +22,7 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Comma-separated sample indices whose explanation figures go into the report.") var show: String?
     @Option(help: "Write DIR/index.html, a self-contained report.") var report: String?
     @Option(help: "Positions deleted or inserted per step of the deletion/insertion curves (default: 1 for 1-D, 2% of the positions for 2-D).") var curveStep: Int?
+    @Flag(help: "Skip the deletion/insertion curves (two model passes per curve step).") var noCurves = false
     @Option(help: "Upsampling of CAM maps.") var upsample: Upsampling = .spline
     @Option(help: "Samples per model call.") var batchSize = 64
     @Option(help: "Seed for the stochastic methods.") var seed: UInt64 = 0
@@ -55,7 +56,7 @@ struct Evaluate: ParsableCommand {
             let start = DispatchTime.now().uptimeNanoseconds
             let explanation = try method.explain(runner, inputs: subset, options: options(for: method))
             let metrics = try ExplanationMetrics.evaluate(runner, inputs: subset, explanation: explanation, frac: fraction,
-                                                          curveStep: curveStep, batchSize: batchSize)
+                                                          curveStep: curveStep, withCurves: !noCurves, batchSize: batchSize)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             rows.append(MethodResult(method: method, layer: method.needsLayer ? layer : nil, metrics: metrics, seconds: seconds))
             figures += try reportFigures(runner, inputs: inputs, samples: figureSamples, method: method)

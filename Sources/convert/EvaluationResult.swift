@@ -13,7 +13,7 @@ struct MethodResult {
 /// `confusion_matrix_normalized`, `auc`, `report` (per class name and `macro avg` / `weighted avg`: `precision`,
 /// `recall`, `f1`, `support`; `accuracy`) — all absent without labels — and `explanations`, keyed by method:
 /// `drop_rate`, `increase_rate`, `average_drop`, `increase_in_confidence`, `win_rate`, `deletion_auc`,
-/// `insertion_auc` (fractions, not percent), `samples`, `layer`, `frac`, `seconds`.
+/// `insertion_auc` (fractions, not percent; the AUCs null with `--no-curves`), `samples`, `layer`, `frac`, `seconds`.
 struct EvaluationResult {
     var datasetName: String
     var classNames: [String]
@@ -29,8 +29,8 @@ struct EvaluationResult {
             return ExplanationMetricsRow(method: result.method.rawValue, dataset: datasetName, layer: result.layer, frac: m.frac,
                                          samples: m.samples, dropRate: m.dropIncrease.dropRate, increaseRate: m.dropIncrease.increaseRate,
                                          averageDrop: m.confidence.averageDrop, increaseInConfidence: m.confidence.increaseInConfidence,
-                                         winRate: methods.count > 1 ? win : nil, deletionAUC: m.curves.deletionAUC,
-                                         insertionAUC: m.curves.insertionAUC, seconds: result.seconds)
+                                         winRate: methods.count > 1 ? win : nil, deletionAUC: m.curves?.deletionAUC,
+                                         insertionAUC: m.curves?.insertionAUC, seconds: result.seconds)
         }
     }
 
@@ -57,7 +57,8 @@ struct EvaluationResult {
                          String(format: "%.2f", m.dropIncrease.dropRate * 100), String(format: "%.2f", m.dropIncrease.increaseRate * 100),
                          String(format: "%.2f", m.confidence.averageDrop * 100), String(format: "%.2f", m.confidence.increaseInConfidence * 100),
                          methods.count > 1 ? String(format: "%.2f", win * 100) : "-",
-                         String(format: "%.4f", m.curves.deletionAUC), String(format: "%.4f", m.curves.insertionAUC),
+                         m.curves.map { String(format: "%.4f", $0.deletionAUC) } ?? "-",
+                         m.curves.map { String(format: "%.4f", $0.insertionAUC) } ?? "-",
                          String(format: "%.2f", result.seconds)])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max()! }
@@ -96,7 +97,7 @@ struct EvaluationResult {
             explanations[result.method.rawValue] = [
                 "drop_rate": m.dropIncrease.dropRate, "increase_rate": m.dropIncrease.increaseRate,
                 "average_drop": m.confidence.averageDrop, "increase_in_confidence": m.confidence.increaseInConfidence,
-                "win_rate": win, "deletion_auc": m.curves.deletionAUC, "insertion_auc": m.curves.insertionAUC,
+                "win_rate": win, "deletion_auc": m.curves?.deletionAUC ?? NSNull(), "insertion_auc": m.curves?.insertionAUC ?? NSNull(),
                 "samples": m.samples, "layer": result.layer ?? NSNull(), "frac": m.frac, "seconds": result.seconds,
             ] as [String: Any]
         }

@@ -67,7 +67,8 @@ import Testing
         let y = LinearModel.logit(1), o = LinearModel.bias[1] + shares[top]
         #expect(abs(scores.dropIncrease.changes[0] - Double((y - o) / y)) < 1e-5)
         #expect(scores.samples == 1 && scores.frac == 0.25)
-        #expect(scores.curves.deletionAUC.isFinite && scores.curves.insertionAUC.isFinite)
+        let curves = try #require(scores.curves)
+        #expect(curves.deletionAUC.isFinite && curves.insertionAUC.isFinite)
     }
 
     @Test func mapsAtALayersSizeAreRefused() throws {

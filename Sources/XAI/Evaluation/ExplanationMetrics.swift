@@ -5,7 +5,8 @@ import Runtime
 public struct ExplanationScores: Sendable, Equatable {
     public var dropIncrease: DropIncrease
     public var confidence: ConfidenceChange
-    public var curves: DeletionInsertion
+    /// Nil when the curves were not asked for (they cost two model passes per step).
+    public var curves: DeletionInsertion?
     public var samples: Int
     public var frac: Double
 }
@@ -13,9 +14,10 @@ public struct ExplanationScores: Sendable, Equatable {
 public enum ExplanationMetrics {
     /// Scores `explanation` (maps of `inputs`, batch-first) against the model's score of each explained class.
     /// `frac` is the share of positions drop/increase keeps; `curveStep` the positions deleted or inserted per step
-    /// of the RISE curves (default: one position for 1-D inputs, 2% of the positions for 2-D).
+    /// of the RISE curves (default: one position for 1-D inputs, 2% of the positions for 2-D), or `withCurves: false`
+    /// to skip them.
     public static func evaluate(_ model: Model, inputs: Tensor, explanation: Explanation, frac: Double,
-                                target: ScoreTarget = .probability, curveStep: Int? = nil,
+                                target: ScoreTarget = .probability, curveStep: Int? = nil, withCurves: Bool = true,
                                 batchSize: Int = 64) throws(ExplainError) -> ExplanationScores {
         guard frac > 0, frac <= 1 else { throw ExplainError("--frac must be in (0, 1], got \(frac)") }
         guard inputs.shape.first == explanation.maps.shape.first else {
@@ -40,7 +42,7 @@ public enum ExplanationMetrics {
             let step = max(1, curveStep ?? (geometry.spatial.count == 1 ? 1 : max(1, geometry.positions / 50)))
             return ExplanationScores(dropIncrease: DropIncrease(original: original, masked: hard),
                                      confidence: ConfidenceChange(original: original, masked: soft),
-                                     curves: try curves(scoring, explanation: explanation, step: step),
+                                     curves: withCurves ? try curves(scoring, explanation: explanation, step: step) : nil,
                                      samples: inputs.shape[0], frac: frac)
         } catch let error as ExplainError {
             throw error
