@@ -62,7 +62,8 @@ extension Model {
 
     /// One step's output for a batch, from the plan that has it.
     private func run(layerOutputs layer: String, inputs: [Tensor], plan: Plan, step index: Int, batch: Int) throws(RuntimeError) -> Tensor {
-        let pool = BufferPool()
+        let pool = pools.take()
+        defer { pools.give(pool) }
         let buffers = plan.execute(batch: batch, given: load(inputs, plan: plan, pool: pool), keep: [index],
                                    skip: Set(plan.steps.indices).subtracting(plan.upstream(of: [index], given: [])), pool: pool)
         defer { for buffer in buffers.values { pool.give(buffer) } }

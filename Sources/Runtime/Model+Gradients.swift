@@ -39,7 +39,8 @@ extension Model {
         region.formIntersection(plan.upstream(of: [score], given: []))
         let keep = region.union(region.flatMap { plan.steps[$0].inputs }).union(requested).union([output, score])
 
-        let pool = BufferPool()
+        let pool = pools.take()
+        defer { pools.give(pool) }
         var buffers = plan.execute(batch: batch, given: load(batched, plan: plan, pool: pool), keep: keep, pool: pool)
         defer { for buffer in buffers.values { pool.give(buffer) } }
         let outputs = plan.tensor(buffers[output]!, step: output, batch: batch)

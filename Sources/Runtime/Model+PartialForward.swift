@@ -18,7 +18,8 @@ extension Model {
         let needed = plan.upstream(of: targets, given: [root])
         let fromInputs = needed.subtracting(plan.downstream(of: root))
 
-        let pool = BufferPool()
+        let pool = pools.take()
+        defer { pools.give(pool) }
         var given: [Int: Plan.Buffer] = [root: pool.filled(with: substitute)]
         if !fromInputs.isEmpty {
             guard let inputs else {

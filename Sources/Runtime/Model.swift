@@ -10,6 +10,7 @@ public final class Model: Sendable {
     let differentiable: Plan
     let inputNames: [String]
     let outputNames: [String]
+    let pools = PoolCache()
 
     public init(_ graph: Graph) throws(RuntimeError) {
         self.graph = graph
@@ -43,7 +44,8 @@ public final class Model: Sendable {
         let (batch, batched) = try checkInputs(inputs)
         let captured = try layers.map { name throws(RuntimeError) in try step(named: name, in: plan) }
         let outputs = outputNames.map { plan.position[$0]! }
-        let pool = BufferPool()
+        let pool = pools.take()
+        defer { pools.give(pool) }
         let buffers = plan.execute(batch: batch, given: load(batched, plan: plan, pool: pool),
                                    keep: Set(captured + outputs), pool: pool)
         defer { for buffer in buffers.values { pool.give(buffer) } }
@@ -52,7 +54,8 @@ public final class Model: Sendable {
         return Outputs(outputs: outputs.map { plan.tensor(buffers[$0]!, step: $0, batch: batch) }, layers: named)
     }
 
-    /// Runs the model over a large set in batches of `batchSize`, returning the first output, or the output of
+    /// Runs the model over a large set in passes of at most `batchSize` samples (fewer when the activations of
+    /// that many would not stay near the cache; see `Plan.passSize`), returning the first output, or the output of
     /// `layer` when given (including `<layer>/preactivation` names), for every sample.
     public func predict(_ inputs: [Tensor], layer: String? = nil, batchSize: Int = 64) throws(RuntimeError) -> Tensor {
         let (total, batched) = try checkInputs(inputs)
@@ -60,8 +63,9 @@ public final class Model: Sendable {
         let target = try step(named: layer ?? outputNames[0], in: plan)
         let sampleCount = plan.steps[target].count
         var result = [Float](repeating: 0, count: total * sampleCount)
-        let pool = BufferPool()
-        let step = max(1, batchSize)
+        let pool = pools.take()
+        defer { pools.give(pool) }
+        let step = plan.passSize(limit: batchSize)
         for start in stride(from: 0, to: total, by: step) {
             let batch = min(step, total - start)
             let slices = batched.map { $0.samples(start..<(start + batch)) }

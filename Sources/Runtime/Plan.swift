@@ -37,7 +37,7 @@ struct Plan: Sendable {
             }
             let shapes = KernelShapes(inputs: sources.map { steps[$0].shape }, output: node.outputShape)
             let split = !fused ? node.op.fusedActivation : nil
-            let kernel = try makeKernel(for: node, shapes: shapes, fuseActivation: split == nil)
+            let kernel = try makeKernel(for: node, shapes: shapes, fuseActivation: split == nil, directConvolution: fused)
             if let split {
                 position[node.name + Self.preactivationSuffix] = steps.count
                 steps.append(Step(name: node.name + Self.preactivationSuffix, kernel: kernel, inputs: sources, shape: node.outputShape))

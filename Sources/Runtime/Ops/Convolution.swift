@@ -1,17 +1,21 @@
 import Graph
 
-/// Convolution as im2col + one matrix product per tile of output positions. Tiles bound the scratch memory
-/// (a full im2col of a 224×224 layer would be tens of megabytes) and are the unit of parallel work.
+/// Convolution forward through the direct AVX-512 kernel where the CPU has it, else as im2col + one matrix
+/// product per tile of output positions. Tiles bound the scratch memory (a full im2col of a 224×224 layer would be
+/// tens of megabytes) and are the unit of parallel work. The backward pass always uses im2col's adjoint.
 struct ConvolutionKernel: Kernel {
     let geometry: ConvGeometry
+    let direct: DirectConvolution?
     /// Keras's kernel [kh, kw, in, out] read as a [patchSize, out] matrix: already the im2col layout.
     let weights: [Float]
     let bias: [Float]?
     let filters: Int
     let activation: Activation
 
-    init(kernel: Tensor, bias: Tensor?, window: Window, activation: Activation, shapes: KernelShapes) {
+    /// `direct`: use the direct kernel when the CPU has it (see `makeKernel`).
+    init(kernel: Tensor, bias: Tensor?, window: Window, activation: Activation, shapes: KernelShapes, direct: Bool = true) {
         geometry = ConvGeometry(window: window, input: shapes.input, output: shapes.output)
+        self.direct = direct && DirectConvolution.isAvailable ? DirectConvolution(geometry: geometry) : nil
         weights = kernel.scalars
         self.bias = bias?.scalars
         filters = kernel.shape.last!
@@ -22,6 +26,14 @@ struct ConvolutionKernel: Kernel {
     private var tileSize: Int { max(1, min(geometry.positions, 65_536 / max(geometry.patchSize, 1))) }
 
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
+        if let direct {
+            return weights.withUnsafeBufferPointer { weights in
+                withOptionalPointer(bias) { bias in
+                    direct.forward(inputs[0], output, batch: batch, weights: weights.baseAddress!, bias: bias,
+                                   filters: filters, activation: activation)
+                }
+            }
+        }
         let g = geometry
         let tile = tileSize
         let tilesPerSample = (g.positions + tile - 1) / tile
@@ -72,4 +84,10 @@ struct ConvolutionKernel: Kernel {
             }
         }
     }
+}
+
+/// Calls `body` with a pointer to the array's elements, or nil for no array.
+func withOptionalPointer<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let array else { return body(nil) }
+    return array.withUnsafeBufferPointer { body($0.baseAddress) }
 }

@@ -48,11 +48,21 @@ extension DenseKernel {
 func finishRows(_ values: UnsafeMutablePointer<Float>, rows: Int, channels: Int, bias: [Float]?, activation: Activation) {
     if let bias {
         bias.withUnsafeBufferPointer { bias in
-            for row in 0..<rows {
-                let line = values + row * channels
-                for c in 0..<channels { line[c] += bias[c] }
+            let bias = bias.baseAddress!
+            // Bias and ReLU in one sweep: the rows were just written by the matrix product and are still in cache.
+            if activation == .relu {
+                for row in 0..<rows {
+                    let line = values + row * channels
+                    for c in 0..<channels { line[c] = max(line[c] + bias[c], 0) }
+                }
+            } else {
+                for row in 0..<rows {
+                    let line = values + row * channels
+                    for c in 0..<channels { line[c] += bias[c] }
+                }
             }
         }
+        if activation == .relu { return }
     }
     if case .softmax = activation {
         softmaxInPlace(values, shape: [rows, channels], axis: 1)

@@ -11,27 +11,39 @@ struct PoolKernel: Kernel {
         geometry = ConvGeometry(window: window, input: shapes.input, output: shapes.output)
     }
 
+    /// Loops written out (no per-tap closure) so the per-channel max or sum vectorises; work is split by output
+    /// rows over the whole batch.
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
         let g = geometry
         let channels = g.channels
-        Parallel.forEachRange(batch * g.positions, cost: g.kernelHeight * g.kernelWidth * channels) { items in
-            for item in items {
-                let sample = item / g.positions, position = item % g.positions
+        let isMax = kind == .max
+        Parallel.forEachRange(batch * g.outHeight, cost: g.outWidth * g.kernelHeight * g.kernelWidth * channels) { rows in
+            for item in rows {
+                let sample = item / g.outHeight, y = item % g.outHeight
                 let input = inputs[0] + sample * g.inputCount
-                let row = output + item * channels
-                row.update(repeating: kind == .max ? -.infinity : 0, count: channels)
-                var covered = 0
-                g.forEachTap(y: position / g.outWidth, x: position % g.outWidth) { _, offset in
-                    covered += 1
-                    if kind == .max {
-                        for c in 0..<channels { row[c] = max(row[c], input[offset + c]) }
-                    } else {
-                        for c in 0..<channels { row[c] += input[offset + c] }
+                for x in 0..<g.outWidth {
+                    let row = output + ((sample * g.outHeight + y) * g.outWidth + x) * channels
+                    row.update(repeating: isMax ? -.infinity : 0, count: channels)
+                    var covered = 0
+                    for ky in 0..<g.kernelHeight {
+                        let iy = y * g.strideHeight - g.padTop + ky * g.dilationHeight
+                        guard iy >= 0, iy < g.inHeight else { continue }
+                        for kx in 0..<g.kernelWidth {
+                            let ix = x * g.strideWidth - g.padLeft + kx * g.dilationWidth
+                            guard ix >= 0, ix < g.inWidth else { continue }
+                            covered += 1
+                            let tap = input + (iy * g.inWidth + ix) * channels
+                            if isMax {
+                                for c in 0..<channels { row[c] = max(row[c], tap[c]) }
+                            } else {
+                                for c in 0..<channels { row[c] += tap[c] }
+                            }
+                        }
                     }
-                }
-                if kind == .average, covered > 0 {
-                    let scale = 1 / Float(covered)
-                    for c in 0..<channels { row[c] *= scale }
+                    if !isMax, covered > 0 {
+                        let scale = 1 / Float(covered)
+                        for c in 0..<channels { row[c] *= scale }
+                    }
                 }
             }
         }

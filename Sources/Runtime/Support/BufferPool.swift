@@ -1,7 +1,9 @@
+import Foundation
+
 /// Reuses float buffers between the layers of one pass and between the batches of one call, so that a long
 /// `predict` touches fresh memory only for its first batch. Not shared between threads.
 final class BufferPool {
-    private var free: [(pointer: UnsafeMutablePointer<Float>, capacity: Int)] = []
+    fileprivate var free: [(pointer: UnsafeMutablePointer<Float>, capacity: Int)] = []
 
     /// A buffer of at least `count` floats: the smallest free one that fits, else a new one.
     func take(_ count: Int) -> (pointer: UnsafeMutablePointer<Float>, capacity: Int) {
@@ -19,5 +21,29 @@ final class BufferPool {
 
     deinit {
         for buffer in free { buffer.pointer.deallocate() }
+    }
+}
+
+extension BufferPool {
+    /// Floats held in the pool's free buffers.
+    var retained: Int { free.reduce(0) { $0 + $1.capacity } }
+}
+
+/// Pools kept between calls on one model, so that repeated calls (a benchmark, an explainer's many passes) reuse
+/// memory the kernel has already mapped instead of faulting in fresh pages for every layer of every call. A call
+/// takes a pool for itself and gives it back; pools holding more than `retainLimit` floats are dropped, which
+/// bounds what an idle model keeps.
+final class PoolCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pools: [BufferPool] = []
+    static let retainLimit = 64 << 20 / MemoryLayout<Float>.size
+
+    func take() -> BufferPool {
+        lock.withLock { pools.popLast() } ?? BufferPool()
+    }
+
+    func give(_ pool: BufferPool) {
+        guard pool.retained <= Self.retainLimit else { return }
+        lock.withLock { if pools.count < Parallel.workers { pools.append(pool) } }
     }
 }

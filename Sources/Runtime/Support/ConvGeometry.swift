@@ -53,27 +53,80 @@ struct ConvGeometry: Sendable {
         }
     }
 
-    /// The adjoint of `im2col`: adds each patch row back onto the input positions it was read from.
+    /// The adjoint of `im2col`: adds each patch row back onto the input positions it was read from, with the
+    /// same contiguous-run shortcut.
     func col2imAdd(_ patches: UnsafePointer<Float>, positions range: Range<Int>, into sample: UnsafeMutablePointer<Float>) {
-        for (row, position) in range.enumerated() {
-            let source = patches + row * patchSize
-            forEachTap(y: position / outWidth, x: position % outWidth) { tap, offset in
-                let from = source + tap * channels, to = sample + offset
-                for c in 0..<channels { to[c] += from[c] }
+        let run = kernelWidth * channels
+        var y = range.lowerBound / outWidth, x = range.lowerBound % outWidth
+        for row in 0..<range.count {
+            var source = patches + row * patchSize
+            let left = x * strideWidth - padLeft
+            let inside = left >= 0 && left + (kernelWidth - 1) * dilationWidth < inWidth
+            for ky in 0..<kernelHeight {
+                let iy = y * strideHeight - padTop + ky * dilationHeight
+                if iy >= 0 && iy < inHeight {
+                    if inside && dilationWidth == 1 {
+                        let to = sample + (iy * inWidth + left) * channels
+                        for i in 0..<run { to[i] += source[i] }
+                    } else {
+                        for kx in 0..<kernelWidth {
+                            let ix = left + kx * dilationWidth
+                            guard ix >= 0, ix < inWidth else { continue }
+                            let from = source + kx * channels, to = sample + (iy * inWidth + ix) * channels
+                            for c in 0..<channels { to[c] += from[c] }
+                        }
+                    }
+                }
+                source += run
             }
+            x += 1
+            if x == outWidth { x = 0; y += 1 }
         }
     }
 
     /// Writes the im2col rows of output positions `range` of one sample into `patches` (row-major,
     /// `range.count × patchSize`), zeros where the window covers padding.
+    ///
+    /// Written without per-tap closures and without clearing whole rows: for each kernel row the taps that fall
+    /// inside the input are one contiguous run of `kernelWidth × channels` floats when the dilation is 1 (every
+    /// interior position of the usual 3×3 `same` convolution), copied in one go; only border taps are zeroed.
     func im2col(_ sample: UnsafePointer<Float>, positions range: Range<Int>, into patches: UnsafeMutablePointer<Float>) {
-        for (row, position) in range.enumerated() {
-            let y = position / outWidth, x = position % outWidth
-            let destination = patches + row * patchSize
-            destination.update(repeating: 0, count: patchSize)
-            forEachTap(y: y, x: x) { tap, offset in
-                (destination + tap * channels).update(from: sample + offset, count: channels)
+        let run = kernelWidth * channels
+        var y = range.lowerBound / outWidth, x = range.lowerBound % outWidth
+        for row in 0..<range.count {
+            var destination = patches + row * patchSize
+            let left = x * strideWidth - padLeft
+            let inside = left >= 0 && left + (kernelWidth - 1) * dilationWidth < inWidth
+            for ky in 0..<kernelHeight {
+                let iy = y * strideHeight - padTop + ky * dilationHeight
+                if iy < 0 || iy >= inHeight {
+                    destination.update(repeating: 0, count: run)
+                } else if inside && dilationWidth == 1 {
+                    copyFloats(from: sample + (iy * inWidth + left) * channels, to: destination, count: run)
+                } else {
+                    for kx in 0..<kernelWidth {
+                        let ix = left + kx * dilationWidth
+                        if ix < 0 || ix >= inWidth {
+                            (destination + kx * channels).update(repeating: 0, count: channels)
+                        } else {
+                            copyFloats(from: sample + (iy * inWidth + ix) * channels, to: destination + kx * channels, count: channels)
+                        }
+                    }
+                }
+                destination += run
             }
+            x += 1
+            if x == outWidth { x = 0; y += 1 }
         }
+    }
+}
+
+/// Copies `count` floats; short runs (a few channels) in a plain loop, which beats a `memcpy` call at that size.
+@inline(__always)
+func copyFloats(from source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int) {
+    if count < 32 {
+        for i in 0..<count { destination[i] = source[i] }
+    } else {
+        destination.update(from: source, count: count)
     }
 }

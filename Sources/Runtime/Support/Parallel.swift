@@ -1,15 +1,18 @@
 import Dispatch
 import Foundation
 
-/// Work is spread over the machine's cores by splitting it into contiguous ranges, one per worker.
+/// Work is spread over the machine's cores by splitting it into contiguous ranges, a few per worker.
 enum Parallel {
     static let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Ranges per worker. More than one, handed out as workers free up, so that a worker the OS preempts (the
+    /// machine is shared) delays only its current range instead of holding up a whole half of the layer.
+    static let rangesPerWorker = 4
 
-    /// Runs `body` over `0..<count` split into at most `workers` contiguous ranges. Runs inline when the work is too
-    /// small to be worth a thread hop (`cost` is a rough count of multiply-adds per item).
+    /// Runs `body` over `0..<count` split into at most `workers × rangesPerWorker` contiguous ranges. Runs inline
+    /// when the work is too small to be worth a thread hop (`cost` is a rough count of multiply-adds per item).
     static func forEachRange(_ count: Int, cost: Int = 1, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
-        let chunks = min(workers, count, max(1, count * cost / 32_768))
+        let chunks = min(workers * rangesPerWorker, count, max(1, count * cost / 131_072))
         guard chunks > 1 else { return body(0..<count) }
         // The ranges are disjoint and `body` returns before this function does, so sharing it is safe.
         withoutActuallyEscaping(body) { body in

@@ -1,0 +1,274 @@
+"""Time KerasLens against TensorFlow and onnxruntime on the same machine, in the same run, and print ratios.
+
+Rows (issue 6): MNIST-1D one sample (latency) and 1000 samples (throughput); HMT one image and a batch of 32.
+Columns: ours (`keraslens bench --json`, timed inside its own process with the model loaded once), TensorFlow
+(tf-keras `Model.predict` and a `tf.function` of the model call), onnxruntime on tf2onnx's conversion of the Keras
+model, and onnxruntime on our own `keraslens convert MODEL -o X.onnx` export. Every figure is the median (and
+min-max) wall time of one run over `--repeats` timed runs, spread over `--rounds` interleaved rounds (each engine
+warmed up first in every round); the ratio is ours / the best other column.
+
+Models: the course files in ``../shared/models`` when present, else the bundled fixtures. Inputs: the MNIST-1D test
+set and the HMT fixture crops, repeated to the batch size, written once as ``.npy`` so every engine sees the same
+numbers. Run through ``Benchmarks/run.sh`` (which builds the release binary and the virtual environment), or::
+
+    .build-bench-venv/bin/python Benchmarks/compare.py --keraslens .build/release/keraslens [--repeats 10] [--json]
+
+Adding a row: append a `Row` to the list in `main()` with ours as `keraslens bench` arguments and a callable per
+other engine (see `Row`). Explanation rows (Grad-CAM, Ablation-CAM, LIME) are in `explanation_rows()`, ours timed
+through ``keraslens bench MODEL --explain METHOD --layer L``; an `evaluate` row belongs there too once `bench` can
+time it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "models"
+FIXTURES = ROOT / "Fixtures"
+
+
+@dataclass
+class Timing:
+    """Seconds per timed run."""
+
+    seconds: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    def cell(self) -> str:
+        return f"{format_seconds(self.median)} ({format_seconds(min(self.seconds))}–{format_seconds(max(self.seconds))})"
+
+    def as_dict(self) -> dict:
+        return {"median_s": self.median, "min_s": min(self.seconds), "max_s": max(self.seconds)}
+
+
+def format_seconds(value: float) -> str:
+    if value < 1e-3:
+        return f"{value * 1e6:.1f} µs"
+    if value < 1:
+        return f"{value * 1e3:.2f} ms"
+    return f"{value:.2f} s"
+
+
+def measure(body: Callable[[], object], repeats: int, warmup: int = 2) -> Timing:
+    """Runs `body` `warmup` times untimed, then `repeats` times timed (wall clock, like `keraslens bench`)."""
+    for _ in range(warmup):
+        body()
+    seconds = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        body()
+        seconds.append(time.perf_counter() - start)
+    return Timing(seconds)
+
+
+@dataclass
+class Row:
+    """One workload: ours is a `keraslens bench` argument list (timed in its process), the others callables."""
+
+    name: str
+    ours: list[str]
+    others: dict[str, Callable[[], object]] = field(default_factory=dict)
+    #: The row whose ours time this row's is also given as a multiple of (explanations against inference).
+    forward: str | None = None
+
+
+@dataclass
+class Workload:
+    """A model file with its Keras model, its two ONNX sessions and its inputs."""
+
+    path: Path
+    keras: object
+    function: Callable
+    onnx_tf2onnx: object
+    onnx_ours: object
+    inputs: np.ndarray
+
+
+def load_model(name: str, keraslens: str, scratch: Path, inputs: np.ndarray) -> Workload:
+    import onnxruntime as ort
+    import tensorflow as tf
+    import tf2onnx
+    import tf_keras
+
+    path = SHARED / name if (SHARED / name).exists() else FIXTURES / name
+    model = tf_keras.models.load_model(path, compile=False)
+    spec = tf.TensorSpec((None,) + tuple(model.input_shape[1:]), tf.float32, name="input")
+    function = tf.function(lambda x: model(x, training=False), input_signature=[spec])
+    proto, _ = tf2onnx.convert.from_function(function, input_signature=[spec], opset=17)
+    ours_onnx = scratch / (path.stem + ".onnx")
+    subprocess.run([keraslens, "convert", str(path), "-o", str(ours_onnx)], check=True, stdout=subprocess.DEVNULL)
+    options = ort.SessionOptions()
+    sessions = [ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
+                for source in (proto.SerializeToString(), str(ours_onnx))]
+    return Workload(path, model, function, sessions[0], sessions[1], inputs)
+
+
+def onnx_call(session, batch: np.ndarray) -> Callable[[], object]:
+    name = session.get_inputs()[0].name
+    return lambda: session.run(None, {name: batch})
+
+
+def inference_row(label: str, work: Workload, keraslens_input: Path, samples: int, batch_size: int) -> Row:
+    import tensorflow as tf
+
+    batch = work.inputs[:samples]
+    tensor = tf.constant(batch)
+    return Row(
+        name=label,
+        ours=[str(work.path), "--input", str(keraslens_input), "--samples", str(samples), "--batch-size", str(batch_size)],
+        others={
+            "TF predict": lambda: work.keras.predict(batch, batch_size=batch_size, verbose=0),
+            "TF function": lambda: work.function(tensor).numpy(),
+            "ORT (tf2onnx)": onnx_call(work.onnx_tf2onnx, batch),
+            "ORT (our .onnx)": onnx_call(work.onnx_ours, batch),
+        },
+    )
+
+
+def explanation_rows(keraslens: str, mnist: Workload, hmt: Workload, inputs: dict[str, Path]) -> list[Row]:
+    """Explanation workloads, one sample each, ours timed by `keraslens bench --explain`; `forward` names the
+    inference row whose time they are compared with (issue 6: Grad-CAM ≤ 3×, Ablation-CAM ≤ 5× our forward).
+    Empty when the binary has no `--explain`."""
+    help_text = subprocess.run([keraslens, "bench", "--help"], capture_output=True, text=True).stdout
+    if "--explain" not in help_text:
+        return []
+    rows = []
+    for label, work, layer in (("MNIST-1D", mnist, "conv1d_2"), ("HMT", hmt, "max_pooling2d_1")):
+        base = [str(work.path), "--input", str(inputs[label]), "--samples", "1", "--layer", layer]
+        forward = f"{label} 1 " + ("sample" if label == "MNIST-1D" else "image")
+        rows.append(Row(f"{label} Grad-CAM, 1", base + ["--explain", "gradcam"],
+                        {"TF GradientTape": gradcam_tape(work, layer)}, forward=forward))
+        rows.append(Row(f"{label} Ablation-CAM, 1", base + ["--explain", "ablationcam"], forward=forward))
+    rows.append(Row("MNIST-1D LIME (300), 1", [str(mnist.path), "--input", str(inputs["MNIST-1D"]), "--samples", "1",
+                                               "--explain", "lime"], forward="MNIST-1D 1 sample"))
+    return rows
+
+
+def gradcam_tape(work: Workload, layer: str) -> Callable[[], object]:
+    """Grad-CAM of the predicted class for one sample through `tf.GradientTape` in a `tf.function` (the map is the
+    ReLU of the gradient-weighted channel sum at the layer's resolution)."""
+    import tensorflow as tf
+    import tf_keras
+
+    grad_model = tf_keras.Model(work.keras.inputs, [work.keras.get_layer(layer).output, work.keras.output])
+    x = tf.constant(work.inputs[:1])
+
+    @tf.function
+    def cam(x):
+        with tf.GradientTape() as tape:
+            activations, predictions = grad_model(x, training=False)
+            score = tf.gather(predictions[0], tf.argmax(predictions[0]))
+        grads = tape.gradient(score, activations)
+        axes = list(range(1, len(activations.shape) - 1))
+        weights = tf.reduce_mean(grads, axis=axes, keepdims=True)
+        return tf.nn.relu(tf.reduce_sum(activations * weights, axis=-1))
+
+    return lambda: cam(x).numpy()
+
+
+def ours(keraslens: str, arguments: list[str], repeats: int) -> Timing:
+    result = subprocess.run([keraslens, "bench", *arguments, "--repeats", str(repeats), "--json"],
+                            check=True, capture_output=True, text=True)
+    return Timing(json.loads(result.stdout)["seconds"])
+
+
+def time_row(row: Row, keraslens: str, repeats: int, rounds: int) -> tuple[Timing, dict[str, Timing]]:
+    """Times every engine of a row in `rounds` interleaved rounds of `repeats / rounds` runs each, so that the load
+    of a shared machine, which drifts over seconds, falls on all columns alike."""
+    per_round = max(1, repeats // rounds)
+    mine: list[float] = []
+    others: dict[str, list[float]] = {name: [] for name in row.others}
+    for _ in range(rounds):
+        mine += ours(keraslens, row.ours, per_round).seconds
+        for name, body in row.others.items():
+            others[name] += measure(body, per_round, warmup=1).seconds
+    return Timing(mine), {name: Timing(seconds) for name, seconds in others.items()}
+
+
+def print_table(results: list[tuple[Row, Timing, dict[str, Timing]]]) -> None:
+    columns = ["ours"] + sorted({name for _, _, others in results for name in others}, key=column_order)
+    header = ["workload"] + columns + ["ours / best other", "ours / our forward"]
+    forward = {row.name: mine.median for row, mine, _ in results}
+    lines = []
+    for row, mine, others in results:
+        cells = [row.name, mine.cell()] + [others[c].cell() if c in others else "–" for c in columns[1:]]
+        best = min(others.items(), key=lambda item: item[1].median) if others else None
+        cells.append(f"{mine.median / best[1].median:.2f} (vs {best[0]})" if best else "–")
+        cells.append(f"{mine.median / forward[row.forward]:.1f}×" if row.forward in forward else "–")
+        lines.append(cells)
+    widths = [max(len(str(cells[i])) for cells in lines + [header]) for i in range(len(header))]
+    for cells in [header, ["-" * w for w in widths]] + lines:
+        print(" | ".join(str(c).ljust(w) for c, w in zip(cells, widths)))
+
+
+def column_order(name: str) -> int:
+    order = ["TF predict", "TF function", "ORT (tf2onnx)", "ORT (our .onnx)", "TF GradientTape"]
+    return order.index(name) if name in order else len(order)
+
+
+def repeated(array: np.ndarray, count: int) -> np.ndarray:
+    return np.ascontiguousarray(np.resize(array, (count,) + array.shape[1:]).astype(np.float32))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keraslens", default=str(ROOT / ".build" / "release" / "keraslens"))
+    parser.add_argument("--repeats", type=int, default=20, help="timed runs per engine and row, over all rounds")
+    parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds the repeats are spread over")
+    parser.add_argument("--json", action="store_true", help="also print the results as one JSON object")
+    parser.add_argument("--only", help="run only rows whose name contains this text")
+    args = parser.parse_args()
+
+    import tensorflow as tf
+    import onnxruntime as ort
+
+    print(f"TensorFlow {tf.__version__}, onnxruntime {ort.__version__}, {os.cpu_count()} CPUs", file=sys.stderr)
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder)
+        mnist_x = repeated(np.load(FIXTURES / "mnist1d_test_x.npy"), 1000)
+        hmt_x = repeated(np.load(FIXTURES / "hmt_inputs.npy"), 32)
+        np.save(scratch / "mnist.npy", mnist_x)
+        np.save(scratch / "hmt.npy", hmt_x)
+        mnist = load_model("MNIST1D.h5", args.keraslens, scratch, mnist_x)
+        hmt = load_model("HMT.h5", args.keraslens, scratch, hmt_x)
+        rows = [
+            inference_row("MNIST-1D 1 sample", mnist, scratch / "mnist.npy", 1, 1),
+            inference_row("MNIST-1D 1000 samples", mnist, scratch / "mnist.npy", 1000, 1000),
+            inference_row("HMT 1 image", hmt, scratch / "hmt.npy", 1, 1),
+            inference_row("HMT batch of 32", hmt, scratch / "hmt.npy", 32, 32),
+        ] + explanation_rows(args.keraslens, mnist, hmt, {"MNIST-1D": scratch / "mnist.npy", "HMT": scratch / "hmt.npy"})
+        results = []
+        for row in rows:
+            if args.only and args.only not in row.name:
+                continue
+            print(f"timing {row.name} …", file=sys.stderr)
+            mine, others = time_row(row, args.keraslens, args.repeats, args.rounds)
+            results.append((row, mine, others))
+    print(f"models: {mnist.path}, {hmt.path}; median (min–max) of {args.repeats} runs in {args.rounds} interleaved rounds")
+    print_table(results)
+    if args.json:
+        print(json.dumps([{"workload": row.name, "ours": mine.as_dict(),
+                           **{name: timing.as_dict() for name, timing in others.items()}}
+                          for row, mine, others in results]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+import COpenBLAS
+import Graph
+
+/// The convolution forward pass through the AVX-512 kernel of `Sources/COpenBLAS/conv_avx512.h`: no im2col matrix,
+/// bias and ReLU applied in registers. The input is zero-padded band by band (a few output rows' worth of input
+/// rows, about 256 KB) so the kernel needs no border cases and the scratch stays in cache and bounded.
+struct DirectConvolution: Sendable {
+    /// Whether this CPU can run it; else convolutions use im2col and OpenBLAS.
+    static let isAvailable = kl_has_avx512() != 0
+
+    let geometry: ConvGeometry
+    /// Width of a padded input row: every input column some window of the output row reads.
+    let paddedWidth: Int
+    /// Output rows per band.
+    let bandRows: Int
+    /// Each kernel tap's offset in a padded band from the window's origin.
+    let taps: [Int32]
+
+    init(geometry g: ConvGeometry) {
+        geometry = g
+        paddedWidth = (g.outWidth - 1) * g.strideWidth + (g.kernelWidth - 1) * g.dilationWidth + 1
+        bandRows = max(1, min(g.outHeight, 65_536 / max(1, paddedWidth * g.channels * g.strideHeight)))
+        var taps: [Int32] = []
+        for ky in 0..<g.kernelHeight {
+            for kx in 0..<g.kernelWidth { taps.append(Int32((ky * g.dilationHeight * paddedWidth + kx * g.dilationWidth) * g.channels)) }
+        }
+        self.taps = taps
+    }
+
+    /// Padded input rows a band of `rows` output rows reads.
+    private func paddedRows(_ rows: Int) -> Int {
+        (rows - 1) * geometry.strideHeight + (geometry.kernelHeight - 1) * geometry.dilationHeight + 1
+    }
+
+    /// `output = activation(conv(input) + bias)` for `batch` samples; `weights` is Keras's [kh, kw, in, out] kernel.
+    func forward(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int,
+                 weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, filters: Int, activation: Activation) {
+        let g = geometry
+        let bands = (g.outHeight + bandRows - 1) / bandRows
+        let rowFloats = paddedWidth * g.channels
+        let relu: Int32 = activation == .relu ? 1 : 0
+        taps.withUnsafeBufferPointer { taps in
+            Parallel.forEachRange(batch * bands, cost: bandRows * g.outWidth * g.patchSize * filters) { tasks in
+                let band = UnsafeMutablePointer<Float>.allocate(capacity: paddedRows(bandRows) * rowFloats)
+                defer { band.deallocate() }
+                for task in tasks {
+                    let sample = task / bands, first = (task % bands) * bandRows
+                    let rows = min(bandRows, g.outHeight - first)
+                    fillBand(input + sample * g.inputCount, firstOutputRow: first, rows: rows, into: band)
+                    let result = output + (sample * g.positions + first * g.outWidth) * filters
+                    for row in 0..<rows {
+                        kl_conv_run_avx512(band + row * g.strideHeight * rowFloats, taps.baseAddress!, Int32(taps.count),
+                                           Int32(g.channels), Int32(g.strideWidth * g.channels), weights, bias, Int32(filters),
+                                           result + row * g.outWidth * filters, Int32(g.outWidth), relu)
+                    }
+                    if activation != .relu && activation != .linear {
+                        finishRows(result, rows: rows * g.outWidth, channels: filters, bias: nil, activation: activation)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Copies the input rows a band reads into `band`, zero where the window reaches into the padding.
+    private func fillBand(_ sample: UnsafePointer<Float>, firstOutputRow first: Int, rows: Int, into band: UnsafeMutablePointer<Float>) {
+        let g = geometry
+        let rowFloats = paddedWidth * g.channels
+        let columns = max(0, min(g.inWidth, paddedWidth - g.padLeft))
+        for r in 0..<paddedRows(rows) {
+            let iy = first * g.strideHeight - g.padTop + r
+            let destination = band + r * rowFloats
+            guard iy >= 0, iy < g.inHeight, columns > 0 else {
+                destination.update(repeating: 0, count: rowFloats)
+                continue
+            }
+            let before = g.padLeft * g.channels, copied = columns * g.channels
+            destination.update(repeating: 0, count: before)
+            copyFloats(from: sample + iy * g.inWidth * g.channels, to: destination + before, count: copied)
+            (destination + before + copied).update(repeating: 0, count: rowFloats - before - copied)
+        }
+    }
+}

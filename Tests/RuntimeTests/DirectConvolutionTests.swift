@@ -1,0 +1,40 @@
+import Graph
+@testable import Runtime
+import Testing
+
+/// The AVX-512 convolution kernel's edges: blocks of 8 positions plus a remainder, filter counts that leave part
+/// of a 16- or 32-filter register block masked, a second block of 32 filters, padding on both sides, stride, and
+/// the fused ReLU. On a CPU without AVX-512 the same cases check the im2col path.
+@Suite struct DirectConvolutionTests {
+    /// Input 1…11 along one axis, window of 3 ones (`same`): the window sums are 3, 6, 9, …, 30, 21. Filter f
+    /// scales them by (f + 1) and adds bias −f, so every filter count exercises a different mask.
+    @Test(arguments: [1, 17, 33, 40])
+    func blockRemainderAndMaskedFilters(filters: Int) throws {
+        let sums: [Float] = [3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 21]
+        let kernel = (0..<3).flatMap { _ in (0..<filters).map { Float($0 + 1) } }
+        let bias = (0..<filters).map { -Float($0) }
+        let y = try runOp(.convolution(window: window([3], .same), activation: .relu), input: tensor([1, 11, 1], (1...11).map(Float.init)),
+                          weights: ["kernel": tensor([3, 1, filters], kernel), "bias": tensor([filters], bias)])
+        let expected = sums.flatMap { sum in (0..<filters).map { max(sum * Float($0 + 1) - Float($0), 0) } }
+        expectClose(y, tensor([1, 11, filters], expected))
+    }
+
+    /// A 2×2 kernel with stride 2 over a 3×3 `same` input (pads one row and one column at the end) with two input
+    /// channels: each output sums its window's channel-0 values minus its channel-1 values (all ones, so minus the
+    /// count of covered positions).
+    @Test func strideTwoPaddingAndChannels() throws {
+        let input: [Float] = (1...9).flatMap { [Float($0), 1] }
+        let kernel = Tensor(shape: [2, 2, 2, 1], scalars: [1, -1, 1, -1, 1, -1, 1, -1])
+        let y = try runOp(.convolution(window: window([2, 2], strides: [2, 2], .same), activation: .linear),
+                          input: tensor([1, 3, 3, 2], input), weights: ["kernel": kernel])
+        // Windows: {1,2,4,5} → 12 − 4; {3,6} → 9 − 2; {7,8} → 15 − 2; {9} → 9 − 1.
+        expectClose(y, tensor([1, 2, 2, 1], [8, 7, 13, 8]))
+    }
+
+    /// Activations other than ReLU run after the kernel: sigmoid of the window sums of zeros is one half.
+    @Test func otherActivationAfterTheKernel() throws {
+        let y = try runOp(.convolution(window: window([3], .valid), activation: .sigmoid), input: tensor([2, 12, 1], Array(repeating: 0, count: 24)),
+                          weights: ["kernel": tensor([3, 1, 1], [1, 1, 1])])
+        expectClose(y, tensor([2, 10, 1], Array(repeating: 0.5, count: 20)))
+    }
+}
