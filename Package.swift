@@ -6,6 +6,8 @@ let package = Package(
     products: [
         .executable(name: "keraslens", targets: ["convert"]),
         .library(name: "KerasLens", targets: ["H5Reader", "Graph", "Runtime", "XAI"]),
+        // The file readers alone, for the fuzz targets in Fuzz/ (which need no runtime).
+        .library(name: "KerasLensReaders", targets: ["H5Reader", "Graph"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,6 +31,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(name: "XAITests", dependencies: ["XAI"]),
         .testTarget(name: "CLITests", dependencies: ["convert"]),
+        .testTarget(name: "BadInputTests", dependencies: ["H5Reader", "Graph"]),
     ],
     swiftLanguageModes: [.v6]
 )

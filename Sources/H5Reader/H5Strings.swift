@@ -13,6 +13,8 @@ enum H5Strings {
         }
         let shape = try value.shape()
         guard shape.count > 0 else { return [] }
+        // Variable-length strings take at least a pointer's size each in the file too (a heap reference).
+        if H5Tis_variable_str(value.type) > 0 { try value.checkStorage(shape) }
         let byteStrings = H5Tis_variable_str(value.type) > 0
             ? try readVariableLength(value, count: shape.count)
             : try readFixedLength(value, shape: shape)

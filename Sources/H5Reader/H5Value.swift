@@ -55,23 +55,35 @@ struct H5Value: ~Copyable {
     }
 
     /// Refuses a declared byte size the file cannot hold. Attribute data lives inside the file, as does the
-    /// data of an unfiltered contiguous dataset, whose real storage size is known as well.
+    /// data of an unfiltered contiguous dataset, whose real storage size is known as well. A chunked or
+    /// compressed dataset may expand, but only so far beyond what is stored: chunks never written read as fill
+    /// values, so without this bound a few bytes of header could make the reader allocate gigabytes.
     func checkStorage(_ shape: H5Shape) throws(H5Error) {
         let elementSize = H5Tget_size(type)
         let what = "declared shape \(shape) of \(elementSize)-byte elements"
         let (declared, overflow) = shape.count.multipliedReportingOverflow(by: elementSize)
         guard !overflow else { throw location.error(.tooLarge, "\(what) overflows the byte count") }
-        guard kind == .attribute || isContiguous else { return }
+        let contiguous = kind == .attribute || isContiguous
         if kind == .dataset {
             let stored = H5Dget_storage_size(id)
-            guard UInt64(declared) <= stored else {
+            let (expanded, expandedOverflow) = stored.multipliedReportingOverflow(by: Self.maxExpansion)
+            let allowed = contiguous ? stored : expandedOverflow ? .max : max(expanded, Self.unstoredAllowance)
+            guard UInt64(declared) <= allowed else {
                 throw location.error(.tooLarge, "\(what) needs \(declared) bytes but only \(stored) are stored")
             }
         }
+        guard contiguous else { return }
         if let fileSize, UInt64(declared) > fileSize {
             throw location.error(.tooLarge, "\(what) needs \(declared) bytes but the file has \(fileSize)")
         }
     }
+
+    /// How far a chunked dataset may expand beyond its stored bytes: deflate, the filter Keras and h5py use,
+    /// cannot exceed about 1032:1.
+    static let maxExpansion: UInt64 = 1100
+    /// Bytes a chunked dataset may declare with no stored chunk at all (h5py leaves an all-fill array unwritten);
+    /// small enough that honouring it costs nothing.
+    static let unstoredAllowance: UInt64 = 1 << 20
 
     private var fileSize: UInt64? {
         let file = H5Iget_file_id(id)

@@ -23,6 +23,16 @@ struct KerasArchive {
         } catch {
             throw KerasFileError(kind: .badArchive, file: path, detail: "not a readable ZIP archive (\(error))")
         }
+        // Keras never writes such names; an archive that has one was made to escape wherever it is unpacked.
+        if let unsafe = archive.first(where: { Self.isUnsafe($0.path) }) {
+            throw KerasFileError(kind: .badArchive, file: path,
+                                 detail: "entry '\(unsafe.path)' points outside the archive (an absolute path or '..')")
+        }
+    }
+
+    /// Whether an entry name is absolute or climbs out of the folder it would be unpacked into.
+    static func isUnsafe(_ name: String) -> Bool {
+        name.hasPrefix("/") || name.hasPrefix("\\") || name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).contains("..")
     }
 
     func contains(_ name: String) -> Bool {

@@ -2,17 +2,29 @@ import ArgumentParser
 import Foundation
 import Graph
 import Runtime
+import XAI
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Time inference in this process (model already loaded), as median and min–max over repeats.")
+        abstract: "Time inference (or one explanation method) in this process, model already loaded, as median and min–max over repeats.")
 
     @Argument(help: "Model file.") var model: String
     @Option(help: "Input .npy; without it, uniform random inputs in [0, 1).") var input: String?
     @Option(help: "Samples per run (random inputs), or the first samples of --input.") var samples = 1
     @Option(help: "Samples per pass inside a run.") var batchSize = 64
     @Option(help: "Timed runs.") var repeats = 20
+    @Option(help: "Time this explanation method (gradcam, ablationcam, lime, …) instead of inference.") var explain: String?
+    @Option(help: "The layer the explanation reads (CAM methods).") var layer: String?
     @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        guard samples > 0 else { throw ValidationError("--samples must be positive") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        guard repeats > 0 else { throw ValidationError("--repeats must be positive") }
+        if let explain, ExplanationMethod(rawValue: explain) == nil {
+            throw ValidationError("--explain \(explain): one of \(ExplanationMethod.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
 
     func run() throws {
         let runner = try Model(loadGraph(model))
@@ -22,6 +34,9 @@ struct Bench: ParsableCommand {
         if let input {
             data = try loadArray(input, option: "--input")
             if data.shape == shape { data.shape = [1] + shape }
+            guard data.rank == shape.count + 1, Array(data.shape.dropFirst()) == shape else {
+                throw InputError("--input \(input): shape \(data.shape), the model takes (N, \(shape.map(String.init).joined(separator: ", ")))")
+            }
             let count = min(samples, data.shape[0]) * shape.reduce(1, *)
             data = Tensor(shape: [count / shape.reduce(1, *)] + shape, scalars: Array(data.scalars.prefix(count)))
         } else {
@@ -29,10 +44,19 @@ struct Bench: ParsableCommand {
             let count = samples * shape.reduce(1, *)
             data = Tensor(shape: [samples] + shape, scalars: (0..<count).map { _ in Float.random(in: 0..<1, using: &generator) })
         }
-        let timings = try Timings.measure(repeats: repeats) { _ = try runner.predict(data, batchSize: batchSize) }
+        let timings: Timings
+        if let method = explain.flatMap(ExplanationMethod.init(rawValue:)) {
+            var options = ExplanationOptions()
+            options.layer = layer
+            options.batchSize = batchSize
+            timings = try Timings.measure(repeats: repeats) { _ = try method.explain(runner, inputs: data, options: options) }
+        } else {
+            timings = try Timings.measure(repeats: repeats) { _ = try runner.predict(data, batchSize: batchSize) }
+        }
         let batch = data.shape[0]
         if json {
-            print(#"{"model": "\#(model)", "samples": \#(batch), "median_s": \#(timings.median), "min_s": \#(timings.minimum), "max_s": \#(timings.maximum)}"#)
+            let seconds = timings.seconds.map { "\($0)" }.joined(separator: ", ")
+            print(#"{"model": "\#(model)", "samples": \#(batch), "median_s": \#(timings.median), "min_s": \#(timings.minimum), "max_s": \#(timings.maximum), "seconds": [\#(seconds)]}"#)
         } else {
             print(String(format: "%@: %d samples: median %.3f ms (min %.3f, max %.3f), %.0f samples/s",
                          model, batch, timings.median * 1e3, timings.minimum * 1e3, timings.maximum * 1e3, Double(batch) / timings.median))

@@ -99,12 +99,12 @@ struct Explain: ParsableCommand {
     private func classList(_ text: String, count: Int) throws -> [Int] {
         let values = try text.split(separator: ",").map { part -> Int in
             guard let value = Int(part.trimmingCharacters(in: .whitespaces)), value >= 0 else {
-                throw ValidationError("--class: '\(part)' is not a class index")
+                throw InputError("--class: '\(part)' is not a class index")
             }
             return value
         }
         if values.count == 1 { return Array(repeating: values[0], count: count) }
-        guard values.count == count else { throw ValidationError("--class: \(values.count) classes given for \(count) samples") }
+        guard values.count == count else { throw InputError("--class: \(values.count) classes given for \(count) samples") }
         return values
     }
 }

@@ -11,7 +11,7 @@ func writeFigures(_ explanation: Explanation, inputs: Tensor, method: Explanatio
     do {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     } catch {
-        throw ValidationError("--png: cannot create the folder \(folder): \(error.localizedDescription)")
+        throw InputError("--png: cannot create the folder \(folder): \(error.localizedDescription)")
     }
     var written: [String] = []
     for index in samples ?? Array(explanation.classes.indices) {

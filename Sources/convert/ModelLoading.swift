@@ -12,6 +12,6 @@ func loadArray(_ path: String, option: String) throws -> Tensor {
     do {
         return try NumPyFile.read(path: path)
     } catch {
-        throw ValidationError("\(option): \(error)")
+        throw InputError("\(option): \(error)")
     }
 }

@@ -34,9 +34,13 @@ struct Predict: ParsableCommand {
         let predicted = Labels.argmax(result)
         if let labels {
             guard let truth = Labels.classIDs(try loadArray(labels, option: "--labels")), truth.count == predicted.count else {
-                throw ValidationError("--labels: expected \(predicted.count) class ids or one-hot rows")
+                throw InputError("--labels \(labels): expected \(predicted.count) class ids or one-hot rows")
             }
-            print(accuracyTable(ClassAccuracy(predicted: predicted, labels: truth, classes: result.shape.last ?? 0)))
+            let classes = result.shape.last ?? 0
+            if let sample = truth.firstIndex(where: { !(0..<classes).contains($0) }) {
+                throw InputError("--labels \(labels): label \(truth[sample]) of sample \(sample) is not a class id in 0..<\(classes)")
+            }
+            print(accuracyTable(ClassAccuracy(predicted: predicted, labels: truth, classes: classes)))
         } else if output == nil {
             for (sample, label) in predicted.enumerated() { print("\(sample)\t\(label)") }
         }

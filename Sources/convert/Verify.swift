@@ -47,11 +47,11 @@ struct Verify: ParsableCommand {
             cases = [VerifyCase(name: "arrays", inputs: inputs, expected: expected)]
         } else {
             guard ModelFile.kind(of: model) == .native else {
-                throw ValidationError("\(model) is not a native file, so it has no self-test: give --inputs and --expected, or --fixtures")
+                throw InputError("\(model) is not a native file, so it has no self-test: give --inputs and --expected, or --fixtures")
             }
             let native = try NativeFile.read(path: model)
             guard let selfTest = native.selfTest else {
-                throw ValidationError("\(model) holds no self-test (keraslens convert writes one): give --inputs and --expected, or --fixtures")
+                throw InputError("\(model) holds no self-test (keraslens convert writes one): give --inputs and --expected, or --fixtures")
             }
             try report(try compare(Model(native.graph), inputs: selfTest.inputs, expected: selfTest.outputs, case: "self-test"))
             return
@@ -71,7 +71,7 @@ struct Verify: ParsableCommand {
         let actual = layer.map { [result.layers[$0]!] } ?? result.outputs
         let names = layer.map { [$0] } ?? runner.graph.outputs
         guard actual.count == expected.count else {
-            throw ValidationError("case \(name): the model has \(actual.count) outputs, \(expected.count) expected arrays were given")
+            throw InputError("case \(name): the model has \(actual.count) outputs, \(expected.count) expected arrays were given")
         }
         return try zip(names, zip(actual, expected)).map { output, pair in
             var (computed, wanted) = pair
@@ -81,7 +81,7 @@ struct Verify: ParsableCommand {
                 return VerifyRow(case: name, output: output,
                                  comparison: try OutputComparison(actual: computed, expected: wanted, atol: atol, rtol: rtol))
             } catch {
-                throw ValidationError("case \(name), output '\(output)': \(error)")
+                throw InputError("case \(name), output '\(output)': \(error)")
             }
         }
     }
@@ -132,7 +132,7 @@ struct VerifyCase {
         do {
             files = try FileManager.default.contentsOfDirectory(atPath: folder)
         } catch {
-            throw ValidationError("--fixtures \(folder): cannot list the folder (\(error.localizedDescription))")
+            throw InputError("--fixtures \(folder): cannot list the folder (\(error.localizedDescription))")
         }
         var roles: [String: (inputs: [String: String], expected: [String: String])] = [:]
         for file in files where file.hasSuffix(".npy") {
@@ -147,12 +147,12 @@ struct VerifyCase {
             }
         }
         guard !roles.isEmpty else {
-            throw ValidationError("--fixtures \(folder): no CASE.input.npy / CASE.expected.npy pairs in the folder")
+            throw InputError("--fixtures \(folder): no CASE.input.npy / CASE.expected.npy pairs in the folder")
         }
         return try roles.keys.sorted().map { name in
             let (inputs, expected) = roles[name]!
             guard !inputs.isEmpty, !expected.isEmpty else {
-                throw ValidationError("--fixtures \(folder): case '\(name)' has no \(inputs.isEmpty ? "input" : "expected") file")
+                throw InputError("--fixtures \(folder): case '\(name)' has no \(inputs.isEmpty ? "input" : "expected") file")
             }
             return VerifyCase(name: name, inputs: try ordered(inputs, role: "input", name: name),
                               expected: try ordered(expected, role: "expected", name: name))

@@ -5,6 +5,8 @@ import Testing
 struct CLIRunner {
     struct Result {
         var status: Int32
+        /// `.uncaughtSignal` when the process trapped or crashed rather than exiting.
+        var reason: Process.TerminationReason
         var stdout: String
         var stderr: String
     }
@@ -35,7 +37,7 @@ struct CLIRunner {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+        return Result(status: process.terminationStatus, reason: process.terminationReason, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 

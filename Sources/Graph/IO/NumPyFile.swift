@@ -47,7 +47,10 @@ public enum NumPyFile {
         let count = try description.elementCount(file: name)
         let available = data.count - dataStart
         guard count <= available / description.type.size, count * description.type.size == available else {
-            throw NumPyError(file: name, "the header declares shape \(description.shape) of \(description.type.name) (\(count * description.type.size) bytes) but the file holds \(available) bytes of data")
+            // The declared size is reported as the header states it; it may not fit in an Int.
+            let (bytes, overflow) = count.multipliedReportingOverflow(by: description.type.size)
+            let declared = overflow ? "more than \(Int.max) bytes" : "\(bytes) bytes"
+            throw NumPyError(file: name, "the header declares shape \(description.shape) of \(description.type.name) (\(declared)) but the file holds \(available) bytes of data")
         }
         let scalars = data.withUnsafeBytes { raw in
             description.type.decode(UnsafeRawBufferPointer(rebasing: raw[dataStart...]), count: count)

@@ -1,7 +1,17 @@
 /// Output shapes of each op, per sample (no batch axis). Also the place where weights are checked against the
 /// tensors they meet, so that a bad file fails at load time with a clear message rather than inside a kernel.
 extension Op {
+    /// The output shape, after the op's own numbers are range-checked (so the arithmetic below cannot overflow),
+    /// and refused when it is empty or beyond `ShapeLimits.maxElementsPerSample`.
     public func outputShape(inputs: [[Int]], weights: [String: Tensor]) throws(GraphError) -> [Int] {
+        try checkAttributes()
+        let shape = try inferredShape(inputs: inputs, weights: weights)
+        try ShapeLimits.check(shape)
+        try checkActivationAxis(rank: shape.count)
+        return shape
+    }
+
+    private func inferredShape(inputs: [[Int]], weights: [String: Tensor]) throws(GraphError) -> [Int] {
         func fail(_ detail: String) -> GraphError { GraphError(.shape, detail) }
         func single() throws(GraphError) -> [Int] {
             guard inputs.count == 1 else { throw fail("expects one input, got \(inputs.count)") }
@@ -76,7 +86,7 @@ extension Op {
 
         case .reshape(let shape):
             let input = try single()
-            guard shape.reduce(1, *) == input.reduce(1, *) else {
+            guard let count = ShapeLimits.elementCount(shape), count == ShapeLimits.elementCount(input) else {
                 throw fail("cannot reshape \(input) to \(shape)")
             }
             return shape

@@ -27,9 +27,16 @@ enum JSONValue: Sendable, Equatable, Decodable {
         }
     }
 
-    /// Parses JSON text; Foundation's parser bounds the nesting depth, so a hostile file cannot exhaust the stack.
+    /// Parses JSON text, refusing nesting deeper than `JSONNesting.maxDepth` first: the parse recurses per level,
+    /// so a hostile configuration could otherwise exhaust the stack.
     static func parse(_ text: String) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        guard !JSONNesting.isTooDeep(text.utf8) else { throw TooDeep() }
+        return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    }
+
+    /// The nesting refusal, described as the reason the text is not usable JSON.
+    struct TooDeep: Error, CustomStringConvertible {
+        var description: String { JSONNesting.reason }
     }
 
     subscript(key: String) -> JSONValue? {

@@ -21,11 +21,17 @@ public enum KerasImporter {
         guard let text = file.modelConfig else {
             throw GraphError(.unsupported, "the file holds weights but no model configuration (saved with save_weights?); save the whole model with model.save")
         }
+        return try build(file, config: text)
+    }
+
+    /// Imports `text` as the model configuration of `file`, whose weights it reads. Apart from `build(_:)` so that
+    /// the configuration fuzzer (Fuzz/) can try many configurations against one real file's weights.
+    static func build(_ file: KerasFile, config text: String) throws(GraphError) -> Graph {
         let config: JSONValue
         do {
             config = try JSONValue.parse(text)
         } catch {
-            throw GraphError(.invalidConfig, "the model configuration is not valid JSON (\(error))")
+            throw GraphError(.invalidConfig, "the model configuration is not valid JSON (\(conciseReason(error)))")
         }
         let isArchive = file.container == .archive
         let major = isArchive ? 3 : majorVersion(file.kerasVersion)
@@ -52,6 +58,11 @@ public enum KerasImporter {
     private static func makeNode(_ call: LayerCall, shapes: [String: [Int]], matcher: WeightMatcher) throws(GraphError) -> Node {
         let layer = call.config
         if let shape = call.inputShape {
+            do {
+                try ShapeLimits.check(shape)
+            } catch {
+                throw layer.error(.shape, "the declared input \(error.detail)")
+            }
             return Node(name: layer.name, kerasClass: layer.kerasClass, op: .input, inputs: [], outputShape: shape)
         }
         if let reason = refusedLayers[layer.kerasClass] {

@@ -18,10 +18,11 @@ public enum NativeFile {
     static let graphKey = "keraslens.graph"
     static let selfTestKey = "keraslens.selftest"
 
-    /// Writes `graph` (and `selfTest`, when given) to `path`.
+    /// Writes `graph` (and `selfTest`, when given) to `path`, atomically (a temporary file renamed into place): a
+    /// failed or interrupted conversion never leaves a half-written model where a reader would load it.
     public static func write(_ graph: Graph, selfTest: SelfTest? = nil, to path: String) throws(GraphError) {
         do {
-            try Data(encode(graph, selfTest: selfTest)).write(to: URL(fileURLWithPath: path))
+            try Data(encode(graph, selfTest: selfTest)).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw GraphError(.unreadable, file: path, "cannot write the file (\(error.localizedDescription))")
         }
@@ -136,6 +137,11 @@ public enum NativeFile {
             guard node.inputs.isEmpty, node.output_shape.allSatisfy({ $0 > 0 }) else {
                 throw .native(.invalidGraph(reason: "an input node takes no inputs and has a positive shape"), file: file, layer: node.name)
             }
+            do {
+                try ShapeLimits.check(node.output_shape)
+            } catch {
+                throw GraphError(.shape, file: file, layer: node.name, kerasClass: node.class, "input \(error.detail)")
+            }
             return
         }
         let inferred: [Int]
@@ -163,6 +169,7 @@ public enum NativeFile {
 
     private static func decode<Value: Decodable>(_ text: String?, key: String, file: String) throws(GraphError) -> Value {
         guard let text else { throw .native(.invalidGraph(reason: "__metadata__ lacks '\(key)'"), file: file) }
+        guard !JSONNesting.isTooDeep(text.utf8) else { throw .native(.invalidGraph(reason: "\(key): \(JSONNesting.reason)"), file: file) }
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do {

@@ -53,7 +53,11 @@ public enum NativeFileProblem: Sendable, Equatable, CustomStringConvertible {
         case .unsupportedDType(let tensor, let dtype):
             return "tensor '\(tensor)' has dtype \(dtype); KerasLens files hold F32 only"
         case .sizeMismatch(let tensor, let shape, let begin, let end):
-            return "tensor '\(tensor)' of shape \(shape) needs \(shape.reduce(1, *) * 4) bytes, its data_offsets [\(begin), \(end)] span \(end - begin)"
+            // Hostile shapes and offsets reach this message: no arithmetic here may overflow.
+            let bytes = ShapeLimits.elementCount(shape).map { $0.multipliedReportingOverflow(by: 4) }
+            let needed = bytes.flatMap { $0.overflow ? nil : "\($0.partialValue) bytes" } ?? "more bytes than a file can hold"
+            let span = end >= begin ? "span \(end - begin)" : "are reversed"
+            return "tensor '\(tensor)' of shape \(shape) needs \(needed), its data_offsets [\(begin), \(end)] \(span)"
         case .overlappingOffsets(let first, let second):
             return "tensors '\(first)' and '\(second)' have overlapping data_offsets"
         case .truncated(let needed, let available):

@@ -60,6 +60,9 @@ enum SafetensorsContainer {
         guard let start = headerBytes.baseAddress, !headerBytes.isEmpty else {
             throw .native(.headerNotJSON(reason: "the header is empty"), file: file.path)
         }
+        guard !JSONNesting.isTooDeep(headerBytes) else {
+            throw .native(.headerNotJSON(reason: JSONNesting.reason), file: file.path)
+        }
         let json: JSONValue
         do {
             // A view of the mapped header, not a copy.

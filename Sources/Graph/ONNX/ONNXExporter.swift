@@ -9,7 +9,7 @@ public enum ONNXExporter {
     /// The IR version that goes with opset 17.
     static let irVersion = 8
 
-    /// Writes the ONNX model for `graph` to `path`.
+    /// Writes the ONNX model for `graph` to `path`, atomically (a temporary file renamed into place).
     public static func write(_ graph: Graph, to path: String) throws(GraphError) {
         let proto: Onnx_ModelProto
         do {
@@ -25,7 +25,7 @@ public enum ONNXExporter {
             throw GraphError(.unsupported, file: path, "the ONNX model cannot be serialised (\(error))")
         }
         do {
-            try bytes.write(to: URL(fileURLWithPath: path))
+            try bytes.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw GraphError(.unreadable, file: path, "cannot write the file (\(error.localizedDescription))")
         }

@@ -7,6 +7,9 @@ import Graph
 /// coefficient per segment. Map: each position's segment coefficient where positive, else 0 (not rescaled).
 struct LIME: Explainer {
     func explain(_ request: ExplanationRequest) throws -> Explanation {
+        let width = request.options.kernelWidth
+        guard width.isFinite, width > 0 else { throw ExplainError("lime needs a positive, finite kernel width, got \(width)") }
+        guard request.options.topFeatures >= 0 else { throw ExplainError("lime's top-feature count must not be negative") }
         let base = try request.forward()
         let results = try Concurrent.map(request.count) { index in
             let segments = try segmentation(request, sample: index)

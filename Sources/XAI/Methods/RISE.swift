@@ -5,10 +5,17 @@ import Foundation
 /// masked scores: `S = (1/(N·p)) Σ_i y(x ⊙ M_i) M_i`, scaled to a maximum of 1. Every sample sees the same masks,
 /// drawn from the seed (or given).
 struct RISE: Explainer {
+    /// Most grid cells one mask may have: 2^24 (a 4096 × 4096 grid) is far finer than any input RISE is used on.
+    static let maxGridCells = 1 << 24
+
     func explain(_ request: ExplanationRequest) throws -> Explanation {
         let options = request.options, spatial = request.geometry.spatial, positions = request.geometry.positions
         let count = try maskCount(request)
         guard options.grid > 0 else { throw ExplainError("rise needs a positive grid size") }
+        // Each mask allocates grid^rank cells and about as many upsampled positions: bound them before drawing.
+        guard pow(Double(options.grid), Double(spatial.count)) <= Double(RISE.maxGridCells) else {
+            throw ExplainError("rise's grid of \(options.grid) cells per axis gives more than \(RISE.maxGridCells) cells per mask")
+        }
         guard options.maskProbability > 0, options.maskProbability <= 1 else { throw ExplainError("rise needs a keep probability in (0, 1]") }
         let base = try request.forward()
         let chunk = max(1, options.batchSize)

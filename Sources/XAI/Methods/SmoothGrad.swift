@@ -5,6 +5,9 @@ import Graph
 struct SmoothGrad: Explainer {
     func explain(_ request: ExplanationRequest) throws -> Explanation {
         let options = request.options
+        guard options.noiseLevel.isFinite, options.noiseLevel >= 0 else {
+            throw ExplainError("smoothgrad needs a finite, non-negative noise level, got \(options.noiseLevel)")
+        }
         let base = try request.forward()
         let size = request.geometry.count, channels = request.geometry.channels
         let count = try noiseCount(request)

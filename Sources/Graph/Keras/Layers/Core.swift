@@ -14,8 +14,7 @@
     let total = inputs.first?.reduce(1, *) ?? 0
     let open = target.indices.filter { target[$0] == -1 }
     if open.count == 1 {
-        let known = target.filter { $0 != -1 }.reduce(1, *)
-        guard known > 0, total % known == 0 else {
+        guard let known = ShapeLimits.elementCount(target.filter { $0 != -1 }), known > 0, total % known == 0 else {
             throw config.error(.shape, "cannot reshape \(inputs.first ?? []) to \(target)")
         }
         target[open[0]] = total / known

@@ -1,0 +1,64 @@
+/// Range checks on an op's own numbers, run before its output shape is computed. Files from anywhere (a Keras
+/// configuration, a native graph) set these numbers, and shape inference multiplies and adds them: checked here,
+/// that arithmetic cannot overflow and the runtime never meets a negative padding or a zero stride.
+extension Op {
+    func checkAttributes() throws(GraphError) {
+        let positive = 1...ShapeLimits.maxAttribute
+        switch self {
+        case .convolution(let window, _), .pool(_, let window):
+            try window.checkAttributes()
+        case .depthwiseConvolution(let window, let multiplier, _), .separableConvolution(let window, let multiplier, _):
+            try window.checkAttributes()
+            try require([multiplier], in: positive, "depth multiplier")
+        case .reshape(let shape):
+            try require(shape, in: positive, "target shape")
+        case .zeroPadding(let pads):
+            try require(pads.flatMap { $0 }, in: 0...ShapeLimits.maxAttribute, "padding")
+        case .cropping(let crops):
+            try require(crops.flatMap { $0 }, in: 0...ShapeLimits.maxAttribute, "cropping")
+        case .upsampling(let size):
+            try require(size, in: positive, "upsampling size")
+        case .normalization(let axes, _, _):
+            guard zip(axes, axes.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                throw GraphError(.invalidConfig, "normalization axes \(axes) are not distinct and sorted")
+            }
+        default:
+            break
+        }
+    }
+
+    /// Refuses a softmax whose axis is not a per-sample axis of the op's batched output (`rank` per-sample axes):
+    /// 1…rank, or −rank…−1 counted from the end. The batch axis is never normalised over.
+    func checkActivationAxis(rank: Int) throws(GraphError) {
+        let activation: Activation
+        switch self {
+        case .dense(let carried), .convolution(_, let carried), .depthwiseConvolution(_, _, let carried),
+             .separableConvolution(_, _, let carried), .activation(let carried):
+            activation = carried
+        default:
+            return
+        }
+        if case .softmax(let axis) = activation, axis == 0 || axis < -rank || axis > rank {
+            throw GraphError(.invalidConfig, "softmax axis \(axis) is not a feature axis of a rank-\(rank + 1) output")
+        }
+    }
+}
+
+extension Window {
+    /// Sizes, strides and dilations in 1…`ShapeLimits.maxAttribute`, one of each per spatial axis.
+    func checkAttributes() throws(GraphError) {
+        guard strides.count == rank, dilations.count == rank else {
+            throw GraphError(.invalidConfig, "window \(size) has \(strides.count) strides and \(dilations.count) dilations")
+        }
+        let positive = 1...ShapeLimits.maxAttribute
+        try require(size, in: positive, "window size")
+        try require(strides, in: positive, "strides")
+        try require(dilations, in: positive, "dilations")
+    }
+}
+
+private func require(_ values: [Int], in range: ClosedRange<Int>, _ what: String) throws(GraphError) {
+    guard values.allSatisfy(range.contains) else {
+        throw GraphError(.invalidConfig, "\(what) \(values) is outside \(range.lowerBound)…\(range.upperBound)")
+    }
+}

@@ -1,0 +1,36 @@
+import Graph
+import Testing
+
+/// `.h5` and `.keras` files whose container opens but whose model does not: the importer's error kind, the layer
+/// and the reason.
+@Suite struct KerasImportRefusalTests {
+    static let cases: [Refusal<GraphError.Kind>] = [
+        Refusal("h5/config_not_json.h5", .invalidConfig, "not valid JSON"),
+        Refusal("h5/config_deep_nesting.h5", .invalidConfig, "more than 256 levels deep"),
+        Refusal("h5/config_unsupported_layer.h5", .unsupported, "layer 'dense_relu' (MyCustomDense): this layer class is not supported"),
+        Refusal("h5/config_cycle.h5", .invalidConfig, "the layer graph has a cycle through dense_relu, dense_no_bias"),
+        Refusal("h5/config_missing_inbound.h5", .invalidConfig, "layer 'dense_relu' (Dense): its input 'no_such_layer' is not a layer"),
+        Refusal("h5/config_shape_mismatch.h5", .weights, "layer 'dense_relu' (Dense): kernel has shape [12, 16], which does not fit input [13]"),
+        Refusal("h5/config_huge_input.h5", .shape, "layer 'input' (InputLayer): the declared input shape [1000000, 1000000] has more than 268435456 elements"),
+        Refusal("h5/config_overflowing_input.h5", .shape, "[4503599627370496, 4503599627370496, 4503599627370496] has more than"),
+        Refusal("h5/config_window_overflow.h5", .invalidConfig, "layer 'conv_same' (Conv1D): window size [4503599627370496] is outside 1…268435456"),
+        Refusal("h5/no_keras_attributes.h5", .unsupported, "no model configuration"),
+        Refusal("h5/weights_wrong_shape.h5", .weights, "layer 'dense_relu' (Dense): bias has shape [16], expected [17]"),
+        Refusal("h5/weights_wrong_dtype.h5", .weights, "kernel:0: expected numbers, found"),
+        Refusal("h5/weights_missing.h5", .weights, "/model_weights/dense_relu/dense_relu/kernel:0: no such dataset"),
+        Refusal("h5/weights_huge_dataset.h5", .weights, "declared shape (1000000, 1000000)"),
+        Refusal("h5/weights_unallocated_chunks.h5", .weights, "declared shape (32768, 32768) of 4-byte elements needs 4294967296 bytes but only 0 are stored"),
+        Refusal("keras/config_not_json.keras", .invalidConfig, "not valid JSON"),
+        Refusal("keras/config_deep_nesting.keras", .invalidConfig, "more than 256 levels deep"),
+    ]
+
+    @Test(arguments: cases) func isRefused(_ refusal: Refusal<GraphError.Kind>) {
+        let path = BadInputCorpus.root.appendingPathComponent(refusal.file).path
+        #expect {
+            _ = try KerasImporter.load(path: path)
+        } throws: { error in
+            guard let error = error as? GraphError else { return false }
+            return error.kind == refusal.kind && error.description.hasPrefix(path) && error.description.contains(refusal.fragment)
+        }
+    }
+}
