@@ -1,19 +1,14 @@
 import Foundation
+import Graph
 
-/// A small, fast, seedable generator (SplitMix64), so that `--seed` makes a stochastic method repeat exactly on any
-/// machine.
+/// Graph's SplitMix64 with the draws the stochastic methods need, so that `--seed` makes a run repeat exactly on
+/// any machine.
 struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var source: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { source = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { source.next() }
 
     /// A uniform draw in [0, 1).
     mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
