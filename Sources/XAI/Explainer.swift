@@ -34,6 +34,7 @@ extension ExplanationMethod {
                 let end = min(start + options.batchSize, batch.shape[0])
                 var chunkOptions = options
                 chunkOptions.classes = options.classes.map { Array($0[start..<end]) }
+                chunkOptions.firstSample = options.firstSample + start
                 let request = ExplanationRequest(model: model, inputs: batch.samples(start..<end), options: chunkOptions, geometry: geometry)
                 parts.append(try explainer.explain(request))
             }
@@ -50,8 +51,7 @@ extension Explanation {
     /// The explanations of consecutive chunks of a batch as one.
     init(joining parts: [Explanation]) {
         let first = parts[0]
-        maps = Tensor(shape: [parts.reduce(0) { $0 + $1.maps.shape[0] }] + first.maps.shape.dropFirst(),
-                      scalars: parts.flatMap(\.maps.scalars))
+        maps = Tensor(joiningSamples: parts.map(\.maps))
         classes = parts.flatMap(\.classes)
         scores = parts.flatMap(\.scores)
         surrogates = first.surrogates == nil ? nil : parts.flatMap { $0.surrogates ?? [] }
@@ -63,13 +63,5 @@ extension Explanation {
         self.classes = classes
         self.scores = scores
         self.surrogates = surrogates
-    }
-}
-
-extension Tensor {
-    /// Samples `range` of a batch-first tensor.
-    func samples(_ range: Range<Int>) -> Tensor {
-        let size = shape.dropFirst().reduce(1, *)
-        return Tensor(shape: [range.count] + shape.dropFirst(), scalars: Array(scalars[(range.lowerBound * size)..<(range.upperBound * size)]))
     }
 }

@@ -16,6 +16,9 @@ public struct ExplanationOptions: Sendable {
     public var batchSize = 64
     /// Seeds the random draws of SmoothGrad, RISE and LIME.
     public var seed: UInt64 = 0
+    /// The position of the first input in the whole set, for a caller that explains a set in pieces: SmoothGrad's
+    /// and LIME's draws are keyed by a sample's position, so the pieces get the draws of one call.
+    public var firstSample = 0
 
     public enum Ablation: String, Sendable, CaseIterable { case activation, weights }
     public var ablation: Ablation = .activation

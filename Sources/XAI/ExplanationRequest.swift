@@ -16,6 +16,11 @@ struct ExplanationRequest: Sendable {
         inputs.scalars[(index * geometry.count)..<((index + 1) * geometry.count)]
     }
 
+    /// The random draws of sample `index` of this batch, the same however the whole set was split into batches.
+    func generator(forSample index: Int) -> SeededGenerator {
+        SeededGenerator.forSample(options.firstSample + index, seed: options.seed)
+    }
+
     /// The classes and scores of the unchanged inputs, with `layers`' outputs.
     func forward(capture layers: [String] = []) throws -> Gradients {
         try model.scores([inputs], classes: options.classes, target: options.target, capture: layers)

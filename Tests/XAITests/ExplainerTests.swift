@@ -103,15 +103,20 @@ import Testing
 
     @Test func batchesAreSplitWithoutChangingTheResult() throws {
         let batch = Tensor(shape: [3, 4, 2], scalars: (0..<24).map { Float(($0 * 5) % 7) - 3 })
-        for method in [ExplanationMethod.gradcam, .rise, .lime] {
+        for method in [ExplanationMethod.gradcam, .rise, .lime, .smoothgrad] {
             var options = ExplanationOptions()
             options.layer = "x"
             options.maskCount = 20
+            options.noiseSamples = 5
+            options.segmentSize = 1
             let whole = try method.explain(model, inputs: batch, options: options)
             options.batchSize = 1
             let split = try method.explain(model, inputs: batch, options: options)
             #expect(whole.maps == split.maps, "\(method)")
             #expect(whole.classes == split.classes)
+            options.firstSample = 1
+            let tail = try method.explain(model, inputs: batch.samples(1..<3), options: options)
+            #expect(tail.maps.scalars[...] == whole.maps.scalars[4...], "\(method) explained from sample 1")
         }
     }
 }

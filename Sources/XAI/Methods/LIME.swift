@@ -73,7 +73,7 @@ struct LIME: Explainer {
         }
         let rows = request.options.perturbationCount
         guard rows > 0 else { throw ExplainError("lime needs at least one perturbation") }
-        var generator = SeededGenerator.forSample(index, seed: request.options.seed)
+        var generator = request.generator(forSample: index)
         return (0..<(rows * features)).map { $0 < features ? 1 : (generator.uniform() < 0.5 ? 1 : 0) }
     }
 }

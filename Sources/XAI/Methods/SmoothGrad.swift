@@ -14,7 +14,7 @@ struct SmoothGrad: Explainer {
         let maps = try Concurrent.map(request.count) { index in
             let sample = Array(request.sample(index))
             let sigma = options.noiseLevel * ((sample.max() ?? 0) - (sample.min() ?? 0))
-            var generator = SeededGenerator.forSample(index, seed: options.seed)
+            var generator = request.generator(forSample: index)
             var noise = [Float](repeating: 0, count: size)
             let gradients = try request.inputGradients(ofVariants: count, classIndex: base.classes[index]) { variant, buffer in
                 if let given = options.noise {

@@ -19,7 +19,7 @@ struct SeededGenerator: RandomNumberGenerator, Sendable {
         return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * uniform())
     }
 
-    /// An independent generator for sample `index` of a batch, so results do not depend on how the batch is split.
+    /// An independent generator for draw stream `index` (a sample's position in the whole set, a RISE mask's number).
     static func forSample(_ index: Int, seed: UInt64) -> SeededGenerator {
         var mixer = SeededGenerator(seed: seed ^ (UInt64(index) &* 0xD1B5_4A32_D192_ED03))
         return SeededGenerator(seed: mixer.next())
