@@ -22,13 +22,39 @@ public struct Gradients: Sendable {
     public var gradients: [String: Tensor]
 }
 
+extension Gradients {
+    /// The results of consecutive runs of samples, as one.
+    init(joining parts: [Gradients]) {
+        func join(_ key: KeyPath<Gradients, [String: Tensor]>) -> [String: Tensor] {
+            parts[0][keyPath: key].keys.reduce(into: [:]) { result, name in
+                result[name] = Tensor(joiningSamples: parts.map { $0[keyPath: key][name]! })
+            }
+        }
+        self.init(outputs: Tensor(joiningSamples: parts.map(\.outputs)), classes: parts.flatMap(\.classes),
+                  scores: parts.flatMap(\.scores), activations: join(\.activations), gradients: join(\.gradients))
+    }
+}
+
 extension Model {
     /// Differentiates each sample's score for `classes` (default: the predicted class) with respect to the outputs
     /// of `layers`. Only the layers between the score and the requested layers are kept and walked back.
+    /// Large batches run in passes (`inPasses`).
     public func gradients(_ inputs: [Tensor], classes: [Int]? = nil, target: ScoreTarget = .probability,
                           withRespectTo layers: [String]) throws(RuntimeError) -> Gradients {
-        let plan = differentiable
         let (batch, batched) = try checkInputs(inputs)
+        if let classes, classes.count != batch {
+            throw RuntimeError(.inputShape, "expected \(batch) class indices, got \(classes.count)")
+        }
+        return try inPasses(of: batch, plan: differentiable, join: Gradients.init(joining:)) { range throws(RuntimeError) in
+            try gradientPass(batched, samples: range, classes: classes.map { Array($0[range]) }, target: target,
+                             withRespectTo: layers)
+        }
+    }
+
+    private func gradientPass(_ batched: [Tensor], samples range: Range<Int>, classes: [Int]?, target: ScoreTarget,
+                              withRespectTo layers: [String]) throws(RuntimeError) -> Gradients {
+        let plan = differentiable
+        let batch = range.count
         let requested = try layers.map { name throws(RuntimeError) in try step(named: name, in: plan) }
         let output = plan.position[outputNames[0]]!
         let score = scoreStep(target, plan: plan)
@@ -41,7 +67,8 @@ extension Model {
 
         let pool = pools.take()
         defer { pools.give(pool) }
-        var buffers = plan.execute(batch: batch, given: load(batched, plan: plan, pool: pool), keep: keep, pool: pool)
+        var buffers = plan.execute(batch: batch, given: load(batched, samples: range, plan: plan, pool: pool), keep: keep,
+                                   pool: pool)
         defer { for buffer in buffers.values { pool.give(buffer) } }
         let outputs = plan.tensor(buffers[output]!, step: output, batch: batch)
         let chosen = classes ?? argmaxRows(outputs)

@@ -17,10 +17,7 @@ extension Model {
         let targets = Set(outputs + captured)
         let needed = plan.upstream(of: targets, given: [root])
         let fromInputs = needed.subtracting(plan.downstream(of: root))
-
-        let pool = pools.take()
-        defer { pools.give(pool) }
-        var given: [Int: Plan.Buffer] = [root: pool.filled(with: substitute)]
+        var branchInputs: [Tensor]?
         if !fromInputs.isEmpty {
             guard let inputs else {
                 let names = fromInputs.sorted().prefix(3).map { plan.steps[$0].name }.joined(separator: ", ")
@@ -31,14 +28,23 @@ extension Model {
             guard inputBatch == batch else {
                 throw RuntimeError(.inputShape, layer: layer, "the substituted tensor has \(batch) samples, the inputs \(inputBatch)")
             }
-            given.merge(load(batched, plan: plan, pool: pool)) { substituted, _ in substituted }
+            branchInputs = batched
         }
         let skip = Set(plan.steps.indices).subtracting(needed)
-        let buffers = plan.execute(batch: batch, given: given, keep: targets, skip: skip, pool: pool)
-        defer { for buffer in buffers.values { pool.give(buffer) } }
-        var named: [String: Tensor] = [:]
-        for (name, index) in zip(layers, captured) { named[name] = plan.tensor(buffers[index]!, step: index, batch: batch) }
-        return Outputs(outputs: outputs.map { plan.tensor(buffers[$0]!, step: $0, batch: batch) }, layers: named)
+        // Large batches (many ablations of one sample) run in passes, see `inPasses`.
+        return inPasses(of: batch, plan: plan, join: Outputs.init(joining:)) { range in
+            let pool = pools.take()
+            defer { pools.give(pool) }
+            var given: [Int: Plan.Buffer] = [root: pool.filled(with: substitute, samples: range)]
+            if let branchInputs {
+                given.merge(load(branchInputs, samples: range, plan: plan, pool: pool)) { substituted, _ in substituted }
+            }
+            let buffers = plan.execute(batch: range.count, given: given, keep: targets, skip: skip, pool: pool)
+            defer { for buffer in buffers.values { pool.give(buffer) } }
+            var named: [String: Tensor] = [:]
+            for (name, index) in zip(layers, captured) { named[name] = plan.tensor(buffers[index]!, step: index, batch: range.count) }
+            return Outputs(outputs: outputs.map { plan.tensor(buffers[$0]!, step: $0, batch: range.count) }, layers: named)
+        }
     }
 }
 

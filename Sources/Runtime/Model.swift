@@ -40,13 +40,22 @@ public final class Model: Sendable {
         try run(inputs, capture: layers, plan: plan(naming: layers))
     }
 
+    /// Large batches run in passes (`inPasses`).
     func run(_ inputs: [Tensor], capture layers: [String], plan: Plan) throws(RuntimeError) -> Outputs {
         let (batch, batched) = try checkInputs(inputs)
         let captured = try layers.map { name throws(RuntimeError) in try step(named: name, in: plan) }
         let outputs = outputNames.map { plan.position[$0]! }
+        return inPasses(of: batch, plan: plan, join: Outputs.init(joining:)) { range in
+            runPass(batched, samples: range, captured: captured, outputs: outputs, capture: layers, plan: plan)
+        }
+    }
+
+    private func runPass(_ batched: [Tensor], samples range: Range<Int>, captured: [Int], outputs: [Int],
+                         capture layers: [String], plan: Plan) -> Outputs {
+        let batch = range.count
         let pool = pools.take()
         defer { pools.give(pool) }
-        let buffers = plan.execute(batch: batch, given: load(batched, plan: plan, pool: pool),
+        let buffers = plan.execute(batch: batch, given: load(batched, samples: range, plan: plan, pool: pool),
                                    keep: Set(captured + outputs), pool: pool)
         defer { for buffer in buffers.values { pool.give(buffer) } }
         var named: [String: Tensor] = [:]
@@ -68,8 +77,8 @@ public final class Model: Sendable {
         let step = plan.passSize(limit: batchSize)
         for start in stride(from: 0, to: total, by: step) {
             let batch = min(step, total - start)
-            let slices = batched.map { $0.samples(start..<(start + batch)) }
-            let buffers = plan.execute(batch: batch, given: load(slices, plan: plan, pool: pool), keep: [target], pool: pool)
+            let buffers = plan.execute(batch: batch, given: load(batched, samples: start..<(start + batch), plan: plan, pool: pool),
+                                       keep: [target], pool: pool)
             result.withUnsafeMutableBufferPointer { result in
                 (result.baseAddress! + start * sampleCount).update(from: buffers[target]!.pointer, count: batch * sampleCount)
             }
@@ -98,11 +107,12 @@ public final class Model: Sendable {
         return RuntimeError(.unknownLayer, layer: layer, "the model has no such layer; its layers are \(names)")
     }
 
-    /// Copies input tensors into pooled buffers for the plan's input steps.
-    func load(_ inputs: [Tensor], plan: Plan, pool: BufferPool) -> [Int: Plan.Buffer] {
+    /// Copies samples `range` (all by default) of batch-first input tensors into pooled buffers for the plan's
+    /// input steps.
+    func load(_ inputs: [Tensor], samples range: Range<Int>? = nil, plan: Plan, pool: BufferPool) -> [Int: Plan.Buffer] {
         var given: [Int: Plan.Buffer] = [:]
         for (tensor, name) in zip(inputs, inputNames) {
-            given[plan.position[name]!] = pool.filled(with: tensor)
+            given[plan.position[name]!] = pool.filled(with: tensor, samples: range)
         }
         return given
     }
@@ -139,12 +149,6 @@ extension Tensor {
         guard tensor.shape[0] > 0 else { throw RuntimeError(.inputShape, layer: name, "input holds no samples") }
         return tensor
     }
-
-    /// Samples `range` of a batch-first tensor.
-    func samples(_ range: Range<Int>) -> Tensor {
-        let per = shape.dropFirst().reduce(1, *)
-        return Tensor(shape: [range.count] + shape.dropFirst(), scalars: Array(scalars[(range.lowerBound * per)..<(range.upperBound * per)]))
-    }
 }
 
 extension Plan {
@@ -156,10 +160,14 @@ extension Plan {
 }
 
 extension BufferPool {
-    /// A pooled buffer holding a copy of the tensor's values.
-    func filled(with tensor: Tensor) -> Plan.Buffer {
-        let buffer = take(tensor.count)
-        tensor.scalars.withUnsafeBufferPointer { buffer.pointer.update(from: $0.baseAddress!, count: tensor.count) }
+    /// A pooled buffer holding a copy of samples `range` (all by default) of a batch-first tensor.
+    func filled(with tensor: Tensor, samples range: Range<Int>? = nil) -> Plan.Buffer {
+        let size = tensor.shape.dropFirst().reduce(1, *)
+        let range = range ?? 0..<(tensor.shape.first ?? 0)
+        let buffer = take(range.count * size)
+        tensor.scalars.withUnsafeBufferPointer {
+            buffer.pointer.update(from: $0.baseAddress! + range.lowerBound * size, count: range.count * size)
+        }
         return buffer
     }
 }

@@ -1,3 +1,5 @@
+import Graph
+
 extension Plan {
     /// Bytes of the largest activation one pass may hold. Big enough that small models run their whole batch in
     /// one pass (MNIST-1D: 4 KB a sample), small enough that an image model's layer outputs stay in the last-level
@@ -9,5 +11,28 @@ extension Plan {
     func passSize(limit: Int) -> Int {
         let largest = steps.map(\.count).max() ?? 1
         return max(1, min(limit, Self.passBytes / max(1, largest * MemoryLayout<Float>.size)))
+    }
+}
+
+extension Model {
+    /// `body` over consecutive runs of at most `plan.passSize` of `batch` samples, the results joined: memory stays
+    /// bounded for any batch, and since samples are independent the result is the one a single pass gives.
+    func inPasses<Result, Failure: Error>(of batch: Int, plan: Plan, join: ([Result]) -> Result,
+                                          _ body: (Range<Int>) throws(Failure) -> Result) throws(Failure) -> Result {
+        let pass = plan.passSize(limit: batch)
+        guard pass < batch else { return try body(0..<batch) }
+        var parts: [Result] = []
+        for start in stride(from: 0, to: batch, by: pass) { parts.append(try body(start..<min(start + pass, batch))) }
+        return join(parts)
+    }
+}
+
+extension Model.Outputs {
+    /// The outputs of consecutive runs of samples, as one.
+    init(joining parts: [Model.Outputs]) {
+        outputs = parts[0].outputs.indices.map { i in Tensor(joiningSamples: parts.map { $0.outputs[i] }) }
+        layers = parts[0].layers.keys.reduce(into: [:]) { result, name in
+            result[name] = Tensor(joiningSamples: parts.map { $0.layers[name]! })
+        }
     }
 }
