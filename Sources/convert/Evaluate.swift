@@ -36,27 +36,28 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let runner = try Model(loadGraph(model))
-        var inputs = try loadArray(input, option: "--input")
-        if inputs.shape == runner.inputShapes.first { inputs.shape = [1] + inputs.shape }
+        let inputs = try InputRows(input, option: "--input", sampleShape: runner.inputShapes[0])
         let chosen = try methodList()
-        let figureSamples = try sampleList(count: inputs.shape.first ?? 0)
+        let figureSamples = try sampleList(count: inputs.count)
         let outputs = try predictWithProgress(runner, inputs)
         let classification = try labels.map { try classificationMetrics(outputs, file: $0) }
         let names = classNames.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
             ?? (0..<(outputs.shape.last ?? 0)).map(String.init)
         let datasetName = dataset ?? URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
-        let scored = Array(0..<min(samples ?? inputs.shape[0], inputs.shape[0]))
-        let subset = inputs.rows(scored)
+        let scored = min(samples ?? inputs.count, inputs.count)
         let fraction = frac ?? (runner.inputShapes[0].count > 2 ? 0.9 : 0.3)
 
         var rows: [MethodResult] = []
         var figures: [ReportFigure] = []
         for method in chosen {
-            progress("explaining \(scored.count) samples with \(method.rawValue)")
+            let label = "explaining and scoring with \(method.rawValue)"
+            progress(label, done: 0, of: scored)
             let start = DispatchTime.now().uptimeNanoseconds
-            let explanation = try method.explain(runner, inputs: subset, options: options(for: method))
-            let metrics = try ExplanationMetrics.evaluate(runner, inputs: subset, explanation: explanation, frac: fraction,
-                                                          curveStep: curveStep, withCurves: !noCurves, batchSize: batchSize)
+            let metrics = try ExplanationMetrics.evaluate(runner, method: method, count: scored, rows: inputs.read,
+                                                          options: options(for: method), frac: fraction, curveStep: curveStep,
+                                                          withCurves: !noCurves, batchSize: batchSize) { done in
+                progress(label, done: done, of: scored)
+            }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             rows.append(MethodResult(method: method, layer: method.needsLayer ? layer : nil, metrics: metrics, seconds: seconds))
             figures += try reportFigures(runner, inputs: inputs, samples: figureSamples, method: method)
@@ -99,24 +100,23 @@ struct Evaluate: ParsableCommand {
         options.layer = layer
         options.upsampling = upsample
         options.seed = seed
-        options.batchSize = method.isCAM ? 16 : batchSize
+        options.batchSize = method.isCAM ? min(batchSize, 16) : batchSize
         return options
     }
 
-    /// The model's output for every sample, a batch at a time, with a progress bar on a terminal.
-    private func predictWithProgress(_ runner: Model, _ inputs: Tensor) throws -> Tensor {
-        let total = inputs.shape[0]
+    /// The model's output for every sample, a piece at a time, with a progress bar on a terminal.
+    private func predictWithProgress(_ runner: Model, _ inputs: InputRows) throws -> Tensor {
         var scalars: [Float] = []
         var shape: [Int] = []
-        let chunk = max(batchSize, 256)
-        for start in stride(from: 0, to: total, by: chunk) {
-            let end = min(start + chunk, total)
-            let part = try runner.predict(inputs.rows(Array(start..<end)), batchSize: batchSize)
+        let piece = max(batchSize, 256)
+        for start in stride(from: 0, to: inputs.count, by: piece) {
+            let end = min(start + piece, inputs.count)
+            let part = try runner.predict(inputs.read(start..<end), batchSize: batchSize)
             scalars += part.scalars
             shape = Array(part.shape.dropFirst())
-            progress("predicting", done: end, of: total)
+            progress("predicting", done: end, of: inputs.count)
         }
-        return Tensor(shape: [total] + shape, scalars: scalars)
+        return Tensor(shape: [inputs.count] + shape, scalars: scalars)
     }
 
     private func classificationMetrics(_ outputs: Tensor, file: String) throws -> ClassificationMetrics {
@@ -127,14 +127,17 @@ struct Evaluate: ParsableCommand {
         return try ClassificationMetrics(scores: outputs, labels: truth)
     }
 
-    private func reportFigures(_ runner: Model, inputs: Tensor, samples: [Int], method: ExplanationMethod) throws -> [ReportFigure] {
-        guard report != nil, !samples.isEmpty else { return [] }
-        let shown = inputs.rows(samples)
-        let explanation = try method.explain(runner, inputs: shown, options: options(for: method))
-        return try samples.indices.map { row in
-            let image = try explanation.figures(row, inputs: shown)[0]
-            let caption = "class \(explanation.classes[row]), score \(String(format: "%.4f", explanation.scores[row]))"
-            return ReportFigure(sample: samples[row], method: method.rawValue, caption: caption, png: image.pngData())
+    /// Each shown sample explained alone, with the draws it had in the evaluation (keyed by its position).
+    private func reportFigures(_ runner: Model, inputs: InputRows, samples: [Int], method: ExplanationMethod) throws -> [ReportFigure] {
+        guard report != nil else { return [] }
+        return try samples.map { sample in
+            let shown = try inputs.read(sample..<(sample + 1))
+            var sampleOptions = options(for: method)
+            sampleOptions.firstSample = sample
+            let explanation = try method.explain(runner, inputs: shown, options: sampleOptions)
+            let image = try explanation.figures(0, inputs: shown)[0]
+            let caption = "class \(explanation.classes[0]), score \(String(format: "%.4f", explanation.scores[0]))"
+            return ReportFigure(sample: sample, method: method.rawValue, caption: caption, png: image.pngData())
         }
     }
 
@@ -144,18 +147,7 @@ struct Evaluate: ParsableCommand {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
             try Data(html.utf8).write(to: url.appendingPathComponent("index.html"), options: .atomic)
         } catch {
-            throw ValidationError("--report: cannot write \(url.appendingPathComponent("index.html").path): \(error.localizedDescription)")
+            throw InputError("--report: cannot write \(url.appendingPathComponent("index.html").path): \(error.localizedDescription)")
         }
-    }
-}
-
-extension Tensor {
-    /// The samples at `indices` of a batch-first tensor.
-    func rows(_ indices: [Int]) -> Tensor {
-        let size = shape.dropFirst().reduce(1, *)
-        var scalars: [Float] = []
-        scalars.reserveCapacity(indices.count * size)
-        for index in indices { scalars += self.scalars[(index * size)..<((index + 1) * size)] }
-        return Tensor(shape: [indices.count] + shape.dropFirst(), scalars: scalars)
     }
 }

@@ -29,6 +29,12 @@ import Testing
             guard let error = error as? NumPyError else { return false }
             return error.file == path && error.detail.contains(refusal.fragment)
         }
+        #expect {
+            _ = try NumPyRows(path: path)
+        } throws: { error in
+            guard let error = error as? NumPyError else { return false }
+            return error.file == path && error.detail.contains(refusal.fragment)
+        }
     }
 
     /// A real `.npy` cut at any offset (inside the magic, the header or the data) is refused, naming the file.

@@ -61,6 +61,18 @@ import Testing
         #expect(first.hasPrefix("Error: ") && first.contains(fragment), "\(arguments): stderr is \(result.stderr)")
     }
 
+    /// Files that cannot be written or read during a run are one error line, without the usage text.
+    @Test func unwritableReportIsOneLine() throws {
+        try Self.expectRefusal(["evaluate", Self.mnist, "--input", "Fixtures/mnist1d_test_x.npy", "--methods", "saliency",
+                                "--samples", "2", "--no-curves", "--report", "/dev/null/report"],
+                               mentions: "--report: cannot write /dev/null/report/index.html")
+    }
+
+    @Test func inputOfTheWrongShapeIsOneLine() throws {
+        try Self.expectRefusal(["evaluate", Self.mnist, "--input", "Fixtures/zoo/mlp.input.npy", "--methods", "saliency"],
+                               mentions: "has shape [3, 12]; the model takes (N, 40, 1)")
+    }
+
     /// `predict --labels` with a class the model does not have is one error line, not a wrong table.
     @Test func labelOutsideTheClassesIsRefused() throws {
         let folder = try CLIRunner.temporaryFolder()

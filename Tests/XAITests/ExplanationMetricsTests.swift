@@ -71,6 +71,24 @@ import Testing
         #expect(curves.deletionAUC.isFinite && curves.insertionAUC.isFinite)
     }
 
+    @Test func aSetScoredInPiecesScoresAsAWhole() throws {
+        let model = try Model(LinearModel.graph)
+        let inputs = Tensor(shape: [5, 4, 2], scalars: (0..<40).map { Float(($0 * 13) % 9) / 4 - 1 })
+        for method in [ExplanationMethod.gradcam, .lime, .smoothgrad] {
+            var options = ExplanationOptions()
+            options.layer = "x"
+            options.segmentSize = 1
+            options.noiseSamples = 4
+            let explanation = try method.explain(model, inputs: inputs, options: options)
+            let whole = try ExplanationMetrics.evaluate(model, inputs: inputs, explanation: explanation, frac: 0.5)
+            var done: [Int] = []
+            let pieces = try ExplanationMetrics.evaluate(model, method: method, count: 5, rows: inputs.samples, options: options,
+                                                         frac: 0.5, batchSize: 1, piece: 2) { done.append($0) }
+            #expect(pieces == whole, "\(method)")
+            #expect(done == [2, 4, 5])
+        }
+    }
+
     @Test func mapsAtALayersSizeAreRefused() throws {
         let model = try Model(LinearModel.graph)
         let explanation = Explanation(maps: Tensor(zeros: [1, 2]), classes: [0], scores: [0], surrogates: nil)

@@ -8,12 +8,25 @@ public struct ConfidenceChange: Sendable, Equatable {
     public var increaseInConfidence: Double
     /// Per sample: `max(0, Y − O)/Y`.
     public var drops: [Double]
+    /// Per sample: `O > Y`.
+    public var increased: [Bool]
 
     init(original: [Float], masked: [Float]) {
-        drops = zip(original, masked).map { y, o in y == 0 ? 0 : Double(max(0, y - o) / y) }
+        self.init(drops: zip(original, masked).map { y, o in y == 0 ? 0 : Double(max(0, y - o) / y) },
+                  increased: zip(original, masked).map { $1 > $0 })
+    }
+
+    init(drops: [Double], increased: [Bool]) {
+        self.drops = drops
+        self.increased = increased
         let n = Double(max(drops.count, 1))
         averageDrop = drops.reduce(0, +) / n
-        increaseInConfidence = Double(zip(original, masked).filter { $1 > $0 }.count) / n
+        increaseInConfidence = Double(increased.filter { $0 }.count) / n
+    }
+
+    /// The rates of consecutive pieces of a set, as if scored at once.
+    init(merging parts: [ConfidenceChange]) {
+        self.init(drops: parts.flatMap(\.drops), increased: parts.flatMap(\.increased))
     }
 
     /// Win % between methods (the Grad-CAM++ paper): per sample, the method whose soft mask loses the least

@@ -5,8 +5,25 @@ import Foundation
 /// Gaussian-blurred input); the score after each step makes a curve over [0, 1] whose trapezoid area is the AUC.
 /// Low deletion and high insertion AUC mean the map found what the model uses.
 public struct DeletionInsertion: Sendable, Equatable {
+    /// Means over the samples.
     public var deletionAUC: Double
     public var insertionAUC: Double
+    /// Per sample.
+    public var deletionAreas: [Double]
+    public var insertionAreas: [Double]
+
+    init(deletionAreas: [Double], insertionAreas: [Double]) {
+        self.deletionAreas = deletionAreas
+        self.insertionAreas = insertionAreas
+        let n = Double(max(deletionAreas.count, 1))
+        deletionAUC = deletionAreas.reduce(0, +) / n
+        insertionAUC = insertionAreas.reduce(0, +) / n
+    }
+
+    /// The AUCs of consecutive pieces of a set, as if scored at once.
+    init(merging parts: [DeletionInsertion]) {
+        self.init(deletionAreas: parts.flatMap(\.deletionAreas), insertionAreas: parts.flatMap(\.insertionAreas))
+    }
 
     /// RISE's `auc`: the trapezoid rule over equally spaced points spanning [0, 1].
     static func area(_ curve: [Float]) -> Double {

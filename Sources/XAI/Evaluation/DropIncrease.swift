@@ -10,11 +10,18 @@ public struct DropIncrease: Sendable, Equatable {
     public var changes: [Double]
 
     init(original: [Float], masked: [Float]) {
-        changes = zip(original, masked).map { y, o in y == 0 ? 0 : Double((y - o) / y) }
+        self.init(changes: zip(original, masked).map { y, o in y == 0 ? 0 : Double((y - o) / y) })
+    }
+
+    init(changes: [Double]) {
+        self.changes = changes
         let n = Double(max(changes.count, 1))
         dropRate = changes.reduce(0) { $0 + max($1, 0) } / n
         increaseRate = Double(changes.filter { $0 < 0 }.count) / n
     }
+
+    /// The rates of consecutive pieces of a set, as if scored at once.
+    init(merging parts: [DropIncrease]) { self.init(changes: parts.flatMap(\.changes)) }
 
     /// The hard mask of one map: 1 where the map is above the (⌊n·frac⌋+1)-th largest value, else 0.
     static func keepMask(_ map: ArraySlice<Float>, frac: Double) -> [Float] {

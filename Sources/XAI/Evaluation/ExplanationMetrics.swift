@@ -9,6 +9,24 @@ public struct ExplanationScores: Sendable, Equatable {
     public var curves: DeletionInsertion?
     public var samples: Int
     public var frac: Double
+
+    /// The scores of consecutive pieces of a set (in order), as if the set were scored at once.
+    public init(merging parts: [ExplanationScores]) {
+        dropIncrease = DropIncrease(merging: parts.map(\.dropIncrease))
+        confidence = ConfidenceChange(merging: parts.map(\.confidence))
+        let curves = parts.compactMap(\.curves)
+        self.curves = curves.count == parts.count && !parts.isEmpty ? DeletionInsertion(merging: curves) : nil
+        samples = parts.reduce(0) { $0 + $1.samples }
+        frac = parts.first?.frac ?? 0
+    }
+
+    init(dropIncrease: DropIncrease, confidence: ConfidenceChange, curves: DeletionInsertion?, samples: Int, frac: Double) {
+        self.dropIncrease = dropIncrease
+        self.confidence = confidence
+        self.curves = curves
+        self.samples = samples
+        self.frac = frac
+    }
 }
 
 public enum ExplanationMetrics {
@@ -76,8 +94,7 @@ public enum ExplanationMetrics {
                 insertion[sample].append(inserted[sample])
             }
         }
-        let n = Double(max(count, 1))
-        return DeletionInsertion(deletionAUC: deletion.reduce(0) { $0 + DeletionInsertion.area($1) } / n,
-                                 insertionAUC: insertion.reduce(0) { $0 + DeletionInsertion.area($1) } / n)
+        return DeletionInsertion(deletionAreas: deletion.map(DeletionInsertion.area),
+                                 insertionAreas: insertion.map(DeletionInsertion.area))
     }
 }
