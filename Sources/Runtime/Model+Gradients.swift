@@ -67,7 +67,7 @@ extension Model {
 
         let pool = pools.take()
         defer { pools.give(pool) }
-        var buffers = plan.execute(batch: batch, given: load(batched, samples: range, plan: plan, pool: pool), keep: keep,
+        let buffers = plan.execute(batch: batch, given: load(batched, samples: range, plan: plan, pool: pool), keep: keep,
                                    pool: pool)
         defer { for buffer in buffers.values { pool.give(buffer) } }
         let outputs = plan.tensor(buffers[output]!, step: output, batch: batch)
@@ -102,7 +102,6 @@ extension Model {
                 ?? Tensor(zeros: [batch] + plan.steps[index].shape)
         }
         for buffer in gradients.values { pool.give(buffer) }
-        buffers.removeAll()
         return Gradients(outputs: outputs, classes: chosen, scores: scoreValues, activations: activations, gradients: results)
     }
 

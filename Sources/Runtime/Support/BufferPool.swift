@@ -4,6 +4,8 @@ import Foundation
 /// `predict` touches fresh memory only for its first batch. Not shared between threads.
 final class BufferPool {
     fileprivate var free: [(pointer: UnsafeMutablePointer<Float>, capacity: Int)] = []
+    /// Buffers this pool has allocated: a call that returns what it took leaves the next call nothing to allocate.
+    private(set) var allocations = 0
 
     /// A buffer of at least `count` floats: the smallest free one that fits, else a new one.
     func take(_ count: Int) -> (pointer: UnsafeMutablePointer<Float>, capacity: Int) {
@@ -12,6 +14,7 @@ final class BufferPool {
             if best == nil || buffer.capacity < free[best!].capacity { best = index }
         }
         if let best { return free.remove(at: best) }
+        allocations += 1
         return (UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1)), max(count, 1))
     }
 
