@@ -5,7 +5,7 @@ import Graph
 ///
 /// Inference plans fuse each layer's activation into its kernel. Gradient plans split it into a step of its own,
 /// named `<layer>/preactivation` for the linear part, so backward passes see both tensors and the logit of the final
-/// layer has a name.
+/// layer has a name. Inference plans split it too when a kernel cannot apply it (a softmax not over the channels).
 struct Plan: Sendable {
     struct Step: Sendable {
         var name: String
@@ -36,7 +36,7 @@ struct Plan: Sendable {
                 sources.append(source)
             }
             let shapes = KernelShapes(inputs: sources.map { steps[$0].shape }, output: node.outputShape)
-            let split = !fused ? node.op.fusedActivation : nil
+            let split = node.op.fusedActivation.flatMap { fused && $0.fuses(rank: node.outputShape.count) ? nil : $0 }
             let kernel = try makeKernel(for: node, shapes: shapes, fuseActivation: split == nil, directConvolution: fused)
             if let split {
                 position[node.name + Self.preactivationSuffix] = steps.count
@@ -101,5 +101,14 @@ extension Op {
         default:
             return nil
         }
+    }
+}
+
+extension Activation {
+    /// Whether a kernel can apply it after its linear part: kernels work row by row over the channels (axis `rank`
+    /// of an output with `rank` per-sample axes), so a softmax over any other axis needs a step of its own.
+    func fuses(rank: Int) -> Bool {
+        guard case .softmax(let axis) = self else { return true }
+        return axis == rank || axis == -1
     }
 }

@@ -37,4 +37,19 @@ import Testing
         let y = try runOp(.activation(.softmax(axis: 1)), input: tensor([1, 2, 2], [0, 5, 0, 5]))
         expectClose(y, tensor([1, 2, 2], [0.5, 0.5, 0.5, 0.5]))
     }
+
+    /// A native graph can give a dense or convolution layer a built-in softmax over an axis other than the channels.
+    /// With an identity kernel the output keeps the input's values: positions [0, 1] and [ln 3, 1], so a softmax across
+    /// the positions gives [1, 3] / 4 in channel 0 and equal shares in channel 1.
+    @Test(arguments: [
+        (Op.dense(activation: .softmax(axis: 1)), [1, 2, 2], [2, 2]),
+        (.convolution(window: window([1], .valid), activation: .softmax(axis: 1)), [1, 2, 2], [1, 2, 2]),
+        (.convolution(window: window([1, 1], .valid), activation: .softmax(axis: -3)), [1, 2, 1, 2], [1, 1, 2, 2]),
+    ])
+    func builtInSoftmaxOverAPositionAxis(op: Op, inputShape: [Int], kernelShape: [Int]) throws {
+        let input = tensor(inputShape, [0, 1, 1.0986123, 1])
+        let weights = ["kernel": tensor(kernelShape, [1, 0, 0, 1]), "bias": tensor([2], [0, 0])]
+        let y = try runOp(op, input: input, weights: weights)
+        expectClose(y, tensor(inputShape, [0.25, 0.5, 0.75, 0.5]))
+    }
 }
