@@ -14,23 +14,18 @@ enum ROCChart {
         func x(_ rate: Double) -> String { HTMLText.coordinate(plotLeft + rate * plotSize) }
         func y(_ rate: Double) -> String { HTMLText.coordinate(plotTop + (1 - rate) * plotSize) }
         let right = x(1), bottom = y(0)
+        let axes = ROCAxes(x: x, y: y, tickClass: "tick")
 
         var svg = SVGChart.open(width: width, height: height, label: "One-vs-rest ROC curves")
         for tick in stride(from: 0.0, through: 1.0, by: 0.2) {
-            let label = HTMLText.fixed(tick, 1)
-            svg += "<line class=\"grid\" x1=\"\(x(tick))\" y1=\"\(y(0))\" x2=\"\(x(tick))\" y2=\"\(y(1))\"/>"
-            svg += "<line class=\"grid\" x1=\"\(x(0))\" y1=\"\(y(tick))\" x2=\"\(x(1))\" y2=\"\(y(tick))\"/>"
-            svg += "<text class=\"tick\" x=\"\(x(tick))\" y=\"\(HTMLText.coordinate(plotTop + plotSize + 18))\" "
-                + "text-anchor=\"middle\">\(label)</text>"
-            svg += "<text class=\"tick\" x=\"\(HTMLText.coordinate(plotLeft - 8))\" y=\"\(y(tick))\" "
-                + "text-anchor=\"end\" dominant-baseline=\"middle\">\(label)</text>"
+            svg += axes.verticalLine(at: tick, from: bottom, to: y(1))
+            svg += axes.horizontalLine(at: tick, from: x(0), to: right)
+            svg += axes.fprLabel(tick, baseline: plotTop + plotSize + 18)
+            svg += axes.tprLabel(tick, end: plotLeft - 8)
         }
         svg += "<line class=\"chance\" x1=\"\(x(0))\" y1=\"\(bottom)\" x2=\"\(right)\" y2=\"\(y(1))\"/>"
-        for (k, curve) in curves.enumerated() where curve.area.isFinite {
-            let points = zip(curve.falsePositiveRates, curve.truePositiveRates).map { "\(x($0)),\(y($1))" }
-            svg += "<polyline class=\"curve\" stroke=\"\(ClassPalette.color(k, of: curves.count))\" "
-                + "points=\"\(points.joined(separator: " "))\"><title>\(HTMLText.escape(content.className(k))): "
-                + "AUC \(HTMLText.fixed(curve.area, 4))</title></polyline>"
+        svg += axes.curves(curves, curveClass: "curve") {
+            "\(HTMLText.escape(content.className($0))): AUC \(HTMLText.fixed($1.area, 4))"
         }
         svg += "<rect class=\"frame\" x=\"\(x(0))\" y=\"\(y(1))\" width=\"\(Int(plotSize))\" "
             + "height=\"\(Int(plotSize))\"/>"

@@ -28,25 +28,17 @@ extension ROCChart {
 
         var svg = "<defs><clipPath id=\"roc-zoom\"><rect \(box)/></clipPath></defs>"
         svg += "<g class=\"inset\"><rect class=\"inset-back\" \(box)/>"
+        let axes = ROCAxes(x: x, y: y, tickClass: "tick small")
         // No label at x = 0: it would collide with the 0.8 of the other axis at the corner.
         for tick in [0.1, 0.2, 0.3] {
-            svg += "<line class=\"grid\" x1=\"\(x(tick))\" y1=\"\(HTMLText.coordinate(top))\" x2=\"\(x(tick))\" "
-                + "y2=\"\(HTMLText.coordinate(bottom))\"/>"
-            svg += "<text class=\"tick small\" x=\"\(x(tick))\" y=\"\(HTMLText.coordinate(bottom + 12))\" "
-                + "text-anchor=\"middle\">\(HTMLText.fixed(tick, 1))</text>"
+            svg += axes.verticalLine(at: tick, from: HTMLText.coordinate(top), to: HTMLText.coordinate(bottom))
+            svg += axes.fprLabel(tick, baseline: bottom + 12)
         }
         for tick in [0.8, 0.9, 1.0] {
-            svg += "<line class=\"grid\" x1=\"\(HTMLText.coordinate(left))\" y1=\"\(y(tick))\" "
-                + "x2=\"\(HTMLText.coordinate(right))\" y2=\"\(y(tick))\"/>"
-            svg += "<text class=\"tick small\" x=\"\(HTMLText.coordinate(left - 5))\" y=\"\(y(tick))\" "
-                + "text-anchor=\"end\" dominant-baseline=\"middle\">\(HTMLText.fixed(tick, 1))</text>"
+            svg += axes.horizontalLine(at: tick, from: HTMLText.coordinate(left), to: HTMLText.coordinate(right))
+            svg += axes.tprLabel(tick, end: left - 5)
         }
-        svg += "<g clip-path=\"url(#roc-zoom)\">"
-        for (k, curve) in curves.enumerated() where curve.area.isFinite {
-            let points = zip(curve.falsePositiveRates, curve.truePositiveRates).map { "\(x($0)),\(y($1))" }
-            svg += "<polyline class=\"curve thin\" stroke=\"\(ClassPalette.color(k, of: curves.count))\" "
-                + "points=\"\(points.joined(separator: " "))\"/>"
-        }
+        svg += "<g clip-path=\"url(#roc-zoom)\">" + axes.curves(curves, curveClass: "curve thin")
         svg += "</g><rect class=\"frame\" \(box)/><text class=\"legend-title\" x=\"\(HTMLText.coordinate(right - 4))\" "
             + "y=\"\(HTMLText.coordinate(bottom - 6))\" text-anchor=\"end\">zoom</text></g>"
         return svg
