@@ -19,9 +19,10 @@ public struct H5Error: Error, Sendable, Equatable, CustomStringConvertible {
         self.detail = detail
     }
 
-    public var description: String {
-        path.isEmpty ? "\(file): \(detail)" : "\(file): \(path): \(detail)"
-    }
+    public var description: String { "\(file): \(reason)" }
+
+    /// The message without the file, for a caller whose own error names it already: the object and what is wrong.
+    public var reason: String { path.isEmpty ? detail : "\(path): \(detail)" }
 }
 
 /// Where in which file an operation happens, so every error names both.

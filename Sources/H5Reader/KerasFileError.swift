@@ -38,4 +38,11 @@ public struct KerasFileError: Error, Sendable, Equatable, CustomStringConvertibl
         if case .hdf5(let error) = kind { return error.description }
         return "\(file): \(detail)"
     }
+
+    /// The message without the file, for a caller whose own error names it already: for an HDF5 failure, the
+    /// object (a weight's dataset, say) and what is wrong with it.
+    public var reason: String {
+        if case .hdf5(let error) = kind { return error.reason }
+        return detail
+    }
 }

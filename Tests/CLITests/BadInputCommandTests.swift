@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The command line on the bad-input corpus (Tests/BadInputs) and on bad options: every refusal is an exit (never
-/// a signal or a trap), nonzero, with one `Error:` line on stderr that names what is wrong.
+/// a signal or a trap), nonzero, with one `Error:` line on stderr that names what is wrong, and the file once.
 @Suite struct BadInputCommandTests {
     static let corpus = CLIRunner.root.appendingPathComponent("Tests/BadInputs")
     static let mlp = CLIRunner.fixtures.appendingPathComponent("zoo/mlp.k2.h5").path
@@ -13,14 +13,15 @@ import Testing
         return names.filter { $0 != "valid.safetensors" }.sorted().map { corpus.appendingPathComponent(folder).appendingPathComponent($0).path }
     }
 
-    /// A clean refusal: exited, nonzero, and stderr is exactly one line starting `Error:` and holding `fragment`.
+    /// A clean refusal: exited, nonzero, and stderr is exactly one line starting `Error:` and holding `fragment` once.
     static func expectRefusal(_ arguments: [String], mentions fragment: String) throws {
         let result = try CLIRunner.run(arguments)
         #expect(result.reason == .exit, "\(arguments) did not exit: \(result.stderr)")
         #expect(result.status != 0, "\(arguments) succeeded")
         let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: true)
         #expect(lines.count == 1 && lines[0].hasPrefix("Error: "), "\(arguments): stderr is \(result.stderr)")
-        #expect(result.stderr.contains(fragment), "\(arguments): stderr \(result.stderr) lacks \(fragment)")
+        let count = result.stderr.components(separatedBy: fragment).count - 1
+        #expect(count == 1, "\(arguments): stderr \(result.stderr) holds \(fragment) \(count) times")
     }
 
     @Test(arguments: files("h5") + files("keras") + files("safetensors"))

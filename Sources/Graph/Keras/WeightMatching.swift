@@ -26,7 +26,8 @@ struct WeightMatcher {
                 return try file.archiveVariables(at: path)
             }
         } catch {
-            throw layer.error(.weights, "cannot read its weights: \(error)")
+            // The importer adds the file to the layer's error, so the reader's message goes in without it.
+            throw layer.error(.weights, "cannot read its weights: \(error.reason)")
         }
     }
 
