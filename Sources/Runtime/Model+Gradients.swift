@@ -67,8 +67,7 @@ extension Model {
 
         let pool = pools.take()
         defer { pools.give(pool) }
-        let buffers = plan.execute(batch: batch, given: load(batched, samples: range, plan: plan, pool: pool), keep: keep,
-                                   pool: pool)
+        let buffers = gradientForward(batched, samples: range, region: region, keep: keep, pool: pool)
         defer { for buffer in buffers.values { pool.give(buffer) } }
         let outputs = plan.tensor(buffers[output]!, step: output, batch: batch)
         let chosen = classes ?? argmaxRows(outputs)
