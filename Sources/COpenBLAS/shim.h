@@ -7,3 +7,4 @@ void dsyev_(const char *jobz, const char *uplo, const int *n, double *a, const i
 void dgelsd_(const int *m, const int *n, const int *nrhs, double *a, const int *lda, double *b, const int *ldb,
              double *s, const double *rcond, int *rank, double *work, const int *lwork, int *iwork, int *info);
 #include "conv_avx512.h"
+#include "winograd_avx512.h"

@@ -1,10 +1,12 @@
 import Graph
 
-/// Convolution forward through the direct AVX-512 kernel where the CPU has it, else as im2col + one matrix
+/// Convolution forward through Winograd (3×3, stride 1, many channels) or the direct AVX-512 kernel where the CPU
+/// has it, else as im2col + one matrix
 /// product per tile of output positions. Tiles bound the scratch memory (a full im2col of a 224×224 layer would be
 /// tens of megabytes) and are the unit of parallel work. The backward pass always uses im2col's adjoint.
 struct ConvolutionKernel: Kernel {
     let geometry: ConvGeometry
+    let winograd: WinogradConvolution?
     let direct: DirectConvolution?
     /// Keras's kernel [kh, kw, in, out] read as a [patchSize, out] matrix: already the im2col layout.
     let weights: [Float]
@@ -12,10 +14,12 @@ struct ConvolutionKernel: Kernel {
     let filters: Int
     let activation: Activation
 
-    /// `direct`: use the direct kernel when the CPU has it (see `makeKernel`).
+    /// `direct`: use the Winograd or direct kernel when the CPU has it (see `makeKernel`).
     init(kernel: Tensor, bias: Tensor?, window: Window, activation: Activation, shapes: KernelShapes, direct: Bool = true) {
         geometry = ConvGeometry(window: window, input: shapes.input, output: shapes.output)
-        self.direct = direct && DirectConvolution.isAvailable ? DirectConvolution(geometry: geometry) : nil
+        winograd = direct && WinogradConvolution.applies(to: geometry)
+            ? WinogradConvolution(geometry: geometry, kernel: kernel.scalars, filters: kernel.shape.last!) : nil
+        self.direct = direct && winograd == nil && DirectConvolution.isAvailable ? DirectConvolution(geometry: geometry) : nil
         weights = kernel.scalars
         self.bias = bias?.scalars
         filters = kernel.shape.last!
@@ -26,6 +30,11 @@ struct ConvolutionKernel: Kernel {
     private var tileSize: Int { max(1, min(geometry.positions, 65_536 / max(geometry.patchSize, 1))) }
 
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
+        if let winograd {
+            return withOptionalPointer(bias) { bias in
+                winograd.forward(inputs[0], output, batch: batch, bias: bias, activation: activation)
+            }
+        }
         if let direct {
             return weights.withUnsafeBufferPointer { weights in
                 withOptionalPointer(bias) { bias in

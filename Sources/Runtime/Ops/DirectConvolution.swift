@@ -46,7 +46,8 @@ struct DirectConvolution: Sendable {
                 for task in tasks {
                     let sample = task / bands, first = (task % bands) * bandRows
                     let rows = min(bandRows, g.outHeight - first)
-                    fillBand(input + sample * g.inputCount, firstOutputRow: first, rows: rows, into: band)
+                    g.padRows(input + sample * g.inputCount, from: first * g.strideHeight - g.padTop, count: paddedRows(rows),
+                              width: paddedWidth, into: band)
                     let result = output + (sample * g.positions + first * g.outWidth) * filters
                     for row in 0..<rows {
                         kl_conv_run_avx512(band + row * g.strideHeight * rowFloats, taps.baseAddress!, Int32(taps.count),
@@ -58,25 +59,6 @@ struct DirectConvolution: Sendable {
                     }
                 }
             }
-        }
-    }
-
-    /// Copies the input rows a band reads into `band`, zero where the window reaches into the padding.
-    private func fillBand(_ sample: UnsafePointer<Float>, firstOutputRow first: Int, rows: Int, into band: UnsafeMutablePointer<Float>) {
-        let g = geometry
-        let rowFloats = paddedWidth * g.channels
-        let columns = max(0, min(g.inWidth, paddedWidth - g.padLeft))
-        for r in 0..<paddedRows(rows) {
-            let iy = first * g.strideHeight - g.padTop + r
-            let destination = band + r * rowFloats
-            guard iy >= 0, iy < g.inHeight, columns > 0 else {
-                destination.update(repeating: 0, count: rowFloats)
-                continue
-            }
-            let before = g.padLeft * g.channels, copied = columns * g.channels
-            destination.update(repeating: 0, count: before)
-            copyFloats(from: sample + iy * g.inWidth * g.channels, to: destination + before, count: copied)
-            (destination + before + copied).update(repeating: 0, count: rowFloats - before - copied)
         }
     }
 }

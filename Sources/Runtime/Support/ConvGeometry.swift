@@ -121,6 +121,28 @@ struct ConvGeometry: Sendable {
     }
 }
 
+extension ConvGeometry {
+    /// Copies `count` input rows from `firstRow` (negative or past the end: padding) into `band`, each `width`
+    /// columns wide starting `padLeft` columns left of the input, zero wherever a window reaches into the padding:
+    /// the direct and Winograd kernels then read windows with no border cases.
+    func padRows(_ sample: UnsafePointer<Float>, from firstRow: Int, count: Int, width: Int, into band: UnsafeMutablePointer<Float>) {
+        let rowFloats = width * channels
+        let columns = max(0, min(inWidth, width - padLeft))
+        for r in 0..<count {
+            let iy = firstRow + r
+            let destination = band + r * rowFloats
+            guard iy >= 0, iy < inHeight, columns > 0 else {
+                destination.update(repeating: 0, count: rowFloats)
+                continue
+            }
+            let before = padLeft * channels, copied = columns * channels
+            destination.update(repeating: 0, count: before)
+            copyFloats(from: sample + iy * inWidth * channels, to: destination + before, count: copied)
+            (destination + before + copied).update(repeating: 0, count: rowFloats - before - copied)
+        }
+    }
+}
+
 /// Copies `count` floats; short runs (a few channels) in a plain loop, which beats a `memcpy` call at that size.
 @inline(__always)
 func copyFloats(from source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int) {

@@ -1,0 +1,45 @@
+import Graph
+@testable import Runtime
+import Testing
+
+/// Winograd F(2×2, 3×3) against im2col + sgemm on the same layer: odd output sizes (a tile half outside), `same`
+/// and `valid` padding, channel and filter counts that leave register blocks masked, bias, fused ReLU and an
+/// activation applied after the kernel. On a CPU without AVX-512 no layer takes the Winograd path and the cases
+/// compare im2col with itself.
+@Suite struct WinogradConvolutionTests {
+    struct Case: Sendable, CustomStringConvertible {
+        var height, width, channels, filters: Int
+        var padding: Padding
+        var activation: Activation
+        var description: String { "\(height)×\(width)×\(channels)→\(filters) \(padding) \(activation)" }
+    }
+
+    static let cases = [
+        Case(height: 7, width: 9, channels: 16, filters: 1, padding: .same, activation: .relu),
+        Case(height: 8, width: 8, channels: 20, filters: 40, padding: .same, activation: .linear),
+        Case(height: 6, width: 11, channels: 32, filters: 33, padding: .valid, activation: .relu),
+        Case(height: 5, width: 21, channels: 17, filters: 64, padding: .valid, activation: .sigmoid),
+        Case(height: 2, width: 2, channels: 64, filters: 16, padding: .same, activation: .relu),
+    ]
+
+    @Test(arguments: cases) func matchesIm2col(_ c: Case) throws {
+        let window = window([3, 3], c.padding)
+        let out = c.padding == .same ? [c.height, c.width] : [c.height - 2, c.width - 2]
+        let shapes = KernelShapes(inputs: [[c.height, c.width, c.channels]], output: out + [c.filters])
+        let kernel = Tensor(shape: [3, 3, c.channels, c.filters],
+                            scalars: (0..<(9 * c.channels * c.filters)).map { Float(($0 * 37) % 101) / 50 - 1 })
+        let bias = Tensor(shape: [c.filters], scalars: (0..<c.filters).map { Float($0 % 7) / 10 - 0.3 })
+        let fast = ConvolutionKernel(kernel: kernel, bias: bias, window: window, activation: c.activation, shapes: shapes)
+        let reference = ConvolutionKernel(kernel: kernel, bias: bias, window: window, activation: c.activation, shapes: shapes, direct: false)
+        #expect((fast.winograd != nil) == DirectConvolution.isAvailable)
+        let batch = 2
+        let input = (0..<(batch * c.height * c.width * c.channels)).map { Float(($0 * 53) % 97) / 48 - 1 }
+        let count = batch * out[0] * out[1] * c.filters
+        var expected = [Float](repeating: 0, count: count), actual = [Float](repeating: -7, count: count)
+        input.withUnsafeBufferPointer { x in
+            reference.forward([x.baseAddress!], &expected, batch: batch)
+            fast.forward([x.baseAddress!], &actual, batch: batch)
+        }
+        expectClose(tensor([count], actual), tensor([count], expected), c.description)
+    }
+}
