@@ -55,19 +55,13 @@ extension Model {
                               withRespectTo layers: [String]) throws(RuntimeError) -> Gradients {
         let plan = differentiable
         let batch = range.count
-        let requested = try layers.map { name throws(RuntimeError) in try step(named: name, in: plan) }
-        let output = plan.position[outputNames[0]]!
-        let score = scoreStep(target, plan: plan)
+        let schedule = try gradientSchedule(layers: layers, target: target)
+        let requested = schedule.requested, output = schedule.output, score = schedule.score, region = schedule.region
         let width = plan.steps[score].count
-
-        var region = Set<Int>()
-        for layer in requested { region.formUnion(plan.downstream(of: layer)) }
-        region.formIntersection(plan.upstream(of: [score], given: []))
-        let keep = region.union(region.flatMap { plan.steps[$0].inputs }).union(requested).union([output, score])
 
         let pool = pools.take()
         defer { pools.give(pool) }
-        let buffers = gradientForward(batched, samples: range, region: region, keep: keep, pool: pool)
+        let buffers = gradientForward(batched, samples: range, schedule: schedule, pool: pool)
         defer { for buffer in buffers.values { pool.give(buffer) } }
         let outputs = plan.tensor(buffers[output]!, step: output, batch: batch)
         let chosen = classes ?? argmaxRows(outputs)
@@ -102,10 +96,6 @@ extension Model {
         }
         for buffer in gradients.values { pool.give(buffer) }
         return Gradients(outputs: outputs, classes: chosen, scores: scoreValues, activations: activations, gradients: results)
-    }
-
-    private func scoreStep(_ target: ScoreTarget, plan: Plan) -> Int {
-        plan.position[scoreLayer(target)]!
     }
 
     /// The name of the step whose value is the score: the output itself, or for logits the linear part before the

@@ -11,6 +11,7 @@ public final class Model: Sendable {
     let inputNames: [String]
     let outputNames: [String]
     let pools = PoolCache()
+    let schedules = GradientScheduleCache()
 
     public init(_ graph: Graph) throws(RuntimeError) {
         self.graph = graph

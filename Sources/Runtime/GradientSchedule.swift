@@ -1,0 +1,94 @@
+import Foundation
+import Graph
+
+/// What a gradient call for some layers and score target runs, worked out once per model and reused: explainers
+/// call `gradients` thousands of times with the same layers, and for a small model the set arithmetic would cost
+/// as much as the arithmetic on the numbers.
+///
+/// The forward pass is split between the two plans. The steps the backward pass walks (the region), and whatever
+/// their backward reads that only the differentiable plan has (a split pre-activation), run in the differentiable
+/// plan; everything below them comes from the inference plan, whose fused kernels (direct or Winograd convolution,
+/// bias and ReLU in registers) are faster. Grad-CAM on a deep layer thus costs about one inference pass plus a
+/// short backward walk; saliency and integrated gradients walk back to the input, so for them everything runs in
+/// the differentiable plan.
+struct GradientSchedule: Sendable {
+    /// Differentiable-plan indices of the requested layers, the first output and the score.
+    let requested: [Int], output: Int, score: Int
+    /// Steps between the requested layers and the score, walked back.
+    let region: Set<Int>
+    /// Steps whose forward values the backward pass or the caller reads.
+    let keep: Set<Int>
+    /// Inference-plan steps whose outputs stand in for differentiable steps: inference index → differentiable index.
+    let sources: [Int: Int]
+    let inferenceSkip: Set<Int>, differentiableSkip: Set<Int>
+
+    init(inference: Plan, differentiable plan: Plan, requested: [Int], output: Int, score: Int) {
+        self.requested = requested
+        self.output = output
+        self.score = score
+        var region = Set<Int>()
+        for layer in requested { region.formUnion(plan.downstream(of: layer)) }
+        region.formIntersection(plan.upstream(of: [score], given: []))
+        self.region = region
+        keep = region.union(region.flatMap { plan.steps[$0].inputs }).union(requested).union([output, score])
+
+        // Input steps (no kernel) are always loaded, through the inference plan.
+        var supplied = region.filter { plan.steps[$0].kernel == nil }
+        var computed = region.subtracting(supplied)
+        var pending = Array(keep.subtracting(region))
+        for step in computed { pending += plan.steps[step].inputs }
+        while let step = pending.popLast() {
+            guard !computed.contains(step), !supplied.contains(step) else { continue }
+            if inference.position[plan.steps[step].name] != nil {
+                supplied.insert(step)
+            } else {
+                computed.insert(step)
+                pending += plan.steps[step].inputs
+            }
+        }
+        sources = Dictionary(uniqueKeysWithValues: supplied.map { (inference.position[plan.steps[$0].name]!, $0) })
+        inferenceSkip = Set(inference.steps.indices).subtracting(inference.upstream(of: Set(sources.keys), given: []))
+        differentiableSkip = Set(plan.steps.indices).subtracting(computed.union(supplied))
+    }
+}
+
+/// A model's gradient schedules by layers and target (a few per explainer; bounded all the same).
+final class GradientScheduleCache: @unchecked Sendable {
+    struct Key: Hashable {
+        var layers: [String]
+        var target: ScoreTarget
+    }
+
+    private let lock = NSLock()
+    private var schedules: [Key: GradientSchedule] = [:]
+
+    func schedule(_ key: Key, make: () throws(RuntimeError) -> GradientSchedule) throws(RuntimeError) -> GradientSchedule {
+        if let known = lock.withLock({ schedules[key] }) { return known }
+        let made = try make()
+        lock.withLock {
+            if schedules.count >= 64 { schedules.removeAll() }
+            schedules[key] = made
+        }
+        return made
+    }
+}
+
+extension Model {
+    func gradientSchedule(layers: [String], target: ScoreTarget) throws(RuntimeError) -> GradientSchedule {
+        try schedules.schedule(.init(layers: layers, target: target)) { () throws(RuntimeError) in
+            let plan = differentiable
+            let requested = try layers.map { name throws(RuntimeError) in try step(named: name, in: plan) }
+            return GradientSchedule(inference: inference, differentiable: plan, requested: requested,
+                                    output: plan.position[outputNames[0]]!, score: plan.position[scoreLayer(target)]!)
+        }
+    }
+
+    /// The forward pass of `schedule` for samples `range`; returns the differentiable plan's buffers of its `keep`.
+    func gradientForward(_ inputs: [Tensor], samples range: Range<Int>, schedule: GradientSchedule, pool: BufferPool) -> [Int: Plan.Buffer] {
+        let early = inference.execute(batch: range.count, given: load(inputs, samples: range, plan: inference, pool: pool),
+                                      keep: Set(schedule.sources.keys), skip: schedule.inferenceSkip, pool: pool)
+        let given = Dictionary(uniqueKeysWithValues: early.map { (schedule.sources[$0.key]!, $0.value) })
+        return differentiable.execute(batch: range.count, given: given, keep: schedule.keep, skip: schedule.differentiableSkip,
+                                      pool: pool)
+    }
+}
