@@ -16,6 +16,7 @@
 #include <immintrin.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "conv_avx512.h"  // the register block's X-macros: KL_POSITIONS_*, KL_DECLARE, KL_ACCUMULATE
 
 /// Tiles per register block: 8 tiles × 2 accumulators of 16 filters, as the direct kernel's 8 positions.
 #define KL_TILES 8
@@ -52,29 +53,21 @@ static inline void kl_winograd_input(const float *band, int32_t rowStride, int32
     }
 }
 
-#define KL_W_POSITIONS_8(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7)
-#define KL_W_POSITIONS_1(M) M(0)
-#define KL_W_DECLARE(p) __m512 sum0_##p = zero, sum1_##p = zero;
-#define KL_W_ACCUMULATE(p)                                                                                           \
-    {                                                                                                                \
-        __m512 x = _mm512_set1_ps(vk[(ptrdiff_t)(p) * channelStride + c]);                                           \
-        sum0_##p = _mm512_fmadd_ps(x, w0, sum0_##p);                                                                 \
-        sum1_##p = _mm512_fmadd_ps(x, w1, sum1_##p);                                                                 \
-    }
 #define KL_W_STORE(p)                                                                                                \
     {                                                                                                                \
         float *o = mk + (ptrdiff_t)(p) * filterStride + f0;                                                          \
         _mm512_storeu_ps(o, sum0_##p);                                                                               \
         _mm512_storeu_ps(o + 16, sum1_##p);                                                                          \
     }
-/// M[k][t][f0..<f0+32] = Σ_c V[k][t][c] U[k][c][f] for the tiles of `POSITIONS`.
+/// M[k][t][f0..<f0+32] = Σ_c V[k][t][c] U[k][c][f] for the tiles of `POSITIONS`: the direct kernel's register
+/// block, with tiles for positions (`in` is V[k], `positionStride` the tile stride) and no bias.
 #define KL_W_PRODUCT(POSITIONS)                                                                                      \
     do {                                                                                                             \
-        POSITIONS(KL_W_DECLARE)                                                                                      \
+        POSITIONS(KL_DECLARE)                                                                                        \
         for (int32_t c = 0; c < channels; c++) {                                                                     \
             __m512 w0 = _mm512_maskz_loadu_ps(mask0, uk + (ptrdiff_t)c * filters);                                   \
             __m512 w1 = _mm512_maskz_loadu_ps(mask1, uk + (ptrdiff_t)c * filters + 16);                              \
-            POSITIONS(KL_W_ACCUMULATE)                                                                               \
+            POSITIONS(KL_ACCUMULATE)                                                                                 \
         }                                                                                                            \
         POSITIONS(KL_W_STORE)                                                                                        \
     } while (0)
@@ -83,21 +76,22 @@ static inline void kl_winograd_input(const float *band, int32_t rowStride, int32
 __attribute__((target("avx512f,fma")))
 static inline void kl_winograd_products(const float *v, int32_t channelStride, int32_t channels, int32_t tiles,
                                         const float *u, int32_t filters, float *m, int32_t filterStride) {
-    const __m512 zero = _mm512_setzero_ps();
+    const __m512 bias0 = _mm512_setzero_ps(), bias1 = bias0;
+    const int32_t positionStride = channelStride;
     for (int32_t k = 0; k < 16; k++) {
         const float *uk0 = u + (ptrdiff_t)k * channels * filters;
         for (int32_t f0 = 0; f0 < filters; f0 += 32) {
             __mmask16 mask0 = kl_mask(filters - f0), mask1 = kl_mask(filters - f0 - 16);
             const float *uk = uk0 + f0;
             if (tiles == KL_TILES) {
-                const float *vk = v + (ptrdiff_t)k * KL_TILES * channelStride;
+                const float *in = v + (ptrdiff_t)k * KL_TILES * channelStride;
                 float *mk = m + (ptrdiff_t)k * KL_TILES * filterStride;
-                KL_W_PRODUCT(KL_W_POSITIONS_8);
+                KL_W_PRODUCT(KL_POSITIONS_8);
             } else {
                 for (int32_t t = 0; t < tiles; t++) {
-                    const float *vk = v + ((ptrdiff_t)k * KL_TILES + t) * channelStride;
+                    const float *in = v + ((ptrdiff_t)k * KL_TILES + t) * channelStride;
                     float *mk = m + ((ptrdiff_t)k * KL_TILES + t) * filterStride;
-                    KL_W_PRODUCT(KL_W_POSITIONS_1);
+                    KL_W_PRODUCT(KL_POSITIONS_1);
                 }
             }
         }
