@@ -8,9 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch="${SCRATCH:-.build}"
 venv=.build-load-venv
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import numpy, skimage, mnist1d" 2>/dev/null; then
-    "${PYTHON:-python3}" -m venv "$venv"
-    "$venv/bin/pip" install --quiet numpy==2.4.6 scikit-image==0.26.0 mnist1d==0.0.2.post1
-fi
+source scripts/python-venv.sh
+python_venv "$venv" "numpy, skimage, mnist1d" numpy==2.4.6 scikit-image==0.26.0 mnist1d==0.0.2.post1
 swift build -c release --scratch-path "$scratch" --product keraslens
 exec "$venv/bin/python" Benchmarks/load.py --keraslens "$scratch/release/keraslens" "$@"

@@ -9,10 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch="${SCRATCH:-.build}"
 venv=.build-bench-venv
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import tensorflow, tf_keras, onnxruntime, tf2onnx" 2>/dev/null; then
-    "${PYTHON:-python3}" -m venv "$venv"
-    "$venv/bin/pip" install --quiet --upgrade pip
-    "$venv/bin/pip" install --quiet tensorflow-cpu==2.21.0 tf-keras==2.21.0 onnxruntime tf2onnx numpy
-fi
+source scripts/python-venv.sh
+python_venv "$venv" "tensorflow, tf_keras, onnxruntime, tf2onnx" tensorflow-cpu==2.21.0 tf-keras==2.21.0 onnxruntime tf2onnx numpy
 swift build -c release --scratch-path "$scratch" --product keraslens
 exec "$venv/bin/python" Benchmarks/compare.py --keraslens "$scratch/release/keraslens" "$@"

@@ -21,19 +21,18 @@ import Testing
         Refusal("no_shape.npy", (), "the header has no 'shape' entry"),
     ]
 
+    /// Both readers: the whole array, and the row reader's header check.
+    static let readers: [@Sendable (String) throws -> Void] = [{ _ = try NumPyFile.read(path: $0) }, { _ = try NumPyRows(path: $0) }]
+
     @Test(arguments: cases) func isRefused(_ refusal: Refusal<Void>) {
         let path = BadInputCorpus.path("npy", refusal.file)
-        #expect {
-            _ = try NumPyFile.read(path: path)
-        } throws: { error in
-            guard let error = error as? NumPyError else { return false }
-            return error.file == path && error.detail.contains(refusal.fragment)
-        }
-        #expect {
-            _ = try NumPyRows(path: path)
-        } throws: { error in
-            guard let error = error as? NumPyError else { return false }
-            return error.file == path && error.detail.contains(refusal.fragment)
+        for read in Self.readers {
+            #expect {
+                try read(path)
+            } throws: { error in
+                guard let error = error as? NumPyError else { return false }
+                return error.file == path && error.detail.contains(refusal.fragment)
+            }
         }
     }
 
