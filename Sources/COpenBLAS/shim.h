@@ -6,5 +6,14 @@ void dsyev_(const char *jobz, const char *uplo, const int *n, double *a, const i
             double *work, const int *lwork, int *info, size_t jobz_length, size_t uplo_length);
 void dgelsd_(const int *m, const int *n, const int *nrhs, double *a, const int *lda, double *b, const int *ldb,
              double *s, const double *rcond, int *rank, double *work, const int *lwork, int *iwork, int *info);
-#include "conv_avx512.h"
-#include "winograd_avx512.h"
+
+// The convolution kernels, written once against the macros of an instruction-set header and instantiated for each:
+// kl_conv_run_avx512, kl_winograd_row_avx512, … and kl_conv_run_avx2, kl_winograd_row_avx2, ….
+#include "simd_avx512.h"
+#include "conv_direct.h"
+#include "conv_winograd.h"
+#include "simd_end.h"
+#include "simd_avx2.h"
+#include "conv_direct.h"
+#include "conv_winograd.h"
+#include "simd_end.h"

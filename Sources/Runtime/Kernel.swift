@@ -27,7 +27,7 @@ struct KernelShapes {
 /// Builds the kernel for a node; this switch is the only place that maps ops to kernels. Without
 /// `fuseActivation`, layers with a built-in activation compute only their linear part.
 ///
-/// `directConvolution` lets convolutions use the AVX-512 direct kernel (inference plans). Gradient plans keep
+/// `directConvolution` lets convolutions use the Winograd or direct vector kernels (inference plans). Gradient plans keep
 /// im2col + sgemm: the direct kernel sums in another order, and at a ReLU's kink a last-bit change switches a unit
 /// on or off, which moves integrated-gradients and SmoothGrad maps (thousands of gradient passes) by up to 1e-3,
 /// beyond the parity tolerance against TensorFlow's gradients.
@@ -40,7 +40,7 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
         return DenseKernel(node: node, shapes: shapes, activation: activation)
     case .convolution(let window, let activation):
         return ConvolutionKernel(kernel: node.weights["kernel"]!, bias: node.weights["bias"], window: window,
-                                 activation: activation, shapes: shapes, direct: directConvolution)
+                                 activation: activation, shapes: shapes, isa: directConvolution ? VectorISA.best : nil)
     case .depthwiseConvolution(let window, let multiplier, let activation):
         return DepthwiseConvolutionKernel(kernel: node.weights["depthwise_kernel"]!, bias: node.weights["bias"],
                                           window: window, multiplier: multiplier, activation: activation, shapes: shapes)

@@ -4,8 +4,8 @@ import Testing
 
 /// Winograd F(2×2, 3×3) against im2col + sgemm on the same layer: odd output sizes (a tile half outside), `same`
 /// and `valid` padding, channel and filter counts that leave register blocks masked, bias, fused ReLU and an
-/// activation applied after the kernel. On a CPU without AVX-512 no layer takes the Winograd path and the cases
-/// compare im2col with itself.
+/// activation applied after the kernel, for every instruction set this CPU has (AVX-512 and AVX2 on an AVX-512
+/// machine).
 @Suite struct WinogradConvolutionTests {
     struct Case: Sendable, CustomStringConvertible {
         var height, width, channels, filters: Int
@@ -22,16 +22,16 @@ import Testing
         Case(height: 2, width: 2, channels: 64, filters: 16, padding: .same, activation: .relu),
     ]
 
-    @Test(arguments: cases) func matchesIm2col(_ c: Case) throws {
+    @Test(arguments: cases, VectorISA.available) func matchesIm2col(_ c: Case, isa: VectorISA) throws {
         let window = window([3, 3], c.padding)
         let out = c.padding == .same ? [c.height, c.width] : [c.height - 2, c.width - 2]
         let shapes = KernelShapes(inputs: [[c.height, c.width, c.channels]], output: out + [c.filters])
         let kernel = Tensor(shape: [3, 3, c.channels, c.filters],
                             scalars: (0..<(9 * c.channels * c.filters)).map { Float(($0 * 37) % 101) / 50 - 1 })
         let bias = Tensor(shape: [c.filters], scalars: (0..<c.filters).map { Float($0 % 7) / 10 - 0.3 })
-        let fast = ConvolutionKernel(kernel: kernel, bias: bias, window: window, activation: c.activation, shapes: shapes)
-        let reference = ConvolutionKernel(kernel: kernel, bias: bias, window: window, activation: c.activation, shapes: shapes, direct: false)
-        #expect((fast.winograd != nil) == DirectConvolution.isAvailable)
+        let fast = ConvolutionKernel(kernel: kernel, bias: bias, window: window, activation: c.activation, shapes: shapes, isa: isa)
+        let reference = ConvolutionKernel(kernel: kernel, bias: bias, window: window, activation: c.activation, shapes: shapes, isa: nil)
+        #expect(fast.winograd?.isa == isa)
         let batch = 2
         let input = (0..<(batch * c.height * c.width * c.channels)).map { Float(($0 * 53) % 97) / 48 - 1 }
         let count = batch * out[0] * out[1] * c.filters
@@ -40,6 +40,6 @@ import Testing
             reference.forward([x.baseAddress!], &expected, batch: batch)
             fast.forward([x.baseAddress!], &actual, batch: batch)
         }
-        expectClose(tensor([count], actual), tensor([count], expected), c.description)
+        expectClose(tensor([count], actual), tensor([count], expected), "\(c) \(isa)")
     }
 }

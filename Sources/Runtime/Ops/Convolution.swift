@@ -1,8 +1,7 @@
 import Graph
 
-/// Convolution forward through Winograd (3×3, stride 1, many channels) or the direct AVX-512 kernel where the CPU
-/// has it, else as im2col + one matrix
-/// product per tile of output positions. Tiles bound the scratch memory (a full im2col of a 224×224 layer would be
+/// Convolution forward through Winograd (3×3, stride 1, many channels) or the direct vector kernel where the CPU
+/// has AVX-512 or AVX2, else as im2col + one matrix product per tile of output positions. Tiles bound the scratch memory (a full im2col of a 224×224 layer would be
 /// tens of megabytes) and are the unit of parallel work. The backward pass always uses im2col's adjoint.
 struct ConvolutionKernel: Kernel {
     let geometry: ConvGeometry
@@ -14,15 +13,20 @@ struct ConvolutionKernel: Kernel {
     let filters: Int
     let activation: Activation
 
-    /// `direct`: use the Winograd or direct kernel when the CPU has it (see `makeKernel`).
-    init(kernel: Tensor, bias: Tensor?, window: Window, activation: Activation, shapes: KernelShapes, direct: Bool = true) {
-        geometry = ConvGeometry(window: window, input: shapes.input, output: shapes.output)
-        winograd = direct && WinogradConvolution.applies(to: geometry)
-            ? WinogradConvolution(geometry: geometry, kernel: kernel.scalars, filters: kernel.shape.last!) : nil
-        self.direct = direct && winograd == nil && DirectConvolution.isAvailable ? DirectConvolution(geometry: geometry) : nil
+    /// `isa`: the instruction set of the Winograd or direct kernel, nil for im2col (see `makeKernel`).
+    init(kernel: Tensor, bias: Tensor?, window: Window, activation: Activation, shapes: KernelShapes,
+         isa: VectorISA? = VectorISA.best) {
+        let geometry = ConvGeometry(window: window, input: shapes.input, output: shapes.output), filters = kernel.shape.last!
+        self.geometry = geometry
+        self.filters = filters
+        winograd = isa.flatMap { isa in
+            WinogradConvolution.applies(to: geometry)
+                ? WinogradConvolution(geometry: geometry, kernel: kernel.scalars, filters: filters, isa: isa) : nil
+        }
+        direct = winograd == nil
+            ? isa.map { DirectConvolution(geometry: geometry, kernel: kernel.scalars, filters: filters, isa: $0) } : nil
         weights = kernel.scalars
         self.bias = bias?.scalars
-        filters = kernel.shape.last!
         self.activation = activation
     }
 
@@ -36,11 +40,8 @@ struct ConvolutionKernel: Kernel {
             }
         }
         if let direct {
-            return weights.withUnsafeBufferPointer { weights in
-                withOptionalPointer(bias) { bias in
-                    direct.forward(inputs[0], output, batch: batch, weights: weights.baseAddress!, bias: bias,
-                                   filters: filters, activation: activation)
-                }
+            return withOptionalPointer(bias) { bias in
+                direct.forward(inputs[0], output, batch: batch, bias: bias, filters: filters, activation: activation)
             }
         }
         let g = geometry

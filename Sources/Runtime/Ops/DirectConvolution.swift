@@ -1,14 +1,15 @@
 import COpenBLAS
 import Graph
 
-/// The convolution forward pass through the AVX-512 kernel of `Sources/COpenBLAS/conv_avx512.h`: no im2col matrix,
+/// The convolution forward pass through the vector kernel of `Sources/COpenBLAS/conv_direct.h`: no im2col matrix,
 /// bias and ReLU applied in registers. The input is zero-padded band by band (a few output rows' worth of input
 /// rows, about 256 KB) so the kernel needs no border cases and the scratch stays in cache and bounded.
 struct DirectConvolution: Sendable {
-    /// Whether this CPU can run it; else convolutions use im2col and OpenBLAS.
-    static let isAvailable = kl_has_avx512() != 0
-
     let geometry: ConvGeometry
+    let isa: VectorISA
+    /// Keras's kernel [taps][channels][filters] with each filter row zero-padded to `weightStride`.
+    let weights: [Float]
+    let weightStride: Int
     /// Width of a padded input row: every input column some window of the output row reads.
     let paddedWidth: Int
     /// Output rows per band.
@@ -16,8 +17,11 @@ struct DirectConvolution: Sendable {
     /// Each kernel tap's offset in a padded band from the window's origin.
     let taps: [Int32]
 
-    init(geometry g: ConvGeometry) {
+    /// `kernel` is Keras's [kh, kw, channels, filters].
+    init(geometry g: ConvGeometry, kernel: [Float], filters: Int, isa: VectorISA) {
         geometry = g
+        self.isa = isa
+        (weights, weightStride) = isa.padded(rows: kernel.count / filters, width: filters) { kernel[$0 * filters + $1] }
         paddedWidth = (g.outWidth - 1) * g.strideWidth + (g.kernelWidth - 1) * g.dilationWidth + 1
         bandRows = max(1, min(g.outHeight, 65_536 / max(1, paddedWidth * g.channels * g.strideHeight)))
         var taps: [Int32] = []
@@ -32,14 +36,17 @@ struct DirectConvolution: Sendable {
         (rows - 1) * geometry.strideHeight + (geometry.kernelHeight - 1) * geometry.dilationHeight + 1
     }
 
-    /// `output = activation(conv(input) + bias)` for `batch` samples; `weights` is Keras's [kh, kw, in, out] kernel.
+    /// `output = activation(conv(input) + bias)` for `batch` samples.
     func forward(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int,
-                 weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, filters: Int, activation: Activation) {
+                 bias: UnsafePointer<Float>?, filters: Int, activation: Activation) {
         let g = geometry
         let bands = (g.outHeight + bandRows - 1) / bandRows
         let rowFloats = paddedWidth * g.channels
         let relu: Int32 = activation == .relu ? 1 : 0
+        let run = isa.convRun
+        let weightStride = Int32(weightStride)
         taps.withUnsafeBufferPointer { taps in
+            weights.withUnsafeBufferPointer { weights in
             Parallel.forEachRange(batch * bands, cost: bandRows * g.outWidth * g.patchSize * filters) { tasks in
                 let band = UnsafeMutablePointer<Float>.allocate(capacity: paddedRows(bandRows) * rowFloats)
                 defer { band.deallocate() }
@@ -50,14 +57,15 @@ struct DirectConvolution: Sendable {
                               width: paddedWidth, into: band)
                     let result = output + (sample * g.positions + first * g.outWidth) * filters
                     for row in 0..<rows {
-                        kl_conv_run_avx512(band + row * g.strideHeight * rowFloats, taps.baseAddress!, Int32(taps.count),
-                                           Int32(g.channels), Int32(g.strideWidth * g.channels), weights, bias, Int32(filters),
-                                           result + row * g.outWidth * filters, Int32(g.outWidth), relu)
+                        run(band + row * g.strideHeight * rowFloats, taps.baseAddress!, Int32(taps.count), Int32(g.channels),
+                            Int32(g.strideWidth * g.channels), weights.baseAddress!, weightStride, bias, Int32(filters),
+                            result + row * g.outWidth * filters, Int32(g.outWidth), relu)
                     }
                     if activation != .relu && activation != .linear {
                         finishRows(result, rows: rows * g.outWidth, channels: filters, bias: nil, activation: activation)
                     }
                 }
+            }
             }
         }
     }

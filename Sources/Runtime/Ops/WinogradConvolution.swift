@@ -1,19 +1,21 @@
 import COpenBLAS
 import Graph
 
-/// 3×3 stride-1 convolutions through Winograd F(2×2, 3×3) (`Sources/COpenBLAS/winograd_avx512.h`): 16 products per
+/// 3×3 stride-1 convolutions through Winograd F(2×2, 3×3) (`Sources/COpenBLAS/conv_winograd.h`): 16 products per
 /// channel pair for each 2×2 block of outputs instead of 36, bias and activation applied in the output transform.
-/// Used where the CPU has AVX-512 and the layer has enough input channels for the products to outweigh the
-/// transforms; the direct kernel does the rest.
+/// Used where the CPU has a vector instruction set and the layer has enough input channels for the products to
+/// outweigh the transforms; the direct kernel does the rest.
 struct WinogradConvolution: Sendable {
     static func applies(to g: ConvGeometry) -> Bool {
-        DirectConvolution.isAvailable && g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1 && g.strideWidth == 1
+        g.kernelHeight == 3 && g.kernelWidth == 3 && g.strideHeight == 1 && g.strideWidth == 1
             && g.dilationHeight == 1 && g.dilationWidth == 1 && g.channels >= 16 && g.outHeight >= 2 && g.outWidth >= 2
     }
 
     let geometry: ConvGeometry
-    /// The transformed kernel `U = G g Gᵀ`, [16][channels][filters].
+    let isa: VectorISA
+    /// The transformed kernel `U = G g Gᵀ`, [16][channels][filterStride], filters zero-padded.
     let transformed: [Float]
+    let filterStride: Int
     let filters: Int
     /// Columns of a padded band row: every column the row's tiles read, 2 · tiles + 2.
     let paddedWidth: Int
@@ -21,27 +23,21 @@ struct WinogradConvolution: Sendable {
     let bandTileRows: Int
 
     /// `kernel` is Keras's [3, 3, channels, filters].
-    init(geometry g: ConvGeometry, kernel: [Float], filters: Int) {
+    init(geometry g: ConvGeometry, kernel: [Float], filters: Int, isa: VectorISA) {
         geometry = g
+        self.isa = isa
         self.filters = filters
         paddedWidth = 2 * ((g.outWidth + 1) / 2) + 2
         bandTileRows = max(1, min((g.outHeight + 1) / 2, (65_536 / (paddedWidth * g.channels) - 2) / 2))
         let transform: [[Double]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
         let channels = g.channels
-        var u = [Float](repeating: 0, count: 16 * channels * filters)
-        for c in 0..<channels {
-            for f in 0..<filters {
-                func tap(_ y: Int, _ x: Int) -> Double { Double(kernel[((y * 3 + x) * channels + c) * filters + f]) }
-                for a in 0..<4 {
-                    for b in 0..<4 {
-                        var sum = 0.0
-                        for y in 0..<3 { for x in 0..<3 { sum += transform[a][y] * tap(y, x) * transform[b][x] } }
-                        u[((a * 4 + b) * channels + c) * filters + f] = Float(sum)
-                    }
-                }
-            }
+        (transformed, filterStride) = isa.padded(rows: 16 * channels, width: filters) { row, f in
+            let (a, b, c) = (row / channels / 4, row / channels % 4, row % channels)
+            func tap(_ y: Int, _ x: Int) -> Double { Double(kernel[((y * 3 + x) * channels + c) * filters + f]) }
+            var sum = 0.0
+            for y in 0..<3 { for x in 0..<3 { sum += transform[a][y] * tap(y, x) * transform[b][x] } }
+            return Float(sum)
         }
-        transformed = u
     }
 
     /// `output = activation(conv(input) + bias)` for `batch` samples.
@@ -51,13 +47,14 @@ struct WinogradConvolution: Sendable {
         let tileRows = (g.outHeight + 1) / 2
         let bands = (tileRows + bandTileRows - 1) / bandTileRows
         let rowFloats = paddedWidth * g.channels
-        let channelStride = (g.channels + 15) / 16 * 16, filterStride = (filters + 31) / 32 * 32
+        let channelStride = (g.channels + isa.lanes - 1) / isa.lanes * isa.lanes, block = isa.block
         let relu: Int32 = activation == .relu ? 1 : 0
+        let row = isa.winogradRow, filterStride = Int32(filterStride)
         transformed.withUnsafeBufferPointer { u in
             Parallel.forEachRange(batch * bands, cost: bandTileRows * paddedWidth * 8 * g.channels * filters) { tasks in
                 let band = UnsafeMutablePointer<Float>.allocate(capacity: (2 * bandTileRows + 2) * rowFloats)
-                let v = UnsafeMutablePointer<Float>.allocate(capacity: 16 * Int(KL_TILES) * channelStride)
-                let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * Int(KL_TILES) * filterStride)
+                let v = UnsafeMutablePointer<Float>.allocate(capacity: 16 * block * channelStride)
+                let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * block * Int(filterStride))
                 defer { band.deallocate(); v.deallocate(); m.deallocate() }
                 for task in tasks {
                     let sample = task / bands, first = (task % bands) * bandTileRows
@@ -66,11 +63,11 @@ struct WinogradConvolution: Sendable {
                               width: paddedWidth, into: band)
                     let top = 2 * first, written = min(2 * rows, g.outHeight - top)
                     let result = output + (sample * g.positions + top * g.outWidth) * filters
-                    for row in 0..<rows {
-                        let row0 = result + 2 * row * g.outWidth * filters
-                        let row1 = top + 2 * row + 1 < g.outHeight ? row0 + g.outWidth * filters : nil
-                        kl_winograd_row_avx512(band + 2 * row * rowFloats, Int32(rowFloats), Int32(g.channels), u.baseAddress!,
-                                               bias, Int32(filters), relu, row0, row1, Int32(g.outWidth), v, m)
+                    for tileRow in 0..<rows {
+                        let row0 = result + 2 * tileRow * g.outWidth * filters
+                        let row1 = top + 2 * tileRow + 1 < g.outHeight ? row0 + g.outWidth * filters : nil
+                        row(band + 2 * tileRow * rowFloats, Int32(rowFloats), Int32(g.channels), u.baseAddress!, filterStride,
+                            bias, Int32(filters), relu, row0, row1, Int32(g.outWidth), v, m)
                     }
                     if activation != .relu && activation != .linear {
                         finishRows(result, rows: written * g.outWidth, channels: filters, bias: nil, activation: activation)

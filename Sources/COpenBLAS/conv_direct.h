@@ -1,0 +1,64 @@
+// Direct convolution, for the runtime's convolution kernel (Sources/Runtime/Ops/DirectConvolution.swift). Included
+// once per instruction set by shim.h, between simd_<isa>.h and simd_end.h: no include guard on purpose.
+//
+// Why it exists: im2col + OpenBLAS sgemm spends ~40% of a convolution outside the multiply kernel (writing the
+// im2col matrix, OpenBLAS re-packing it, zeroing and re-reading the output), and the GEMMs of small-channel
+// convolutions are skinny. This kernel reads the (zero-padded) input in place: for a block of output positions it
+// keeps `KL_BLOCK × 2` vectors of filter sums in registers and, tap by tap and channel by channel, adds one
+// broadcast input value times two vectors of the kernel. Bias and ReLU are applied before the single store.
+//
+// It lives in a header because Swift cannot target an instruction set per function: static inline C functions here
+// are compiled by Swift's Clang importer into the Runtime module, and the `target` attribute enables the vector
+// instructions for them alone. Callers check `kl_has_avx512()` / `kl_has_avx2()` first.
+#include <stddef.h>
+#include <stdint.h>
+#include "simd_blocks.h"
+
+/// The instruction set's shape for Swift: lanes per vector and positions (or Winograd tiles) per register block.
+enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
+
+#define KL_STORE_SUMS(p)                                                                                             \
+    {                                                                                                                \
+        if (relu) { sum0_##p = KL_MAX(sum0_##p, zero); sum1_##p = KL_MAX(sum1_##p, zero); }                         \
+        float *o = output + (ptrdiff_t)(x + (p)) * filters + f0;                                                     \
+        KL_STORE_LEFT(o, filters - f0, sum0_##p);                                                                    \
+        KL_STORE_LEFT(o + KL_LANES, filters - f0 - KL_LANES, sum1_##p);                                              \
+    }
+/// The sums of one block of positions (`POSITIONS` names the X-macro) for filters f0..<f0 + 2 · KL_LANES.
+#define KL_CONV_BLOCK(POSITIONS)                                                                                     \
+    do {                                                                                                             \
+        POSITIONS(KL_DECLARE)                                                                                        \
+        for (int32_t t = 0; t < tapCount; t++) {                                                                     \
+            const float *in = input + (ptrdiff_t)x * positionStride + taps[t];                                       \
+            const float *w = weights + (ptrdiff_t)t * channels * weightStride + f0;                                  \
+            KL_CHANNEL_SUMS(POSITIONS)                                                                               \
+        }                                                                                                            \
+        POSITIONS(KL_STORE_SUMS)                                                                                     \
+    } while (0)
+
+/// One run of `positions` output positions (typically an output row), channels-last:
+/// `output[x][f] = bias[f] + Σ_t Σ_c input[x·positionStride + taps[t] + c] · weights[t][c][f]`, then ReLU when
+/// `relu`. `input` points at the run's first window origin in a zero-padded sample, `taps` holds each kernel tap's
+/// offset from it, `weights` is Keras's kernel [taps][channels][filters] with each row zero-padded to
+/// `weightStride` (a multiple of 2 · KL_LANES); `bias` may be NULL.
+KL_TARGET
+static inline void KL_NAME(kl_conv_run)(const float *input, const int32_t *taps, int32_t tapCount, int32_t channels,
+                                        int32_t positionStride, const float *weights, int32_t weightStride,
+                                        const float *bias, int32_t filters, float *output, int32_t positions,
+                                        int32_t relu) {
+    const kl_vec zero = KL_ZERO();
+    for (int32_t f0 = 0; f0 < filters; f0 += 2 * KL_LANES) {
+        kl_vec bias0 = bias ? KL_LOAD_LEFT(bias + f0, filters - f0) : zero;
+        kl_vec bias1 = bias ? KL_LOAD_LEFT(bias + f0 + KL_LANES, filters - f0 - KL_LANES) : zero;
+        int32_t x = 0;
+        for (; x + KL_BLOCK <= positions; x += KL_BLOCK) KL_CONV_BLOCK(KL_POSITIONS_BLOCK);
+        if (x < positions && positions >= KL_BLOCK) {
+            // The last block overlaps the one before it: recomputing a few positions at full speed beats the
+            // single-position block, whose two dependent sums leave the FMA units mostly idle.
+            x = positions - KL_BLOCK;
+            KL_CONV_BLOCK(KL_POSITIONS_BLOCK);
+            x = positions;
+        }
+        for (; x < positions; x++) KL_CONV_BLOCK(KL_POSITIONS_1);
+    }
+}

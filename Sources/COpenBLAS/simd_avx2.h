@@ -1,0 +1,43 @@
+// The AVX2 + FMA instruction set for the generic kernels of conv_direct.h and conv_winograd.h: 8 lanes, 16
+// registers (register blocks of 6 positions × 2 vectors, the shape of the classic 6×16 sgemm kernel). Masked loads
+// and stores are slower than plain ones on AMD's cores, so only a partial vector uses them.
+#pragma once
+#include <cpuid.h>
+#include <immintrin.h>
+
+/// Whether the CPU and the OS support AVX2 and FMA (CPUID leaves 1 and 7, and XCR0 saving the YMM state).
+static inline int kl_has_avx2(void) {
+    unsigned int eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & (1u << 27)) || !(ecx & (1u << 12))) return 0;  // OSXSAVE, FMA
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) || !(ebx & (1u << 5))) return 0;  // AVX2
+    unsigned int xcr0_low, xcr0_high;
+    __asm__("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+    return (xcr0_low & 0x6) == 0x6;  // SSE, AVX
+}
+
+/// The lanes below `left` (none when `left` ≤ 0), as AVX2's sign-bit mask.
+__attribute__((target("avx2")))
+static inline __m256i kl_mask8(int left) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(left), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+#define KL_TARGET __attribute__((target("avx2,fma")))
+#define KL_NAME(name) name##_avx2
+#define KL_LANES 8
+#define KL_POSITIONS_BLOCK KL_POSITIONS_6
+#define KL_BLOCK 6
+#define kl_vec __m256
+#define KL_ZERO() _mm256_setzero_ps()
+#define KL_SET1(x) _mm256_set1_ps(x)
+#define KL_LOAD(p) _mm256_loadu_ps(p)
+#define KL_STORE(p, v) _mm256_storeu_ps(p, v)
+#define KL_LOAD_LEFT(p, left) ((left) >= 8 ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, kl_mask8(left)))
+#define KL_STORE_LEFT(p, left, v)                                                                                    \
+    do {                                                                                                             \
+        if ((left) >= 8) _mm256_storeu_ps(p, v);                                                                     \
+        else if ((left) > 0) _mm256_maskstore_ps(p, kl_mask8(left), v);                                              \
+    } while (0)
+#define KL_FMADD(a, b, c) _mm256_fmadd_ps(a, b, c)
+#define KL_ADD(a, b) _mm256_add_ps(a, b)
+#define KL_SUB(a, b) _mm256_sub_ps(a, b)
+#define KL_MAX(a, b) _mm256_max_ps(a, b)

@@ -1,0 +1,37 @@
+// The AVX-512 instruction set for the generic kernels of conv_direct.h and conv_winograd.h: 16 lanes, masked loads
+// and stores at full speed, 32 registers (register blocks of 8 positions × 2 vectors).
+#pragma once
+#include <cpuid.h>
+#include <immintrin.h>
+
+/// Whether the CPU and the OS support AVX-512F (CPUID leaf 7, and XCR0 saving the opmask and ZMM state).
+static inline int kl_has_avx512(void) {
+    unsigned int eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & (1u << 27))) return 0;  // OSXSAVE
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) || !(ebx & (1u << 16))) return 0;  // AVX512F
+    unsigned int xcr0_low, xcr0_high;
+    __asm__("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+    return (xcr0_low & 0xE6) == 0xE6;  // SSE, AVX, opmask, ZMM0-15 upper halves, ZMM16-31
+}
+
+/// The lanes below `left` (none when `left` ≤ 0).
+static inline __mmask16 kl_mask16(int left) {
+    return left >= 16 ? (__mmask16)0xFFFF : left <= 0 ? (__mmask16)0 : (__mmask16)((1u << left) - 1);
+}
+
+#define KL_TARGET __attribute__((target("avx512f,fma")))
+#define KL_NAME(name) name##_avx512
+#define KL_LANES 16
+#define KL_POSITIONS_BLOCK KL_POSITIONS_8
+#define KL_BLOCK 8
+#define kl_vec __m512
+#define KL_ZERO() _mm512_setzero_ps()
+#define KL_SET1(x) _mm512_set1_ps(x)
+#define KL_LOAD(p) _mm512_loadu_ps(p)
+#define KL_STORE(p, v) _mm512_storeu_ps(p, v)
+#define KL_LOAD_LEFT(p, left) _mm512_maskz_loadu_ps(kl_mask16(left), p)
+#define KL_STORE_LEFT(p, left, v) _mm512_mask_storeu_ps(p, kl_mask16(left), v)
+#define KL_FMADD(a, b, c) _mm512_fmadd_ps(a, b, c)
+#define KL_ADD(a, b) _mm512_add_ps(a, b)
+#define KL_SUB(a, b) _mm512_sub_ps(a, b)
+#define KL_MAX(a, b) _mm512_max_ps(a, b)

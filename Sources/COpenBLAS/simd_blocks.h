@@ -1,0 +1,26 @@
+// The register blocks shared by conv_direct.h and conv_winograd.h, written against the instruction-set macros of
+// simd_avx512.h or simd_avx2.h (KL_SET1, KL_FMADD, kl_vec, …), which are in force where a block is expanded.
+//
+// The block is unrolled by hand (X-macros over the positions) rather than left to loops over small arrays: Swift's
+// Clang importer compiles imported inline functions for size, which does not unroll them or keep the arrays in
+// registers.
+#pragma once
+
+#define KL_POSITIONS_8(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7)
+#define KL_POSITIONS_6(M) M(0) M(1) M(2) M(3) M(4) M(5)
+#define KL_POSITIONS_1(M) M(0)
+#define KL_DECLARE(p) kl_vec sum0_##p = bias0, sum1_##p = bias1;
+/// Adds position p's input value times two vectors of weights (`w0`, `w1`) to its two sums.
+#define KL_ACCUMULATE(p)                                                                                             \
+    {                                                                                                                \
+        kl_vec v = KL_SET1(in[(ptrdiff_t)(p) * positionStride + c]);                                                 \
+        sum0_##p = KL_FMADD(v, w0, sum0_##p);                                                                        \
+        sum1_##p = KL_FMADD(v, w1, sum1_##p);                                                                        \
+    }
+/// Σ over `channels` of the block's inputs times the weight rows at `w` (`weightStride` floats apart).
+#define KL_CHANNEL_SUMS(POSITIONS)                                                                                   \
+    for (int32_t c = 0; c < channels; c++) {                                                                         \
+        kl_vec w0 = KL_LOAD(w + (ptrdiff_t)c * weightStride);                                                        \
+        kl_vec w1 = KL_LOAD(w + (ptrdiff_t)c * weightStride + KL_LANES);                                             \
+        POSITIONS(KL_ACCUMULATE)                                                                                     \
+    }
