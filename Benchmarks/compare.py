@@ -5,7 +5,8 @@ Columns: ours (`keraslens bench --json`, timed inside its own process with the m
 (tf-keras `Model.predict` and a `tf.function` of the model call), onnxruntime on tf2onnx's conversion of the Keras
 model, and onnxruntime on our own `keraslens convert MODEL -o X.onnx` export. Every figure is the median (and
 min-max) wall time of one run over `--repeats` timed runs, spread over `--rounds` interleaved rounds (each engine
-warmed up first in every round); the ratio is ours / the best other column.
+warmed up for `WARMUP` seconds first in every round: ours starts a new process each round, and a new process's second
+core runs at half speed for up to ~100 ms on the VMs here); the ratio is ours / the best other column.
 
 Models: the course files in ``../shared/models`` when present, else the bundled fixtures. Inputs: the MNIST-1D test
 set and the HMT fixture crops, repeated to the batch size, written once as ``.npy`` so every engine sees the same
@@ -40,6 +41,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "models"
 FIXTURES = ROOT / "Fixtures"
+#: Seconds of untimed runs before each engine's timed runs in a round (`keraslens bench --warmup`'s default too).
+WARMUP = 0.25
 
 
 @dataclass
@@ -67,9 +70,12 @@ def format_seconds(value: float) -> str:
     return f"{value:.2f} s"
 
 
-def measure(body: Callable[[], object], repeats: int, warmup: int = 2) -> Timing:
-    """Runs `body` `warmup` times untimed, then `repeats` times timed (wall clock, like `keraslens bench`)."""
-    for _ in range(warmup):
+def measure(body: Callable[[], object], repeats: int, warmup: float = WARMUP) -> Timing:
+    """Runs `body` untimed for `warmup` seconds (at least once), then `repeats` times timed: wall clock and warm-up
+    as `keraslens bench`."""
+    end = time.perf_counter() + warmup
+    body()
+    while time.perf_counter() < end:
         body()
     seconds = []
     for _ in range(repeats):
@@ -185,7 +191,8 @@ def gradcam_tape(work: Workload, layer: str) -> Callable[[], object]:
 
 
 def ours(keraslens: str, arguments: list[str], repeats: int) -> Timing:
-    result = subprocess.run([keraslens, "bench", *arguments, "--repeats", str(repeats), "--json"],
+    result = subprocess.run([keraslens, "bench", *arguments, "--repeats", str(repeats), "--warmup", str(WARMUP),
+                             "--json"],
                             check=True, capture_output=True, text=True)
     return Timing(json.loads(result.stdout)["seconds"])
 
@@ -199,7 +206,7 @@ def time_row(row: Row, keraslens: str, repeats: int, rounds: int) -> tuple[Timin
     for _ in range(rounds):
         mine += ours(keraslens, row.ours, per_round).seconds
         for name, body in row.others.items():
-            others[name] += measure(body, per_round, warmup=1).seconds
+            others[name] += measure(body, per_round).seconds
     return Timing(mine), {name: Timing(seconds) for name, seconds in others.items()}
 
 

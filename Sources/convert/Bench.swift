@@ -13,6 +13,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Samples per run (random inputs), or the first samples of --input.") var samples = 1
     @Option(help: "Samples per pass inside a run.") var batchSize = 64
     @Option(help: "Timed runs.") var repeats = 20
+    @Option(help: "Seconds of untimed runs first (at least one run).") var warmup = 0.25
     @Option(help: "Time this explanation method (gradcam, ablationcam, lime, …) instead of inference.") var explain: String?
     @Option(help: "The layer the explanation reads (CAM methods).") var layer: String?
     @Flag(help: "Print one JSON object.") var json = false
@@ -21,6 +22,7 @@ struct Bench: ParsableCommand {
         guard samples > 0 else { throw ValidationError("--samples must be positive") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         guard repeats > 0 else { throw ValidationError("--repeats must be positive") }
+        guard warmup >= 0, warmup.isFinite else { throw ValidationError("--warmup must be a number of seconds, 0 or more") }
         if let explain, ExplanationMethod(rawValue: explain) == nil {
             throw ValidationError("--explain \(explain): one of \(ExplanationMethod.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -49,9 +51,9 @@ struct Bench: ParsableCommand {
             var options = ExplanationOptions()
             options.layer = layer
             options.batchSize = batchSize
-            timings = try Timings.measure(repeats: repeats) { _ = try method.explain(runner, inputs: data, options: options) }
+            timings = try Timings.measure(repeats: repeats, warmup: warmup) { _ = try method.explain(runner, inputs: data, options: options) }
         } else {
-            timings = try Timings.measure(repeats: repeats) { _ = try runner.predict(data, batchSize: batchSize) }
+            timings = try Timings.measure(repeats: repeats, warmup: warmup) { _ = try runner.predict(data, batchSize: batchSize) }
         }
         let batch = data.shape[0]
         if json {
