@@ -11,6 +11,15 @@ import XAI
     /// coefficients, SISE on logits, whose layer maps can be far below zero).
     static let tolerance: Float = 1e-4
     static let relativeTolerance: Float = 1e-4
+    /// Integrated gradients and SmoothGrad average 50 or more gradient passes through the whole network, where a
+    /// last-bit change in a sum switches a ReLU at its kink: the order the BLAS sums in, which depends on the CPU
+    /// (OpenBLAS's ZEN and COOPERLAKE kernels differ), moves their maps (maximum 1) by up to ~2e-4 on the course
+    /// HMT model. A wrong gradient moves them by tenths.
+    static let accumulatedGradientTolerance: Float = 1e-3
+
+    static func tolerance(for method: ExplanationMethod) -> Float {
+        method == .integratedGradients || method == .smoothgrad ? accumulatedGradientTolerance : tolerance
+    }
 
     /// Probability maps are compared on the samples the reference marks well conditioned (class probability at most
     /// 0.99): above that float32 keeps `1 − p` to a few ulps, so any float32 gradient is mostly rounding there; each
@@ -43,7 +52,7 @@ import XAI
         }
         #expect(wellConditioned.contains(true), "no well-conditioned sample to compare")
         print("method parity \(fixture.name): max abs error \(largest) over \(wellConditioned.filter { $0 }.count) of \(fixture.samples) samples")
-        #expect(worst.error <= Self.tolerance, "sample \(worst.sample) exceeds the relative tolerance by \(worst.error)")
+        #expect(worst.error <= Self.tolerance(for: method), "sample \(worst.sample) exceeds the relative tolerance by \(worst.error)")
         if let coefficients = fixture.extras["lime_coefficients"] {
             try expectSurrogates(explanation, coefficients: MethodFixtures.array(coefficients),
                                  top: MethodFixtures.array(fixture.extras["lime_top_features"]!), wellConditioned: wellConditioned)
