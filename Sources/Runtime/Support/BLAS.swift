@@ -14,13 +14,6 @@ enum BLAS {
             if !accumulate { c.update(repeating: 0, count: m * n) }
             return
         }
-        if m == 1 {
-            // One row (a single sample through a dense layer): a matrix-vector product, which OpenBLAS runs without
-            // packing `b` as sgemm does on every call (a quarter of MNIST-1D's one-sample time). `a` is one
-            // contiguous row whether or not it is marked transposed.
-            return cblas_sgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans, Int32(transposeB ? n : k),
-                               Int32(transposeB ? k : n), 1, b, Int32(transposeB ? k : n), a, 1, accumulate ? 1 : 0, c, 1)
-        }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), 1, a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n),
                     accumulate ? 1 : 0, c, Int32(n))
