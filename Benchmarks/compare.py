@@ -16,8 +16,8 @@ numbers. Run through ``Benchmarks/run.sh`` (which builds the release binary and 
 
 Adding a row: append a `Row` to the list in `main()` with ours as `keraslens bench` arguments and a callable per
 other engine (see `Row`). Explanation rows (Grad-CAM, Ablation-CAM, LIME) are in `explanation_rows()`, ours timed
-through ``keraslens bench MODEL --explain METHOD --layer L``; an `evaluate` row belongs there too once `bench` can
-time it.
+through ``keraslens bench MODEL --explain METHOD --layer L``; whole commands (start-up, `evaluate`) in
+`process_rows()`.
 """
 
 from __future__ import annotations
@@ -94,6 +94,10 @@ class Row:
     others: dict[str, Callable[[], object]] = field(default_factory=dict)
     #: The row whose ours time this row's is also given as a multiple of (explanations against inference).
     forward: str | None = None
+    #: Whole-process rows: `ours` is a `keraslens` command line timed from start to exit, the others callables
+    #: that time a whole process too; `repeats` (if set) replaces `--repeats` for slow commands.
+    process: bool = False
+    repeats: int | None = None
 
 
 @dataclass
@@ -197,16 +201,47 @@ def ours(keraslens: str, arguments: list[str], repeats: int) -> Timing:
     return Timing(json.loads(result.stdout)["seconds"])
 
 
+def process_rows(keraslens: str, mnist: Workload, hmt: Workload, scratch: Path) -> list[Row]:
+    """Whole commands, start to exit: start-up (issue 6: `keraslens predict` on MNIST1D.h5 for one sample ≤ 50 ms,
+    against a Python process that imports onnxruntime and runs our .onnx on the same sample) and the full
+    `evaluate` runs (ours only: no Python tool computes the same table)."""
+    one = scratch / "mnist_one.npy"
+    np.save(one, mnist.inputs[:1])
+    onnx = scratch / (mnist.path.stem + ".onnx")
+    script = ("import numpy, onnxruntime; s = onnxruntime.InferenceSession(%r, providers=['CPUExecutionProvider']); "
+              "s.run(None, {s.get_inputs()[0].name: numpy.load(%r)})" % (str(onnx), str(one)))
+    python = [sys.executable, "-c", script]
+    mnist_eval = [str(mnist.path), "--input", str(FIXTURES / "mnist1d_test_x.npy"), "--labels",
+                  str(FIXTURES / "mnist1d_test_y.npy"), "--layer", "conv1d_2"]
+    hmt_eval = [str(hmt.path), "--input", str(FIXTURES / "hmt_inputs.npy"), "--layer", "max_pooling2d_1",
+                "--methods", "gradcam,gradcam++,ablationcam", "--no-curves"]
+    return [
+        Row("start-up: predict 1 MNIST-1D sample", ["predict", str(mnist.path), "--input", str(one)],
+            {"ORT process": lambda: subprocess.run(python, check=True, stdout=subprocess.DEVNULL)}, process=True),
+        Row("evaluate MNIST-1D 1000 × 4 methods", ["evaluate", *mnist_eval], process=True, repeats=2),
+        Row("evaluate HMT 8 × 3 CAMs, no curves", ["evaluate", *hmt_eval], process=True, repeats=2),
+    ]
+
+
+def whole_process(keraslens: str, arguments: list[str]) -> Callable[[], object]:
+    return lambda: subprocess.run([keraslens, *arguments], check=True, stdout=subprocess.DEVNULL)
+
+
 def time_row(row: Row, keraslens: str, repeats: int, rounds: int) -> tuple[Timing, dict[str, Timing]]:
     """Times every engine of a row in `rounds` interleaved rounds of `repeats / rounds` runs each, so that the load
     of a shared machine, which drifts over seconds, falls on all columns alike."""
+    repeats = row.repeats or repeats
+    rounds = min(rounds, repeats)
     per_round = max(1, repeats // rounds)
     mine: list[float] = []
     others: dict[str, list[float]] = {name: [] for name in row.others}
     for _ in range(rounds):
-        mine += ours(keraslens, row.ours, per_round).seconds
+        if row.process:  # one untimed run brings the binary and the files into the page cache
+            mine += measure(whole_process(keraslens, row.ours), per_round, warmup=0).seconds
+        else:
+            mine += ours(keraslens, row.ours, per_round).seconds
         for name, body in row.others.items():
-            others[name] += measure(body, per_round).seconds
+            others[name] += measure(body, per_round, warmup=0 if row.process else WARMUP).seconds
     return Timing(mine), {name: Timing(seconds) for name, seconds in others.items()}
 
 
@@ -261,7 +296,8 @@ def main() -> None:
             inference_row("MNIST-1D 1000 samples", mnist, scratch / "mnist.npy", 1000, 1000),
             inference_row("HMT 1 image", hmt, scratch / "hmt.npy", 1, 1),
             inference_row("HMT batch of 32", hmt, scratch / "hmt.npy", 32, 32),
-        ] + explanation_rows(args.keraslens, mnist, hmt, {"MNIST-1D": scratch / "mnist.npy", "HMT": scratch / "hmt.npy"})
+        ] + explanation_rows(args.keraslens, mnist, hmt, {"MNIST-1D": scratch / "mnist.npy", "HMT": scratch / "hmt.npy"}) \
+          + process_rows(args.keraslens, mnist, hmt, scratch)
         results = []
         for row in rows:
             if args.only and args.only not in row.name:
