@@ -27,10 +27,10 @@ struct KernelShapes {
 /// Builds the kernel for a node; this switch is the only place that maps ops to kernels. Without
 /// `fuseActivation`, layers with a built-in activation compute only their linear part.
 ///
-/// `directConvolution` lets convolutions use the Winograd or direct vector kernels (inference plans). Gradient plans keep
-/// im2col + sgemm: the direct kernel sums in another order, and at a ReLU's kink a last-bit change switches a unit
+/// `directConvolution` lets convolutions use the Winograd or direct vector kernels (inference plans). Gradient plans
+/// keep im2col + sgemm: those kernels sum in another order, and at a ReLU's kink a last-bit change switches a unit
 /// on or off, which moves integrated-gradients and SmoothGrad maps (thousands of gradient passes) by up to 1e-3,
-/// beyond the parity tolerance against TensorFlow's gradients.
+/// the edge of their parity tolerance against TensorFlow's gradients.
 func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = true,
                 directConvolution: Bool = true) throws(RuntimeError) -> (any Kernel)? {
     switch node.op.withoutActivation(unless: fuseActivation) {

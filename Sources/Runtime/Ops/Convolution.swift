@@ -1,8 +1,9 @@
 import Graph
 
 /// Convolution forward through Winograd (3×3, stride 1, many channels) or the direct vector kernel where the CPU
-/// has AVX-512 or AVX2, else as im2col + one matrix product per tile of output positions. Tiles bound the scratch memory (a full im2col of a 224×224 layer would be
-/// tens of megabytes) and are the unit of parallel work. The backward pass always uses im2col's adjoint.
+/// has AVX-512 or AVX2, else as im2col + one matrix product per tile of output positions. Tiles bound the scratch
+/// memory (a full im2col of a 224×224 layer would be tens of megabytes) and are the unit of parallel work. The
+/// backward pass always uses im2col's adjoint.
 struct ConvolutionKernel: Kernel {
     let geometry: ConvGeometry
     let winograd: WinogradConvolution?

@@ -47,25 +47,25 @@ struct DirectConvolution: Sendable {
         let weightStride = Int32(weightStride)
         taps.withUnsafeBufferPointer { taps in
             weights.withUnsafeBufferPointer { weights in
-            Parallel.forEachRange(batch * bands, cost: bandRows * g.outWidth * g.patchSize * filters) { tasks in
-                let band = UnsafeMutablePointer<Float>.allocate(capacity: paddedRows(bandRows) * rowFloats)
-                defer { band.deallocate() }
-                for task in tasks {
-                    let sample = task / bands, first = (task % bands) * bandRows
-                    let rows = min(bandRows, g.outHeight - first)
-                    g.padRows(input + sample * g.inputCount, from: first * g.strideHeight - g.padTop, count: paddedRows(rows),
-                              width: paddedWidth, into: band)
-                    let result = output + (sample * g.positions + first * g.outWidth) * filters
-                    for row in 0..<rows {
-                        run(band + row * g.strideHeight * rowFloats, taps.baseAddress!, Int32(taps.count), Int32(g.channels),
-                            Int32(g.strideWidth * g.channels), weights.baseAddress!, weightStride, bias, Int32(filters),
-                            result + row * g.outWidth * filters, Int32(g.outWidth), relu)
-                    }
-                    if activation != .relu && activation != .linear {
-                        finishRows(result, rows: rows * g.outWidth, channels: filters, bias: nil, activation: activation)
+                Parallel.forEachRange(batch * bands, cost: bandRows * g.outWidth * g.patchSize * filters) { tasks in
+                    let band = UnsafeMutablePointer<Float>.allocate(capacity: paddedRows(bandRows) * rowFloats)
+                    defer { band.deallocate() }
+                    for task in tasks {
+                        let sample = task / bands, first = (task % bands) * bandRows
+                        let rows = min(bandRows, g.outHeight - first)
+                        g.padRows(input + sample * g.inputCount, from: first * g.strideHeight - g.padTop, count: paddedRows(rows),
+                                  width: paddedWidth, into: band)
+                        let result = output + (sample * g.positions + first * g.outWidth) * filters
+                        for row in 0..<rows {
+                            run(band + row * g.strideHeight * rowFloats, taps.baseAddress!, Int32(taps.count), Int32(g.channels),
+                                Int32(g.strideWidth * g.channels), weights.baseAddress!, weightStride, bias, Int32(filters),
+                                result + row * g.outWidth * filters, Int32(g.outWidth), relu)
+                        }
+                        if activation != .relu && activation != .linear {
+                            finishRows(result, rows: rows * g.outWidth, channels: filters, bias: nil, activation: activation)
+                        }
                     }
                 }
-            }
             }
         }
     }
