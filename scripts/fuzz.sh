@@ -20,13 +20,14 @@ if ! (cd Fuzz && swift build --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer
 fi
 
 seeds="$scratch/seeds"
-rm -rf "$seeds" && mkdir -p "$seeds/FuzzNumPy" "$seeds/FuzzSafetensors" "$seeds/FuzzModelConfig"
+rm -rf "$seeds" && mkdir -p "$seeds/FuzzNumPy" "$seeds/FuzzSafetensors" "$seeds/FuzzModelConfig" "$seeds/FuzzKerasHDF5"
 cp Tests/BadInputs/npy/*.npy Fixtures/zoo/*.input.npy "$seeds/FuzzNumPy/"
 cp Tests/BadInputs/safetensors/*.safetensors "$seeds/FuzzSafetensors/"
 cp Tests/BadInputs/configs/*.json "$seeds/FuzzModelConfig/"
+cp Tests/BadInputs/h5/*.h5 Fixtures/zoo/mlp.k2.h5 Fixtures/zoo/conv1d.k2.h5 "$seeds/FuzzKerasHDF5/"
 
 status=0
-for target in FuzzNumPy FuzzSafetensors FuzzModelConfig; do
+for target in FuzzNumPy FuzzSafetensors FuzzModelConfig FuzzKerasHDF5; do
     corpus="$scratch/corpus/$target"
     mkdir -p "$corpus"
     echo "fuzz: $target for ${seconds}s"

@@ -2,6 +2,13 @@
 public struct H5Error: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         case cannotOpen, notHDF5, missingObject, missingAttribute, wrongType, badShape, tooLarge, readFailed
+        /// External links, external raw storage, virtual datasets, user-defined links: the file would make the
+        /// reader touch something outside itself.
+        case reachesOutside
+        /// A filter that only a plugin could provide.
+        case unsupportedFilter
+        /// A soft link that does not resolve inside the file.
+        case brokenLink
     }
 
     public let kind: Kind

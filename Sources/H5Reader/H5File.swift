@@ -26,7 +26,7 @@ public final class H5File: Sendable {
             }
             let id = H5Fopen(path, kl_H5F_ACC_RDONLY(), kl_H5P_DEFAULT())
             guard id >= 0 else { throw location.libraryError(.cannotOpen, "cannot be opened") }
-            return id
+            return try Self.contained(id, name: path)
         }
     }
 
@@ -48,8 +48,19 @@ public final class H5File: Sendable {
             guard imageSet else { throw location.libraryError(.cannotOpen, "cannot hand the image to libhdf5") }
             let id = H5Fopen(HDF5Library.uniqueImageName(), kl_H5F_ACC_RDONLY(), access)
             guard id >= 0 else { throw location.libraryError(.cannotOpen, "cannot be opened") }
-            return id
+            return try Self.contained(id, name: name)
         }
+    }
+
+    /// `id` once the file has been checked to read only itself (H5Containment); closed when it does not.
+    private static func contained(_ id: hid_t, name: String) throws(H5Error) -> hid_t {
+        do {
+            try H5Containment.check(id, name: name)
+        } catch {
+            H5Fclose(id)
+            throw error
+        }
+        return id
     }
 
     deinit {

@@ -15,8 +15,18 @@ enum HDF5Library {
         // A library must not print: turn off libhdf5's automatic error-stack dump to stderr. Done on every
         // entry because thread-safe builds (Debian's "serial" package is one) keep this switch per thread.
         _ = H5Eset_auto2(kl_H5E_DEFAULT(), nil, nil)
+        _ = hardened
         return try body()
     }
+
+    /// Done once, before any file is opened, so that nothing in a file or the environment can widen what a read
+    /// touches: plugin loading is off (a dataset naming an unknown filter can no longer make libhdf5 load a shared
+    /// library from `HDF5_PLUGIN_PATH`), and the external-link class is unregistered, so libhdf5 cannot traverse
+    /// an external link even along a path that `H5Containment` did not walk.
+    private static let hardened: Void = {
+        _ = H5PLset_loading_state(0)
+        _ = H5Lunregister(H5L_TYPE_EXTERNAL)
+    }()
 
     /// A name no other open in-memory image uses. libhdf5 treats core-driver files with equal names as the
     /// same file, so two archives both called "model.keras" would otherwise share one image.

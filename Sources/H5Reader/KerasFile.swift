@@ -14,9 +14,22 @@ public final class KerasFile: Sendable {
     /// The HDF5 file itself (.h5), or the archive's `model.weights.h5` opened in memory (.keras).
     let weights: H5File
 
-    public init(path: String) throws(KerasFileError) {
+    public convenience init(path: String) throws(KerasFileError) {
         let container = try Self.sniff(path)
-        let contents = container == .hdf5 ? try Self.readHDF5(path) : try Self.readArchive(path)
+        let contents = container == .hdf5
+            ? try Self.readHDF5(path) { () throws(H5Error) in try H5File(path: path) }
+            : try Self.readArchive(path)
+        self.init(path: path, container: container, contents: contents)
+    }
+
+    /// A Keras `.h5` file held in memory, for a caller that has the bytes rather than a path (a service that
+    /// received an upload, the fuzzer); `name` labels errors. The same checks apply as to a file on disk.
+    public convenience init(hdf5Bytes bytes: [UInt8], name: String) throws(KerasFileError) {
+        let contents = try Self.readHDF5(name) { () throws(H5Error) in try H5File(bytes: bytes, name: name) }
+        self.init(path: name, container: .hdf5, contents: contents)
+    }
+
+    private init(path: String, container: KerasContainer, contents: Contents) {
         self.path = path
         self.container = container
         kerasVersion = contents.kerasVersion
@@ -52,9 +65,9 @@ public final class KerasFile: Sendable {
         return container
     }
 
-    private static func readHDF5(_ path: String) throws(KerasFileError) -> Contents {
+    private static func readHDF5(_ path: String, _ open: () throws(H5Error) -> H5File) throws(KerasFileError) -> Contents {
         try hdf5(path) { () throws(H5Error) in
-            let file = try H5File(path: path)
+            let file = try open()
             func rootString(_ name: String) throws(H5Error) -> String? {
                 file.hasAttribute(name, at: "/") ? try file.stringAttribute(name, at: "/") : nil
             }

@@ -4,6 +4,7 @@ Run from the repository root with Fixtures/.venv/bin/python (h5py, numpy); the o
 re-running it leaves the committed files unchanged. Every file is derived from a small real fixture (mlp, conv1d)
 or written from docs/FORMAT.md, and is small: a decompression bomb lies about its size rather than being large.
 """
+import io
 import json
 import os
 import shutil
@@ -124,6 +125,72 @@ def make_h5():
         KERNEL, lambda f, p: f.create_dataset(p, shape=(32768, 32768), dtype=np.float32, chunks=(256, 256))))
     truncations("h5", "mlp", MLP_H5, [1, 8, 64, 512, 2048, 4096, 8192, 16384, 24576, 30000,
                                       os.path.getsize(MLP_H5) - 1])
+    make_outside_references()
+
+
+# ------------------------------------------------------------------------------ HDF5 reaching outside the file
+BIAS = "model_weights/dense_softmax/dense_softmax/bias:0"
+# What each such file points at: a file every Linux machine has, or the real fixture, named relative to the
+# corpus folder as libhdf5 resolves relative names against the linking file's folder.
+OUTSIDE_TEXT = "/etc/passwd"
+OUTSIDE_H5 = os.path.relpath(MLP_H5, os.path.join(HERE, "h5"))
+
+
+def external_storage(f, path):
+    """`path` keeps its bytes in /etc/passwd: 4 bytes per float32 element, from offset 0."""
+    shape = f[path].shape
+    del f[path]
+    f.create_dataset(path, shape=shape, dtype="<f4", external=[(OUTSIDE_TEXT, 0, 4 * int(np.prod(shape)))])
+
+
+def external_link(f, path):
+    del f[path]
+    f[path] = h5py.ExternalLink(OUTSIDE_H5, "/" + BIAS)
+
+
+def virtual_dataset(f, path):
+    shape = f[path].shape
+    del f[path]
+    layout = h5py.VirtualLayout(shape=shape, dtype="<f4")
+    layout[:] = h5py.VirtualSource(OUTSIDE_H5, "/" + BIAS, shape=shape)
+    f.create_virtual_dataset(path, layout)
+
+
+def plugin_filter(f, path):
+    """`path` chunked through filter 32001 (Blosc), which only a plugin provides; marked optional so that h5py,
+    which has no such plugin either, can still write it."""
+    data = f[path][()]
+    del f[path]
+    dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    dcpl.set_chunk(data.shape)
+    dcpl.set_filter(32001, h5py.h5z.FLAG_OPTIONAL, ())
+    space = h5py.h5s.create_simple(data.shape)
+    h5py.h5d.create(f.id, path.encode(), h5py.h5t.IEEE_F32LE, space, dcpl=dcpl).write(
+        h5py.h5s.ALL, h5py.h5s.ALL, data)
+
+
+def soft_link_cycle(f, path):
+    del f[path]
+    f[path] = h5py.SoftLink("/loop_a")
+    f["loop_a"] = h5py.SoftLink("/loop_b")
+    f["loop_b"] = h5py.SoftLink("/loop_a")
+
+
+def soft_link_chain(f, path):
+    """40 soft links in a row before the real data: longer than libhdf5 follows."""
+    f.move(path, "/bias_data")
+    f[path] = h5py.SoftLink("/chain_0")
+    for index in range(40):
+        f[f"chain_{index}"] = h5py.SoftLink(f"/chain_{index + 1}" if index < 39 else "/bias_data")
+
+
+def make_outside_references():
+    h5_with("outside_external_storage.h5", lambda f: external_storage(f, BIAS))
+    h5_with("outside_external_link.h5", lambda f: external_link(f, BIAS))
+    h5_with("outside_virtual_dataset.h5", lambda f: virtual_dataset(f, BIAS))
+    h5_with("outside_plugin_filter.h5", lambda f: plugin_filter(f, BIAS))
+    h5_with("soft_link_cycle.h5", lambda f: soft_link_cycle(f, BIAS))
+    h5_with("soft_link_chain.h5", lambda f: soft_link_chain(f, BIAS))
 
 
 # -------------------------------------------------------------------------------------------------------- .keras
@@ -138,6 +205,14 @@ def write_zip(name, entries):
             info = zipfile.ZipInfo(entry, date_time=(2024, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, data)
+
+
+def edited_image(image, edit):
+    """An HDF5 image (bytes) changed by `edit(file)`."""
+    buffer = io.BytesIO(image)
+    with h5py.File(buffer, "r+") as f:
+        edit(f)
+    return buffer.getvalue()
 
 
 def lying_zip(name, entry, payload, declared):
@@ -168,6 +243,8 @@ def make_keras():
     # Declares 100 bytes but inflates to 10 MB: refused as soon as inflation passes the declared size.
     lying_zip("bomb_lying.keras", "config.json", b" " * 10_000_000, 100)
     write("keras", "not_zip.keras", b"PK\x03\x04" + b"\x00" * 60)
+    write_zip("weights_external_storage.keras",
+              {**entries, "model.weights.h5": edited_image(weights, lambda f: external_storage(f, "layers/dense/vars/1"))})
     size = os.path.getsize(MLP_KERAS)
     truncations("keras", "mlp", MLP_KERAS, [2, 4, 30, 100, 1000, size // 4, size // 2, size - 2000, size - 100,
                                             size - 22, size - 1])

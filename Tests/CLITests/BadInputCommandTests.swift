@@ -29,6 +29,22 @@ import Testing
         try Self.expectRefusal(["inspect", path], mentions: path)
     }
 
+    /// A model file that reaches outside itself (external storage, links, virtual datasets, plugin filters, broken
+    /// soft links) is refused by every command that writes, and nothing is written: no converted model that would
+    /// carry another file's bytes, no outputs.
+    @Test(arguments: files("h5").filter { $0.contains("/outside_") || $0.contains("/soft_link_") }
+                     + files("keras").filter { $0.hasSuffix("weights_external_storage.keras") })
+    func modelReachingOutsideWritesNothing(_ path: String) throws {
+        let folder = try CLIRunner.temporaryFolder()
+        for command in [["convert", path, "-o", folder.appendingPathComponent("out.safetensors").path],
+                        ["convert", path, "-o", folder.appendingPathComponent("out.onnx").path],
+                        ["predict", path, "--input", "Fixtures/zoo/mlp.input.npy",
+                         "--output", folder.appendingPathComponent("out.npy").path]] {
+            try Self.expectRefusal(command, mentions: path)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [])
+    }
+
     @Test(arguments: files("npy")) func inputArrayIsRefused(_ path: String) throws {
         try Self.expectRefusal(["predict", Self.mlp, "--input", path], mentions: path)
     }

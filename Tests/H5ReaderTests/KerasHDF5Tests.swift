@@ -25,6 +25,23 @@ import Testing
         #expect(try keras.layerWeights("dense_1").map(\.array.shape) == [[3, 2]])
     }
 
+    /// Soft links name paths inside the file, so they are followed: absolute ones and ones relative to their group.
+    @Test func softLinksInsideTheFileAreFollowed() throws {
+        let keras = try KerasFile(path: Cases.path("keras2_soft_links.h5"))
+        let dense = try keras.layerWeights("dense")
+        #expect(dense.map(\.name) == ["dense/kernel:0", "dense/bias:0"])
+        #expect(dense[1].array == H5Array(shape: [3], values: [0.5, -0.5, 1]))
+        #expect(try keras.layerWeights("dense_1").map(\.array) == [H5Array(shape: [3, 2], values: Array(repeating: 1, count: 6))])
+    }
+
+    /// The same file from memory, as a service holding an upload would open it.
+    @Test func fileFromMemory() throws {
+        let keras = try KerasFile(hdf5Bytes: try Cases.bytes("keras2_model.h5"), name: "upload.h5")
+        #expect(keras.path == "upload.h5")
+        #expect(try keras.layerNames() == ["dense", "flatten", "dense_1"])
+        #expect(try keras.layerWeights("dense")[1].array == H5Array(shape: [3], values: [0.5, -0.5, 1]))
+    }
+
     @Test func weightListedButAbsent() throws {
         let keras = try KerasFile(path: Cases.path("keras2_model.h5"))
         let error = #expect(throws: KerasFileError.self) { try keras.layerWeights("ghost") }

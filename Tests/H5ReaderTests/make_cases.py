@@ -161,6 +161,24 @@ def make_keras2_model():
         ghost.attrs["weight_names"] = np.array([b"ghost/kernel:0"])
 
 
+def make_keras2_soft_links():
+    """keras2_model.h5's layers with weights reached through soft links, absolute and relative: links that stay
+    inside the file, which the reader follows."""
+    with new_file(out("keras2_soft_links.h5")) as f:
+        f.attrs["keras_version"] = "2.4.0"
+        f.attrs["model_config"] = json.dumps({"class_name": "Sequential", "config": {"layers": []}}).encode("utf8")
+        mw = f.create_group("model_weights")
+        mw.attrs["layer_names"] = np.array([b"dense", b"dense_1"])
+        weights = dense_weights()
+        f["shared_bias"] = weights.pop("bias:0")
+        dense = keras2_layer(mw, "dense", weights)
+        dense.attrs["weight_names"] = np.array([b"dense/kernel:0", b"dense/bias:0"])
+        dense["dense/bias:0"] = h5py.SoftLink("/shared_bias")
+        dense_1 = keras2_layer(mw, "dense_1", {"kernel_data": np.ones((3, 2), dtype="f4")})
+        dense_1.attrs["weight_names"] = np.array([b"dense_1/kernel:0"])
+        dense_1["dense_1/kernel:0"] = h5py.SoftLink("kernel_data")
+
+
 def make_keras2_weights():
     """`model.save_weights("x.h5")` layout: layer_names on the root (here chunked), layer groups at the root."""
     with new_file(out("keras2_weights.h5")) as f:
@@ -254,6 +272,7 @@ if __name__ == "__main__":
     make_datasets()
     make_hostile()
     make_keras2_model()
+    make_keras2_soft_links()
     make_keras2_weights()
     make_keras3()
     make_broken()
