@@ -31,7 +31,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(name: "XAITests", dependencies: ["XAI"]),
         .testTarget(name: "CLITests", dependencies: ["convert"]),
-        .testTarget(name: "BadInputTests", dependencies: ["H5Reader", "Graph", "CHDF5"]),
+        .testTarget(name: "BadInputTests", dependencies: ["H5Reader", "Graph"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,6 +17,13 @@ public final class H5File: Sendable {
             throw location.error(.cannotOpen, "no such file")
         }
         guard !isDirectory.boolValue else { throw location.error(.cannotOpen, "is a directory") }
+        let mapped: Data
+        do {
+            mapped = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw location.error(.cannotOpen, "cannot be read (\(error.localizedDescription))")
+        }
+        try H5GlobalHeapCheck.check(mapped, name: path)
         name = path
         id = try HDF5Library.serialized { () throws(H5Error) -> hid_t in
             switch H5Fis_hdf5(path) {
@@ -36,6 +43,7 @@ public final class H5File: Sendable {
         guard H5Signature.isPresent(in: bytes) else {
             throw location.error(.notHDF5, "not an HDF5 file (no HDF5 signature)")
         }
+        try H5GlobalHeapCheck.check(bytes, name: name)
         self.name = name
         id = try HDF5Library.serialized { () throws(H5Error) -> hid_t in
             let access = H5Pcreate(kl_H5P_FILE_ACCESS())

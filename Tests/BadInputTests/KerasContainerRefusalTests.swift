@@ -20,6 +20,11 @@ import Testing
         Refusal("keras/not_zip.keras", .kind(.badArchive), "not a readable ZIP archive"),
         Refusal("keras/weights_not_hdf5.keras", .hdf5(.notHDF5), "model.weights.h5: not an HDF5 file"),
         Refusal("keras/weights_truncated.keras", .hdf5(.cannotOpen), "model.weights.h5: cannot be opened (libhdf5: truncated file"),
+        // Global heaps libhdf5 1.10 would crash or hang on (H5GlobalHeapCheck).
+        Refusal("h5/global_heap_object_too_large.h5", .hdf5(.cannotOpen),
+                "global heap collection at byte 2048 is damaged: object 1 declares 4611686018427387904 bytes, which do not fit in the collection"),
+        Refusal("h5/global_heap_free_space_empty.h5", .hdf5(.cannotOpen),
+                "global heap collection at byte 2048 is damaged: object 0 declares 0 bytes, which do not fit in the collection"),
     ]
 
     @Test(arguments: cases) func isRefused(_ refusal: Refusal<Expected>) {

@@ -126,6 +126,7 @@ def make_h5():
     truncations("h5", "mlp", MLP_H5, [1, 8, 64, 512, 2048, 4096, 8192, 16384, 24576, 30000,
                                       os.path.getsize(MLP_H5) - 1])
     make_outside_references()
+    make_global_heap()
 
 
 # ------------------------------------------------------------------------------ HDF5 reaching outside the file
@@ -151,9 +152,11 @@ def external_link(f, path):
 def virtual_dataset(f, path):
     shape = f[path].shape
     del f[path]
-    layout = h5py.VirtualLayout(shape=shape, dtype="<f4")
-    layout[:] = h5py.VirtualSource(OUTSIDE_H5, "/" + BIAS, shape=shape)
-    f.create_virtual_dataset(path, layout)
+    dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    dcpl.set_obj_track_times(False)
+    space = h5py.h5s.create_simple(shape)
+    dcpl.set_virtual(space, OUTSIDE_H5.encode(), ("/" + BIAS).encode(), h5py.h5s.create_simple(shape))
+    h5py.h5d.create(f.id, path.encode(), h5py.h5t.IEEE_F32LE, space, dcpl=dcpl)
 
 
 def plugin_filter(f, path):
@@ -163,6 +166,7 @@ def plugin_filter(f, path):
     del f[path]
     dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
     dcpl.set_chunk(data.shape)
+    dcpl.set_obj_track_times(False)
     dcpl.set_filter(32001, h5py.h5z.FLAG_OPTIONAL, ())
     space = h5py.h5s.create_simple(data.shape)
     h5py.h5d.create(f.id, path.encode(), h5py.h5t.IEEE_F32LE, space, dcpl=dcpl).write(
@@ -182,6 +186,30 @@ def soft_link_chain(f, path):
     f[path] = h5py.SoftLink("/chain_0")
     for index in range(40):
         f[f"chain_{index}"] = h5py.SoftLink(f"/chain_{index + 1}" if index < 39 else "/bias_data")
+
+
+def patched_global_heap(name, patch):
+    """mlp.k2.h5 with its first global heap collection (where `model_config` and the other strings live) changed by
+    `patch(data, objects)`, `objects` being each object's (offset, index) as libhdf5 walks them."""
+    data = bytearray(open(MLP_H5, "rb").read())
+    start = data.index(b"GCOL\x01\x00\x00\x00")
+    end = start + struct.unpack_from("<Q", data, start + 8)[0]
+    objects, offset = [], start + 16
+    while offset + 16 <= end:
+        index, size = struct.unpack_from("<H", data, offset)[0], struct.unpack_from("<Q", data, offset + 8)[0]
+        objects.append((offset, index))
+        offset += size if index == 0 else 16 + (size + 7) // 8 * 8
+    patch(data, objects)
+    write("h5", name, bytes(data))
+
+
+def make_global_heap():
+    # An object declaring more bytes than its collection holds: libhdf5 1.10 copies them all (a wild memcpy).
+    patched_global_heap("global_heap_object_too_large.h5",
+                        lambda data, objects: struct.pack_into("<Q", data, objects[0][0] + 8, 2**62))
+    # The last object turned into free space (index 0) of size 0: libhdf5 1.10 walks the collection forever.
+    patched_global_heap("global_heap_free_space_empty.h5",
+                        lambda data, objects: struct.pack_into("<HHIQ", data, objects[-1][0], 0, 0, 0, 0))
 
 
 def make_outside_references():
