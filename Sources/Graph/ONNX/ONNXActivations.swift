@@ -32,7 +32,7 @@ extension ONNXBuilder {
         case .elu(let alpha):
             add("Elu", [input], into: output, [.float("alpha", alpha)])
         case .selu:
-            add("Selu", [input], into: output, [.float("alpha", 1.6732632423543772), .float("gamma", 1.0507009873554805)])
+            add("Selu", [input], into: output, [.float("alpha", Activation.seluAlpha), .float("gamma", Activation.seluScale)])
         case .swish:
             add("Mul", [input, step("Sigmoid", [input], layer: layer)], into: output)
         case .gelu(let approximate):
@@ -75,10 +75,10 @@ extension ONNXBuilder {
         let inner: String
         if approximate {
             let cube = step("Mul", [step("Mul", [input, input], layer: layer), input], layer: layer)
-            let sum = step("Add", [input, step("Mul", [cube, scalar(0.044715, layer: layer, "cubic")], layer: layer)], layer: layer)
-            inner = step("Tanh", [step("Mul", [sum, scalar(0.7978845608028654, layer: layer, "sqrt_2_over_pi")], layer: layer)], layer: layer)
+            let sum = step("Add", [input, step("Mul", [cube, scalar(Activation.geluCubic, layer: layer, "cubic")], layer: layer)], layer: layer)
+            inner = step("Tanh", [step("Mul", [sum, scalar(Activation.geluSqrt2OverPi, layer: layer, "sqrt_2_over_pi")], layer: layer)], layer: layer)
         } else {
-            inner = step("Erf", [step("Mul", [input, scalar(0.7071067811865476, layer: layer, "inv_sqrt2")], layer: layer)], layer: layer)
+            inner = step("Erf", [step("Mul", [input, scalar(Activation.geluInverseSqrt2, layer: layer, "inv_sqrt2")], layer: layer)], layer: layer)
         }
         let onePlus = step("Add", [inner, scalar(1, layer: layer, "one")], layer: layer)
         let half = step("Mul", [input, scalar(0.5, layer: layer, "half")], layer: layer)
