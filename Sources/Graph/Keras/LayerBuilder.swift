@@ -9,6 +9,8 @@ struct BuiltLayer: Sendable {
     var aliases: [String: String] = [:]
     /// Weights that come from the configuration rather than the weights file.
     var constants: [String: Tensor] = [:]
+    /// Configuration numbers the stored weights must repeat.
+    var declared: [DeclaredShape] = []
 }
 
 /// Builds one layer from its configuration and its inputs' per-sample shapes.
