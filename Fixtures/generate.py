@@ -43,6 +43,7 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 import json
 import random
 import shutil
+import sys
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -637,6 +638,28 @@ def zoo_preprocessing(K):
     return K.Model(inp, L.GlobalAveragePooling2D(name="gap")(x), name="preprocessing")
 
 
+def zoo_broadcast_merge(K):
+    """Merges over inputs that broadcast: squeeze-and-excitation's [H, W, C] x [1, 1, C], a per-position [H, W, 1],
+    and a rank-1 [C] that Keras expands after the batch axis."""
+    L = K.layers
+    inp = K.Input((5, 4, 3), name="input")
+    x = L.Conv2D(4, 1, name="conv")(inp)
+    squeeze = L.GlobalAveragePooling2D(keepdims=True, name="squeeze")(x)
+    excite = L.Conv2D(4, 1, activation="sigmoid", name="excite")(squeeze)
+    pooled = L.GlobalMaxPooling2D(name="pooled")(x)
+    spatial = L.Conv2D(1, 1, name="spatial")(x)
+    branches = [
+        L.Multiply(name="se_multiply")([x, excite]),
+        L.Add(name="add_rank1")([x, pooled]),
+        L.Subtract(name="subtract_spatial")([spatial, x]),
+        L.Average(name="average3")([x, excite, spatial]),
+        L.Maximum(name="maximum")([excite, x]),
+        L.Minimum(name="minimum")([x, spatial]),
+        L.Multiply(name="multiply3")([spatial, excite, pooled]),
+    ]
+    return K.Model(inp, L.Concatenate(name="concat")(branches), name="broadcast_merge")
+
+
 @dataclass
 class ZooModel:
     name: str
@@ -646,6 +669,9 @@ class ZooModel:
     pixel_inputs: bool = False          # ... or uniform in [0, 255]
     # Layers whose outputs legitimately differ between tf_keras and Keras 3.
     keras_differences: set = field(default_factory=set)
+    # Models added after the first zoo draw their weights and inputs from their own seed, so that generating one
+    # alone (--zoo NAME) gives the same files as a full run and leaves the other models' draws unchanged.
+    seed: int | None = None
 
 
 ZOO = [
@@ -667,6 +693,7 @@ ZOO = [
     ZooModel("padding_cropping_1d", zoo_padding_cropping_1d, [(12, 3)]),
     ZooModel("padding_cropping_2d", zoo_padding_cropping_2d, [(7, 6, 2)]),
     ZooModel("preprocessing", zoo_preprocessing, [(5, 4, 3)], pixel_inputs=True),
+    ZooModel("broadcast_merge", zoo_broadcast_merge, [(5, 4, 3)], seed=SEED + 1),
 ]
 ZOO_BATCH = 3
 
@@ -775,7 +802,7 @@ def generate_zoo() -> list[dict]:
     rng = np.random.default_rng(SEED)
     entries = []
     for spec in ZOO:
-        entries += generate_zoo_model(spec, rng)
+        entries += generate_zoo_model(spec, rng if spec.seed is None else np.random.default_rng(spec.seed))
     log(f"  zoo: {len(ZOO)} models x 3 files")
     return entries
 
@@ -1043,7 +1070,32 @@ def timed(label: str, step: Callable):
     return result
 
 
+def generate_zoo_only(names: list[str]) -> None:
+    """Writes only the named zoo models (which must have their own seed) and puts their entries into the existing
+    manifest where a full run would: after the earlier zoo models, before the odd layouts."""
+    specs = [spec for spec in ZOO if spec.name in names]
+    assert len(specs) == len(names), f"unknown zoo models in {names}"
+    assert all(spec.seed is not None for spec in specs), "only zoo models with their own seed can be made alone"
+    with open(FIXTURES / "manifest.json") as f:
+        manifest = json.load(f)
+    order = [spec.name for spec in ZOO]
+    for spec in specs:
+        entries = generate_zoo_model(spec, np.random.default_rng(spec.seed))
+        models = [m for m in manifest["models"] if m["name"].rsplit(".", 1)[0] != spec.name]
+        position = max(i + 1 for i, m in enumerate(models)
+                       if m["name"].rsplit(".", 1)[0] in order[:order.index(spec.name)])
+        manifest["models"] = models[:position] + entries + models[position:]
+    with open(FIXTURES / "manifest.json", "w") as f:
+        json.dump(manifest, f, indent=1)
+    log(f"zoo models {names} written, manifest updated")
+
+
 def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--zoo":
+        tf.config.experimental.enable_op_determinism()
+        seed_everything()
+        generate_zoo_only(sys.argv[2:])
+        return
     start = time.time()
     assert SHARED_MODELS.is_dir(), f"course models not found in {SHARED_MODELS}"
     tf.config.experimental.enable_op_determinism()

@@ -61,7 +61,7 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
     case .prelu:
         return PReLUKernel(alpha: node.weights["alpha"]!, shapes: shapes)
     case .merge(let kind):
-        return MergeKernel(kind: kind, inputs: shapes.inputs.count, count: shapes.outputCount)
+        return MergeKernel(kind: kind, shapes: shapes)
     case .concatenate(let axis):
         return ConcatenateKernel(axis: axis, shapes: shapes)
     case .zeroPadding(let pads):

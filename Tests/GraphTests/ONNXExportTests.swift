@@ -50,7 +50,7 @@ import Testing
         "Identity", "Relu", "Clip", "Sigmoid", "HardSigmoid", "Add", "Sub", "Mul", "Div", "Tanh", "Softmax", "Softplus",
         "Softsign", "Elu", "Selu", "Erf", "Exp", "LeakyRelu", "Greater", "Where", "Gemm", "MatMul", "Conv", "Transpose",
         "MaxPool", "AveragePool", "ReduceMean", "ReduceMax", "Flatten", "Reshape", "Concat", "Pad", "Slice", "Expand",
-        "PRelu", "Sum", "Mean", "Max", "Min",
+        "PRelu", "Sum", "Mean", "Max", "Min", "Unsqueeze",
     ]
 
     /// A one-activation graph `x` (4, 6) → `act`, exported.

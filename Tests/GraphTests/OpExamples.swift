@@ -59,7 +59,8 @@ enum OpExamples {
         case .merge:
             return [MergeKind.add, .subtract, .multiply, .average, .maximum, .minimum].map {
                 Example(op: .merge($0), inputs: [[4], [4]])
-            }
+            } + [Example(op: .merge(.multiply), inputs: [[3, 2, 4], [1, 1, 4]]),
+                 Example(op: .merge(.average), inputs: [[2, 3], [2, 1], [3]])]
         case .concatenate:
             return [Example(op: .concatenate(axis: 1), inputs: [[2, 2], [1, 2]])]
         case .zeroPadding:

@@ -102,6 +102,12 @@ import Testing
         case .merge:
             for kind in [MergeKind.add, .subtract, .multiply, .average, .maximum, .minimum] {
                 try check(.merge(kind), inputs: [[4], [4]])
+                // Squeeze-and-excitation's [H, W, C] with [1, 1, C], and [C] against a per-position [H, W, 1].
+                try check(.merge(kind), inputs: [[3, 2, 4], [1, 1, 4]])
+                try check(.merge(kind), inputs: [[3], [2, 2, 1]])
+            }
+            for kind in [MergeKind.add, .multiply, .average, .maximum, .minimum] {
+                try check(.merge(kind), inputs: [[2, 3], [2, 1], [3]])
             }
         case .concatenate:
             try check(.concatenate(axis: 1), inputs: [[2, 2], [1, 2]])
