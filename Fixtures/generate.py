@@ -660,6 +660,20 @@ def zoo_broadcast_merge(K):
     return K.Model(inp, L.Concatenate(name="concat")(branches), name="broadcast_merge")
 
 
+# Activation names only Keras 3 knows (tf_keras has none of them).
+KERAS3_ACTIVATIONS = ("hard_silu", "hard_swish", "log_softmax", "celu", "hard_shrink", "soft_shrink", "hard_tanh",
+                      "log_sigmoid", "sparse_plus", "sparse_sigmoid", "squareplus", "tanh_shrink")
+
+
+def zoo_activations_keras3(K):
+    """Every Keras-3-only activation name, as a Dense layer's activation and as an Activation layer."""
+    inp = K.Input((12,), name="input")
+    pre = K.layers.Dense(6, name="pre")(inp)
+    branches = [K.layers.Dense(3, activation=a, name=f"dense_{a}")(inp) for a in KERAS3_ACTIVATIONS]
+    branches += [K.layers.Activation(a, name=f"act_{a}")(pre) for a in KERAS3_ACTIVATIONS]
+    return K.Model(inp, K.layers.Concatenate(name="concat")(branches), name="activations_keras3")
+
+
 @dataclass
 class ZooModel:
     name: str
@@ -672,6 +686,8 @@ class ZooModel:
     # Models added after the first zoo draw their weights and inputs from their own seed, so that generating one
     # alone (--zoo NAME) gives the same files as a full run and leaves the other models' draws unchanged.
     seed: int | None = None
+    # Built only with Keras 3 (layers or names tf_keras lacks): no .k2.h5, and the .k3 entry records the layers.
+    keras3_only: bool = False
 
 
 ZOO = [
@@ -694,6 +710,8 @@ ZOO = [
     ZooModel("padding_cropping_2d", zoo_padding_cropping_2d, [(7, 6, 2)]),
     ZooModel("preprocessing", zoo_preprocessing, [(5, 4, 3)], pixel_inputs=True),
     ZooModel("broadcast_merge", zoo_broadcast_merge, [(5, 4, 3)], seed=SEED + 1),
+    # Wide inputs so that the shrinks, clips and sparse pieces all meet values on each side of their kinks.
+    ZooModel("activations_keras3", zoo_activations_keras3, [(12,)], input_std=2.5, seed=SEED + 2, keras3_only=True),
 ]
 ZOO_BATCH = 3
 
@@ -758,8 +776,34 @@ def check_keras_agreement(spec: ZooModel, k2_model, k3_model, inputs) -> None:
                                    **CROSS_KERAS_TOL)
 
 
+def generate_keras3_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
+    """Build with Keras 3 alone, save as legacy HDF5 and .keras, reload-check and record one zoo model."""
+    model = spec.build(keras)
+    set_weights(model, random_weights(model, rng), model)
+    inputs = zoo_inputs(spec, rng)
+    base = f"zoo/{spec.name}"
+    input_files = [save_npy(f"{base}.input.npy", inputs[0])] if len(inputs) == 1 else \
+        [save_npy(f"{base}.input{i}.npy", x) for i, x in enumerate(inputs)]
+    outputs = predict(model, inputs)
+    out_files = save_output_files(f"{base}.k3", outputs)
+    layers = record_layer_outputs(keras, model, inputs, f"{base}.k3.layers")
+    files = {"k3": f"{base}.k3.h5", "keras": f"{base}.keras"}
+    model.save(FIXTURES / files["k3"])
+    model.save(FIXTURES / files["keras"])
+    entries = []
+    for kind in ("k3", "keras"):
+        reloaded = load_k3(FIXTURES / files[kind])
+        assert_close(predict(reloaded, inputs), outputs, f"{files[kind]} reload", RELOAD_TOL)
+        layer_info = {"layers": layers, "layer_samples": ZOO_BATCH} if kind == "k3" else {}
+        entries.append(model_entry(f"{spec.name}.{kind}", files[kind], 3, reloaded, input_files, out_files,
+                                   **layer_info))
+    return entries
+
+
 def generate_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
     """Build, save three ways, reload-check and record one zoo model."""
+    if spec.keras3_only:
+        return generate_keras3_zoo_model(spec, rng)
     k2_model, k3_model = spec.build(tf_keras), spec.build(keras)
     weights = random_weights(k2_model, rng)
     set_weights(k2_model, weights, k3_model)

@@ -95,7 +95,7 @@ extension Activation {
     /// Whether a kernel can apply it after its linear part: kernels work row by row over the channels (axis `rank`
     /// of an output with `rank` per-sample axes), so a softmax over any other axis needs a step of its own.
     func fuses(rank: Int) -> Bool {
-        guard case .softmax(let axis) = self else { return true }
+        guard let axis else { return true }
         return axis == rank || axis == -1
     }
 }

@@ -50,7 +50,8 @@ import Testing
         "Identity", "Relu", "Clip", "Sigmoid", "HardSigmoid", "Add", "Sub", "Mul", "Div", "Tanh", "Softmax", "Softplus",
         "Softsign", "Elu", "Selu", "Erf", "Exp", "LeakyRelu", "Greater", "Where", "Gemm", "MatMul", "Conv", "Transpose",
         "MaxPool", "AveragePool", "ReduceMean", "ReduceMax", "Flatten", "Reshape", "Concat", "Pad", "Slice", "Expand",
-        "PRelu", "Sum", "Mean", "Max", "Min", "Unsqueeze",
+        "PRelu", "Sum", "Mean", "Max", "Min", "Unsqueeze", "LogSoftmax", "Celu", "Shrink", "Neg", "Sqrt",
+        "GreaterOrEqual",
     ]
 
     /// A one-activation graph `x` (4, 6) → `act`, exported.

@@ -100,6 +100,17 @@ enum OpExamples {
         case .exponential: return [.exponential]
         case .leakyReLU: return [.leakyReLU(alpha: 0.01)]
         case .mish: return [.mish]
+        case .hardSilu: return [.hardSilu]
+        case .logSoftmax: return [.logSoftmax(axis: 1), .logSoftmax(axis: -1)]
+        case .celu: return [.celu]
+        case .hardShrink: return [.hardShrink]
+        case .softShrink: return [.softShrink]
+        case .hardTanh: return [.hardTanh]
+        case .logSigmoid: return [.logSigmoid]
+        case .sparsePlus: return [.sparsePlus]
+        case .sparseSigmoid: return [.sparseSigmoid]
+        case .squareplus: return [.squareplus]
+        case .tanhShrink: return [.tanhShrink]
         }
     }
 

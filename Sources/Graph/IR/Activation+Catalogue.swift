@@ -10,6 +10,17 @@ public enum ActivationKind: String, CaseIterable, Sendable {
     case tanh, softmax, softplus, softsign, elu, selu, swish, gelu, exponential
     case leakyReLU = "leaky_relu"
     case mish
+    case hardSilu = "hard_silu"
+    case logSoftmax = "log_softmax"
+    case celu
+    case hardShrink = "hard_shrink"
+    case softShrink = "soft_shrink"
+    case hardTanh = "hard_tanh"
+    case logSigmoid = "log_sigmoid"
+    case sparsePlus = "sparse_plus"
+    case sparseSigmoid = "sparse_sigmoid"
+    case squareplus
+    case tanhShrink = "tanh_shrink"
 }
 
 extension Activation {
@@ -33,6 +44,42 @@ extension Activation {
         case .exponential: return .exponential
         case .leakyReLU: return .leakyReLU
         case .mish: return .mish
+        case .hardSilu: return .hardSilu
+        case .logSoftmax: return .logSoftmax
+        case .celu: return .celu
+        case .hardShrink: return .hardShrink
+        case .softShrink: return .softShrink
+        case .hardTanh: return .hardTanh
+        case .logSigmoid: return .logSigmoid
+        case .sparsePlus: return .sparsePlus
+        case .sparseSigmoid: return .sparseSigmoid
+        case .squareplus: return .squareplus
+        case .tanhShrink: return .tanhShrink
+        }
+    }
+
+    /// The axis a per-axis activation (softmax, log-softmax) normalises over; nil for the element-wise ones, which
+    /// kernels may apply to any run of values.
+    public var axis: Int? {
+        switch self {
+        case .softmax(let axis), .logSoftmax(let axis):
+            return axis
+        case .linear, .relu, .clippedReLU, .relu6, .sigmoid, .hardSigmoidKeras2, .hardSigmoidKeras3, .tanh, .softplus,
+             .softsign, .elu, .selu, .swish, .gelu, .exponential, .leakyReLU, .mish, .hardSilu, .celu, .hardShrink,
+             .softShrink, .hardTanh, .logSigmoid, .sparsePlus, .sparseSigmoid, .squareplus, .tanhShrink:
+            return nil
+        }
+    }
+
+    /// The same per-axis activation over `axis` (element-wise ones are returned as they are).
+    public func replacingAxis(with axis: Int) -> Activation {
+        switch self {
+        case .softmax: return .softmax(axis: axis)
+        case .logSoftmax: return .logSoftmax(axis: axis)
+        case .linear, .relu, .clippedReLU, .relu6, .sigmoid, .hardSigmoidKeras2, .hardSigmoidKeras3, .tanh, .softplus,
+             .softsign, .elu, .selu, .swish, .gelu, .exponential, .leakyReLU, .mish, .hardSilu, .celu, .hardShrink,
+             .softShrink, .hardTanh, .logSigmoid, .sparsePlus, .sparseSigmoid, .squareplus, .tanhShrink:
+            return self
         }
     }
 }

@@ -8,4 +8,8 @@ extension Activation {
     /// √(2/π) and the cubic coefficient of GELU's tanh form, `½x(1 + tanh(√(2/π)(x + 0.044715x³)))`.
     public static let geluSqrt2OverPi: Float = 0.7978845608028654
     public static let geluCubic: Float = 0.044715
+    /// Keras 3's default threshold of hard_shrink and soft_shrink.
+    public static let shrinkThreshold: Float = 0.5
+    /// Keras 3's default `b` of squareplus.
+    public static let squareplusB: Float = 4
 }

@@ -36,8 +36,8 @@ extension Op {
         var carried = fusedActivation
         if case .activation(let activation) = self { carried = activation }
         guard let activation = carried else { return }
-        if case .softmax(let axis) = activation, axis == 0 || axis < -rank || axis > rank {
-            throw GraphError(.invalidConfig, "softmax axis \(axis) is not a feature axis of a rank-\(rank + 1) output")
+        if let axis = activation.axis, axis == 0 || axis < -rank || axis > rank {
+            throw GraphError(.invalidConfig, "\(activation.kind.rawValue) axis \(axis) is not a feature axis of a rank-\(rank + 1) output")
         }
     }
 }

@@ -6,13 +6,14 @@ extension ActivationRecord {
         self.init(type: activation.kind.rawValue)
         switch activation {
         case .linear, .relu, .relu6, .sigmoid, .hardSigmoidKeras2, .hardSigmoidKeras3, .tanh, .softplus, .softsign,
-             .selu, .swish, .exponential, .mish:
+             .selu, .swish, .exponential, .mish, .hardSilu, .celu, .hardShrink, .softShrink, .hardTanh, .logSigmoid,
+             .sparsePlus, .sparseSigmoid, .squareplus, .tanhShrink:
             break
         case .clippedReLU(let maxValue, let negativeSlope, let threshold):
             max_value = maxValue
             negative_slope = negativeSlope
             self.threshold = threshold
-        case .softmax(let axis):
+        case .softmax(let axis), .logSoftmax(let axis):
             self.axis = axis
         case .elu(let alpha), .leakyReLU(let alpha):
             self.alpha = alpha
@@ -48,6 +49,17 @@ extension ActivationRecord {
         case .exponential: return .exponential
         case .leakyReLU: return .leakyReLU(alpha: try need(alpha, "alpha"))
         case .mish: return .mish
+        case .hardSilu: return .hardSilu
+        case .logSoftmax: return .logSoftmax(axis: try need(axis, "axis"))
+        case .celu: return .celu
+        case .hardShrink: return .hardShrink
+        case .softShrink: return .softShrink
+        case .hardTanh: return .hardTanh
+        case .logSigmoid: return .logSigmoid
+        case .sparsePlus: return .sparsePlus
+        case .sparseSigmoid: return .sparseSigmoid
+        case .squareplus: return .squareplus
+        case .tanhShrink: return .tanhShrink
         }
     }
 }
