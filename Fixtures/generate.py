@@ -43,6 +43,7 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 import json
 import random
 import shutil
+import sys
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -637,6 +638,42 @@ def zoo_preprocessing(K):
     return K.Model(inp, L.GlobalAveragePooling2D(name="gap")(x), name="preprocessing")
 
 
+def zoo_broadcast_merge(K):
+    """Merges over inputs that broadcast: squeeze-and-excitation's [H, W, C] x [1, 1, C], a per-position [H, W, 1],
+    and a rank-1 [C] that Keras expands after the batch axis."""
+    L = K.layers
+    inp = K.Input((5, 4, 3), name="input")
+    x = L.Conv2D(4, 1, name="conv")(inp)
+    squeeze = L.GlobalAveragePooling2D(keepdims=True, name="squeeze")(x)
+    excite = L.Conv2D(4, 1, activation="sigmoid", name="excite")(squeeze)
+    pooled = L.GlobalMaxPooling2D(name="pooled")(x)
+    spatial = L.Conv2D(1, 1, name="spatial")(x)
+    branches = [
+        L.Multiply(name="se_multiply")([x, excite]),
+        L.Add(name="add_rank1")([x, pooled]),
+        L.Subtract(name="subtract_spatial")([spatial, x]),
+        L.Average(name="average3")([x, excite, spatial]),
+        L.Maximum(name="maximum")([excite, x]),
+        L.Minimum(name="minimum")([x, spatial]),
+        L.Multiply(name="multiply3")([spatial, excite, pooled]),
+    ]
+    return K.Model(inp, L.Concatenate(name="concat")(branches), name="broadcast_merge")
+
+
+# Activation names only Keras 3 knows (tf_keras has none of them).
+KERAS3_ACTIVATIONS = ("hard_silu", "hard_swish", "log_softmax", "celu", "hard_shrink", "soft_shrink", "hard_tanh",
+                      "log_sigmoid", "sparse_plus", "sparse_sigmoid", "squareplus", "tanh_shrink")
+
+
+def zoo_activations_keras3(K):
+    """Every Keras-3-only activation name, as a Dense layer's activation and as an Activation layer."""
+    inp = K.Input((12,), name="input")
+    pre = K.layers.Dense(6, name="pre")(inp)
+    branches = [K.layers.Dense(3, activation=a, name=f"dense_{a}")(inp) for a in KERAS3_ACTIVATIONS]
+    branches += [K.layers.Activation(a, name=f"act_{a}")(pre) for a in KERAS3_ACTIVATIONS]
+    return K.Model(inp, K.layers.Concatenate(name="concat")(branches), name="activations_keras3")
+
+
 @dataclass
 class ZooModel:
     name: str
@@ -646,6 +683,11 @@ class ZooModel:
     pixel_inputs: bool = False          # ... or uniform in [0, 255]
     # Layers whose outputs legitimately differ between tf_keras and Keras 3.
     keras_differences: set = field(default_factory=set)
+    # Models added after the first zoo draw their weights and inputs from their own seed, so that generating one
+    # alone (--zoo NAME) gives the same files as a full run and leaves the other models' draws unchanged.
+    seed: int | None = None
+    # Built only with Keras 3 (layers or names tf_keras lacks): no .k2.h5, and the .k3 entry records the layers.
+    keras3_only: bool = False
 
 
 ZOO = [
@@ -667,6 +709,9 @@ ZOO = [
     ZooModel("padding_cropping_1d", zoo_padding_cropping_1d, [(12, 3)]),
     ZooModel("padding_cropping_2d", zoo_padding_cropping_2d, [(7, 6, 2)]),
     ZooModel("preprocessing", zoo_preprocessing, [(5, 4, 3)], pixel_inputs=True),
+    ZooModel("broadcast_merge", zoo_broadcast_merge, [(5, 4, 3)], seed=SEED + 1),
+    # Wide inputs so that the shrinks, clips and sparse pieces all meet values on each side of their kinks.
+    ZooModel("activations_keras3", zoo_activations_keras3, [(12,)], input_std=2.5, seed=SEED + 2, keras3_only=True),
 ]
 ZOO_BATCH = 3
 
@@ -731,8 +776,34 @@ def check_keras_agreement(spec: ZooModel, k2_model, k3_model, inputs) -> None:
                                    **CROSS_KERAS_TOL)
 
 
+def generate_keras3_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
+    """Build with Keras 3 alone, save as legacy HDF5 and .keras, reload-check and record one zoo model."""
+    model = spec.build(keras)
+    set_weights(model, random_weights(model, rng), model)
+    inputs = zoo_inputs(spec, rng)
+    base = f"zoo/{spec.name}"
+    input_files = [save_npy(f"{base}.input.npy", inputs[0])] if len(inputs) == 1 else \
+        [save_npy(f"{base}.input{i}.npy", x) for i, x in enumerate(inputs)]
+    outputs = predict(model, inputs)
+    out_files = save_output_files(f"{base}.k3", outputs)
+    layers = record_layer_outputs(keras, model, inputs, f"{base}.k3.layers")
+    files = {"k3": f"{base}.k3.h5", "keras": f"{base}.keras"}
+    model.save(FIXTURES / files["k3"])
+    model.save(FIXTURES / files["keras"])
+    entries = []
+    for kind in ("k3", "keras"):
+        reloaded = load_k3(FIXTURES / files[kind])
+        assert_close(predict(reloaded, inputs), outputs, f"{files[kind]} reload", RELOAD_TOL)
+        layer_info = {"layers": layers, "layer_samples": ZOO_BATCH} if kind == "k3" else {}
+        entries.append(model_entry(f"{spec.name}.{kind}", files[kind], 3, reloaded, input_files, out_files,
+                                   **layer_info))
+    return entries
+
+
 def generate_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
     """Build, save three ways, reload-check and record one zoo model."""
+    if spec.keras3_only:
+        return generate_keras3_zoo_model(spec, rng)
     k2_model, k3_model = spec.build(tf_keras), spec.build(keras)
     weights = random_weights(k2_model, rng)
     set_weights(k2_model, weights, k3_model)
@@ -775,7 +846,7 @@ def generate_zoo() -> list[dict]:
     rng = np.random.default_rng(SEED)
     entries = []
     for spec in ZOO:
-        entries += generate_zoo_model(spec, rng)
+        entries += generate_zoo_model(spec, rng if spec.seed is None else np.random.default_rng(spec.seed))
     log(f"  zoo: {len(ZOO)} models x 3 files")
     return entries
 
@@ -1043,7 +1114,32 @@ def timed(label: str, step: Callable):
     return result
 
 
+def generate_zoo_only(names: list[str]) -> None:
+    """Writes only the named zoo models (which must have their own seed) and puts their entries into the existing
+    manifest where a full run would: after the earlier zoo models, before the odd layouts."""
+    specs = [spec for spec in ZOO if spec.name in names]
+    assert len(specs) == len(names), f"unknown zoo models in {names}"
+    assert all(spec.seed is not None for spec in specs), "only zoo models with their own seed can be made alone"
+    with open(FIXTURES / "manifest.json") as f:
+        manifest = json.load(f)
+    order = [spec.name for spec in ZOO]
+    for spec in specs:
+        entries = generate_zoo_model(spec, np.random.default_rng(spec.seed))
+        models = [m for m in manifest["models"] if m["name"].rsplit(".", 1)[0] != spec.name]
+        position = max(i + 1 for i, m in enumerate(models)
+                       if m["name"].rsplit(".", 1)[0] in order[:order.index(spec.name)])
+        manifest["models"] = models[:position] + entries + models[position:]
+    with open(FIXTURES / "manifest.json", "w") as f:
+        json.dump(manifest, f, indent=1)
+    log(f"zoo models {names} written, manifest updated")
+
+
 def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--zoo":
+        tf.config.experimental.enable_op_determinism()
+        seed_everything()
+        generate_zoo_only(sys.argv[2:])
+        return
     start = time.time()
     assert SHARED_MODELS.is_dir(), f"course models not found in {SHARED_MODELS}"
     tf.config.experimental.enable_op_determinism()

@@ -33,7 +33,7 @@ struct KernelShapes {
 /// the edge of their parity tolerance against TensorFlow's gradients.
 func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = true,
                 directConvolution: Bool = true) throws(RuntimeError) -> (any Kernel)? {
-    switch node.op.withoutActivation(unless: fuseActivation) {
+    switch fuseActivation ? node.op : node.op.replacingFusedActivation(with: .linear) {
     case .input:
         return nil
     case .dense(let activation):
@@ -61,7 +61,7 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
     case .prelu:
         return PReLUKernel(alpha: node.weights["alpha"]!, shapes: shapes)
     case .merge(let kind):
-        return MergeKernel(kind: kind, inputs: shapes.inputs.count, count: shapes.outputCount)
+        return MergeKernel(kind: kind, shapes: shapes)
     case .concatenate(let axis):
         return ConcatenateKernel(axis: axis, shapes: shapes)
     case .zeroPadding(let pads):
@@ -74,21 +74,5 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
         return RescalingKernel(scale: scale, offset: offset, shapes: shapes)
     case .normalization(let axes, let epsilon, let invert):
         return NormalizationKernel(node: node, axes: axes, epsilon: epsilon, invert: invert, shapes: shapes)
-    }
-}
-
-extension Op {
-    /// The op with its built-in activation replaced by the identity, unless `keep`.
-    func withoutActivation(unless keep: Bool) -> Op {
-        guard !keep else { return self }
-        switch self {
-        case .dense: return .dense(activation: .linear)
-        case .convolution(let window, _): return .convolution(window: window, activation: .linear)
-        case .depthwiseConvolution(let window, let multiplier, _):
-            return .depthwiseConvolution(window: window, multiplier: multiplier, activation: .linear)
-        case .separableConvolution(let window, let multiplier, _):
-            return .separableConvolution(window: window, multiplier: multiplier, activation: .linear)
-        default: return self
-        }
     }
 }

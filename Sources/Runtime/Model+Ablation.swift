@@ -11,11 +11,13 @@ extension Model {
     public func outputsAblatingWeights(of layer: String, channels: [Int], zeroBias: Bool = false, target: ScoreTarget = .probability,
                                        inputs: [Tensor]) throws(RuntimeError) -> Tensor {
         let node = graph.nodes[try nodeIndex(named: layer)]
-        guard let bias = ablationBias(node) else {
+        guard node.op.kind.hasAblatableKernel else {
             throw RuntimeError(.unsupported, layer: layer, "\(node.kerasClass) has no kernel; weight ablation needs a Dense or convolution layer")
         }
-        return try ablate(layer: node.op.fusedActivation == nil ? layer : layer + Plan.preactivationSuffix,
-                          channels: channels, target: target, inputs: inputs) { channel in zeroBias ? 0 : bias[channel] }
+        // A zeroed kernel channel leaves the bias (or zero, without one) in that channel of the pre-activation.
+        let bias = node.weights["bias"]?.scalars
+        return try ablate(layer: node.op.appliedActivation == nil ? layer : layer + Plan.preactivationSuffix,
+                          channels: channels, target: target, inputs: inputs) { channel in zeroBias ? 0 : bias?[channel] ?? 0 }
     }
 
     /// Like `outputsAblatingWeights`, with channel k of the layer's output itself set to zero: works on any layer
@@ -68,17 +70,6 @@ extension Model {
                                    skip: Set(plan.steps.indices).subtracting(plan.upstream(of: [index], given: [])), pool: pool)
         defer { for buffer in buffers.values { pool.give(buffer) } }
         return plan.tensor(buffers[index]!, step: index, batch: batch)
-    }
-
-    /// Per output channel, the value a zeroed kernel channel leaves: the bias, or zero without one. Nil for layers
-    /// without a kernel.
-    private func ablationBias(_ node: Node) -> [Float]? {
-        switch node.op {
-        case .dense, .convolution, .depthwiseConvolution, .separableConvolution:
-            return node.weights["bias"]?.scalars ?? Array(repeating: 0, count: node.outputShape.last ?? 0)
-        default:
-            return nil
-        }
     }
 }
 

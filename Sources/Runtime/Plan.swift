@@ -36,7 +36,7 @@ struct Plan: Sendable {
                 sources.append(source)
             }
             let shapes = KernelShapes(inputs: sources.map { steps[$0].shape }, output: node.outputShape)
-            let split = node.op.fusedActivation.flatMap { fused && $0.fuses(rank: node.outputShape.count) ? nil : $0 }
+            let split = node.op.appliedActivation.flatMap { fused && $0.fuses(rank: node.outputShape.count) ? nil : $0 }
             let kernel = try makeKernel(for: node, shapes: shapes, fuseActivation: split == nil, directConvolution: fused)
             if let split {
                 position[node.name + Self.preactivationSuffix] = steps.count
@@ -91,24 +91,18 @@ struct Plan: Sendable {
     }
 }
 
-extension Op {
-    /// The activation a kernel of this op applies after its linear part, when it is not the identity.
-    var fusedActivation: Activation? {
-        switch self {
-        case .dense(let activation), .convolution(_, let activation), .depthwiseConvolution(_, _, let activation),
-             .separableConvolution(_, _, let activation):
-            return activation == .linear ? nil : activation
-        default:
-            return nil
-        }
-    }
-}
-
 extension Activation {
     /// Whether a kernel can apply it after its linear part: kernels work row by row over the channels (axis `rank`
     /// of an output with `rank` per-sample axes), so a softmax over any other axis needs a step of its own.
     func fuses(rank: Int) -> Bool {
-        guard case .softmax(let axis) = self else { return true }
+        guard let axis else { return true }
         return axis == rank || axis == -1
+    }
+}
+
+extension Op {
+    /// The fused activation when there is one to apply (not the identity): the step a gradient plan splits off.
+    var appliedActivation: Activation? {
+        fusedActivation.flatMap { $0 == .linear ? nil : $0 }
     }
 }

@@ -21,6 +21,7 @@ ZOO = os.path.join(ROOT, "Fixtures", "zoo")
 MLP_H5 = os.path.join(ZOO, "mlp.k2.h5")
 MLP_KERAS = os.path.join(ZOO, "mlp.keras")
 CONV_H5 = os.path.join(ZOO, "conv1d.k2.h5")
+DEPTHWISE_H5 = os.path.join(ZOO, "depthwise_separable.k2.h5")
 MLP_NPY = os.path.join(ZOO, "mlp.input.npy")
 
 # 10^5 levels: deeper than any recursive parser's stack on a 512 KiB thread.
@@ -112,6 +113,16 @@ def make_h5():
     h5_with("config_window_overflow.h5",
             edit_layer(1, lambda layer: layer["config"].update(kernel_size=[2**52], dilation_rate=[2**52])),
             source=CONV_H5)
+    # Configuration numbers the stored kernels contradict (Keras refuses these files too).
+    h5_with("config_units_mismatch.h5", edit_layer(1, lambda layer: layer["config"].update(units=12)))
+    h5_with("config_filters_mismatch.h5", edit_layer(1, lambda layer: layer["config"].update(filters=10**12)),
+            source=CONV_H5)
+    h5_with("config_kernel_size_mismatch.h5", edit_layer(1, lambda layer: layer["config"].update(kernel_size=[5])),
+            source=CONV_H5)
+    h5_with("config_depth_multiplier_mismatch.h5",
+            edit_layer(1, lambda layer: layer["config"].update(depth_multiplier=3)), source=DEPTHWISE_H5)
+    h5_with("config_separable_filters_mismatch.h5",
+            edit_layer(3, lambda layer: layer["config"].update(filters=7)), source=DEPTHWISE_H5)
     h5_with("weights_wrong_shape.h5", replace_dataset(
         KERNEL, lambda f, p: f.create_dataset(p, data=np.zeros((12, 17), np.float32))))
     h5_with("weights_wrong_dtype.h5", replace_dataset(

@@ -4,39 +4,54 @@ import Testing
 
 /// The ONNX graph's structure; its numbers are checked in onnxruntime by scripts/check-onnx.sh.
 @Suite struct ONNXExportTests {
-    /// Every fixture exports to one well-formed opset-17 graph: Keras names and channels-last shapes at the
-    /// ports, every node input defined before use, only the ops the exporter is meant to emit.
+    /// Every fixture exports to one well-formed graph.
     @Test(arguments: NativeFixtures.models)
     func fixturesExportToWellFormedGraphs(_ model: NativeFixtures.Model) throws {
-        let graph = try KerasImporter.load(path: NativeFixtures.path(model.file))
+        try expectWellFormedExport(of: try KerasImporter.load(path: NativeFixtures.path(model.file)))
+    }
+
+    /// Every op kind of the catalogue exports (its numbers are checked in onnxruntime through the fixtures).
+    @Test(arguments: OpExamples.all)
+    func everyOpExports(_ example: OpExamples.Example) throws {
+        try expectWellFormedExport(of: try OpExamples.graph(example))
+    }
+
+    /// One well-formed opset-17 graph: Keras names and channels-last shapes at the ports, every node input defined
+    /// before use, only the ops the exporter is meant to emit.
+    func expectWellFormedExport(of graph: Graph, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let proto = try ONNXExporter.model(graph)
-        #expect(proto.irVersion == 8)
-        #expect(proto.opsetImport.map(\.version) == [17])
-        #expect(proto.opsetImport.map(\.domain) == [""])
+        #expect(proto.irVersion == 8, sourceLocation: sourceLocation)
+        #expect(proto.opsetImport.map(\.version) == [17], sourceLocation: sourceLocation)
+        #expect(proto.opsetImport.map(\.domain) == [""], sourceLocation: sourceLocation)
         let onnx = proto.graph
-        #expect(onnx.input.map(\.name) == graph.inputs)
-        #expect(onnx.output.map(\.name) == graph.outputs)
+        #expect(onnx.input.map(\.name) == graph.inputs, sourceLocation: sourceLocation)
+        #expect(onnx.output.map(\.name) == graph.outputs, sourceLocation: sourceLocation)
         for port in onnx.input + onnx.output {
             let shape = port.type.tensorType.shape.dim
-            #expect(shape.first?.dimParam == "N")
-            #expect(shape.dropFirst().map(\.dimValue) == graph.node(named: port.name)!.outputShape.map(Int64.init))
-            #expect(port.type.tensorType.elemType == 1)
+            #expect(shape.first?.dimParam == "N", sourceLocation: sourceLocation)
+            #expect(shape.dropFirst().map(\.dimValue) == graph.node(named: port.name)!.outputShape.map(Int64.init), sourceLocation: sourceLocation)
+            #expect(port.type.tensorType.elemType == 1, sourceLocation: sourceLocation)
         }
         var defined = Set(onnx.input.map(\.name) + onnx.initializer.map(\.name))
         for node in onnx.node {
-            for input in node.input { #expect(defined.contains(input), "\(node.name) reads \(input) before it is written") }
-            #expect(ONNXExportTests.emitted.contains(node.opType), "unexpected op \(node.opType)")
-            for output in node.output { #expect(defined.insert(output).inserted, "\(output) written twice") }
+            for input in node.input {
+                #expect(defined.contains(input), "\(node.name) reads \(input) before it is written", sourceLocation: sourceLocation)
+            }
+            #expect(ONNXExportTests.emitted.contains(node.opType), "unexpected op \(node.opType)", sourceLocation: sourceLocation)
+            for output in node.output { #expect(defined.insert(output).inserted, "\(output) written twice", sourceLocation: sourceLocation) }
         }
-        for node in graph.nodes { #expect(defined.contains(node.name), "layer \(node.name) has no value of its name") }
-        #expect(try (proto.serializedBytes() as [UInt8]).count > 0)
+        for node in graph.nodes {
+            #expect(defined.contains(node.name), "layer \(node.name) has no value of its name", sourceLocation: sourceLocation)
+        }
+        #expect(try (proto.serializedBytes() as [UInt8]).count > 0, sourceLocation: sourceLocation)
     }
 
     static let emitted: Set<String> = [
         "Identity", "Relu", "Clip", "Sigmoid", "HardSigmoid", "Add", "Sub", "Mul", "Div", "Tanh", "Softmax", "Softplus",
         "Softsign", "Elu", "Selu", "Erf", "Exp", "LeakyRelu", "Greater", "Where", "Gemm", "MatMul", "Conv", "Transpose",
         "MaxPool", "AveragePool", "ReduceMean", "ReduceMax", "Flatten", "Reshape", "Concat", "Pad", "Slice", "Expand",
-        "PRelu", "Sum", "Mean", "Max", "Min",
+        "PRelu", "Sum", "Mean", "Max", "Min", "Unsqueeze", "LogSoftmax", "Celu", "Shrink", "Neg", "Sqrt",
+        "GreaterOrEqual",
     ]
 
     /// A one-activation graph `x` (4, 6) → `act`, exported.

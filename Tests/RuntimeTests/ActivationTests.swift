@@ -21,6 +21,16 @@ import Testing
         (.leakyReLU(alpha: 0.2), -0.2, 1),
         (.mish, -0.30340144, 0.86509836),
         (.clippedReLU(maxValue: 0.5, negativeSlope: 0.1, threshold: 0), -0.1, 0.5),
+        (.hardSilu, -0.33333334, 0.6666667),
+        (.celu, -0.63212055, 1),
+        (.hardShrink, -1, 1),
+        (.softShrink, -0.5, 0.5),
+        (.hardTanh, -1, 1),
+        (.logSigmoid, -1.3132616, -0.31326166),
+        (.sparsePlus, 0, 1),
+        (.sparseSigmoid, 0, 1),
+        (.squareplus, 0.618034, 1.618034),
+        (.tanhShrink, -0.23840584, 0.23840584),
     ])
     func valuesAtMinusOneAndOne(activation: Activation, atMinusOne: Float, atOne: Float) throws {
         let y = try runOp(.activation(activation), input: tensor([1, 2], [-1, 1]))
@@ -31,6 +41,12 @@ import Testing
         // Keras: x where x > threshold, else negative_slope · (x − threshold).
         let y = try runOp(.activation(.clippedReLU(maxValue: nil, negativeSlope: 0.5, threshold: 1)), input: tensor([1, 3], [0, 1.5, 3]))
         expectClose(y, tensor([1, 3], [-0.5, 1.5, 3]))
+    }
+
+    /// log(1/4) and log(3/4) across positions [0, ln 3], at inputs far from zero where the sum would overflow.
+    @Test func logSoftmaxOverTheMiddleAxis() throws {
+        let y = try runOp(.activation(.logSoftmax(axis: 1)), input: tensor([1, 2, 2], [100, -3, 101.09861, -3]))
+        expectClose(y, tensor([1, 2, 2], [-1.3862944, -0.6931472, -0.2876821, -0.6931472]))
     }
 
     @Test func softmaxOverTheMiddleAxis() throws {

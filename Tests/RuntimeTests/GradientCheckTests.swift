@@ -51,65 +51,114 @@ import Testing
 
     func weights(_ shape: [Int], seed: Int) -> Tensor { Tensor(shape: shape, scalars: values(shape.reduce(1, *), seed: seed)) }
 
-    @Test func dense() throws {
-        try check(.dense(activation: .tanh), inputs: [[3, 4]], weights: ["kernel": weights([4, 5], seed: 3), "bias": weights([5], seed: 4)])
+    /// Every op kind of the catalogue: the switch is exhaustive, so a new op does not compile until it is checked here.
+    @Test(arguments: OpKind.allCases)
+    func backwardMatchesFiniteDifferences(_ kind: OpKind) throws {
+        switch kind {
+        case .input:
+            break  // Gradients stop at the inputs; there is no backward pass to check.
+        case .dense:
+            try check(.dense(activation: .tanh), inputs: [[3, 4]], weights: ["kernel": weights([4, 5], seed: 3), "bias": weights([5], seed: 4)])
+            try check(.dense(activation: .softmax(axis: 1)), inputs: [[4]], weights: ["kernel": weights([4, 3], seed: 5)])
+        case .convolution:
+            for padding in [Padding.same, .valid] {
+                try check(.convolution(window: window([3], strides: [2], padding), activation: .relu), inputs: [[7, 2]],
+                          weights: ["kernel": weights([3, 2, 3], seed: 6), "bias": weights([3], seed: 7)])
+            }
+            try check(.convolution(window: window([2, 3], dilations: [2, 1], .same), activation: .linear), inputs: [[5, 4, 2]],
+                      weights: ["kernel": weights([2, 3, 2, 3], seed: 8)])
+        case .depthwiseConvolution:
+            try check(.depthwiseConvolution(window: window([3, 3], strides: [2, 2], .same), multiplier: 2, activation: .elu(alpha: 1)),
+                      inputs: [[5, 5, 2]], weights: ["depthwise_kernel": weights([3, 3, 2, 2], seed: 9), "bias": weights([4], seed: 10)])
+        case .separableConvolution:
+            try check(.separableConvolution(window: window([3], .valid), multiplier: 2, activation: .swish), inputs: [[6, 2]],
+                      weights: ["depthwise_kernel": weights([3, 2, 2], seed: 11), "pointwise_kernel": weights([1, 4, 3], seed: 12)])
+        case .pool:
+            for kind in [PoolKind.max, .average] {
+                try check(.pool(kind: kind, window: window([2, 2], strides: [2, 2], .same)), inputs: [[5, 3, 2]])
+            }
+        case .globalPool:
+            for kind in [PoolKind.max, .average] {
+                try check(.globalPool(kind: kind, keepDims: false), inputs: [[4, 3]])
+            }
+        case .flatten:
+            try check(.flatten, inputs: [[2, 3]])
+        case .reshape:
+            try check(.reshape(shape: [3, 2]), inputs: [[2, 3]])
+        case .permute:
+            try check(.permute(order: [0, 2, 1]), inputs: [[2, 3]])
+        case .identity:
+            try check(.identity, inputs: [[3]])
+        case .batchNormalization:
+            try check(.batchNormalization(axis: 2, epsilon: 1e-3), inputs: [[3, 2]],
+                      weights: ["gamma": weights([2], seed: 13), "beta": weights([2], seed: 14),
+                                "moving_mean": weights([2], seed: 15), "moving_variance": Tensor(shape: [2], scalars: [0.5, 2])])
+        case .activation:
+            for activation in ActivationKind.allCases.flatMap(Self.activations) {
+                try check(.activation(activation), inputs: [[3, 2]])
+            }
+        case .prelu:
+            try check(.prelu, inputs: [[3, 2]], weights: ["alpha": weights([1, 2], seed: 16)])
+        case .merge:
+            for kind in [MergeKind.add, .subtract, .multiply, .average, .maximum, .minimum] {
+                try check(.merge(kind), inputs: [[4], [4]])
+                // Squeeze-and-excitation's [H, W, C] with [1, 1, C], and [C] against a per-position [H, W, 1].
+                try check(.merge(kind), inputs: [[3, 2, 4], [1, 1, 4]])
+                try check(.merge(kind), inputs: [[3], [2, 2, 1]])
+            }
+            for kind in [MergeKind.add, .multiply, .average, .maximum, .minimum] {
+                try check(.merge(kind), inputs: [[2, 3], [2, 1], [3]])
+            }
+        case .concatenate:
+            try check(.concatenate(axis: 1), inputs: [[2, 2], [1, 2]])
+        case .zeroPadding:
+            try check(.zeroPadding(pads: [[1, 0], [0, 2]]), inputs: [[2, 2, 1]])
+        case .cropping:
+            try check(.cropping(crops: [[1, 0], [0, 1]]), inputs: [[3, 3, 1]])
+        case .upsampling:
+            try check(.upsampling(size: [2]), inputs: [[3, 2]])
+        case .rescaling:
+            try check(.rescaling(scale: [2, -1], offset: [0.5]), inputs: [[3, 2]])
+        case .normalization:
+            try check(.normalization(axes: [2], epsilon: 1e-7, invert: false), inputs: [[3, 2]],
+                      weights: ["mean": weights([2], seed: 17), "variance": Tensor(shape: [2], scalars: [0.5, 2])])
+            try check(.normalization(axes: [2], epsilon: 1e-7, invert: true), inputs: [[3, 2]],
+                      weights: ["mean": weights([2], seed: 17), "variance": Tensor(shape: [2], scalars: [0.5, 2])])
+        }
     }
 
-    @Test func denseSoftmax() throws {
-        try check(.dense(activation: .softmax(axis: 1)), inputs: [[4]], weights: ["kernel": weights([4, 3], seed: 5)])
-    }
-
-    @Test(arguments: [Padding.same, .valid])
-    func convolution1D(padding: Padding) throws {
-        try check(.convolution(window: window([3], strides: [2], padding), activation: .relu), inputs: [[7, 2]],
-                  weights: ["kernel": weights([3, 2, 3], seed: 6), "bias": weights([3], seed: 7)])
-    }
-
-    @Test func convolution2DDilated() throws {
-        try check(.convolution(window: window([2, 3], dilations: [2, 1], .same), activation: .linear), inputs: [[5, 4, 2]],
-                  weights: ["kernel": weights([2, 3, 2, 3], seed: 8)])
-    }
-
-    @Test func depthwiseAndSeparable() throws {
-        try check(.depthwiseConvolution(window: window([3, 3], strides: [2, 2], .same), multiplier: 2, activation: .elu(alpha: 1)),
-                  inputs: [[5, 5, 2]], weights: ["depthwise_kernel": weights([3, 3, 2, 2], seed: 9), "bias": weights([4], seed: 10)])
-        try check(.separableConvolution(window: window([3], .valid), multiplier: 2, activation: .swish), inputs: [[6, 2]],
-                  weights: ["depthwise_kernel": weights([3, 2, 2], seed: 11), "pointwise_kernel": weights([1, 4, 3], seed: 12)])
-    }
-
-    @Test(arguments: [PoolKind.max, .average])
-    func pooling(kind: PoolKind) throws {
-        try check(.pool(kind: kind, window: window([2, 2], strides: [2, 2], .same)), inputs: [[5, 3, 2]])
-        try check(.globalPool(kind: kind, keepDims: false), inputs: [[4, 3]])
-    }
-
-    @Test func shapeOps() throws {
-        try check(.flatten, inputs: [[2, 3]])
-        try check(.permute(order: [0, 2, 1]), inputs: [[2, 3]])
-        try check(.zeroPadding(pads: [[1, 0], [0, 2]]), inputs: [[2, 2, 1]])
-        try check(.cropping(crops: [[1, 0], [0, 1]]), inputs: [[3, 3, 1]])
-        try check(.upsampling(size: [2]), inputs: [[3, 2]])
-        try check(.concatenate(axis: 1), inputs: [[2, 2], [1, 2]])
-    }
-
-    @Test(arguments: [MergeKind.add, .subtract, .multiply, .average, .maximum, .minimum])
-    func merge(kind: MergeKind) throws {
-        try check(.merge(kind), inputs: [[4], [4]])
-    }
-
-    @Test func affineOps() throws {
-        try check(.batchNormalization(axis: 2, epsilon: 1e-3), inputs: [[3, 2]],
-                  weights: ["gamma": weights([2], seed: 13), "beta": weights([2], seed: 14),
-                            "moving_mean": weights([2], seed: 15), "moving_variance": Tensor(shape: [2], scalars: [0.5, 2])])
-        try check(.rescaling(scale: [2, -1], offset: [0.5]), inputs: [[3, 2]])
-        try check(.prelu, inputs: [[3, 2]], weights: ["alpha": weights([1, 2], seed: 16)])
-    }
-
-    @Test(arguments: [Activation.relu, .relu6, .sigmoid, .hardSigmoidKeras2, .hardSigmoidKeras3, .tanh, .softplus, .softsign,
-                      .elu(alpha: 0.7), .selu, .swish, .gelu(approximate: false), .gelu(approximate: true), .exponential,
-                      .leakyReLU(alpha: 0.2), .mish, .clippedReLU(maxValue: 1, negativeSlope: 0.1, threshold: 0.2),
-                      .softmax(axis: 1), .softmax(axis: 2)])
-    func activation(_ activation: Activation) throws {
-        try check(.activation(activation), inputs: [[3, 2]])
+    /// Examples of every activation kind (exhaustive, like the op switch above).
+    static func activations(_ kind: ActivationKind) -> [Activation] {
+        switch kind {
+        case .linear: return [.linear]
+        case .relu: return [.relu]
+        case .clippedReLU: return [.clippedReLU(maxValue: 1, negativeSlope: 0.1, threshold: 0.2)]
+        case .relu6: return [.relu6]
+        case .sigmoid: return [.sigmoid]
+        case .hardSigmoidKeras2: return [.hardSigmoidKeras2]
+        case .hardSigmoidKeras3: return [.hardSigmoidKeras3]
+        case .tanh: return [.tanh]
+        case .softmax: return [.softmax(axis: 1), .softmax(axis: 2)]
+        case .softplus: return [.softplus]
+        case .softsign: return [.softsign]
+        case .elu: return [.elu(alpha: 0.7)]
+        case .selu: return [.selu]
+        case .swish: return [.swish]
+        case .gelu: return [.gelu(approximate: false), .gelu(approximate: true)]
+        case .exponential: return [.exponential]
+        case .leakyReLU: return [.leakyReLU(alpha: 0.2)]
+        case .mish: return [.mish]
+        case .hardSilu: return [.hardSilu]
+        case .logSoftmax: return [.logSoftmax(axis: 1), .logSoftmax(axis: 2)]
+        case .celu: return [.celu]
+        case .hardShrink: return [.hardShrink]
+        case .softShrink: return [.softShrink]
+        case .hardTanh: return [.hardTanh]
+        case .logSigmoid: return [.logSigmoid]
+        case .sparsePlus: return [.sparsePlus]
+        case .sparseSigmoid: return [.sparseSigmoid]
+        case .squareplus: return [.squareplus]
+        case .tanhShrink: return [.tanhShrink]
+        }
     }
 }

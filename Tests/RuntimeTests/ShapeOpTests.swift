@@ -47,6 +47,28 @@ import Testing
         expectClose(try runOp(.merge(.minimum), input: a, extraInputs: [b]), tensor([1, 2], [1, 2]))
     }
 
+    /// [2, 2] with [2, 1] (a value per row) and with [2] (a value per column, expanded in front as Keras does),
+    /// over a batch of two samples whose values differ.
+    @Test func mergesBroadcast() throws {
+        let a = tensor([2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8])
+        let column = tensor([2, 2, 1], [10, 20, 30, 40]), row = tensor([2, 2], [100, 200, 300, 400])
+        expectClose(try runOp(.merge(.add), input: a, extraInputs: [column]), tensor([2, 2, 2], [11, 12, 23, 24, 35, 36, 47, 48]))
+        expectClose(try runOp(.merge(.subtract), input: column, extraInputs: [a]), tensor([2, 2, 2], [9, 8, 17, 16, 25, 24, 33, 32]))
+        expectClose(try runOp(.merge(.multiply), input: a, extraInputs: [row]), tensor([2, 2, 2], [100, 400, 300, 800, 1500, 2400, 2100, 3200]))
+        expectClose(try runOp(.merge(.maximum), input: row, extraInputs: [a, column]),
+                    tensor([2, 2, 2], [100, 200, 100, 200, 300, 400, 300, 400]))
+        expectClose(try runOp(.merge(.minimum), input: a, extraInputs: [column, row]), tensor([2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]))
+        expectClose(try runOp(.merge(.average), input: a, extraInputs: [column, row]),
+                    tensor([2, 2, 2], [37, 212.0 / 3, 41, 224.0 / 3, 335.0 / 3, 436.0 / 3, 347.0 / 3, 448.0 / 3]))
+    }
+
+    @Test func mergeRefusesShapesThatDoNotBroadcast() {
+        let error = #expect(throws: GraphError.self) {
+            try runOp(.merge(.add), input: tensor([1, 2, 3], [1, 2, 3, 4, 5, 6]), extraInputs: [tensor([1, 3, 3], Array(repeating: 0, count: 9))])
+        }
+        #expect(error?.description.contains("inputs of shapes [[2, 3], [3, 3]] do not broadcast") == true)
+    }
+
     @Test func reshapeMustKeepTheCount() {
         #expect(throws: GraphError.self) { try runOp(.reshape(shape: [3]), input: tensor([1, 2], [1, 2])) }
     }

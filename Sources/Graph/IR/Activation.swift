@@ -22,10 +22,26 @@ public enum Activation: Sendable, Equatable, Hashable {
     case exponential
     case leakyReLU(alpha: Float)
     case mish
-
-    /// Whether the function acts on each element alone (everything but softmax).
-    public var isElementwise: Bool {
-        if case .softmax = self { return false }
-        return true
-    }
+    /// Keras 3's hard_silu (hard_swish): `x · relu6(x + 3) / 6`.
+    case hardSilu
+    /// `x − log Σ e^x` over one axis of the batched tensor, like `softmax`.
+    case logSoftmax(axis: Int)
+    /// `max(x, 0) + (e^min(x, 0) − 1)`, Keras 3's celu with its default α = 1.
+    case celu
+    /// `x` where `|x| > 0.5`, else 0 (Keras 3's default threshold).
+    case hardShrink
+    /// `x ∓ 0.5` where `|x| > 0.5`, else 0.
+    case softShrink
+    /// `clip(x, −1, 1)`.
+    case hardTanh
+    /// `log σ(x) = −softplus(−x)`.
+    case logSigmoid
+    /// 0 below −1, `(x + 1)² / 4` up to 1, `x` above.
+    case sparsePlus
+    /// `clip((x + 1) / 2, 0, 1)`.
+    case sparseSigmoid
+    /// `(x + √(x² + 4)) / 2`, Keras 3's squareplus with its default b = 4.
+    case squareplus
+    /// `x − tanh(x)`.
+    case tanhShrink
 }

@@ -22,7 +22,10 @@ extension Op {
             guard zip(axes, axes.dropFirst()).allSatisfy({ $0 < $1 }) else {
                 throw GraphError(.invalidConfig, "normalization axes \(axes) are not distinct and sorted")
             }
-        default:
+        case .input, .dense, .globalPool, .flatten, .permute, .identity, .batchNormalization, .activation, .prelu,
+             .merge, .concatenate, .rescaling:
+            // Nothing to range-check before shape inference, which checks these ops' axes and orders against
+            // their inputs.
             break
         }
     }
@@ -30,16 +33,11 @@ extension Op {
     /// Refuses a softmax whose axis is not a per-sample axis of the op's batched output (`rank` per-sample axes):
     /// 1…rank, or −rank…−1 counted from the end. The batch axis is never normalised over.
     func checkActivationAxis(rank: Int) throws(GraphError) {
-        let activation: Activation
-        switch self {
-        case .dense(let carried), .convolution(_, let carried), .depthwiseConvolution(_, _, let carried),
-             .separableConvolution(_, _, let carried), .activation(let carried):
-            activation = carried
-        default:
-            return
-        }
-        if case .softmax(let axis) = activation, axis == 0 || axis < -rank || axis > rank {
-            throw GraphError(.invalidConfig, "softmax axis \(axis) is not a feature axis of a rank-\(rank + 1) output")
+        var carried = fusedActivation
+        if case .activation(let activation) = self { carried = activation }
+        guard let activation = carried else { return }
+        if let axis = activation.axis, axis == 0 || axis < -rank || axis > rank {
+            throw GraphError(.invalidConfig, "\(activation.kind.rawValue) axis \(axis) is not a feature axis of a rank-\(rank + 1) output")
         }
     }
 }

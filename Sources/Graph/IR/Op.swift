@@ -60,6 +60,8 @@ public enum Op: Sendable, Equatable {
     /// `max(0, x) − alpha · max(0, −x)`. Weight: `alpha`, shaped like the per-sample input with the shared axes
     /// reduced to 1.
     case prelu
+    /// Element-wise over two or more inputs that broadcast NumPy's way (per-sample shapes aligned at the end,
+    /// size-1 axes stretched), as Keras's merge layers do.
     case merge(MergeKind)
     case concatenate(axis: Int)
     /// Zero padding per spatial axis as (before, after).

@@ -125,8 +125,8 @@ extension Op {
             guard inputs.count >= 2, kind != .subtract || inputs.count == 2 else {
                 throw fail("\(kind.rawValue) needs \(kind == .subtract ? "exactly" : "at least") two inputs, got \(inputs.count)")
             }
-            guard inputs.allSatisfy({ $0 == inputs[0] }) else { throw fail("inputs have different shapes \(inputs)") }
-            return inputs[0]
+            guard let shape = broadcastShape(inputs) else { throw fail("inputs of shapes \(inputs) do not broadcast to one shape") }
+            return shape
 
         case .concatenate(let axis):
             guard !inputs.isEmpty else { throw fail("concatenate needs inputs") }

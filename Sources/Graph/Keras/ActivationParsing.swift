@@ -39,13 +39,24 @@ extension Activation {
         case "exponential": self = .exponential
         case "leaky_relu": self = .leakyReLU(alpha: 0.2)
         case "mish": self = .mish
+        case "hard_silu", "hard_swish": self = .hardSilu
+        case "log_softmax": self = .logSoftmax(axis: -1)
+        case "celu": self = .celu
+        case "hard_shrink": self = .hardShrink
+        case "soft_shrink": self = .softShrink
+        case "hard_tanh": self = .hardTanh
+        case "log_sigmoid": self = .logSigmoid
+        case "sparse_plus": self = .sparsePlus
+        case "sparse_sigmoid": self = .sparseSigmoid
+        case "squareplus": self = .squareplus
+        case "tanh_shrink": self = .tanhShrink
         default: return nil
         }
     }
 
-    /// Resolves a negative softmax axis against the batched rank.
+    /// Resolves a negative softmax or log-softmax axis against the batched rank.
     func resolved(batchedRank: Int) -> Activation {
-        if case .softmax(let axis) = self, axis < 0 { return .softmax(axis: axis + batchedRank) }
+        if let axis, axis < 0 { return replacingAxis(with: axis + batchedRank) }
         return self
     }
 }

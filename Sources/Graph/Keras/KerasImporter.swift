@@ -75,6 +75,8 @@ public enum KerasImporter {
         let built = try builder(layer, inputShapes)
         let weights = try matcher.weights(for: call, built: built)
         do {
+            try built.op.checkAttributes()
+            for declared in built.declared { try declared.check(weights) }
             let shape = try built.op.outputShape(inputs: inputShapes, weights: weights)
             var node = Node(name: layer.name, kerasClass: layer.kerasClass, op: built.op, inputs: call.inbound,
                             weights: weights, outputShape: shape)

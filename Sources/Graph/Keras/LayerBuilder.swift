@@ -9,12 +9,15 @@ struct BuiltLayer: Sendable {
     var aliases: [String: String] = [:]
     /// Weights that come from the configuration rather than the weights file.
     var constants: [String: Tensor] = [:]
+    /// Configuration numbers the stored weights must repeat.
+    var declared: [DeclaredShape] = []
 }
 
 /// Builds one layer from its configuration and its inputs' per-sample shapes.
 typealias LayerBuilder = @Sendable (LayerConfig, _ inputShapes: [[Int]]) throws(GraphError) -> BuiltLayer
 
-/// Keras class name → builder. Adding a layer is one row here and one op in the runtime.
+/// Keras class name → builder. A layer that maps onto existing ops is one row here; one that needs a new op follows
+/// the checklist in `Graph/IR/Op+Catalogue.swift` (and README's "Adding a layer").
 let layerBuilders: [String: LayerBuilder] = {
     var table: [String: LayerBuilder] = [
         "Dense": buildDense,

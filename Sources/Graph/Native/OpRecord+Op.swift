@@ -1,76 +1,54 @@
-/// `Op` ↔ its JSON record. Each case has one type name; the table in docs/FORMAT.md lists the same names and
-/// attributes, so a change here is a change of the format (and of `NativeFile.formatVersion` if old readers would
-/// misread it).
+/// `Op` ↔ its JSON record. Each op's type name is its `OpKind` raw value; the table in docs/FORMAT.md lists the same
+/// names and attributes, so a change here is a change of the format (and of `NativeFile.formatVersion` if old
+/// readers would misread it).
 extension OpRecord {
     init(_ op: Op) {
+        self.init(type: op.kind.rawValue)
         switch op {
-        case .input:
-            self.init(type: "input")
+        case .input, .flatten, .identity, .prelu:
+            break
         case .dense(let activation):
-            self.init(type: "dense")
             self.activation = ActivationRecord(activation)
         case .convolution(let window, let activation):
-            self.init(type: "convolution")
             self.window = WindowRecord(window)
             self.activation = ActivationRecord(activation)
         case .depthwiseConvolution(let window, let multiplier, let activation):
-            self.init(type: "depthwise_convolution")
             self.window = WindowRecord(window)
             self.multiplier = multiplier
             self.activation = ActivationRecord(activation)
         case .separableConvolution(let window, let multiplier, let activation):
-            self.init(type: "separable_convolution")
             self.window = WindowRecord(window)
             self.multiplier = multiplier
             self.activation = ActivationRecord(activation)
         case .pool(let kind, let window):
-            self.init(type: "pool")
             self.kind = kind.rawValue
             self.window = WindowRecord(window)
         case .globalPool(let kind, let keepDims):
-            self.init(type: "global_pool")
             self.kind = kind.rawValue
             self.keep_dims = keepDims
-        case .flatten:
-            self.init(type: "flatten")
         case .reshape(let shape):
-            self.init(type: "reshape")
             self.shape = shape
         case .permute(let order):
-            self.init(type: "permute")
             self.order = order
-        case .identity:
-            self.init(type: "identity")
         case .batchNormalization(let axis, let epsilon):
-            self.init(type: "batch_normalization")
             self.axis = axis
             self.epsilon = epsilon
         case .activation(let activation):
-            self.init(type: "activation")
             self.activation = ActivationRecord(activation)
-        case .prelu:
-            self.init(type: "prelu")
         case .merge(let kind):
-            self.init(type: "merge")
             self.kind = kind.rawValue
         case .concatenate(let axis):
-            self.init(type: "concatenate")
             self.axis = axis
         case .zeroPadding(let pads):
-            self.init(type: "zero_padding")
             self.pads = pads
         case .cropping(let crops):
-            self.init(type: "cropping")
             self.crops = crops
         case .upsampling(let size):
-            self.init(type: "upsampling")
             self.size = size
         case .rescaling(let scale, let offset):
-            self.init(type: "rescaling")
             self.scale = scale
             self.offset = offset
         case .normalization(let axes, let epsilon, let invert):
-            self.init(type: "normalization")
             self.axes = axes
             self.epsilon = epsilon
             self.invert = invert
@@ -91,39 +69,38 @@ extension OpRecord {
         func window() throws(GraphError) -> Window { try need(self.window, "window").window(op: type) }
         func activation() throws(GraphError) -> Activation { try need(self.activation, "activation").activation() }
 
-        switch type {
-        case "input": return .input
-        case "dense": return .dense(activation: try activation())
-        case "convolution": return .convolution(window: try window(), activation: try activation())
-        case "depthwise_convolution":
+        guard let kind = OpKind(rawValue: type) else { throw .native(.unknownOp(type)) }
+        switch kind {
+        case .input: return .input
+        case .dense: return .dense(activation: try activation())
+        case .convolution: return .convolution(window: try window(), activation: try activation())
+        case .depthwiseConvolution:
             return .depthwiseConvolution(window: try window(), multiplier: try need(multiplier, "multiplier"), activation: try activation())
-        case "separable_convolution":
+        case .separableConvolution:
             return .separableConvolution(window: try window(), multiplier: try need(multiplier, "multiplier"), activation: try activation())
-        case "pool":
-            guard let kind = PoolKind(rawValue: try need(kind, "kind")) else { throw .native(.badAttribute(op: type, attribute: "kind")) }
+        case .pool:
+            guard let kind = PoolKind(rawValue: try need(self.kind, "kind")) else { throw .native(.badAttribute(op: type, attribute: "kind")) }
             return .pool(kind: kind, window: try window())
-        case "global_pool":
-            guard let kind = PoolKind(rawValue: try need(kind, "kind")) else { throw .native(.badAttribute(op: type, attribute: "kind")) }
+        case .globalPool:
+            guard let kind = PoolKind(rawValue: try need(self.kind, "kind")) else { throw .native(.badAttribute(op: type, attribute: "kind")) }
             return .globalPool(kind: kind, keepDims: try need(keep_dims, "keep_dims"))
-        case "flatten": return .flatten
-        case "reshape": return .reshape(shape: try need(shape, "shape"))
-        case "permute": return .permute(order: try need(order, "order"))
-        case "identity": return .identity
-        case "batch_normalization": return .batchNormalization(axis: try need(axis, "axis"), epsilon: try need(epsilon, "epsilon"))
-        case "activation": return .activation(try activation())
-        case "prelu": return .prelu
-        case "merge":
-            guard let kind = MergeKind(rawValue: try need(kind, "kind")) else { throw .native(.badAttribute(op: type, attribute: "kind")) }
+        case .flatten: return .flatten
+        case .reshape: return .reshape(shape: try need(shape, "shape"))
+        case .permute: return .permute(order: try need(order, "order"))
+        case .identity: return .identity
+        case .batchNormalization: return .batchNormalization(axis: try need(axis, "axis"), epsilon: try need(epsilon, "epsilon"))
+        case .activation: return .activation(try activation())
+        case .prelu: return .prelu
+        case .merge:
+            guard let kind = MergeKind(rawValue: try need(self.kind, "kind")) else { throw .native(.badAttribute(op: type, attribute: "kind")) }
             return .merge(kind)
-        case "concatenate": return .concatenate(axis: try need(axis, "axis"))
-        case "zero_padding": return .zeroPadding(pads: try pairs(pads, "pads"))
-        case "cropping": return .cropping(crops: try pairs(crops, "crops"))
-        case "upsampling": return .upsampling(size: try need(size, "size"))
-        case "rescaling": return .rescaling(scale: try need(scale, "scale"), offset: try need(offset, "offset"))
-        case "normalization":
+        case .concatenate: return .concatenate(axis: try need(axis, "axis"))
+        case .zeroPadding: return .zeroPadding(pads: try pairs(pads, "pads"))
+        case .cropping: return .cropping(crops: try pairs(crops, "crops"))
+        case .upsampling: return .upsampling(size: try need(size, "size"))
+        case .rescaling: return .rescaling(scale: try need(scale, "scale"), offset: try need(offset, "offset"))
+        case .normalization:
             return .normalization(axes: try need(axes, "axes"), epsilon: try need(epsilon, "epsilon"), invert: try need(invert, "invert"))
-        default:
-            throw .native(.unknownOp(type))
         }
     }
 }

@@ -98,7 +98,7 @@ public enum ONNXExporter {
         case .prelu:
             builder.prelu(node, input: input, into: output)
         case .merge(let kind):
-            builder.merge(kind, inputs: node.inputs, layer: node.name, into: output)
+            builder.merge(kind, inputs: node.inputs, shapes: inputShapes, layer: node.name, into: output)
         case .concatenate(let axis):
             builder.concatenate(axis: axis, inputs: node.inputs, into: output)
         case .zeroPadding(let pads):

@@ -5,10 +5,10 @@ struct ActivationKernel: Kernel {
     let activation: Activation
     let shape: [Int]
 
-    /// `shape` is per sample; a softmax axis counted from the end (a layer's built-in softmax) is resolved here.
+    /// `shape` is per sample; an axis counted from the end (a layer's built-in softmax) is resolved here.
     init(activation: Activation, shape: [Int]) {
-        if case .softmax(let axis) = activation, axis < 0 {
-            self.activation = .softmax(axis: axis + shape.count + 1)
+        if let axis = activation.axis, axis < 0 {
+            self.activation = activation.replacingAxis(with: axis + shape.count + 1)
         } else {
             self.activation = activation
         }

@@ -64,9 +64,6 @@ func finishRows(_ values: UnsafeMutablePointer<Float>, rows: Int, channels: Int,
         }
         if activation == .relu { return }
     }
-    if case .softmax = activation {
-        softmaxInPlace(values, shape: [rows, channels], axis: 1)
-    } else {
-        activation.applyElementwise(values, count: rows * channels)
-    }
+    // Rows of channels: a per-axis activation (which a plan fuses only over the channels) runs along axis 1.
+    activation.replacingAxis(with: 1).apply(values, shape: [rows, channels])
 }

@@ -1,13 +1,48 @@
 import Graph
 
-/// Element-wise combination of same-shaped inputs.
+/// Element-wise combination of inputs that broadcast to the output's shape (Keras's merge layers). Inputs of the
+/// output's shape take a flat loop; the others are read row by row through `BroadcastRows`, and their gradients are
+/// summed back over the positions they were repeated to.
 struct MergeKernel: Kernel {
     let kind: MergeKind
-    let inputs: Int
+    /// Per-sample output element count and last-axis length.
     let count: Int
+    let width: Int
+    let reads: [BroadcastRows]
+    /// Whether every input has the output's shape.
+    let sameShapes: Bool
+
+    init(kind: MergeKind, shapes: KernelShapes) {
+        self.kind = kind
+        count = shapes.outputCount
+        width = shapes.output.last ?? 1
+        reads = shapes.inputs.map { BroadcastRows(input: $0, output: shapes.output) }
+        sameShapes = shapes.inputs.allSatisfy { $0 == shapes.output }
+    }
+
+    private var rows: Int { count / width }
 
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
-        let total = batch * count
+        if sameShapes {
+            combineFlat(inputs, output, total: batch * count)
+        } else {
+            for sample in 0..<batch {
+                let result = output + sample * count
+                for (index, read) in reads.enumerated() {
+                    let input = inputs[index] + sample * read.count
+                    for row in 0..<rows {
+                        combine(into: result + row * width, input + read.rowStarts[row], step: read.step, first: index == 0)
+                    }
+                }
+            }
+        }
+        if kind == .average {
+            let scale = 1 / Float(reads.count)
+            for i in 0..<(batch * count) { output[i] *= scale }
+        }
+    }
+
+    private func combineFlat(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, total: Int) {
         output.update(from: inputs[0], count: total)
         for other in inputs.dropFirst() {
             switch kind {
@@ -18,20 +53,78 @@ struct MergeKernel: Kernel {
             case .minimum: for i in 0..<total { output[i] = min(output[i], other[i]) }
             }
         }
-        if kind == .average {
-            let scale = 1 / Float(self.inputs)
-            for i in 0..<total { output[i] *= scale }
+    }
+
+    /// One output row combined with one input's row (`step` 1) or repeated value (`step` 0); the first input is
+    /// copied.
+    private func combine(into row: UnsafeMutablePointer<Float>, _ input: UnsafePointer<Float>, step: Int, first: Bool) {
+        if step == 0 {
+            let value = input[0]
+            guard !first else { row.update(repeating: value, count: width); return }
+            switch kind {
+            case .add, .average: for j in 0..<width { row[j] += value }
+            case .subtract: for j in 0..<width { row[j] -= value }
+            case .multiply: for j in 0..<width { row[j] *= value }
+            case .maximum: for j in 0..<width { row[j] = max(row[j], value) }
+            case .minimum: for j in 0..<width { row[j] = min(row[j], value) }
+            }
+        } else {
+            guard !first else { row.update(from: input, count: width); return }
+            switch kind {
+            case .add, .average: for j in 0..<width { row[j] += input[j] }
+            case .subtract: for j in 0..<width { row[j] -= input[j] }
+            case .multiply: for j in 0..<width { row[j] *= input[j] }
+            case .maximum: for j in 0..<width { row[j] = max(row[j], input[j]) }
+            case .minimum: for j in 0..<width { row[j] = min(row[j], input[j]) }
+            }
         }
     }
 
     /// Maximum and minimum send the gradient to the first input holding the result, as TensorFlow's pairwise
-    /// maximum does for ties.
+    /// maximum does for ties. A repeated input collects the sum over the positions it was repeated to.
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
-        let total = batch * count
+        if sameShapes {
+            return backwardFlat(inputs, output, outputGradient, inputGradients, total: batch * count)
+        }
+        let scale: Float = kind == .average ? 1 / Float(reads.count) : 1
+        for sample in 0..<batch {
+            let g = outputGradient + sample * count, y = output + sample * count
+            let x = reads.indices.map { inputs[$0] + sample * reads[$0].count }
+            let gx = reads.indices.map { index in inputGradients[index].map { $0 + sample * reads[index].count } }
+            for row in 0..<rows {
+                for column in 0..<width {
+                    let k = row * width + column
+                    switch kind {
+                    case .add, .average, .subtract:
+                        for (index, target) in gx.enumerated() {
+                            guard let target else { continue }
+                            let sign: Float = kind == .subtract && index == 1 ? -1 : 1
+                            target[reads[index].position(row: row, column: column)] += sign * scale * g[k]
+                        }
+                    case .multiply:
+                        for (index, target) in gx.enumerated() {
+                            guard let target else { continue }
+                            var product = g[k]
+                            for other in reads.indices where other != index {
+                                product *= x[other][reads[other].position(row: row, column: column)]
+                            }
+                            target[reads[index].position(row: row, column: column)] += product
+                        }
+                    case .maximum, .minimum:
+                        guard let winner = reads.indices.first(where: { x[$0][reads[$0].position(row: row, column: column)] == y[k] }) else { continue }
+                        gx[winner]?[reads[winner].position(row: row, column: column)] += g[k]
+                    }
+                }
+            }
+        }
+    }
+
+    private func backwardFlat(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                              _ inputGradients: [UnsafeMutablePointer<Float>?], total: Int) {
         switch kind {
         case .add, .average, .subtract:
-            let scale: Float = kind == .average ? 1 / Float(self.inputs) : 1
+            let scale: Float = kind == .average ? 1 / Float(reads.count) : 1
             for (index, gx) in inputGradients.enumerated() {
                 guard let gx else { continue }
                 let sign: Float = kind == .subtract && index == 1 ? -1 : 1

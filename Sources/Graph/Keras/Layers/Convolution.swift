@@ -21,7 +21,9 @@ func convolutionBuilder(rank: Int) -> LayerBuilder {
         let window = try readWindow(config, rank: rank, sizeKey: "kernel_size")
         let useBias = try config.bool("use_bias", default: true)
         return BuiltLayer(op: .convolution(window: window, activation: try config.activation()),
-                          weightNames: useBias ? ["kernel", "bias"] : ["kernel"])
+                          weightNames: useBias ? ["kernel", "bias"] : ["kernel"],
+                          declared: [.leading("kernel_size", window.size, of: "kernel"),
+                                     .last("filters", try config.int("filters"), of: "kernel")])
     }
 }
 
@@ -32,7 +34,9 @@ func depthwiseBuilder(rank: Int) -> LayerBuilder {
         let useBias = try config.bool("use_bias", default: true)
         return BuiltLayer(op: .depthwiseConvolution(window: window, multiplier: multiplier, activation: try config.activation()),
                           weightNames: useBias ? ["depthwise_kernel", "bias"] : ["depthwise_kernel"],
-                          aliases: ["kernel": "depthwise_kernel"])
+                          aliases: ["kernel": "depthwise_kernel"],
+                          declared: [.leading("kernel_size", window.size, of: "depthwise_kernel"),
+                                     .last("depth_multiplier", multiplier, of: "depthwise_kernel")])
     }
 }
 
@@ -43,6 +47,9 @@ func separableBuilder(rank: Int) -> LayerBuilder {
         let useBias = try config.bool("use_bias", default: true)
         let kernels = ["depthwise_kernel", "pointwise_kernel"]
         return BuiltLayer(op: .separableConvolution(window: window, multiplier: multiplier, activation: try config.activation()),
-                          weightNames: useBias ? kernels + ["bias"] : kernels)
+                          weightNames: useBias ? kernels + ["bias"] : kernels,
+                          declared: [.leading("kernel_size", window.size, of: "depthwise_kernel"),
+                                     .last("depth_multiplier", multiplier, of: "depthwise_kernel"),
+                                     .last("filters", try config.int("filters"), of: "pointwise_kernel")])
     }
 }

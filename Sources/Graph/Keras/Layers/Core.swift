@@ -1,7 +1,8 @@
 @Sendable func buildDense(_ config: LayerConfig, _ inputs: [[Int]]) throws(GraphError) -> BuiltLayer {
     let useBias = try config.bool("use_bias", default: true)
     let activation = try config.activation().resolved(batchedRank: (inputs.first?.count ?? 1) + 1)
-    return BuiltLayer(op: .dense(activation: activation), weightNames: useBias ? ["kernel", "bias"] : ["kernel"])
+    return BuiltLayer(op: .dense(activation: activation), weightNames: useBias ? ["kernel", "bias"] : ["kernel"],
+                      declared: [.last("units", try config.int("units"), of: "kernel")])
 }
 
 @Sendable func buildFlatten(_ config: LayerConfig, _ inputs: [[Int]]) throws(GraphError) -> BuiltLayer {

@@ -1,0 +1,74 @@
+import Foundation
+import Graph
+
+/// The activations Keras 3 added to `keras.activations`, with its default parameters. At a kink the derivative is
+/// the one TensorFlow's gradient of Keras's formula gives.
+
+/// `x · relu6(x + 3) / 6`.
+struct HardSilu: ElementwiseActivation {
+    func value(_ x: Float) -> Float { x * (min(max(x + 3, 0), 6) / 6) }
+    func derivative(x: Float, y: Float) -> Float {
+        let gate = min(max(x + 3, 0), 6) / 6
+        return x > -3 && x < 3 ? gate + x / 6 : gate
+    }
+}
+
+/// `max(x, 0) + (e^min(x, 0) − 1)` (α = 1).
+struct CELU: ElementwiseActivation {
+    func value(_ x: Float) -> Float { max(x, 0) + expm1f(min(x, 0)) }
+    func derivative(x: Float, y: Float) -> Float { x > 0 ? 1 : expf(x) }
+}
+
+struct HardShrink: ElementwiseActivation {
+    let threshold = Activation.shrinkThreshold
+    func value(_ x: Float) -> Float { abs(x) > threshold ? x : 0 }
+    func derivative(x: Float, y: Float) -> Float { abs(x) > threshold ? 1 : 0 }
+}
+
+struct SoftShrink: ElementwiseActivation {
+    let threshold = Activation.shrinkThreshold
+    func value(_ x: Float) -> Float { x > threshold ? x - threshold : x < -threshold ? x + threshold : 0 }
+    func derivative(x: Float, y: Float) -> Float { abs(x) > threshold ? 1 : 0 }
+}
+
+struct HardTanh: ElementwiseActivation {
+    func value(_ x: Float) -> Float { min(max(x, -1), 1) }
+    func derivative(x: Float, y: Float) -> Float { x > -1 && x < 1 ? 1 : 0 }
+}
+
+/// `−softplus(−x)`; its derivative is `σ(−x)`.
+struct LogSigmoid: ElementwiseActivation {
+    func value(_ x: Float) -> Float { -softplusValue(-x) }
+    func derivative(x: Float, y: Float) -> Float { 1 / (1 + expf(x)) }
+}
+
+/// 0 up to −1, `(x + 1)² / 4` below 1, `x` from 1 on.
+struct SparsePlus: ElementwiseActivation {
+    func value(_ x: Float) -> Float {
+        if x <= -1 { return 0 }
+        return x < 1 ? 0.25 * (x + 1) * (x + 1) : x
+    }
+    func derivative(x: Float, y: Float) -> Float { x <= -1 ? 0 : x < 1 ? 0.5 * (x + 1) : 1 }
+}
+
+/// `(x + 1) / 2` between −1 and 1, clipped to [0, 1] outside.
+struct SparseSigmoid: ElementwiseActivation {
+    func value(_ x: Float) -> Float { x <= -1 ? 0 : x >= 1 ? 1 : 0.5 * (x + 1) }
+    func derivative(x: Float, y: Float) -> Float { x > -1 && x < 1 ? 0.5 : 0 }
+}
+
+/// `(x + √(x² + b)) / 2`.
+struct Squareplus: ElementwiseActivation {
+    let b = Activation.squareplusB
+    func value(_ x: Float) -> Float { (x + (x * x + b).squareRoot()) / 2 }
+    func derivative(x: Float, y: Float) -> Float { (1 + x / (x * x + b).squareRoot()) / 2 }
+}
+
+/// `x − tanh(x)`; its derivative is `tanh²(x)`.
+struct TanhShrink: ElementwiseActivation {
+    func value(_ x: Float) -> Float { x - tanhf(x) }
+    func derivative(x: Float, y: Float) -> Float {
+        let t = tanhf(x)
+        return t * t
+    }
+}

@@ -1,0 +1,132 @@
+@testable import Graph
+import Testing
+
+/// Examples of every op and activation kind, attributes away from their defaults, with inputs and weights that fit:
+/// the lists the native round trip, the ONNX export and the catalogue tests walk. The switches are exhaustive, so a
+/// new kind does not compile until it has an example here.
+enum OpExamples {
+    struct Example: Sendable, CustomTestStringConvertible {
+        var op: Op
+        /// Per-sample input shapes.
+        var inputs: [[Int]]
+        var weights: [String: Tensor] = [:]
+        var testDescription: String { "\(op)" }
+    }
+
+    static let all: [Example] = OpKind.allCases.flatMap(examples)
+    static let activations: [Activation] = ActivationKind.allCases.flatMap(activations)
+
+    static func examples(_ kind: OpKind) -> [Example] {
+        let window = Window(size: [3, 2], strides: [2, 1], dilations: [1, 2], padding: .same)
+        let poolWindow = Window(size: [3, 2], strides: [2, 1], dilations: [1, 1], padding: .same)
+        switch kind {
+        case .input:
+            return [Example(op: .input, inputs: [[3]])]
+        case .dense:
+            return [Example(op: .dense(activation: .softmax(axis: -1)), inputs: [[3, 4]],
+                            weights: ["kernel": tensor([4, 5]), "bias": tensor([5])])]
+        case .convolution:
+            return [Example(op: .convolution(window: window, activation: .relu), inputs: [[6, 5, 2]],
+                            weights: ["kernel": tensor([3, 2, 2, 3]), "bias": tensor([3])])]
+        case .depthwiseConvolution:
+            return [Example(op: .depthwiseConvolution(window: window, multiplier: 3, activation: .tanh), inputs: [[6, 5, 2]],
+                            weights: ["depthwise_kernel": tensor([3, 2, 2, 3]), "bias": tensor([6])])]
+        case .separableConvolution:
+            let window = Window(size: [5], strides: [1], dilations: [1], padding: .valid)
+            return [Example(op: .separableConvolution(window: window, multiplier: 2, activation: .linear), inputs: [[8, 2]],
+                            weights: ["depthwise_kernel": tensor([5, 2, 2]), "pointwise_kernel": tensor([1, 4, 3])])]
+        case .pool:
+            return [PoolKind.max, .average].map { Example(op: .pool(kind: $0, window: poolWindow), inputs: [[6, 5, 2]]) }
+        case .globalPool:
+            return [Example(op: .globalPool(kind: .average, keepDims: true), inputs: [[4, 3, 2]]),
+                    Example(op: .globalPool(kind: .max, keepDims: false), inputs: [[4, 3]])]
+        case .flatten:
+            return [Example(op: .flatten, inputs: [[2, 3]])]
+        case .reshape:
+            return [Example(op: .reshape(shape: [4, 5]), inputs: [[2, 10]])]
+        case .permute:
+            return [Example(op: .permute(order: [0, 2, 1]), inputs: [[2, 3]])]
+        case .identity:
+            return [Example(op: .identity, inputs: [[3]])]
+        case .batchNormalization:
+            return [Example(op: .batchNormalization(axis: 2, epsilon: 1e-3), inputs: [[3, 2]],
+                            weights: ["gamma": tensor([2]), "beta": tensor([2]), "moving_mean": tensor([2]),
+                                      "moving_variance": Tensor(shape: [2], scalars: [0.5, 2])])]
+        case .activation:
+            return activations.map { Example(op: .activation($0), inputs: [[3, 4]]) }
+        case .prelu:
+            return [Example(op: .prelu, inputs: [[3, 2]], weights: ["alpha": tensor([1, 2])])]
+        case .merge:
+            return [MergeKind.add, .subtract, .multiply, .average, .maximum, .minimum].map {
+                Example(op: .merge($0), inputs: [[4], [4]])
+            } + [Example(op: .merge(.multiply), inputs: [[3, 2, 4], [1, 1, 4]]),
+                 Example(op: .merge(.average), inputs: [[2, 3], [2, 1], [3]])]
+        case .concatenate:
+            return [Example(op: .concatenate(axis: 1), inputs: [[2, 2], [1, 2]])]
+        case .zeroPadding:
+            return [Example(op: .zeroPadding(pads: [[1, 2], [0, 3]]), inputs: [[3, 3, 1]])]
+        case .cropping:
+            return [Example(op: .cropping(crops: [[2, 1]]), inputs: [[6, 2]])]
+        case .upsampling:
+            return [Example(op: .upsampling(size: [2, 3]), inputs: [[2, 2, 1]])]
+        case .rescaling:
+            return [Example(op: .rescaling(scale: [1.0 / 255], offset: [-0.5]), inputs: [[3, 3]]),
+                    Example(op: .rescaling(scale: [1, 2, 3], offset: [0, 0.1, 0.2]), inputs: [[2, 3]])]
+        case .normalization:
+            return [Example(op: .normalization(axes: [1, 3], epsilon: 1e-7, invert: true), inputs: [[2, 3, 4]],
+                            weights: ["mean": tensor([2, 4]), "variance": Tensor(shape: [2, 4], scalars: Array(repeating: 0.5, count: 8))])]
+        }
+    }
+
+    static func activations(_ kind: ActivationKind) -> [Activation] {
+        switch kind {
+        case .linear: return [.linear]
+        case .relu: return [.relu]
+        case .clippedReLU:
+            return [.clippedReLU(maxValue: 6.5, negativeSlope: 0.1, threshold: -0.25),
+                    .clippedReLU(maxValue: nil, negativeSlope: 0, threshold: 1)]
+        case .relu6: return [.relu6]
+        case .sigmoid: return [.sigmoid]
+        case .hardSigmoidKeras2: return [.hardSigmoidKeras2]
+        case .hardSigmoidKeras3: return [.hardSigmoidKeras3]
+        case .tanh: return [.tanh]
+        case .softmax: return [.softmax(axis: 2), .softmax(axis: -1)]
+        case .softplus: return [.softplus]
+        case .softsign: return [.softsign]
+        case .elu: return [.elu(alpha: 0.7)]
+        case .selu: return [.selu]
+        case .swish: return [.swish]
+        case .gelu: return [.gelu(approximate: true), .gelu(approximate: false)]
+        case .exponential: return [.exponential]
+        case .leakyReLU: return [.leakyReLU(alpha: 0.01)]
+        case .mish: return [.mish]
+        case .hardSilu: return [.hardSilu]
+        case .logSoftmax: return [.logSoftmax(axis: 1), .logSoftmax(axis: -1)]
+        case .celu: return [.celu]
+        case .hardShrink: return [.hardShrink]
+        case .softShrink: return [.softShrink]
+        case .hardTanh: return [.hardTanh]
+        case .logSigmoid: return [.logSigmoid]
+        case .sparsePlus: return [.sparsePlus]
+        case .sparseSigmoid: return [.sparseSigmoid]
+        case .squareplus: return [.squareplus]
+        case .tanhShrink: return [.tanhShrink]
+        }
+    }
+
+    /// Deterministic values in [-1, 1).
+    static func tensor(_ shape: [Int]) -> Tensor {
+        let count = shape.reduce(1, *)
+        return Tensor(shape: shape, scalars: (0..<count).map { Float(($0 * 37 + 11) % 64) / 32 - 1 })
+    }
+
+    /// The graph `x0, x1, … → y` of one example (for `.input`, the input alone).
+    static func graph(_ example: Example) throws -> Graph {
+        let source = GraphSource(format: "h5", kerasVersion: nil, backend: nil)
+        var nodes = example.inputs.enumerated().map { Node(name: "x\($0)", kerasClass: "InputLayer", op: .input, inputs: [], outputShape: $1) }
+        guard example.op != .input else { return Graph(nodes: nodes, inputs: ["x0"], outputs: ["x0"], source: source) }
+        let shape = try example.op.outputShape(inputs: example.inputs, weights: example.weights)
+        nodes.append(Node(name: "y", kerasClass: "Test", op: example.op, inputs: nodes.map(\.name), weights: example.weights, outputShape: shape))
+        return Graph(nodes: nodes, inputs: nodes.dropLast().map(\.name), outputs: ["y"], source: source)
+    }
+}
