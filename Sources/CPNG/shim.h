@@ -57,13 +57,17 @@ static int kl_png_decode(const unsigned char *data, size_t size, uint64_t max_pi
         return KL_PNG_FAILED;
     }
     png_infop info = png_create_info_struct(png);
+    if (!info) {
+        png_destroy_read_struct(&png, NULL, NULL);
+        snprintf(result->message, sizeof result->message, "libpng could not start");
+        return KL_PNG_FAILED;
+    }
     unsigned char *volatile pixels = NULL;
     png_bytep *volatile rows = NULL;
-    if (!info || setjmp(png_jmpbuf(png))) {
+    if (setjmp(png_jmpbuf(png))) {
         free(pixels);
         free(rows);
-        png_destroy_read_struct(&png, info ? &info : NULL, NULL);
-        if (!info) snprintf(result->message, sizeof result->message, "libpng could not start");
+        png_destroy_read_struct(&png, &info, NULL);
         return KL_PNG_FAILED;
     }
     png_set_read_fn(png, &source, kl_png_read);
