@@ -12,6 +12,7 @@ let package = Package(
         .executableTarget(name: "FuzzNumPy", dependencies: ["FuzzDriver", .product(name: "KerasLensReaders", package: "KerasLens")]),
         .executableTarget(name: "FuzzSafetensors", dependencies: ["FuzzDriver", .product(name: "KerasLensReaders", package: "KerasLens")]),
         .executableTarget(name: "FuzzModelConfig", dependencies: ["FuzzDriver", .product(name: "KerasLensReaders", package: "KerasLens")]),
+        .executableTarget(name: "FuzzImage", dependencies: ["FuzzDriver", .product(name: "KerasLensReaders", package: "KerasLens")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -20,13 +20,14 @@ if ! (cd Fuzz && swift build --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer
 fi
 
 seeds="$scratch/seeds"
-rm -rf "$seeds" && mkdir -p "$seeds/FuzzNumPy" "$seeds/FuzzSafetensors" "$seeds/FuzzModelConfig"
+rm -rf "$seeds" && mkdir -p "$seeds/FuzzNumPy" "$seeds/FuzzSafetensors" "$seeds/FuzzModelConfig" "$seeds/FuzzImage"
 cp Tests/BadInputs/npy/*.npy Fixtures/zoo/*.input.npy "$seeds/FuzzNumPy/"
 cp Tests/BadInputs/safetensors/*.safetensors "$seeds/FuzzSafetensors/"
 cp Tests/BadInputs/configs/*.json "$seeds/FuzzModelConfig/"
+cp Tests/BadInputs/images/* Fixtures/images/*.png Fixtures/images/*.jpg "$seeds/FuzzImage/"
 
 status=0
-for target in FuzzNumPy FuzzSafetensors FuzzModelConfig; do
+for target in FuzzNumPy FuzzSafetensors FuzzModelConfig FuzzImage; do
     corpus="$scratch/corpus/$target"
     mkdir -p "$corpus"
     echo "fuzz: $target for ${seconds}s"
