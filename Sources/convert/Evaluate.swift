@@ -14,7 +14,7 @@ struct Evaluate: ParsableCommand {
     @Argument(help: "Model file.") var model: String
     @Option(help: "Input: a .npy shaped (N, …), an image (.png, .jpg, .jpeg), or a folder of images (sorted by name) or of class subfolders (which give the labels).") var input: String
     @Option(help: "True labels (.npy of class ids or one-hot rows); without them (or a folder of class subfolders) only explanations are scored.") var labels: String?
-    @Option(help: "Comma-separated class names, in class-id order.") var classNames: String?
+    @Option(help: "Class names in class-id order: comma-separated, or a file (one per line, or Keras's imagenet_class_index.json).") var classNames: String?
     @Option(help: "The dataset's name in tables and the report (default: the input file's name).") var dataset: String?
     @Option(help: "Comma-separated explanation methods (default: none when there are labels — the classification alone — else gradcam,gradcam++,ablationcam,lime).") var methods: String?
     @Option(help: "The layer CAM methods read (default: the last layer with the input's spatial axes).") var layer: String?
@@ -46,8 +46,8 @@ struct Evaluate: ParsableCommand {
         let outputs = try predictInPieces(runner, inputs, batchSize: batchSize) { progress("predicting", done: $0, of: inputs.count) }
         let classification = try labels.map { try classificationMetrics(outputs, file: $0) }
             ?? inputs.labels(classes: outputs.shape.last ?? 0).map { try ClassificationMetrics(scores: outputs, labels: $0) }
-        let names = classNames.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-            ?? inputs.folderClassNames ?? (0..<(outputs.shape.last ?? 0)).map(String.init)
+        let names = try classNames.map(readClassNames) ?? inputs.folderClassNames
+            ?? (0..<(outputs.shape.last ?? 0)).map { String($0) }
         let datasetName = dataset ?? URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
         let scored = min(samples ?? inputs.count, inputs.count)
         let fraction = frac ?? (runner.inputShapes[0].count > 2 ? 0.9 : 0.3)
