@@ -6,12 +6,12 @@ public struct ImageLoader: Sendable {
     public var width: Int
     /// 1 (Keras's `color_mode="grayscale"`) or 3 (`"rgb"`).
     public var channels: Int
-    public var resampling: Resampling
+    public var resampling: ResizeMethod
     public var keepAspectRatio: Bool
     public var preprocessing: Preprocessing
 
     /// `sampleShape` is the model's per-sample input shape, which must be (height, width, 1 or 3).
-    public init(sampleShape: [Int], resampling: Resampling = .nearest, keepAspectRatio: Bool = false,
+    public init(sampleShape: [Int], resampling: ResizeMethod = .nearest, keepAspectRatio: Bool = false,
                 preprocessing: Preprocessing = .none) throws(ImageError) {
         guard sampleShape.count == 3, sampleShape[0] > 0, sampleShape[1] > 0, [1, 3].contains(sampleShape[2]) else {
             throw ImageError(file: "the model", "its input shape \(sampleShape) is not an image's (height, width, 1 or 3 channels)")
@@ -38,6 +38,13 @@ public struct ImageLoader: Sendable {
         guard image.width != width || image.height != height else { return image }
         let box = keepAspectRatio ? ResizeBox.centerCrop(image, width: width, height: height) : nil
         return image.resized(width: width, height: height, method: resampling, box: box)
+    }
+
+    /// The part of the file the model sees, at the file's own resolution: the whole image, or the center crop with
+    /// `keepAspectRatio`, in the model's channels — what an explanation is drawn over.
+    public func shownPixels(path: String) throws(ImageError) -> PixelImage {
+        let image = try ImageDecoder.read(path: path).converted(toChannels: channels)
+        return keepAspectRatio ? image.cropped(ResizeBox.centerCrop(image, width: width, height: height)) : image
     }
 
     /// One sample, (height, width, channels) in C order.

@@ -54,7 +54,8 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         let runner = try Model(loadGraph(model))
-        let inputs = try InputRows(input, option: "--input", sampleShape: runner.inputShapes[0], images: images).readAll()
+        let rows = try InputRows(input, option: "--input", sampleShape: runner.inputShapes[0], images: images)
+        let inputs = try rows.readAll()
         let layer = try camLayer([method], model: runner, given: self.layer)
         var options = try makeOptions()
         options.layer = layer
@@ -63,7 +64,7 @@ struct Explain: ParsableCommand {
         let explanation = try method.explain(runner, inputs: inputs, options: options)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if let output { try NumPyFile.write(explanation.maps, to: output) }
-        let figures = try png.map { try writeFigures(explanation, inputs: inputs, method: method, to: $0) } ?? []
+        let figures = try png.map { try writeFigures(explanation, inputs: inputs, method: method, original: rows.original, to: $0) } ?? []
         let report = ExplainReport(method: method, layer: layer, target: target, explanation: explanation, seconds: seconds,
                                    output: output, figures: figures)
         print(json ? try report.json() : report.text())

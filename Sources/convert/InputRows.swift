@@ -78,6 +78,18 @@ struct InputRows {
         return labels
     }
 
+    /// The picture sample `index` was made from, at its own size, values in [0, 1] (the part the model saw, in its
+    /// channels); nil for `.npy` inputs.
+    func original(_ index: Int) throws -> Tensor? {
+        guard case .images(let rows) = source else { return nil }
+        do {
+            let image = try rows.loader.shownPixels(path: rows.images.files[index])
+            return Tensor(shape: [image.height, image.width, image.channels], scalars: image.pixels.map { Float($0) / 255 })
+        } catch {
+            throw InputError("\(option): \(error)")
+        }
+    }
+
     /// Every sample at once, for commands that hold the whole set (explain).
     func readAll() throws -> Tensor {
         try read(0..<count)

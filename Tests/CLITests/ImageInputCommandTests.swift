@@ -73,4 +73,21 @@ import Testing
         #expect(object["accuracy"] as? Double == 0.905)
         #expect((object["explanations"] as? [String: Any])?.isEmpty == true)
     }
+
+    /// The overlay is drawn over the picture at its own size (the center crop with --keep-aspect-ratio); the bare
+    /// heatmap stays at the model's size.
+    @Test func figuresOverlayThePictureAtItsOwnSize() throws {
+        func size(_ url: URL) throws -> [Int] {
+            let bytes = [UInt8](try Data(contentsOf: url))
+            return [16, 20].map { Int(bytes[$0]) << 24 | Int(bytes[$0 + 1]) << 16 | Int(bytes[$0 + 2]) << 8 | Int(bytes[$0 + 3]) }
+        }
+        for (flags, expected) in [([String](), [41, 27]), (["--keep-aspect-ratio"], [27, 27])] {
+            let folder = try CLIRunner.temporaryFolder()
+            let result = try CLIRunner.run(["explain", Self.hmt, "--input", Self.jpeg, "--method", "gradcam", "--layer", "max_pooling2d_1",
+                                            "--preprocess", "unit", "--png", folder.path] + flags)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(try size(folder.appendingPathComponent("sample0_gradcam.png")) == expected)
+            #expect(try size(folder.appendingPathComponent("sample0_gradcam_heatmap.png")) == [224, 224])
+        }
+    }
 }

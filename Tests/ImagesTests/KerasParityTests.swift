@@ -8,7 +8,7 @@ import Testing
     @Test(arguments: ImageFixtures.manifest.cases)
     func matchesKeras(_ item: ImageFixtures.Case) throws {
         let loader = try ImageLoader(sampleShape: [item.height, item.width, item.channels],
-                                     resampling: try #require(Resampling(rawValue: item.resize)),
+                                     resampling: try #require(ResizeMethod(rawValue: item.resize)),
                                      keepAspectRatio: item.keep_aspect_ratio,
                                      preprocessing: try #require(Preprocessing(rawValue: item.preprocess)))
         let actual = try loader.load(path: ImageFixtures.path(item.image))
@@ -22,7 +22,7 @@ import Testing
     @Test func coversEveryImageAndMode() {
         let cases = ImageFixtures.manifest.cases
         #expect(Set(cases.map(\.image)) == Set(ImageFixtures.manifest.images.keys))
-        #expect(Set(cases.map(\.resize)) == Set(Resampling.allCases.map(\.rawValue)))
+        #expect(Set(cases.map(\.resize)) == Set(ResizeMethod.allCases.map(\.rawValue)))
         #expect(Set(cases.map(\.preprocess)) == Set(Preprocessing.allCases.map(\.rawValue)))
     }
 }

@@ -1,5 +1,5 @@
 /// How an image is brought to the model's input size: PIL's filters as `keras.utils.load_img` names them.
-public enum Resampling: String, Sendable, CaseIterable {
+public enum ResizeMethod: String, Sendable, CaseIterable {
     case nearest, bilinear, bicubic
 }
 
@@ -33,7 +33,7 @@ extension PixelImage {
     /// The image resized to `width`×`height` from `box`, pixel for pixel as Pillow's `Image.resize(size, resample,
     /// box)` gives it for modes L and RGB: a copy when nothing changes, a crop when the box already has the size,
     /// nearest neighbour through Pillow's affine scaling, and bilinear/bicubic through its two-pass resampling.
-    public func resized(width: Int, height: Int, method: Resampling, box: ResizeBox? = nil) -> PixelImage {
+    public func resized(width: Int, height: Int, method: ResizeMethod, box: ResizeBox? = nil) -> PixelImage {
         let box = box ?? .whole(self)
         if width == self.width, height == self.height, box == .whole(self) { return self }
         if box.x1 - box.x0 == width, box.y1 - box.y0 == height { return cropped(box) }
