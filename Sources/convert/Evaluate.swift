@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Graph
-import Runtime
 import Images
+import Runtime
 import XAI
 
 struct Evaluate: ParsableCommand {

@@ -11,7 +11,7 @@ extension ExplanationOptions.Ablation: ExpressibleByArgument {}
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Explain a model's decisions on .npy inputs.",
+        abstract: "Explain a model's decisions on .npy or image inputs.",
         discussion: "Methods: \(ExplanationMethod.allCases.map(\.rawValue).joined(separator: ", ")). docs/METHODS.md gives each one's formula. Writes the maps as float32 .npy ((N, L) for 1-D inputs, (N, H, W) for 2-D) and PNG figures."
     )
 

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Graph
-import Runtime
 import Images
+import Runtime
 import XAI
 
 struct Predict: ParsableCommand {
@@ -36,7 +36,7 @@ struct Predict: ParsableCommand {
         if input.count == 1, ImageSet.isImagePath(input[0]) {
             let rows = try InputRows(input[0], option: "--input", sampleShape: runner.inputShapes[0], images: images)
             result = try predictInPieces(runner, rows, layer: layer, batchSize: batchSize)
-            if labels == nil { folderLabels = try rows.labels(classes: result.shape.last ?? 0) }
+            if labels == nil, layer == nil { folderLabels = try rows.labels(classes: result.shape.last ?? 0) }
             if names == nil { names = rows.folderClassNames }
         } else {
             if let image = input.first(where: ImageSet.isImagePath) {

@@ -51,6 +51,10 @@ import Testing
         let result = try CLIRunner.run(["predict", Self.hmt, "--input", root.path])
         #expect(result.status != 0)
         #expect(result.stderr.contains("has 2 class subfolders (a, b); the model has 8 classes"))
+        let layerOutput = root.appendingPathComponent("pooled.npy").path
+        let layer = try CLIRunner.run(["predict", Self.hmt, "--input", root.path, "--layer", "max_pooling2d_1", "--output", layerOutput])
+        #expect(layer.status == 0, "a layer's output is not checked against the class folders: \(layer.stderr)")
+        #expect(layer.stdout.contains("wrote \(layerOutput) [2, 56, 56, 64]"))
     }
 
     @Test func explainPicksTheLayerAndSaysWhich() throws {
