@@ -13,6 +13,7 @@ let package = Package(
         .executableTarget(name: "FuzzSafetensors", dependencies: ["FuzzDriver", .product(name: "KerasLensReaders", package: "KerasLens")]),
         .executableTarget(name: "FuzzModelConfig", dependencies: ["FuzzDriver", .product(name: "KerasLensReaders", package: "KerasLens")]),
         .executableTarget(name: "FuzzKerasHDF5", dependencies: ["FuzzDriver", .product(name: "KerasLensReaders", package: "KerasLens")]),
+        .executableTarget(name: "FuzzImage", dependencies: ["FuzzDriver", .product(name: "KerasLensReaders", package: "KerasLens")]),
     ],
     swiftLanguageModes: [.v6]
 )

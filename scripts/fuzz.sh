@@ -21,11 +21,12 @@ if ! (cd Fuzz && swift build --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer
 fi
 
 seeds="$scratch/seeds"
-rm -rf "$seeds" && mkdir -p "$seeds/FuzzNumPy" "$seeds/FuzzSafetensors" "$seeds/FuzzModelConfig" "$seeds/FuzzKerasHDF5"
+rm -rf "$seeds" && mkdir -p "$seeds/FuzzNumPy" "$seeds/FuzzSafetensors" "$seeds/FuzzModelConfig" "$seeds/FuzzKerasHDF5" "$seeds/FuzzImage"
 cp Tests/BadInputs/npy/*.npy Fixtures/zoo/*.input.npy "$seeds/FuzzNumPy/"
 cp Tests/BadInputs/safetensors/*.safetensors "$seeds/FuzzSafetensors/"
 cp Tests/BadInputs/configs/*.json "$seeds/FuzzModelConfig/"
 cp Tests/BadInputs/h5/*.h5 Fixtures/zoo/mlp.k2.h5 Fixtures/zoo/conv1d.k2.h5 "$seeds/FuzzKerasHDF5/"
+cp Tests/BadInputs/images/* Fixtures/images/*.png Fixtures/images/*.jpg "$seeds/FuzzImage/"
 
 # The Swift backtracer would catch the trap before libFuzzer saves the input; the limits make an allocation beyond
 # 1 GiB (what no valid small input needs) a finding.
@@ -38,7 +39,7 @@ run_target() {
 }
 
 status=0
-for target in FuzzNumPy FuzzSafetensors FuzzModelConfig; do
+for target in FuzzNumPy FuzzSafetensors FuzzModelConfig FuzzImage; do
     corpus="$scratch/corpus/$target"
     mkdir -p "$corpus"
     echo "fuzz: $target for ${seconds}s"
@@ -55,8 +56,9 @@ done
 # Keras .h5 files read from memory go through libhdf5, and Debian 12's 1.10.8 has memory-safety bugs of its own that
 # this target finds within seconds: a wild memcpy in the global-heap reader (H5HG_read, under H5Aread of a
 # variable-length string) and metadata allocations sized straight from the file (H5C_protect); it also leaks ~100
-# bytes when H5Fopen fails, and some files make it spin in H5HG_read for longer than any timeout. So this target runs in fork mode, going on after each finding (leak checks off), and then
-# replays every finding: one whose faulting frame (libFuzzer's, the sanitizer's and libc's own frames skipped: a
+# bytes when H5Fopen fails, and some files make it spin in H5HG_read for longer than any timeout (H5GlobalHeapCheck
+# now refuses the global-heap ones first). So this target runs in fork mode, going on after each finding (leak checks
+# off), and then replays every finding: one whose faulting frame (libFuzzer's, the sanitizer's and libc's own frames skipped: a
 # timeout's stack starts in the alarm handler) is inside libhdf5 is listed as upstream's; one that faults in
 # KerasLens's own code or Swift's runtime fails the run as any other target's finding does.
 target=FuzzKerasHDF5

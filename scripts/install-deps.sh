@@ -2,7 +2,7 @@
 # Installs the Debian packages KerasLens builds against, if any is missing. Needs root (or sudo) only when it installs.
 set -euo pipefail
 
-packages=(libhdf5-dev libopenblas-dev zlib1g-dev pkg-config)
+packages=(libhdf5-dev libopenblas-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev pkg-config)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Graph
+import Images
 import Runtime
 import XAI
 
@@ -11,12 +12,12 @@ struct Evaluate: ParsableCommand {
     )
 
     @Argument(help: "Model file.") var model: String
-    @Option(help: "Input .npy, shaped (N, …).") var input: String
-    @Option(help: "True labels (.npy of class ids or one-hot rows); without them only explanations are scored.") var labels: String?
-    @Option(help: "Comma-separated class names, in class-id order.") var classNames: String?
+    @Option(help: "Input: a .npy shaped (N, …), an image (.png, .jpg, .jpeg), or a folder of images (sorted by name) or of class subfolders (which give the labels).") var input: String
+    @Option(help: "True labels (.npy of class ids or one-hot rows); without them (or a folder of class subfolders) only explanations are scored.") var labels: String?
+    @Option(help: "Class names in class-id order: comma-separated, or a file (one per line, or Keras's imagenet_class_index.json).") var classNames: String?
     @Option(help: "The dataset's name in tables and the report (default: the input file's name).") var dataset: String?
-    @Option(help: "Comma-separated explanation methods.") var methods = "gradcam,gradcam++,ablationcam,lime"
-    @Option(help: "The layer CAM methods read.") var layer: String?
+    @Option(help: "Comma-separated explanation methods (default: none when there are labels — the classification alone — else gradcam,gradcam++,ablationcam,lime).") var methods: String?
+    @Option(help: "The layer CAM methods read (default: the last layer with the input's spatial axes).") var layer: String?
     @Option(help: "Share of the input drop/increase keeps (default 0.3 for 1-D inputs, 0.9 for 2-D).") var frac: Double?
     @Option(help: "Explain and score only the first N samples (default: all).") var samples: Int?
     @Option(help: "Comma-separated sample indices whose explanation figures go into the report.") var show: String?
@@ -27,6 +28,7 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Samples per model call.") var batchSize = 64
     @Option(help: "Seed for the stochastic methods.") var seed: UInt64 = 0
     @Flag(help: "Print one JSON object.") var json = false
+    @OptionGroup var images: ImageInputOptions
 
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
@@ -36,13 +38,16 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let runner = try Model(loadGraph(model))
-        let inputs = try InputRows(input, option: "--input", sampleShape: runner.inputShapes[0])
-        let chosen = try methodList()
+        let inputs = try InputRows(input, option: "--input", sampleShape: runner.inputShapes[0], images: images)
+        let hasLabels = labels != nil || inputs.folderLabels != nil
+        let chosen = try methodList(methods ?? (hasLabels ? "" : "gradcam,gradcam++,ablationcam,lime"))
+        let layer = try camLayer(chosen, model: runner, given: self.layer)
         let figureSamples = try sampleList(count: inputs.count)
-        let outputs = try predictWithProgress(runner, inputs)
+        let outputs = try predictInPieces(runner, inputs, batchSize: batchSize) { progress("predicting", done: $0, of: inputs.count) }
         let classification = try labels.map { try classificationMetrics(outputs, file: $0) }
-        let names = classNames.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-            ?? (0..<(outputs.shape.last ?? 0)).map(String.init)
+            ?? inputs.labels(classes: outputs.shape.last ?? 0).map { try ClassificationMetrics(scores: outputs, labels: $0) }
+        let names = try classNames.map(readClassNames) ?? inputs.folderClassNames
+            ?? (0..<(outputs.shape.last ?? 0)).map { String($0) }
         let datasetName = dataset ?? URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
         let scored = min(samples ?? inputs.count, inputs.count)
         let fraction = frac ?? (runner.inputShapes[0].count > 2 ? 0.9 : 0.3)
@@ -54,13 +59,13 @@ struct Evaluate: ParsableCommand {
             progress(label, done: 0, of: scored)
             let start = DispatchTime.now().uptimeNanoseconds
             let metrics = try ExplanationMetrics.evaluate(runner, method: method, count: scored, rows: inputs.read,
-                                                          options: options(for: method), frac: fraction, curveStep: curveStep,
+                                                          options: options(for: method, layer: layer), frac: fraction, curveStep: curveStep,
                                                           withCurves: !noCurves, batchSize: batchSize) { done in
                 progress(label, done: done, of: scored)
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             rows.append(MethodResult(method: method, layer: method.needsLayer ? layer : nil, metrics: metrics, seconds: seconds))
-            figures += try reportFigures(runner, inputs: inputs, samples: figureSamples, method: method)
+            figures += try reportFigures(runner, inputs: inputs, samples: figureSamples, method: method, layer: layer)
         }
         clearProgress()
         let evaluation = EvaluationResult(datasetName: datasetName, classNames: names, classification: classification,
@@ -75,13 +80,12 @@ struct Evaluate: ParsableCommand {
         if let report, !json { print("report: \(URL(fileURLWithPath: report).appendingPathComponent("index.html").path)") }
     }
 
-    private func methodList() throws -> [ExplanationMethod] {
+    private func methodList(_ methods: String) throws -> [ExplanationMethod] {
         try methods.split(separator: ",").map { name in
             let trimmed = name.trimmingCharacters(in: .whitespaces)
             guard let method = ExplanationMethod(rawValue: trimmed) else {
                 throw ValidationError("--methods: unknown method '\(trimmed)'; the methods are \(ExplanationMethod.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            if method.needsLayer, layer == nil { throw ValidationError("--methods: \(trimmed) reads a layer: pass --layer NAME") }
             return method
         }
     }
@@ -95,28 +99,13 @@ struct Evaluate: ParsableCommand {
         }
     }
 
-    private func options(for method: ExplanationMethod) -> ExplanationOptions {
+    private func options(for method: ExplanationMethod, layer: String?) -> ExplanationOptions {
         var options = ExplanationOptions()
         options.layer = layer
         options.upsampling = upsample
         options.seed = seed
         options.batchSize = method.isCAM ? min(batchSize, 16) : batchSize
         return options
-    }
-
-    /// The model's output for every sample, a piece at a time, with a progress bar on a terminal.
-    private func predictWithProgress(_ runner: Model, _ inputs: InputRows) throws -> Tensor {
-        var scalars: [Float] = []
-        var shape: [Int] = []
-        let piece = max(batchSize, 256)
-        for start in stride(from: 0, to: inputs.count, by: piece) {
-            let end = min(start + piece, inputs.count)
-            let part = try runner.predict(inputs.read(start..<end), batchSize: batchSize)
-            scalars += part.scalars
-            shape = Array(part.shape.dropFirst())
-            progress("predicting", done: end, of: inputs.count)
-        }
-        return Tensor(shape: [inputs.count] + shape, scalars: scalars)
     }
 
     private func classificationMetrics(_ outputs: Tensor, file: String) throws -> ClassificationMetrics {
@@ -128,11 +117,11 @@ struct Evaluate: ParsableCommand {
     }
 
     /// Each shown sample explained alone, with the draws it had in the evaluation (keyed by its position).
-    private func reportFigures(_ runner: Model, inputs: InputRows, samples: [Int], method: ExplanationMethod) throws -> [ReportFigure] {
+    private func reportFigures(_ runner: Model, inputs: InputRows, samples: [Int], method: ExplanationMethod, layer: String?) throws -> [ReportFigure] {
         guard report != nil else { return [] }
         return try samples.map { sample in
             let shown = try inputs.read(sample..<(sample + 1))
-            var sampleOptions = options(for: method)
+            var sampleOptions = options(for: method, layer: layer)
             sampleOptions.firstSample = sample
             let explanation = try method.explain(runner, inputs: shown, options: sampleOptions)
             let image = try explanation.figures(0, inputs: shown)[0]

@@ -11,14 +11,14 @@ extension ExplanationOptions.Ablation: ExpressibleByArgument {}
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Explain a model's decisions on .npy inputs.",
+        abstract: "Explain a model's decisions on .npy or image inputs.",
         discussion: "Methods: \(ExplanationMethod.allCases.map(\.rawValue).joined(separator: ", ")). docs/METHODS.md gives each one's formula. Writes the maps as float32 .npy ((N, L) for 1-D inputs, (N, H, W) for 2-D) and PNG figures."
     )
 
     @Argument(help: "Model file.") var model: String
-    @Option(help: "Input .npy, shaped (N, …) or one sample.") var input: String
+    @Option(help: "Input: a .npy shaped (N, …) or one sample, an image (.png, .jpg, .jpeg), or a folder of images.") var input: String
     @Option(help: "The explanation method.") var method: ExplanationMethod
-    @Option(help: "The layer a CAM method reads (e.g. conv1d_2).") var layer: String?
+    @Option(help: "The layer a CAM method reads (default: the last layer with the input's spatial axes).") var layer: String?
     @Option(help: "Comma-separated layers for sise, shallow to deep.") var layers: String?
     @Option(name: .customLong("class"), help: "Class to explain: one for every sample, or one per sample comma-separated (default: the predicted class).") var classes: String?
     @Option(help: "Score: the model's output (probability) or the final pre-activation (logit).") var target: ScoreTarget = .probability
@@ -45,24 +45,26 @@ struct Explain: ParsableCommand {
     @Option(help: "lime: .npy on/off matrix (perturbations × segments) to use instead of drawing it.") var perturbations: String?
     @Option(help: "lime: kernel width of the proximity weights.") var kernelWidth: Double = 0.25
     @Option(help: "lime: how many top segments to report.") var features = 4
+    @OptionGroup var images: ImageInputOptions
 
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
-        if method.needsLayer, layer == nil { throw ValidationError("--method \(method.rawValue) reads a layer: pass --layer NAME") }
         if ablation == .weights, method != .ablationcam { throw ValidationError("--ablation is an ablationcam option") }
     }
 
     func run() throws {
         let runner = try Model(loadGraph(model))
-        var inputs = try loadArray(input, option: "--input")
-        if inputs.shape == runner.inputShapes.first { inputs.shape = [1] + inputs.shape }
+        let rows = try InputRows(input, option: "--input", sampleShape: runner.inputShapes[0], images: images)
+        let inputs = try rows.readAll()
+        let layer = try camLayer([method], model: runner, given: self.layer)
         var options = try makeOptions()
+        options.layer = layer
         options.classes = try classes.map { try classList($0, count: inputs.shape.first ?? 0) }
         let start = DispatchTime.now().uptimeNanoseconds
         let explanation = try method.explain(runner, inputs: inputs, options: options)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if let output { try NumPyFile.write(explanation.maps, to: output) }
-        let figures = try png.map { try writeFigures(explanation, inputs: inputs, method: method, to: $0) } ?? []
+        let figures = try png.map { try writeFigures(explanation, inputs: inputs, method: method, original: rows.original, to: $0) } ?? []
         let report = ExplainReport(method: method, layer: layer, target: target, explanation: explanation, seconds: seconds,
                                    output: output, figures: figures)
         print(json ? try report.json() : report.text())
@@ -70,7 +72,6 @@ struct Explain: ParsableCommand {
 
     private func makeOptions() throws -> ExplanationOptions {
         var options = ExplanationOptions()
-        options.layer = layer
         options.layers = layers?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         options.target = target
         options.upsampling = upsample

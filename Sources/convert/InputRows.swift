@@ -1,37 +1,97 @@
 import Graph
+import Images
 
-/// The samples of an array option for a model, read a range at a time so that a large set never sits in memory
-/// whole. A file shaped like one sample (the model's per-sample shape) is one row.
+/// The samples of an input option for a model, read a range at a time so that a large set never sits in memory
+/// whole: a `.npy` array (a file shaped like one sample is one row), or image files — one, or a folder of them,
+/// decoded only when their range is read.
 struct InputRows {
-    let option: String
-    let file: NumPyRows
-    /// Samples in the file.
-    let count: Int
-    private let single: Bool
+    private enum Source {
+        case array(NumPyRows, single: Bool)
+        case images(ImageRows)
+    }
 
-    init(_ path: String, option: String, sampleShape: [Int]) throws {
+    let option: String
+    let path: String
+    /// Samples in the input.
+    let count: Int
+    /// Class ids from a folder of class subfolders, and the subfolders' names.
+    let folderLabels: [Int]?
+    let folderClassNames: [String]?
+    private let source: Source
+
+    init(_ path: String, option: String, sampleShape: [Int], images: ImageInputOptions) throws {
         self.option = option
+        self.path = path
+        if ImageSet.isImagePath(path) {
+            let set: ImageSet
+            do {
+                set = try ImageSet(path: path)
+            } catch {
+                throw InputError("\(option): \(error)")
+            }
+            let rows = ImageRows(set, loader: try images.loader(sampleShape: sampleShape, option: option))
+            source = .images(rows)
+            count = rows.count
+            folderLabels = set.labels
+            folderClassNames = set.classNames
+            return
+        }
+        let file: NumPyRows
         do {
             file = try NumPyRows(path: path)
         } catch {
             throw InputError("\(option): \(error)")
         }
-        single = file.shape == sampleShape
+        let single = file.shape == sampleShape
         guard single || Array(file.shape.dropFirst()) == sampleShape, file.rowCount > 0 else {
             throw InputError("\(option): \(path) has shape \(file.shape); the model takes (N, \(sampleShape.map(String.init).joined(separator: ", "))) with N ≥ 1")
         }
+        source = .array(file, single: single)
         count = single ? 1 : file.rowCount
+        folderLabels = nil
+        folderClassNames = nil
     }
 
     /// Samples `range`, batch-first.
     func read(_ range: Range<Int>) throws -> Tensor {
         do {
-            guard single else { return try file.read(range) }
-            var sample = try file.read(0..<file.rowCount)
-            sample.shape = [1] + sample.shape
-            return sample
+            switch source {
+            case .images(let rows):
+                return try rows.read(range)
+            case .array(let file, let single):
+                guard single else { return try file.read(range) }
+                var sample = try file.read(0..<file.rowCount)
+                sample.shape = [1] + sample.shape
+                return sample
+            }
         } catch {
             throw InputError("\(option): \(error)")
         }
+    }
+
+    /// The labels a folder of class subfolders gives, checked against the model's class count; nil for other inputs.
+    func labels(classes: Int) throws -> [Int]? {
+        guard let labels = folderLabels, let names = folderClassNames else { return nil }
+        guard names.count == classes else {
+            throw InputError("\(option): \(path) has \(names.count) class subfolders (\(names.joined(separator: ", "))); the model has \(classes) classes")
+        }
+        return labels
+    }
+
+    /// The picture sample `index` was made from, at its own size, values in [0, 1] (the part the model saw, in its
+    /// channels); nil for `.npy` inputs.
+    func original(_ index: Int) throws -> Tensor? {
+        guard case .images(let rows) = source else { return nil }
+        do {
+            let image = try rows.loader.shownPixels(path: rows.images.files[index])
+            return Tensor(shape: [image.height, image.width, image.channels], scalars: image.pixels.map { Float($0) / 255 })
+        } catch {
+            throw InputError("\(option): \(error)")
+        }
+    }
+
+    /// Every sample at once, for commands that hold the whole set (explain).
+    func readAll() throws -> Tensor {
+        try read(0..<count)
     }
 }

@@ -7,6 +7,7 @@ import Testing
     static let corpus = CLIRunner.root.appendingPathComponent("Tests/BadInputs")
     static let mlp = CLIRunner.fixtures.appendingPathComponent("zoo/mlp.k2.h5").path
     static let mnist = CLIRunner.fixtures.appendingPathComponent("MNIST1D.h5").path
+    static let hmt = CLIRunner.fixtures.appendingPathComponent("HMT.h5").path
 
     static func files(_ folder: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: corpus.appendingPathComponent(folder).path)) ?? []
@@ -47,6 +48,10 @@ import Testing
 
     @Test(arguments: files("npy")) func inputArrayIsRefused(_ path: String) throws {
         try Self.expectRefusal(["predict", Self.mlp, "--input", path], mentions: path)
+    }
+
+    @Test(arguments: files("images")) func inputImageIsRefused(_ path: String) throws {
+        try Self.expectRefusal(["predict", Self.hmt, "--input", path], mentions: path)
     }
 
     static let badOptions: [(arguments: [String], fragment: String)] = [

@@ -42,9 +42,13 @@ import Testing
         #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
     }
 
-    @Test func aCAMMethodWithoutALayerIsRefused() throws {
-        let result = try CLIRunner.run(["explain", model, "--input", samples(), "--method", "gradcam"])
+    /// Without --layer the last spatial layer is read; a model with none (Dense layers only) asks for --layer.
+    @Test func aCAMMethodWithoutASpatialLayerIsRefused() throws {
+        let mlp = CLIRunner.fixtures.appendingPathComponent("zoo/mlp.k2.h5").path
+        let input = CLIRunner.fixtures.appendingPathComponent("zoo/mlp.input.npy").path
+        let result = try CLIRunner.run(["explain", mlp, "--input", input, "--method", "gradcam"])
         #expect(result.status != 0)
+        #expect(result.stderr.contains("no layer of the model keeps the input's spatial axes"))
         #expect(result.stderr.contains("--layer"))
     }
 

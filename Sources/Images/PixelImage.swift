@@ -1,0 +1,16 @@
+/// 8-bit pixels, channels interleaved, rows top to bottom: what a decoder gives and what a PIL image in mode `L`
+/// (1 channel) or `RGB` (3) holds; decoders may also give gray+alpha (2) or RGBA (4) before conversion.
+public struct PixelImage: Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+    public var channels: Int
+    public var pixels: [UInt8]
+
+    public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
+        precondition(pixels.count == width * height * channels, "pixel count does not match the size")
+        self.width = width
+        self.height = height
+        self.channels = channels
+        self.pixels = pixels
+    }
+}
