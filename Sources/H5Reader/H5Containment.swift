@@ -9,7 +9,7 @@ import CHDF5
 enum H5Containment {
     /// The filters libhdf5 carries itself and that Keras's writers (h5py) can use; any other id needs a plugin.
     /// (szip is built in too, but no Keras file uses it.)
-    static let builtInFilters: [H5Z_filter_t: String] = [
+    static let builtInFilters: KeyValuePairs<H5Z_filter_t, String> = [
         H5Z_filter_t(H5Z_FILTER_DEFLATE): "deflate", H5Z_filter_t(H5Z_FILTER_SHUFFLE): "shuffle",
         H5Z_filter_t(H5Z_FILTER_FLETCHER32): "fletcher32", H5Z_filter_t(H5Z_FILTER_SCALEOFFSET): "scale-offset",
         H5Z_filter_t(H5Z_FILTER_NBIT): "n-bit",
@@ -97,9 +97,9 @@ enum H5Containment {
             var valueCount = 0
             var config: UInt32 = 0
             let filter = H5Pget_filter2(plist, UInt32(index), &flags, &valueCount, nil, 0, nil, &config)
-            guard builtInFilters[filter] == nil else { continue }
+            guard !builtInFilters.contains(where: { $0.key == filter }) else { continue }
             throw location.error(.unsupportedFilter,
-                "filter \(filter) is not built into libhdf5 (deflate, shuffle, fletcher32, scale-offset, n-bit); filter plugins are never loaded")
+                "filter \(filter) is not built into libhdf5 (\(builtInFilters.map(\.value).joined(separator: ", "))); filter plugins are never loaded")
         }
     }
 
