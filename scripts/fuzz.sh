@@ -68,12 +68,16 @@ rm -rf "$findings" && mkdir -p "$corpus" "$findings"
 echo "fuzz: $target for ${seconds}s"
 ASAN_OPTIONS=detect_leaks=0 run_target "$target" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
     -max_total_time="$seconds" -artifact_prefix="$findings/" "$corpus" "$seeds/$target" > "$scratch/$target.log" 2>&1 || true
+# Frames that say nothing about whose code is at fault: libFuzzer's, the sanitizer's, and libc's (named by library, or,
+# where libc's debug symbols are installed, by its source: `__memcpy_avx_unaligned_erms string/../sysdeps/…`).
+runtime_frames='compiler-rt|libclang_rt|libc\.so|sysdeps/| in fuzzer::| in __sanitizer| in __interceptor| in __(mem|str)[a-z_]*'
 upstream=0
 for finding in "$findings"/*; do
     [ -e "$finding" ] || continue
     frame=$(ASAN_OPTIONS=detect_leaks=0 run_target "$target" "$finding" 2>&1 \
-        | grep -E '^ +#[0-9]+ ' | grep -vE 'compiler-rt|libclang_rt|libc\.so| in fuzzer::| in __sanitizer| in __interceptor' | head -1 || true)
-    if [[ "$frame" == *libhdf5* ]]; then
+        | grep -E '^ +#[0-9]+ ' | grep -vE "$runtime_frames" | head -1 || true)
+    # libhdf5's frames name its library, or with its debug symbols installed, its functions (all `H5…`).
+    if [[ "$frame" == *libhdf5* || "$frame" == *" in H5"* ]]; then
         upstream=$((upstream + 1))
     else
         echo "fuzz: $target finding $finding faults outside libhdf5: ${frame:-did not reproduce}" >&2

@@ -53,9 +53,11 @@ enum H5GlobalHeapCheck {
         while object + objectHeaderSize <= end {
             let index = integer(bytes, at: object, width: 2)
             let objectSize = integer(bytes, at: object + 8, width: lengthSize)
-            let (padded, overflow) = objectSize.addingReportingOverflow(7)
-            let need = index == 0 ? objectSize : UInt64(objectHeaderSize) + (padded & ~7)
-            guard !overflow, need > 0, need <= UInt64(end - object) else {
+            let available = UInt64(end - object)
+            // Bounded first, so that the padding arithmetic below cannot overflow.
+            let need = objectSize > available ? objectSize
+                : index == 0 ? objectSize : UInt64(objectHeaderSize) + ((objectSize + 7) & ~7)
+            guard need > 0, need <= available else {
                 throw damaged("object \(index) declares \(objectSize) bytes, which do not fit in the collection")
             }
             object += Int(need)

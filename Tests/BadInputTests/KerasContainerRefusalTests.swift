@@ -23,6 +23,8 @@ import Testing
         // Global heaps libhdf5 1.10 would crash or hang on (H5GlobalHeapCheck).
         Refusal("h5/global_heap_object_too_large.h5", .hdf5(.cannotOpen),
                 "global heap collection at byte 2048 is damaged: object 1 declares 4611686018427387904 bytes, which do not fit in the collection"),
+        Refusal("h5/global_heap_object_size_max.h5", .hdf5(.cannotOpen),
+                "global heap collection at byte 2048 is damaged: object 1 declares 18446744073709551615 bytes, which do not fit in the collection"),
         Refusal("h5/global_heap_free_space_empty.h5", .hdf5(.cannotOpen),
                 "global heap collection at byte 2048 is damaged: object 0 declares 0 bytes, which do not fit in the collection"),
     ]

@@ -218,6 +218,9 @@ def make_global_heap():
     # An object declaring more bytes than its collection holds: libhdf5 1.10 copies them all (a wild memcpy).
     patched_global_heap("global_heap_object_too_large.h5",
                         lambda data, objects: struct.pack_into("<Q", data, objects[0][0] + 8, 2**62))
+    # The largest size there is: rounding it up to 8 bytes overflowed KerasLens's own check (found by the fuzzer).
+    patched_global_heap("global_heap_object_size_max.h5",
+                        lambda data, objects: struct.pack_into("<Q", data, objects[0][0] + 8, 2**64 - 1))
     # The last object turned into free space (index 0) of size 0: libhdf5 1.10 walks the collection forever.
     patched_global_heap("global_heap_free_space_empty.h5",
                         lambda data, objects: struct.pack_into("<HHIQ", data, objects[-1][0], 0, 0, 0, 0))
