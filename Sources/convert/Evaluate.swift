@@ -28,12 +28,15 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Samples per model call.") var batchSize = 64
     @Option(help: "Seed for the stochastic methods.") var seed: UInt64 = 0
     @Flag(help: "Print one JSON object.") var json = false
+    @Option(help: "Evaluate shard K of N (K = 0…N−1): a contiguous block of the samples (of the explained ones too); needs --partial.") var shard: Shard?
+    @Option(help: "Write what `keraslens merge` needs (per-sample scores, outputs, figures, a fingerprint of model, options and inputs) to FILE instead of printing results.") var partial: String?
     @OptionGroup var images: ImageInputOptions
 
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         if let samples, samples <= 0 { throw ValidationError("--samples must be positive") }
         if let frac, !(frac > 0 && frac <= 1) { throw ValidationError("--frac must be in (0, 1]") }
+        if shard != nil, partial == nil { throw ValidationError("--shard needs --partial FILE: a shard's scores mean something only merged (keraslens merge)") }
     }
 
     func run() throws {
@@ -42,42 +45,78 @@ struct Evaluate: ParsableCommand {
         let hasLabels = labels != nil || inputs.folderLabels != nil
         let chosen = try methodList(methods ?? (hasLabels ? "" : "gradcam,gradcam++,ablationcam,lime"))
         let layer = try camLayer(chosen, model: runner, given: self.layer)
-        let figureSamples = try sampleList(count: inputs.count)
-        let outputs = try predictInPieces(runner, inputs, batchSize: batchSize) { progress("predicting", done: $0, of: inputs.count) }
-        let classification = try labels.map { try classificationMetrics(outputs, file: $0) }
-            ?? inputs.labels(classes: outputs.shape.last ?? 0).map { try ClassificationMetrics(scores: outputs, labels: $0) }
-        let names = try classNames.map(readClassNames) ?? inputs.folderClassNames
-            ?? (0..<(outputs.shape.last ?? 0)).map { String($0) }
+        let classes = runner.outputShapes[0].last ?? 0
+        let truth = try trueLabels(inputs, classes: classes)
+        let names = try classNames.map(readClassNames) ?? inputs.folderClassNames ?? (0..<classes).map { String($0) }
         let datasetName = dataset ?? URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
-        let scored = min(samples ?? inputs.count, inputs.count)
+        let explained = min(samples ?? inputs.count, inputs.count)
         let fraction = frac ?? (runner.inputShapes[0].count > 2 ? 0.9 : 0.3)
+        // Figures are made when a report may be drawn: now, or later from the shard files.
+        let listed = try sampleList(count: inputs.count)
+        let shown = report != nil || partial != nil ? listed : []
+        let shard = self.shard ?? .whole
+        let unit = Shard.commonBatch(chosen.map { options(for: $0, layer: layer).batchSize } + [batchSize])
+        let block = shard.block(of: inputs.count, batch: unit), explainedBlock = shard.block(of: explained, batch: unit)
 
-        var rows: [MethodResult] = []
-        var figures: [ReportFigure] = []
+        let outputs = try truth.map { _ in
+            try predictInPieces(runner, inputs, block: block, batchSize: batchSize) { progress("predicting", done: $0, of: block.count) }
+        }
+        var methodParts: [EvaluationPart.MethodPart] = []
+        var figures: [EvaluationPart.Figure] = []
         for method in chosen {
             let label = "explaining and scoring with \(method.rawValue)"
-            progress(label, done: 0, of: scored)
+            progress(label, done: 0, of: explainedBlock.count)
             let start = DispatchTime.now().uptimeNanoseconds
-            let metrics = try ExplanationMetrics.evaluate(runner, method: method, count: scored, rows: inputs.read,
-                                                          options: options(for: method, layer: layer), frac: fraction, curveStep: curveStep,
-                                                          withCurves: !noCurves, batchSize: batchSize) { done in
-                progress(label, done: done, of: scored)
+            var methodOptions = options(for: method, layer: layer)
+            methodOptions.firstSample = explainedBlock.lowerBound
+            let metrics = try ExplanationMetrics.evaluate(runner, method: method, count: explainedBlock.count, rows: { range in
+                try inputs.read((range.lowerBound + explainedBlock.lowerBound)..<(range.upperBound + explainedBlock.lowerBound))
+            }, options: methodOptions, frac: fraction, curveStep: curveStep, withCurves: !noCurves, batchSize: batchSize) { done in
+                progress(label, done: done, of: explainedBlock.count)
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            rows.append(MethodResult(method: method, layer: method.needsLayer ? layer : nil, metrics: metrics, seconds: seconds))
-            figures += try reportFigures(runner, inputs: inputs, samples: figureSamples, method: method, layer: layer)
+            methodParts.append(.init(method: method, layer: method.needsLayer ? layer : nil, frac: fraction, withCurves: !noCurves,
+                                     scores: metrics, seconds: seconds))
+            figures += try reportFigures(runner, inputs: inputs, samples: shown.filter(block.contains), method: method, layer: layer)
+                .map { EvaluationPart.Figure($0, method: method) }
         }
         clearProgress()
-        let evaluation = EvaluationResult(datasetName: datasetName, classNames: names, classification: classification,
-                                          methods: rows)
-        if let report {
-            let content = ReportContent(modelName: URL(fileURLWithPath: model).lastPathComponent, modelFile: model,
-                                        datasetName: datasetName, classNames: names, classification: classification,
-                                        explanations: evaluation.tableRows, figures: figures)
-            try writeReport(HTMLReport.render(content), to: report)
+        let part = EvaluationPart(shard: shard, fingerprint: try fingerprint(inputs: inputs, layer: layer, methods: chosen, explained: explained,
+                                                                              frac: fraction, datasetName: datasetName, classNames: names, shown: shown),
+                                  samples: inputs.count, explained: explained, batch: unit, shown: shown, classes: classes,
+                                  outputs: outputs?.scalars, labels: truth.map { Array($0[block]) }, methods: methodParts,
+                                  figures: figures, modelFile: model, datasetName: datasetName, classNames: names)
+        if let partial {
+            try write(part, to: partial)
+            print("shard \(shard): \(block.count) of \(inputs.count) samples classified, \(explainedBlock.count) of \(explained) explained; wrote \(partial)")
+            return
         }
-        print(json ? try evaluation.json() : evaluation.text())
-        if let report, !json { print("report: \(URL(fileURLWithPath: report).appendingPathComponent("index.html").path)") }
+        do {
+            try present(try EvaluationMerge.merge([(file: "this run", part: part)]), json: json, report: report)
+        } catch let error as MergeError {
+            throw InputError("\(error)")
+        }
+    }
+
+    /// Every sample's true class: from --labels, else from a folder of class subfolders; nil without labels.
+    private func trueLabels(_ inputs: InputRows, classes: Int) throws -> [Int]? {
+        guard let labels else { return try inputs.labels(classes: classes) }
+        let truth = Labels.classIDs(try loadArray(labels, option: "--labels"))
+        guard let truth, truth.count == inputs.count else {
+            throw ValidationError("--labels: expected \(inputs.count) class ids or one-hot rows")
+        }
+        return truth
+    }
+
+    private func write(_ part: EvaluationPart, to file: String) throws {
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            try encoder.encode(part).write(to: URL(fileURLWithPath: file), options: .atomic)
+        } catch {
+            throw InputError("--partial: cannot write \(file): \(error.localizedDescription)")
+        }
     }
 
     private func methodList(_ methods: String) throws -> [ExplanationMethod] {
@@ -108,18 +147,9 @@ struct Evaluate: ParsableCommand {
         return options
     }
 
-    private func classificationMetrics(_ outputs: Tensor, file: String) throws -> ClassificationMetrics {
-        let truth = Labels.classIDs(try loadArray(file, option: "--labels"))
-        guard let truth, truth.count == outputs.shape[0] else {
-            throw ValidationError("--labels: expected \(outputs.shape[0]) class ids or one-hot rows")
-        }
-        return try ClassificationMetrics(scores: outputs, labels: truth)
-    }
-
     /// Each shown sample explained alone, with the draws it had in the evaluation (keyed by its position).
     private func reportFigures(_ runner: Model, inputs: InputRows, samples: [Int], method: ExplanationMethod, layer: String?) throws -> [ReportFigure] {
-        guard report != nil else { return [] }
-        return try samples.map { sample in
+        try samples.map { sample in
             let shown = try inputs.read(sample..<(sample + 1))
             var sampleOptions = options(for: method, layer: layer)
             sampleOptions.firstSample = sample
@@ -127,16 +157,6 @@ struct Evaluate: ParsableCommand {
             let image = try explanation.figures(0, inputs: shown)[0]
             let caption = "class \(explanation.classes[0]), score \(String(format: "%.4f", explanation.scores[0]))"
             return ReportFigure(sample: sample, method: method.rawValue, caption: caption, png: image.pngData())
-        }
-    }
-
-    private func writeReport(_ html: String, to folder: String) throws {
-        let url = URL(fileURLWithPath: folder)
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-            try Data(html.utf8).write(to: url.appendingPathComponent("index.html"), options: .atomic)
-        } catch {
-            throw InputError("--report: cannot write \(url.appendingPathComponent("index.html").path): \(error.localizedDescription)")
         }
     }
 }

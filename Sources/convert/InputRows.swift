@@ -5,7 +5,7 @@ import Images
 /// whole: a `.npy` array (a file shaped like one sample is one row), or image files — one, or a folder of them,
 /// decoded only when their range is read.
 struct InputRows {
-    private enum Source {
+    enum Source {
         case array(NumPyRows, single: Bool)
         case images(ImageRows)
     }
@@ -17,7 +17,7 @@ struct InputRows {
     /// Class ids from a folder of class subfolders, and the subfolders' names.
     let folderLabels: [Int]?
     let folderClassNames: [String]?
-    private let source: Source
+    let source: Source
 
     init(_ path: String, option: String, sampleShape: [Int], images: ImageInputOptions) throws {
         self.option = option

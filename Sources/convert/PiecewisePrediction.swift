@@ -1,20 +1,23 @@
 import Graph
 import Runtime
 
-/// The model's output (or `layer`'s) for every sample of `rows`, reading about 16 MB of input at a time (at most
-/// 256 samples), so that memory does not grow with the set. `progress` hears how many samples are done.
-func predictInPieces(_ runner: Model, _ rows: InputRows, layer: String? = nil, batchSize: Int,
+/// The model's output (or `layer`'s) for samples `block` of `rows` (default: all), reading about 16 MB of input at a
+/// time (whole batches, at most 256 samples or one batch), so that memory does not grow with the set. `progress` hears how many samples are done.
+func predictInPieces(_ runner: Model, _ rows: InputRows, block: Range<Int>? = nil, layer: String? = nil, batchSize: Int,
                      progress: (Int) -> Void = { _ in }) throws -> Tensor {
+    let block = block ?? 0..<rows.count
     let sampleScalars = max(1, runner.inputShapes[0].reduce(1, *))
-    let piece = max(1, min(max(batchSize, 256), (1 << 22) / sampleScalars))
+    // A whole number of batches, so that a block starting at a multiple of the batch size is batched as a whole set is.
+    let batch = max(1, batchSize)
+    let piece = max(batch, min(max(batch, 256), (1 << 22) / sampleScalars) / batch * batch)
     var scalars: [Float] = []
     var shape: [Int] = []
-    for start in stride(from: 0, to: rows.count, by: piece) {
-        let end = min(start + piece, rows.count)
+    for start in stride(from: block.lowerBound, to: block.upperBound, by: piece) {
+        let end = min(start + piece, block.upperBound)
         let part = try runner.predict(rows.read(start..<end), layer: layer, batchSize: batchSize)
         scalars += part.scalars
         shape = Array(part.shape.dropFirst())
-        progress(end)
+        progress(end - block.lowerBound)
     }
-    return Tensor(shape: [rows.count] + shape, scalars: scalars)
+    return Tensor(shape: [block.count] + shape, scalars: scalars)
 }
