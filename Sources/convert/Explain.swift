@@ -45,6 +45,7 @@ struct Explain: ParsableCommand {
     @Option(help: "lime: .npy on/off matrix (perturbations × segments) to use instead of drawing it.") var perturbations: String?
     @Option(help: "lime: kernel width of the proximity weights.") var kernelWidth: Double = 0.25
     @Option(help: "lime: how many top segments to report.") var features = 4
+    @Option(help: "Explain shard K of N (K = 0…N−1): a contiguous block of whole batches; sample numbers stay those of the whole input.") var shard: Shard?
     @OptionGroup var images: ImageInputOptions
 
     func validate() throws {
@@ -55,18 +56,27 @@ struct Explain: ParsableCommand {
     func run() throws {
         let runner = try Model(loadGraph(model))
         let rows = try InputRows(input, option: "--input", sampleShape: runner.inputShapes[0], images: images)
-        let inputs = try rows.readAll()
+        let shard = self.shard ?? .whole
+        let block = shard.block(of: rows.count, batch: batchSize)
+        guard !block.isEmpty else {
+            print("shard \(shard) has no samples: \(rows.count) samples make \((rows.count + batchSize - 1) / batchSize) batches of --batch-size \(batchSize)")
+            return
+        }
+        let inputs = try rows.read(block)
         let layer = try camLayer([method], model: runner, given: self.layer)
         var options = try makeOptions()
         options.layer = layer
-        options.classes = try classes.map { try classList($0, count: inputs.shape.first ?? 0) }
+        options.firstSample = block.lowerBound
+        options.classes = try classes.map { Array(try classList($0, count: rows.count)[block]) }
         let start = DispatchTime.now().uptimeNanoseconds
         let explanation = try method.explain(runner, inputs: inputs, options: options)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if let output { try NumPyFile.write(explanation.maps, to: output) }
-        let figures = try png.map { try writeFigures(explanation, inputs: inputs, method: method, original: rows.original, to: $0) } ?? []
-        let report = ExplainReport(method: method, layer: layer, target: target, explanation: explanation, seconds: seconds,
-                                   output: output, figures: figures)
+        let figures = try png.map {
+            try writeFigures(explanation, inputs: inputs, method: method, firstIndex: block.lowerBound, original: rows.original, to: $0)
+        } ?? []
+        let report = ExplainReport(method: method, layer: layer, target: target, explanation: explanation, firstIndex: block.lowerBound,
+                                   seconds: seconds, output: output, figures: figures)
         print(json ? try report.json() : report.text())
     }
 

@@ -23,7 +23,8 @@ struct ExplainReport: Encodable {
     var figures: [String]
     var samples: [Sample]
 
-    init(method: ExplanationMethod, layer: String?, target: ScoreTarget, explanation: Explanation, seconds: Double,
+    /// `firstIndex` numbers the samples: the position of the first in the whole input (a shard's block starts later).
+    init(method: ExplanationMethod, layer: String?, target: ScoreTarget, explanation: Explanation, firstIndex: Int = 0, seconds: Double,
          output: String?, figures: [String]) {
         self.method = method.rawValue
         self.layer = method.needsLayer ? layer : nil
@@ -33,7 +34,7 @@ struct ExplainReport: Encodable {
         self.figures = figures
         samples = explanation.classes.indices.map { index in
             let surrogate = explanation.surrogates?[index]
-            return Sample(index: index, class: explanation.classes[index], score: explanation.scores[index],
+            return Sample(index: firstIndex + index, class: explanation.classes[index], score: explanation.scores[index],
                           top_features: surrogate?.topFeatures, coefficients: surrogate?.coefficients, intercept: surrogate?.intercept)
         }
     }
