@@ -62,21 +62,36 @@ struct Explain: ParsableCommand {
             print("shard \(shard) has no samples: \(rows.count) samples make \((rows.count + batchSize - 1) / batchSize) batches of --batch-size \(batchSize)")
             return
         }
-        let inputs = try rows.read(block)
         let layer = try camLayer([method], model: runner, given: self.layer)
         var options = try makeOptions()
         options.layer = layer
-        options.firstSample = block.lowerBound
-        options.classes = try classes.map { Array(try classList($0, count: rows.count)[block]) }
-        let start = DispatchTime.now().uptimeNanoseconds
-        let explanation = try method.explain(runner, inputs: inputs, options: options)
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        if let output { try NumPyFile.write(explanation.maps, to: output) }
-        let figures = try png.map {
-            try writeFigures(explanation, inputs: inputs, method: method, firstIndex: block.lowerBound, original: rows.original, to: $0)
-        } ?? []
-        let report = ExplainReport(method: method, layer: layer, target: target, explanation: explanation, firstIndex: block.lowerBound,
-                                   seconds: seconds, output: output, figures: figures)
+        let classIDs = try classes.map { try classList($0, count: rows.count) }
+        // Whole batches of about 4 Mi input scalars at a time: memory holds one piece (and the maps' writer), not the set.
+        let sampleScalars = max(1, runner.inputShapes[0].reduce(1, *))
+        let piece = max(batchSize, (1 << 22) / sampleScalars / batchSize * batchSize)
+        var seconds = 0.0
+        var samples: [ExplainReport.Sample] = [], figures: [String] = []
+        var maps: NumPyRowWriter?
+        for start in Swift.stride(from: block.lowerBound, to: block.upperBound, by: piece) {
+            let range = start..<min(start + piece, block.upperBound)
+            let inputs = try rows.read(range)
+            options.firstSample = start
+            options.classes = classIDs.map { Array($0[range]) }
+            let began = DispatchTime.now().uptimeNanoseconds
+            let explanation = try method.explain(runner, inputs: inputs, options: options)
+            seconds += Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+            if let output {
+                maps = try maps ?? NumPyRowWriter(path: output, shape: [block.count] + explanation.maps.shape.dropFirst())
+                try maps?.append(explanation.maps)
+            }
+            figures += try png.map {
+                try writeFigures(explanation, inputs: inputs, method: method, firstIndex: start, original: rows.original, to: $0)
+            } ?? []
+            samples += ExplainReport.samples(of: explanation, firstIndex: start)
+        }
+        try maps?.finish()
+        let report = ExplainReport(method: method.rawValue, layer: method.needsLayer ? layer : nil, target: target.rawValue,
+                                   seconds: seconds, output: output, figures: figures, samples: samples)
         print(json ? try report.json() : report.text())
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import Runtime
 import XAI
 
 /// What `explain` prints: a line per sample, or the stable JSON shape
@@ -23,16 +22,9 @@ struct ExplainReport: Encodable {
     var figures: [String]
     var samples: [Sample]
 
-    /// `firstIndex` numbers the samples: the position of the first in the whole input (a shard's block starts later).
-    init(method: ExplanationMethod, layer: String?, target: ScoreTarget, explanation: Explanation, firstIndex: Int = 0, seconds: Double,
-         output: String?, figures: [String]) {
-        self.method = method.rawValue
-        self.layer = method.needsLayer ? layer : nil
-        self.target = target.rawValue
-        self.seconds = seconds
-        self.output = output
-        self.figures = figures
-        samples = explanation.classes.indices.map { index in
+    /// Each sample of `explanation`, numbered from `firstIndex` (its first sample's position in the whole input).
+    static func samples(of explanation: Explanation, firstIndex: Int) -> [Sample] {
+        explanation.classes.indices.map { index in
             let surrogate = explanation.surrogates?[index]
             return Sample(index: firstIndex + index, class: explanation.classes[index], score: explanation.scores[index],
                           top_features: surrogate?.topFeatures, coefficients: surrogate?.coefficients, intercept: surrogate?.intercept)

@@ -89,9 +89,4 @@ struct InputRows {
             throw InputError("\(option): \(error)")
         }
     }
-
-    /// Every sample at once, for commands that hold the whole set (explain).
-    func readAll() throws -> Tensor {
-        try read(0..<count)
-    }
 }

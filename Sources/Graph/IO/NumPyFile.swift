@@ -38,19 +38,29 @@ public enum NumPyFile {
 
     /// Writes a float32 little-endian C-order `.npy` (version 1.0), atomically: a reader never sees half a file.
     public static func write(_ tensor: Tensor, to path: String) throws(NumPyError) {
-        let shape = tensor.shape.map(String.init).joined(separator: ", ") + (tensor.rank == 1 ? "," : "")
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(shape)), }"
-        let unpadded = magic.count + 4 + header.utf8.count + 1
-        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
-        var data = Data(magic + [1, 0, UInt8(header.utf8.count & 0xff), UInt8(header.utf8.count >> 8)])
-        data.append(contentsOf: header.utf8)
-        tensor.scalars.withUnsafeBufferPointer { buffer in
-            for value in buffer { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-        }
+        var data = header(shape: tensor.shape)
+        appendScalars(tensor.scalars, to: &data)
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw NumPyError(file: path, "cannot write the file (\(error.localizedDescription))")
+        }
+    }
+
+    /// The magic, version 1.0 and the header of a float32 C-order array, padded to 64 bytes.
+    static func header(shape: [Int]) -> Data {
+        let dims = shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "")
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(dims)), }"
+        let unpadded = magic.count + 4 + header.utf8.count + 1
+        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        var data = Data(magic + [1, 0, UInt8(header.utf8.count & 0xff), UInt8(header.utf8.count >> 8)])
+        data.append(contentsOf: header.utf8)
+        return data
+    }
+
+    static func appendScalars(_ scalars: [Float], to data: inout Data) {
+        scalars.withUnsafeBufferPointer { buffer in
+            for value in buffer { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
         }
     }
 }
