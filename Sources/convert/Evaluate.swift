@@ -154,7 +154,10 @@ struct Evaluate: ParsableCommand {
             var sampleOptions = options(for: method, layer: layer)
             sampleOptions.firstSample = sample
             let explanation = try method.explain(runner, inputs: shown, options: sampleOptions)
-            let image = try explanation.figures(0, inputs: shown)[0]
+            let images = try explanation.figures(0, inputs: shown)
+            // 2-D maps of image files are drawn over the picture at its own size, as `explain --png` draws them.
+            let picture = images.count == 2 ? try inputs.original(sample) : nil
+            let image = try picture.map { try explanation.figure(0, over: $0) } ?? images[0]
             let caption = "class \(explanation.classes[0]), score \(String(format: "%.4f", explanation.scores[0]))"
             return ReportFigure(sample: sample, method: method.rawValue, caption: caption, png: image.pngData())
         }
