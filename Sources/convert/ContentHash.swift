@@ -4,11 +4,16 @@ import Foundation
 struct ContentHash {
     private var state: UInt64 = 0xcbf2_9ce4_8422_2325
 
-    mutating func add(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes { state = (state ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    mutating func add(_ bytes: Data) {
+        var state = self.state
+        bytes.withUnsafeBytes { raw in
+            for byte in raw { state = (state ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        }
+        self.state = state
     }
 
-    mutating func add(_ text: String) { add(Array(text.utf8) + [0]) }
+    /// A text and a terminating zero, so that "ab","c" and "a","bc" differ.
+    mutating func add(_ text: String) { add(Data(text.utf8) + [0]) }
 
     var hex: String { String(state, radix: 16).leftPadded(to: 16) }
 

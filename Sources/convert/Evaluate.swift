@@ -46,7 +46,7 @@ struct Evaluate: ParsableCommand {
         let chosen = try methodList(methods ?? (hasLabels ? "" : "gradcam,gradcam++,ablationcam,lime"))
         let layer = try camLayer(chosen, model: runner, given: self.layer)
         let classes = runner.outputShapes[0].last ?? 0
-        let truth = try trueLabels(inputs, classes: classes)
+        let truth = try trueLabels(inputs, classes: classes, outputShape: runner.outputShapes[0])
         let names = try classNames.map(readClassNames) ?? inputs.folderClassNames ?? (0..<classes).map { String($0) }
         let datasetName = dataset ?? URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
         let explained = min(samples ?? inputs.count, inputs.count)
@@ -99,7 +99,11 @@ struct Evaluate: ParsableCommand {
     }
 
     /// Every sample's true class: from --labels, else from a folder of class subfolders; nil without labels.
-    private func trueLabels(_ inputs: InputRows, classes: Int) throws -> [Int]? {
+    private func trueLabels(_ inputs: InputRows, classes: Int, outputShape: [Int]) throws -> [Int]? {
+        guard labels != nil || inputs.folderLabels != nil else { return nil }
+        guard outputShape.count == 1 else {
+            throw InputError("\(model): classification metrics need an output shaped (N, classes); the model's is (N, \(outputShape.map(String.init).joined(separator: ", ")))")
+        }
         guard let labels else { return try inputs.labels(classes: classes) }
         let truth = Labels.classIDs(try loadArray(labels, option: "--labels"))
         guard let truth, truth.count == inputs.count else {
