@@ -119,6 +119,9 @@ def write_images():
     files["rgb444_17x20.jpg"] = "RGB JPEG, 4:4:4"
     Image.fromarray(scene(35, 23, 9)[..., 2], "L").save(OUT / "gray_23x35.jpg", quality=85)
     files["gray_23x35.jpg"] = "grayscale JPEG"
+    cmyk = np.concatenate([scene(15, 19, 10), scene(15, 19, 11)[..., :1]], -1)
+    Image.fromarray(cmyk, "CMYK").save(OUT / "cmyk_19x15.jpg", quality=90)
+    files["cmyk_19x15.jpg"] = "CMYK JPEG (Adobe marker, inverted)"
     return files
 
 

@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { KL_JPEG_OK = 0, KL_JPEG_FAILED = 1, KL_JPEG_TOO_LARGE = 2, KL_JPEG_CMYK = 3 };
+enum { KL_JPEG_OK = 0, KL_JPEG_FAILED = 1, KL_JPEG_TOO_LARGE = 2 };
 
 typedef struct {
     unsigned char *pixels;  // rows of width * channels bytes, malloc'd; the caller frees it with kl_jpeg_free
     uint32_t width;
     uint32_t height;
-    int channels;           // 1 gray, 3 RGB
+    int channels;           // 1 gray, 3 RGB, 4 CMYK as stored (PIL reads every 4-component JPEG as Adobe's inverted CMYK)
     char message[JMSG_LENGTH_MAX];
 } kl_jpeg_result;
 
@@ -46,8 +46,8 @@ static void kl_jpeg_output_message(j_common_ptr info) {
 }
 
 /// Decodes a whole JPEG held in memory to 8-bit gray or RGB with libjpeg's defaults (islow DCT, fancy upsampling),
-/// as PIL decodes it. Refuses CMYK/YCCK files (KL_JPEG_CMYK) and, before allocating the pixels, an image of more than
-/// max_pixels pixels (KL_JPEG_TOO_LARGE, width and height set).
+/// as PIL decodes it; a 4-component file (CMYK or YCCK) to libjpeg's CMYK, as PIL asks for it. Refuses, before
+/// allocating the pixels, an image of more than max_pixels pixels (KL_JPEG_TOO_LARGE, width and height set).
 static int kl_jpeg_decode(const unsigned char *data, size_t size, uint64_t max_pixels, kl_jpeg_result *result) {
     memset(result, 0, sizeof *result);
     struct jpeg_decompress_struct info;
@@ -68,15 +68,12 @@ static int kl_jpeg_decode(const unsigned char *data, size_t size, uint64_t max_p
     jpeg_read_header(&info, TRUE);
     result->width = info.image_width;
     result->height = info.image_height;
-    if (info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK) {
-        jpeg_destroy_decompress(&info);
-        return KL_JPEG_CMYK;
-    }
     if ((uint64_t)info.image_width * info.image_height > max_pixels) {
         jpeg_destroy_decompress(&info);
         return KL_JPEG_TOO_LARGE;
     }
-    info.out_color_space = info.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    int cmyk = info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK;
+    info.out_color_space = cmyk ? JCS_CMYK : info.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
     jpeg_start_decompress(&info);
     size_t row_bytes = (size_t)info.output_width * info.output_components;
     pixels = (unsigned char *)malloc(row_bytes * info.output_height);

@@ -58,11 +58,10 @@ public enum ImageDecoder {
         defer { kl_jpeg_free(&result) }
         switch Int(status) {
         case Int(KL_JPEG_OK):
-            return copy(result.pixels, width: Int(result.width), height: Int(result.height), channels: Int(result.channels))
+            let image = copy(result.pixels, width: Int(result.width), height: Int(result.height), channels: Int(result.channels))
+            return image.channels == 4 ? image.rgbFromStoredCMYK() : image
         case Int(KL_JPEG_TOO_LARGE):
             throw tooLarge(name, Int(result.width), Int(result.height), limit)
-        case Int(KL_JPEG_CMYK):
-            throw ImageError(file: name, "a CMYK JPEG, which KerasLens does not read; save it as RGB")
         default:
             throw ImageError(file: name, "not a readable JPEG (libjpeg: \(message(result.message)))")
         }
