@@ -15,6 +15,8 @@ Deterministic: seeded pixels, fixed JPEG settings.
 
 import json
 import shutil
+import struct
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -96,6 +98,16 @@ def scene(height, width, seed):
     return np.clip(base + noise, 0, 255).astype(np.uint8)
 
 
+def write_png16(path, samples, color_type):
+    """A 16-bit PNG, written by hand because Pillow writes 16 bits only for plain gray."""
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    height, width = samples.shape[:2]
+    raw = b"".join(b"\x00" + samples[y].tobytes() for y in range(height))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 16, color_type, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
 def write_images():
     OUT.mkdir(parents=True)
     files = {}
@@ -122,6 +134,13 @@ def write_images():
     cmyk = np.concatenate([scene(15, 19, 10), scene(15, 19, 11)[..., :1]], -1)
     Image.fromarray(cmyk, "CMYK").save(OUT / "cmyk_19x15.jpg", quality=90)
     files["cmyk_19x15.jpg"] = "CMYK JPEG (Adobe marker, inverted)"
+    rng = np.random.default_rng(12)
+    for name, color_type, channels, (height, width) in (("rgb16_17x11.png", 2, 3, (11, 17)), ("rgba16_9x14.png", 6, 4, (14, 9)),
+                                                        ("graya16_15x8.png", 4, 2, (8, 15)), ("gray16_13x10.png", 0, 1, (10, 13))):
+        # Low values too, so that clipping (gray) and taking the high byte (the rest) differ.
+        samples = rng.integers(0, 65536, (height, width, channels)) >> rng.integers(0, 16, (height, width, channels))
+        write_png16(OUT / name, samples.astype(">u2"), color_type)
+        files[name] = f"16-bit PNG, color type {color_type}"
     return files
 
 
@@ -138,6 +157,8 @@ def main():
     (OUT / "expected").mkdir()
     for image in files:
         for color_mode, channels in (("rgb", 3), ("grayscale", 1)):
+            if color_mode == "grayscale" and image.startswith("gray16"):
+                continue  # load_img keeps 16-bit gray whole (mode I;16); KerasLens refuses it for 1-channel models
             path = OUT / image
             with Image.open(path) as decoded:
                 size = decoded.size

@@ -8,13 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { KL_PNG_OK = 0, KL_PNG_FAILED = 1, KL_PNG_TOO_LARGE = 2, KL_PNG_SIXTEEN_BIT = 3 };
+enum { KL_PNG_OK = 0, KL_PNG_FAILED = 1, KL_PNG_TOO_LARGE = 2 };
 
 typedef struct {
     unsigned char *pixels;  // rows of width * channels bytes, malloc'd; the caller frees it with kl_png_free
     uint32_t width;
     uint32_t height;
     int channels;           // 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA
+    int sixteen_bit_gray;   // the file held 16-bit gray samples, clipped to 255 (PIL's convert("RGB") of mode I;16)
     char message[200];      // why decoding failed
 } kl_png_result;
 
@@ -46,8 +47,10 @@ static void kl_png_read(png_structp png, png_bytep out, size_t length) {
 }
 
 /// Decodes a whole PNG held in memory to 8-bit gray, gray+alpha, RGB or RGBA (palettes and 1/2/4-bit gray expanded,
-/// as PIL expands them; gamma chunks ignored, as PIL ignores them). Refuses, before allocating the pixels, an image
-/// of more than max_pixels pixels (KL_PNG_TOO_LARGE, width and height set) and 16-bit samples (KL_PNG_SIXTEEN_BIT).
+/// as PIL expands them; gamma chunks ignored, as PIL ignores them). 16-bit samples become 8-bit as PIL makes them:
+/// the high byte (its RGB;16B, RGBA;16B, LA;16B raw modes), except plain gray, which PIL keeps 16-bit (mode I;16)
+/// and converts to RGB by clipping at 255. Refuses, before allocating the pixels, an image of more than max_pixels
+/// pixels (KL_PNG_TOO_LARGE, width and height set).
 static int kl_png_decode(const unsigned char *data, size_t size, uint64_t max_pixels, kl_png_result *result) {
     memset(result, 0, sizeof *result);
     kl_png_source source = {data, size, 0, result};
@@ -76,10 +79,12 @@ static int kl_png_decode(const unsigned char *data, size_t size, uint64_t max_pi
     int depth = png_get_bit_depth(png, info), type = png_get_color_type(png, info);
     result->width = width;
     result->height = height;
-    if (depth == 16 || (uint64_t)width * height > max_pixels) {
+    if ((uint64_t)width * height > max_pixels) {
         png_destroy_read_struct(&png, &info, NULL);
-        return depth == 16 ? KL_PNG_SIXTEEN_BIT : KL_PNG_TOO_LARGE;
+        return KL_PNG_TOO_LARGE;
     }
+    int gray16 = depth == 16 && type == PNG_COLOR_TYPE_GRAY;
+    if (depth == 16 && !gray16) png_set_strip_16(png);
     if (type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
     if (type == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
     png_set_interlace_handling(png);
@@ -93,6 +98,14 @@ static int kl_png_decode(const unsigned char *data, size_t size, uint64_t max_pi
     png_read_image(png, rows);
     free(rows);
     png_destroy_read_struct(&png, &info, NULL);
+    if (gray16) {
+        // Big-endian samples, rows contiguous: compacted in place, each written at or before where it was read.
+        for (size_t i = 0; i < (size_t)width * height; i++) {
+            unsigned value = (unsigned)pixels[2 * i] << 8 | pixels[2 * i + 1];
+            pixels[i] = value > 255 ? 255 : (unsigned char)value;
+        }
+        result->sixteen_bit_gray = 1;
+    }
     result->pixels = pixels;
     return KL_PNG_OK;
 }

@@ -40,11 +40,11 @@ public enum ImageDecoder {
         defer { kl_png_free(&result) }
         switch Int(status) {
         case Int(KL_PNG_OK):
-            return copy(result.pixels, width: Int(result.width), height: Int(result.height), channels: Int(result.channels))
+            var image = copy(result.pixels, width: Int(result.width), height: Int(result.height), channels: Int(result.channels))
+            image.sixteenBitGray = result.sixteen_bit_gray != 0
+            return image
         case Int(KL_PNG_TOO_LARGE):
             throw tooLarge(name, Int(result.width), Int(result.height), limit)
-        case Int(KL_PNG_SIXTEEN_BIT):
-            throw ImageError(file: name, "a 16-bit PNG, which KerasLens does not read; save it with 8 bits per channel")
         default:
             throw ImageError(file: name, "not a readable PNG (libpng: \(message(result.message)))")
         }

@@ -29,7 +29,7 @@ public struct ImageLoader: Sendable {
 
     /// The file's pixels at the model's size, before the float conversion.
     public func pixels(path: String) throws(ImageError) -> PixelImage {
-        pixels(of: try ImageDecoder.read(path: path))
+        pixels(of: try decoded(path))
     }
 
     /// `load_img`'s conversion and resize of a decoded image.
@@ -43,8 +43,16 @@ public struct ImageLoader: Sendable {
     /// The part of the file the model sees, at the file's own resolution: the whole image, or the center crop with
     /// `keepAspectRatio`, in the model's channels — what an explanation is drawn over.
     public func shownPixels(path: String) throws(ImageError) -> PixelImage {
-        let image = try ImageDecoder.read(path: path).converted(toChannels: channels)
+        let image = try decoded(path).converted(toChannels: channels)
         return keepAspectRatio ? image.cropped(ResizeBox.centerCrop(image, width: width, height: height)) : image
+    }
+
+    private func decoded(_ path: String) throws(ImageError) -> PixelImage {
+        let image = try ImageDecoder.read(path: path)
+        guard channels == 3 || !image.sixteenBitGray else {
+            throw ImageError(file: path, "a 16-bit grayscale PNG: for a 1-channel model Keras keeps its values up to 65,535, which KerasLens's 8-bit pixels cannot hold; save it with 8 bits")
+        }
+        return image
     }
 
     /// One sample, (height, width, channels) in C order.

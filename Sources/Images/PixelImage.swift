@@ -5,6 +5,9 @@ public struct PixelImage: Sendable, Equatable {
     public var height: Int
     public var channels: Int
     public var pixels: [UInt8]
+    /// The file held 16-bit gray samples, clipped here to 255 as PIL's `convert("RGB")` clips them; for a 1-channel
+    /// model Keras keeps them whole (mode I;16, up to 65,535), which 8-bit pixels cannot hold.
+    public var sixteenBitGray = false
 
     public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
         precondition(pixels.count == width * height * channels, "pixel count does not match the size")

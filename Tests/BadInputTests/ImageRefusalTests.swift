@@ -15,7 +15,6 @@ import Testing
         Refusal("huge_declared.jpg", (), "declares 65000×65000 pixels, more than the 89478485 KerasLens decodes"),
         Refusal("bad_crc.png", (), "not a readable PNG (libpng: IHDR: CRC error)"),
         Refusal("header_only.jpg", (), "not a readable JPEG (libjpeg: "),
-        Refusal("sixteen_bit.png", (), "a 16-bit PNG, which KerasLens does not read"),
         Refusal("image.bmp", (), "a BMP file (first bytes 42 4d"),
     ]
 

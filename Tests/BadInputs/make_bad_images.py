@@ -52,7 +52,6 @@ def main():
         + chunk(b"IEND", b""),
         "bad_crc.png": valid_png[:29] + bytes([valid_png[29] ^ 0xFF]) + valid_png[30:],
         "header_only.jpg": valid_jpeg[:2] + b"\xff\xe0" + b"\x00" * 40,
-        "sixteen_bit.png": png_bytes(Image.fromarray(pixels[..., 0].astype(np.uint16) * 257)),
     }
     # The largest size a JPEG can declare (65,000 x 65,000, 4.2 Gpixels): the SOF0 marker's size fields rewritten.
     jpeg = bytearray(valid_jpeg)

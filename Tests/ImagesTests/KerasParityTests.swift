@@ -19,6 +19,14 @@ import Testing
         #expect(differing == 0, "\(differing) of \(actual.count) values differ from Keras's")
     }
 
+    /// `load_img` keeps a 16-bit gray PNG whole for a 1-channel model (values up to 65,535): refused, by name.
+    @Test func sixteenBitGrayIsRefusedForOneChannelModels() throws {
+        let loader = try ImageLoader(sampleShape: [10, 13, 1], resampling: .nearest, keepAspectRatio: false, preprocessing: .none)
+        #expect { try loader.load(path: ImageFixtures.path("gray16_13x10.png")) } throws: { error in
+            "\(error)".contains("gray16_13x10.png: a 16-bit grayscale PNG")
+        }
+    }
+
     @Test func coversEveryImageAndMode() {
         let cases = ImageFixtures.manifest.cases
         #expect(Set(cases.map(\.image)) == Set(ImageFixtures.manifest.images.keys))
