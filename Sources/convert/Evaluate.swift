@@ -37,6 +37,7 @@ struct Evaluate: ParsableCommand {
         if let samples, samples <= 0 { throw ValidationError("--samples must be positive") }
         if let frac, !(frac > 0 && frac <= 1) { throw ValidationError("--frac must be in (0, 1]") }
         if shard != nil, partial == nil { throw ValidationError("--shard needs --partial FILE: a shard's scores mean something only merged (keraslens merge)") }
+        if partial != nil, report != nil || json { throw ValidationError("--partial writes a shard file; --report and --json belong to keraslens merge") }
     }
 
     func run() throws {

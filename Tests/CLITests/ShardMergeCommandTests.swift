@@ -63,6 +63,7 @@ import Testing
         #expect(notAPart.stderr.contains("manifest.json is not a shard file"))
         #expect(try CLIRunner.run(quick + ["--shard", "0/2"]).stderr.contains("--shard needs --partial"))
         #expect(try CLIRunner.run(quick + ["--shard", "2/2", "--partial", first]).stderr.contains("--shard"))
+        #expect(try CLIRunner.run(quick + ["--shard", "0/2", "--partial", first, "--report", folder.path]).stderr.contains("belong to keraslens merge"))
     }
 
     /// The JSON with each method's `seconds` removed (wall time, the one thing a merge cannot reproduce).
