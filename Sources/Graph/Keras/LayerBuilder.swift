@@ -28,6 +28,7 @@ let layerBuilders: [String: LayerBuilder] = {
         "SeparableConv2D": separableBuilder(rank: 2), "SeparableConvolution2D": separableBuilder(rank: 2),
         "Flatten": buildFlatten, "Reshape": buildReshape, "Permute": buildPermute,
         "BatchNormalization": buildBatchNormalization, "Normalization": buildNormalization,
+        "LayerNormalization": buildLayerNormalization,
         "Rescaling": buildRescaling,
         "Activation": buildActivation, "ReLU": buildReLU, "LeakyReLU": buildLeakyReLU, "PReLU": buildPReLU,
         "ELU": buildELU, "Softmax": buildSoftmax,
@@ -66,8 +67,7 @@ let refusedLayers: [String: String] = {
                  "LSTMCell", "GRUCell", "SimpleRNNCell", "CuDNNLSTM", "CuDNNGRU", "TimeDistributed"] {
         reasons[name] = "recurrent layers are not supported"
     }
-    for name in ["Lambda", "TFOpLambda", "SlicingOpLambda"] {
-        reasons[name] = "Lambda layers hold Python code, which cannot run without Python"
-    }
+    reasons["Lambda"] = "Lambda layers hold Python code, which cannot run without Python"
+
     return reasons
 }()

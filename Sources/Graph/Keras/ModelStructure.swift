@@ -56,6 +56,8 @@ struct ModelStructure {
     }
 
     private static let modelClasses: Set<String> = ["Sequential", "Functional", "Model"]
+    /// tf-keras's layers for TensorFlow functions called on Keras tensors, whose inbound node is the call itself.
+    private static let opLambdaClasses: Set<String> = ["TFOpLambda", "SlicingOpLambda"]
 
     /// Parses a model; `inbound` is the outer producers feeding a nested model (nil at the top level).
     private mutating func parseModel(_ model: JSONValue, inbound: [String]?, scope: Scope) throws(GraphError) -> ([String], [String]) {
@@ -144,8 +146,12 @@ struct ModelStructure {
             }
         }
         for (entry, layer) in pending {
-            let producers = try inboundNames(entry, layer: layer)
-            _ = try parseLayer(entry, inbound: producers, scope: &scope)
+            if Self.opLambdaClasses.contains(layer.kerasClass) || Self.isKeras3Operation(entry) {
+                let (producers, call) = try opLambdaCall(entry, layer: layer)
+                _ = try parseLayer(entry, inbound: producers, scope: &scope, call: call)
+            } else {
+                _ = try parseLayer(entry, inbound: try inboundNames(entry, layer: layer), scope: &scope)
+            }
         }
         let modelInputs = inbound == nil ? inputRefs : []
         for name in modelInputs where !inputs.contains(name) && !calls.contains(where: { $0.config.name == name }) {
@@ -155,8 +161,10 @@ struct ModelStructure {
     }
 
     /// Adds one layer (or inlines a nested model) and returns the name of the node carrying its output.
-    private mutating func parseLayer(_ entry: JSONValue, inbound: [String], scope: inout Scope) throws(GraphError) -> String {
-        let layer = try layerConfig(entry)
+    private mutating func parseLayer(_ entry: JSONValue, inbound: [String], scope: inout Scope,
+                                     call: OpLambdaCall? = nil) throws(GraphError) -> String {
+        var layer = try layerConfig(entry)
+        layer.call = call
         let location = scope.location(layer: layer.name, kerasClass: layer.kerasClass)
         if Self.modelClasses.contains(layer.kerasClass) {
             var nested = Scope(hdf5Group: scope.hdf5Group ?? layer.name, archivePath: "")
@@ -284,6 +292,31 @@ struct ModelStructure {
         }
         guard !names.isEmpty else { throw layer.error(.invalidConfig, "the layer has no inputs") }
         return names
+    }
+
+    /// Keras 3 records an operation called on Keras tensors (`x + 3.0`) as a node whose module is an ops module
+    /// rather than a layers module.
+    private static func isKeras3Operation(_ entry: JSONValue) -> Bool {
+        entry["module"]?.string?.hasPrefix("keras.src.ops.") ?? false
+    }
+
+    /// The producers and recorded call of a `TFOpLambda` or `SlicingOpLambda` layer or a Keras 3 operation node
+    /// (see `OpLambdaCall`).
+    private func opLambdaCall(_ entry: JSONValue, layer: LayerConfig) throws(GraphError) -> ([String], OpLambdaCall) {
+        let nodes = entry["inbound_nodes"]?.array ?? []
+        guard nodes.count == 1 else {
+            throw layer.error(nodes.isEmpty ? .invalidConfig : .unsupported,
+                              nodes.isEmpty ? "the layer has no inbound node" : "the layer is called \(nodes.count) times (shared layers are not supported)")
+        }
+        var reader = OpLambdaCallReader(layer: layer) { (triple) throws(GraphError) in try keras2Reference(triple, layer: layer) }
+        let call: OpLambdaCall
+        if let module = entry["module"]?.string, Self.isKeras3Operation(entry) {
+            call = try reader.readKeras3(nodes[0], module: module)
+        } else {
+            call = try reader.read(nodes[0])
+        }
+        guard !reader.producers.isEmpty else { throw layer.error(.invalidConfig, "the call has no tensor input") }
+        return (reader.producers, call)
     }
 
     private func keras2Reference(_ item: JSONValue, layer: LayerConfig) throws(GraphError) -> String {
