@@ -35,10 +35,11 @@ CACHE = ROOT / ".build-zoo-cache"
 SEED = 1512
 BATCH = 2
 
-# (name, builder name in keras.applications, input size, Kerases, keyword arguments)
+# (name, builder name in keras.applications, input size, Kerases, keyword arguments); classifiers without their
+# softmax, so that the logits are compared.
 BACKBONES = [
-    ("MobileNetV3Small", "MobileNetV3Small", 64, ("k2", "keras"), {"minimalistic": False}),
-    ("MobileNetV3Large", "MobileNetV3Large", 64, ("k2", "keras"), {"minimalistic": False}),
+    ("MobileNetV3Small", "MobileNetV3Small", 64, ("k2", "keras"), {"minimalistic": False, "classifier_activation": None}),
+    ("MobileNetV3Large", "MobileNetV3Large", 64, ("k2", "keras"), {"minimalistic": False, "classifier_activation": None}),
 ]
 
 
