@@ -759,6 +759,17 @@ def zoo_tf_op_lambda(K):
     return K.Model(inp, L.Concatenate(name="concat")(flat), name="tf_op_lambda")
 
 
+def zoo_grouped_convolution(K):
+    """Convolutions with one group per input channel (ConvNeXt's depthwise `Conv2D(groups=C)`), with a multiplier,
+    in 1-D and 2-D."""
+    L = K.layers
+    inp = K.Input((7, 6, 4), name="input")
+    a = L.Conv2D(4, 7, padding="same", groups=4, name="conv_dw")(inp)
+    b = L.Conv2D(8, (3, 2), strides=2, groups=4, activation="relu", name="conv_dw_multiplier")(inp)
+    c = L.Conv1D(8, 3, groups=4, padding="same", use_bias=False, name="conv1d_groups")(L.Reshape((42, 4), name="rows")(inp))
+    return K.Model(inp, concat_flat(K, [a, b, c]), name="grouped_convolution")
+
+
 def zoo_keras3_operations(K):
     """Arithmetic on Keras tensors, which Keras 3 records as operation nodes (MobileNetV3's `relu6(x + 3) / 6`)."""
     L = K.layers
@@ -820,6 +831,7 @@ ZOO = [
     # arguments"): the .keras archive alone.
     ZooModel("keras3_operations", zoo_keras3_operations, [(6, 5, 3)], seed=SEED + 7, keras3_only=True,
              keras3_files=("keras",)),
+    ZooModel("grouped_convolution", zoo_grouped_convolution, [(7, 6, 4)], seed=SEED + 8),
     ZooModel("tf_op_lambda", zoo_tf_op_lambda, [(6, 5, 3)], seed=SEED + 5, keras2_only=True),
 ]
 ZOO_BATCH = 3

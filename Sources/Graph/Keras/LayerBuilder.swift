@@ -11,6 +11,9 @@ struct BuiltLayer: Sendable {
     var constants: [String: Tensor] = [:]
     /// Configuration numbers the stored weights must repeat.
     var declared: [DeclaredShape] = []
+    /// Weights stored in one shape and read in another holding the same values in the same order (a grouped
+    /// convolution's kernel [k…, 1, C·m] as a depthwise kernel [k…, C, m]); a weight stored otherwise is refused.
+    var reshaped: [String: (stored: [Int], shape: [Int])] = [:]
 }
 
 /// Builds one layer from its configuration and its inputs' per-sample shapes.

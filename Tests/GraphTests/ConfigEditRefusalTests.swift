@@ -3,10 +3,10 @@ import Foundation
 import H5Reader
 import Testing
 
-/// Zoo files whose configuration is edited in one place: what TFOpLambda, Keras 3 operation nodes and
-/// LayerNormalization cannot run is refused naming the layer and the reason, and a LayerNormalization whose
-/// configuration contradicts its weights is refused.
-@Suite struct OpLambdaRefusalTests {
+/// Zoo files whose configuration is edited: what TFOpLambda, Keras 3 operation nodes, LayerNormalization and
+/// grouped convolutions cannot run is refused naming the layer and the reason, and so is a configuration its
+/// weights contradict.
+@Suite struct ConfigEditRefusalTests {
     struct Edit: Sendable, CustomTestStringConvertible {
         var file: String
         var replace: String
@@ -33,6 +33,11 @@ import Testing
         Edit(file: "layer_normalization.k2.h5", replace: #""name": "ln_rows", "trainable": true, "dtype": "float32", "axis": [1]"#,
              with: #""name": "ln_rows", "trainable": true, "dtype": "float32", "axis": [0]"#,
              kind: .invalidConfig, fragment: "layer 'ln_rows' (LayerNormalization): axis 0 is not a feature axis of a rank-4 input"),
+        Edit(file: "grouped_convolution.k2.h5", replace: #""name": "conv1d_groups", "trainable": true, "dtype": "float32", "filters": 8"#,
+             with: #""name": "conv1d_groups", "trainable": true, "dtype": "float32", "filters": 12"#,
+             kind: .weights, fragment: "layer 'conv1d_groups' (Conv1D): depthwise_kernel has shape [3, 1, 8], the configuration needs [3, 1, 12]"),
+        Edit(file: "grouped_convolution.k3.h5", replace: #""groups": 4, "activation": "relu""#, with: #""groups": 2, "activation": "relu""#,
+             kind: .unsupported, fragment: "layer 'conv_dw_multiplier' (Conv2D): grouped convolution with 2 groups over 4 channels is supported only with one group per channel"),
     ]
 
     @Test(arguments: edits) func isRefused(_ edit: Edit) throws {
