@@ -770,6 +770,17 @@ def zoo_grouped_convolution(K):
     return K.Model(inp, concat_flat(K, [a, b, c]), name="grouped_convolution")
 
 
+def zoo_layer_scale(K):
+    """ConvNeXt's LayerScale (Keras 3's keras.applications helper layer) on a feature map and on a token sequence."""
+    from keras.src.applications.convnext import LayerScale
+    L = K.layers
+    inp = K.Input((5, 4, 6), name="input")
+    x = L.Conv2D(6, 1, name="conv")(inp)
+    scaled = LayerScale(1e-6, 6, name="layer_scale")(x)
+    tokens = LayerScale(0.5, 6, name="layer_scale_tokens")(L.Reshape((20, 6), name="tokens")(x))
+    return K.Model(inp, concat_flat(K, [scaled, tokens]), name="layer_scale")
+
+
 def zoo_keras3_operations(K):
     """Arithmetic on Keras tensors, which Keras 3 records as operation nodes (MobileNetV3's `relu6(x + 3) / 6`)."""
     L = K.layers
@@ -832,6 +843,8 @@ ZOO = [
     ZooModel("keras3_operations", zoo_keras3_operations, [(6, 5, 3)], seed=SEED + 7, keras3_only=True,
              keras3_files=("keras",)),
     ZooModel("grouped_convolution", zoo_grouped_convolution, [(7, 6, 4)], seed=SEED + 8),
+    # LayerScale is not a registered Keras layer: only the .keras archive names its module.
+    ZooModel("layer_scale", zoo_layer_scale, [(5, 4, 6)], seed=SEED + 9, keras3_only=True, keras3_files=("keras",)),
     ZooModel("tf_op_lambda", zoo_tf_op_lambda, [(6, 5, 3)], seed=SEED + 5, keras2_only=True),
 ]
 ZOO_BATCH = 3

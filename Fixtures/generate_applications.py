@@ -40,6 +40,8 @@ BATCH = 2
 BACKBONES = [
     ("MobileNetV3Small", "MobileNetV3Small", 64, ("k2", "keras"), {"minimalistic": False, "classifier_activation": None}),
     ("MobileNetV3Large", "MobileNetV3Large", 64, ("k2", "keras"), {"minimalistic": False, "classifier_activation": None}),
+    # tf_keras's ConvNeXt references its stem (a nested Sequential) at node index 1, which the importer refuses.
+    ("ConvNeXtTiny", "ConvNeXtTiny", 32, ("keras",), {"classifier_activation": None}),
 ]
 
 

@@ -31,7 +31,7 @@ let layerBuilders: [String: LayerBuilder] = {
         "SeparableConv2D": separableBuilder(rank: 2), "SeparableConvolution2D": separableBuilder(rank: 2),
         "Flatten": buildFlatten, "Reshape": buildReshape, "Permute": buildPermute,
         "BatchNormalization": buildBatchNormalization, "Normalization": buildNormalization,
-        "LayerNormalization": buildLayerNormalization,
+        "LayerNormalization": buildLayerNormalization, "LayerScale": buildLayerScale,
         "Rescaling": buildRescaling,
         "Activation": buildActivation, "ReLU": buildReLU, "LeakyReLU": buildLeakyReLU, "PReLU": buildPReLU,
         "ELU": buildELU, "Softmax": buildSoftmax,

@@ -71,3 +71,18 @@ func separableBuilder(rank: Int) -> LayerBuilder {
                                      .last("filters", try config.int("filters"), of: "pointwise_kernel")])
     }
 }
+
+/// keras.applications' `LayerScale` (ConvNeXt): `x · gamma`, one factor per channel, run as a depthwise convolution
+/// with a window of 1 whose kernel is `gamma` ([C] read as [1…, C, 1]).
+@Sendable func buildLayerScale(_ config: LayerConfig, _ inputs: [[Int]]) throws(GraphError) -> BuiltLayer {
+    let input = inputs.first ?? []
+    guard input.count >= 2, let channels = input.last else {
+        throw config.error(.unsupported, "LayerScale over an input of shape \(input) (no axis before the channels) is not supported")
+    }
+    let ones = Array(repeating: 1, count: input.count - 1)
+    let window = Window(size: ones, strides: ones, dilations: ones, padding: .valid)
+    return BuiltLayer(op: .depthwiseConvolution(window: window, multiplier: 1, activation: .linear),
+                      weightNames: ["depthwise_kernel"], aliases: ["gamma": "depthwise_kernel"],
+                      reshaped: ["depthwise_kernel": (stored: [try config.int("projection_dim", default: channels)],
+                                                      shape: ones + [channels, 1])])
+}
