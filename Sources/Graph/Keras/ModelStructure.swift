@@ -26,6 +26,8 @@ struct ModelStructure {
     private(set) var outputs: [String] = []
     private var aliases: [String: String] = [:]
     private var seenNames: Set<String> = []
+    /// How many calls each Functional model's layer has in the saved graph (its `inbound_nodes`).
+    private var savedCalls: [String: Int] = [:]
 
     init(config: JSONValue, kerasMajor: Int, isArchive: Bool) throws(GraphError) {
         self.kerasMajor = kerasMajor
@@ -127,6 +129,11 @@ struct ModelStructure {
         if let inbound, inbound.count != inputRefs.count {
             throw GraphError(.invalidConfig, layer: config["name"]?.string,
                              "nested model takes \(inputRefs.count) inputs but is called with \(inbound.count)")
+        }
+        for entry in layers {
+            if let name = entry["name"]?.string ?? entry["config"]?["name"]?.string {
+                savedCalls[name] = entry["inbound_nodes"]?.array?.count ?? 0
+            }
         }
         var pending: [(JSONValue, LayerConfig)] = []
         for entry in layers {
@@ -324,7 +331,12 @@ struct ModelStructure {
               let node = parts[1].int, let tensor = parts[2].int else {
             throw layer.error(.invalidConfig, "an inbound entry is not [layer, node, tensor, kwargs]")
         }
-        guard node == 0 else { throw layer.error(.unsupported, "input '\(name)' comes from a shared layer's call \(node)") }
+        // A node index counts every call of the producer, those outside the saved graph too: tf-keras's nested
+        // Sequential built from an Input has its own construction as call 0, so ConvNeXt's stem is referenced as
+        // call 1. A producer with one saved call can only be referenced through that call.
+        guard node == 0 || savedCalls[name] == 1 else {
+            throw layer.error(.unsupported, "input '\(name)' comes from a shared layer's call \(node)")
+        }
         guard tensor == 0 else { throw layer.error(.unsupported, "input '\(name)' is output \(tensor) of a multi-output layer") }
         return name
     }
