@@ -674,6 +674,125 @@ def zoo_activations_keras3(K):
     return K.Model(inp, K.layers.Concatenate(name="concat")(branches), name="activations_keras3")
 
 
+def zoo_layer_normalization(K):
+    """LayerNormalization over the channels (ConvNeXt, transformers) and over one other axis; with and without
+    center and scale."""
+    L = K.layers
+    inp = K.Input((5, 4, 3), name="input")
+    x = L.Conv2D(6, 1, name="conv")(inp)
+    branches = [
+        L.LayerNormalization(name="ln_channels")(x),
+        L.LayerNormalization(axis=1, epsilon=1e-5, center=False, name="ln_rows")(x),
+        L.LayerNormalization(axis=2, center=False, scale=False, name="ln_columns")(x),
+        L.LayerNormalization(axis=-1, scale=False, epsilon=1e-6, name="ln_channels_centered")(x),
+    ]
+    return K.Model(inp, L.Concatenate(name="concat")(branches), name="layer_normalization")
+
+
+def zoo_layer_normalization_axes(K):
+    """LayerNormalization over several axes: spatial, spatial and channel apart, everything. tf_keras alone: Keras
+    3.15 cannot reload its own legacy HDF5 file of a list axis (it builds gamma for one axis)."""
+    L = K.layers
+    inp = K.Input((5, 4, 3), name="input")
+    x = L.Conv2D(6, 1, name="conv")(inp)
+    branches = [
+        L.LayerNormalization(axis=[1, 2], epsilon=1e-5, center=False, name="ln_spatial")(x),
+        L.LayerNormalization(axis=[1, 3], scale=False, name="ln_rows_channels")(x),
+        L.LayerNormalization(axis=[-3, -2, -1], epsilon=1e-6, name="ln_all")(x),
+    ]
+    return K.Model(inp, L.Concatenate(name="concat")(branches), name="layer_normalization_axes")
+
+
+def zoo_layer_normalization_rms(K):
+    """Keras 3's rms_scaling option (gamma, no beta, the variance kept as Keras 3 computes it)."""
+    L = K.layers
+    inp = K.Input((4, 6), name="input")
+    x = L.Dense(5, name="dense")(inp)
+    branches = [L.LayerNormalization(rms_scaling=True, name="ln_rms")(x),
+                L.LayerNormalization(axis=1, rms_scaling=True, epsilon=1e-4, name="ln_rms_rows")(x)]
+    return K.Model(inp, L.Concatenate(name="concat")(branches), name="layer_normalization_rms")
+
+
+def zoo_tf_op_lambda(K):
+    """Arithmetic, tf functions and slicing written on Keras tensors, which tf_keras records as TFOpLambda and
+    SlicingOpLambda layers (MobileNetV3's hard_sigmoid is `relu6(x + 3) * (1 / 6)`)."""
+    L = K.layers
+    inp = K.Input((6, 5, 3), name="input")
+    x = L.Conv2D(4, 1, name="conv")(inp)
+    y = L.Conv2D(4, 1, name="conv_b")(inp)
+    scaled = x * 2.0 + 1.0
+    branches = [
+        scaled,
+        tf.nn.relu6(x + 3.0) * (1.0 / 6.0),
+        tf.nn.relu(x - 0.5),
+        1.0 - x,
+        x / 4.0,
+        tf.math.multiply(x, 0.25),
+        tf.math.sigmoid(x),
+        tf.math.tanh(x),
+        tf.nn.swish(x),
+        tf.nn.leaky_relu(x, alpha=0.3),
+        tf.nn.softmax(x, axis=-1),
+        tf.nn.elu(x),
+        tf.nn.gelu(x),
+        tf.math.negative(x),
+        x * y,
+        x + y,
+        x - y,
+        tf.math.maximum(x, y),
+        tf.math.minimum(x, y),
+        tf.math.add(x, tf.math.reduce_mean(y, axis=[1, 2], keepdims=True)),
+        tf.math.multiply(x, tf.math.reduce_max(y, axis=[1, 2], keepdims=True)),
+        tf.concat([x[..., :2], y[..., 1:3]], axis=-1),
+        tf.transpose(tf.transpose(x, perm=[0, 2, 1, 3]), perm=[0, 2, 1, 3]),
+    ]
+    flat = [L.Flatten(name=f"flatten_{i}")(b) for i, b in enumerate(branches)]
+    flat += [
+        L.Flatten(name="flatten_slice_strided")(x[:, 1:, ::2, :]),
+        L.Flatten(name="flatten_slice_end")(x[:, -3:-1, 1, tf.newaxis, 0:3:2]),
+        tf.reshape(x, [-1, 120]),
+        tf.math.reduce_mean(x, axis=[1, 2]),
+        tf.math.reduce_max(tf.reshape(x, [-1, 30, 4]), axis=1),
+        L.Flatten(name="flatten_expand")(tf.squeeze(tf.expand_dims(x, axis=2), axis=[2])),
+        tf.clip_by_value(tf.reshape(x, [-1, 120]), 0.0, 0.5),
+    ]
+    return K.Model(inp, L.Concatenate(name="concat")(flat), name="tf_op_lambda")
+
+
+def zoo_grouped_convolution(K):
+    """Convolutions with one group per input channel (ConvNeXt's depthwise `Conv2D(groups=C)`), with a multiplier,
+    in 1-D and 2-D."""
+    L = K.layers
+    inp = K.Input((7, 6, 4), name="input")
+    a = L.Conv2D(4, 7, padding="same", groups=4, name="conv_dw")(inp)
+    b = L.Conv2D(8, (3, 2), strides=2, groups=4, activation="relu", name="conv_dw_multiplier")(inp)
+    c = L.Conv1D(8, 3, groups=4, padding="same", use_bias=False, name="conv1d_groups")(L.Reshape((42, 4), name="rows")(inp))
+    return K.Model(inp, concat_flat(K, [a, b, c]), name="grouped_convolution")
+
+
+def zoo_layer_scale(K):
+    """ConvNeXt's LayerScale (Keras 3's keras.applications helper layer) on a feature map and on a token sequence."""
+    from keras.src.applications.convnext import LayerScale
+    L = K.layers
+    inp = K.Input((5, 4, 6), name="input")
+    x = L.Conv2D(6, 1, name="conv")(inp)
+    scaled = LayerScale(1e-6, 6, name="layer_scale")(x)
+    tokens = LayerScale(0.5, 6, name="layer_scale_tokens")(L.Reshape((20, 6), name="tokens")(x))
+    return K.Model(inp, concat_flat(K, [scaled, tokens]), name="layer_scale")
+
+
+def zoo_keras3_operations(K):
+    """Arithmetic on Keras tensors, which Keras 3 records as operation nodes (MobileNetV3's `relu6(x + 3) / 6`)."""
+    L = K.layers
+    inp = K.Input((6, 5, 3), name="input")
+    x = L.Conv2D(4, 1, name="conv")(inp)
+    y = L.Conv2D(4, 1, name="conv_b")(inp)
+    # No `x / 4.0`: Keras 3.15 cannot reload its own TrueDivide node ("Unknown layer").
+    branches = [L.ReLU(6.0, name="relu6")(x + 3.0) * (1.0 / 6.0), 1.0 - x, x - 0.5, x * y, x + y, x - y,
+                K.ops.maximum(x, y), K.ops.minimum(x, y), x * K.ops.convert_to_tensor([0.5, -1.0, 2.0, 0.25])]
+    return K.Model(inp, L.Concatenate(name="concat")(branches), name="keras3_operations")
+
+
 @dataclass
 class ZooModel:
     name: str
@@ -688,6 +807,10 @@ class ZooModel:
     seed: int | None = None
     # Built only with Keras 3 (layers or names tf_keras lacks): no .k2.h5, and the .k3 entry records the layers.
     keras3_only: bool = False
+    # Which Keras 3 files a keras3_only model is saved as (Keras 3.15 cannot reload some of its legacy HDF5 files).
+    keras3_files: tuple = ("k3", "keras")
+    # Built only with tf_keras (its TFOpLambda and SlicingOpLambda layers): the .k2.h5 alone.
+    keras2_only: bool = False
 
 
 ZOO = [
@@ -712,6 +835,17 @@ ZOO = [
     ZooModel("broadcast_merge", zoo_broadcast_merge, [(5, 4, 3)], seed=SEED + 1),
     # Wide inputs so that the shrinks, clips and sparse pieces all meet values on each side of their kinks.
     ZooModel("activations_keras3", zoo_activations_keras3, [(12,)], input_std=2.5, seed=SEED + 2, keras3_only=True),
+    ZooModel("layer_normalization", zoo_layer_normalization, [(5, 4, 3)], seed=SEED + 3),
+    ZooModel("layer_normalization_axes", zoo_layer_normalization_axes, [(5, 4, 3)], seed=SEED + 6, keras2_only=True),
+    ZooModel("layer_normalization_rms", zoo_layer_normalization_rms, [(4, 6)], seed=SEED + 4, keras3_only=True),
+    # Keras 3.15 cannot reload the legacy HDF5 file of `x + 3.0` ("Only input tensors may be passed as positional
+    # arguments"): the .keras archive alone.
+    ZooModel("keras3_operations", zoo_keras3_operations, [(6, 5, 3)], seed=SEED + 7, keras3_only=True,
+             keras3_files=("keras",)),
+    ZooModel("grouped_convolution", zoo_grouped_convolution, [(7, 6, 4)], seed=SEED + 8),
+    # LayerScale is not a registered Keras layer: only the .keras archive names its module.
+    ZooModel("layer_scale", zoo_layer_scale, [(5, 4, 6)], seed=SEED + 9, keras3_only=True, keras3_files=("keras",)),
+    ZooModel("tf_op_lambda", zoo_tf_op_lambda, [(6, 5, 3)], seed=SEED + 5, keras2_only=True),
 ]
 ZOO_BATCH = 3
 
@@ -788,22 +922,42 @@ def generate_keras3_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[
     out_files = save_output_files(f"{base}.k3", outputs)
     layers = record_layer_outputs(keras, model, inputs, f"{base}.k3.layers")
     files = {"k3": f"{base}.k3.h5", "keras": f"{base}.keras"}
-    model.save(FIXTURES / files["k3"])
-    model.save(FIXTURES / files["keras"])
     entries = []
-    for kind in ("k3", "keras"):
+    for kind in spec.keras3_files:
+        model.save(FIXTURES / files[kind])
         reloaded = load_k3(FIXTURES / files[kind])
         assert_close(predict(reloaded, inputs), outputs, f"{files[kind]} reload", RELOAD_TOL)
-        layer_info = {"layers": layers, "layer_samples": ZOO_BATCH} if kind == "k3" else {}
+        layer_info = {"layers": layers, "layer_samples": ZOO_BATCH} if kind == spec.keras3_files[0] else {}
         entries.append(model_entry(f"{spec.name}.{kind}", files[kind], 3, reloaded, input_files, out_files,
                                    **layer_info))
     return entries
+
+
+def generate_keras2_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
+    """Build with tf_keras alone, save as HDF5, reload-check and record one zoo model."""
+    model = spec.build(tf_keras)
+    set_weights(model, random_weights(model, rng), model)
+    inputs = zoo_inputs(spec, rng)
+    base = f"zoo/{spec.name}"
+    input_files = [save_npy(f"{base}.input.npy", inputs[0])] if len(inputs) == 1 else \
+        [save_npy(f"{base}.input{i}.npy", x) for i, x in enumerate(inputs)]
+    outputs = predict(model, inputs)
+    out_files = save_output_files(f"{base}.k2", outputs)
+    layers = record_layer_outputs(tf_keras, model, inputs, f"{base}.k2.layers")
+    file = f"{base}.k2.h5"
+    model.save(FIXTURES / file)
+    reloaded = load_k2(FIXTURES / file)
+    assert_close(predict(reloaded, inputs), outputs, f"{file} reload", RELOAD_TOL)
+    return [model_entry(f"{spec.name}.k2", file, 2, reloaded, input_files, out_files,
+                        layers=layers, layer_samples=ZOO_BATCH)]
 
 
 def generate_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
     """Build, save three ways, reload-check and record one zoo model."""
     if spec.keras3_only:
         return generate_keras3_zoo_model(spec, rng)
+    if spec.keras2_only:
+        return generate_keras2_zoo_model(spec, rng)
     k2_model, k3_model = spec.build(tf_keras), spec.build(keras)
     weights = random_weights(k2_model, rng)
     set_weights(k2_model, weights, k3_model)

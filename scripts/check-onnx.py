@@ -1,4 +1,5 @@
-"""Checks KerasLens's exports against other runtimes, model by model over Fixtures/manifest.json.
+"""Checks KerasLens's exports against other runtimes, model by model over Fixtures/manifest.json (and the
+keras.applications backbones in .build-zoo-cache/manifest.json when Fixtures/generate_applications.py wrote them).
 
 For each model: `keraslens convert` to ONNX, `onnx.checker` (full check), onnxruntime on the recorded inputs
 compared with Keras's recorded outputs (|a - e| <= atol + rtol * |e|); and `keraslens convert` to the native
@@ -162,10 +163,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keraslens", required=True, help="the built keraslens executable")
     parser.add_argument("--root", default=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    parser.add_argument("names", nargs="*", help="check only the models whose names start with one of these")
     arguments = parser.parse_args()
 
     with open(os.path.join(arguments.root, "Fixtures", "manifest.json")) as handle:
         manifest = json.load(handle)
+    # The keras.applications backbones Fixtures/generate_applications.py writes, when they have been generated.
+    applications = os.path.join(arguments.root, ".build-zoo-cache", "manifest.json")
+    if os.path.exists(applications):
+        with open(applications) as handle:
+            manifest["models"] += json.load(handle)["models"]
+    if arguments.names:
+        manifest["models"] = [m for m in manifest["models"] if any(m["name"].startswith(n) for n in arguments.names)]
     print(f"onnxruntime {ort.__version__}, onnx {onnx.__version__}, numpy {np.__version__}; "
           f"pass: |a - e| <= {ATOL} + {RTOL} * |e|")
     header = f"{'model':<28} {'max abs err':>12} {'max rel err':>12} {'failing':>8} {'safetensors':>12}  status"

@@ -27,4 +27,4 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 # Pinned so that a new release cannot change the verdict between two runs of the same commit.
 "$venv/bin/pip" install -q --disable-pip-version-check onnxruntime==1.32.0 onnx==1.23.2 numpy==2.4.6 safetensors==0.8.0
-exec "$venv/bin/python" scripts/check-onnx.py --keraslens "$keraslens"
+exec "$venv/bin/python" scripts/check-onnx.py --keraslens "$keraslens" "$@"

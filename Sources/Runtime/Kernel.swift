@@ -74,5 +74,9 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
         return RescalingKernel(scale: scale, offset: offset, shapes: shapes)
     case .normalization(let axes, let epsilon, let invert):
         return NormalizationKernel(node: node, axes: axes, epsilon: epsilon, invert: invert, shapes: shapes)
+    case .layerNormalization(let axes, let epsilon, let rmsScaling):
+        return LayerNormalizationKernel(node: node, axes: axes, epsilon: epsilon, rmsScaling: rmsScaling, shapes: shapes)
+    case .slice(let begin, let end, let strides, _):
+        return SliceKernel(begin: begin, end: end, strides: strides, shapes: shapes)
     }
 }

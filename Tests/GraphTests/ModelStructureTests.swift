@@ -55,6 +55,14 @@ import Testing
         #expect(archived.calls[1].weights == .archive(path: "layers/sequential/layers/dense"))
     }
 
+    /// tf-keras's ConvNeXt stem: a nested Sequential built from an Input counts its construction as call 0, so its one
+    /// saved call is referenced as call 1.
+    @Test func nestedModelReferencedThroughItsOnlySavedCall() throws {
+        let inner = #"{"class_name": "Sequential", "name": "stem", "config": {"name": "stem", "layers": [{"class_name": "InputLayer", "config": {"name": "stem_in", "batch_input_shape": [null, 4]}}, {"class_name": "Dense", "config": {"name": "d"}}]}, "inbound_nodes": [[["x", 0, 0, {}]]]}"#
+        let json = #"{"class_name": "Functional", "config": {"layers": [\#(input), \#(inner), \#(layer("out", "Dense", inbound: #"[[["stem", 1, 0, {}]]]"#))], "input_layers": [["x", 0, 0]], "output_layers": [["out", 0, 0]]}}"#
+        #expect(try structure(json).calls.last?.inbound == ["d"])
+    }
+
     @Test func sharedLayersAreRefused() throws {
         let json = #"{"class_name": "Functional", "config": {"layers": [\#(input), \#(layer("a", "Dense", inbound: #"[[["x", 0, 0, {}]], [["x", 0, 0, {}]]]"#))], "input_layers": [["x", 0, 0]], "output_layers": [["a", 0, 0]]}}"#
         #expect { try structure(json) } throws: { ($0 as? GraphError)?.layer == "a" && ($0 as? GraphError)?.kind == .unsupported }

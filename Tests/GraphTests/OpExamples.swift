@@ -75,6 +75,13 @@ enum OpExamples {
         case .normalization:
             return [Example(op: .normalization(axes: [1, 3], epsilon: 1e-7, invert: true), inputs: [[2, 3, 4]],
                             weights: ["mean": tensor([2, 4]), "variance": Tensor(shape: [2, 4], scalars: Array(repeating: 0.5, count: 8))])]
+        case .layerNormalization:
+            return [Example(op: .layerNormalization(axes: [3], epsilon: 1e-3, rmsScaling: false), inputs: [[2, 3, 4]],
+                            weights: ["gamma": tensor([4]), "beta": tensor([4])]),
+                    Example(op: .layerNormalization(axes: [1, 3], epsilon: 1e-5, rmsScaling: true), inputs: [[2, 3, 4]],
+                            weights: ["gamma": tensor([2, 4])])]
+        case .slice:
+            return [Example(op: .slice(begin: [1, 0, 2], end: [2, 3, 4], strides: [1, 2, 1], shape: [2, 2]), inputs: [[2, 3, 4]])]
         }
     }
 

@@ -124,6 +124,16 @@ import Testing
                       weights: ["mean": weights([2], seed: 17), "variance": Tensor(shape: [2], scalars: [0.5, 2])])
             try check(.normalization(axes: [2], epsilon: 1e-7, invert: true), inputs: [[3, 2]],
                       weights: ["mean": weights([2], seed: 17), "variance": Tensor(shape: [2], scalars: [0.5, 2])])
+        case .layerNormalization:
+            try check(.layerNormalization(axes: [2], epsilon: 1e-3, rmsScaling: false), inputs: [[3, 4]],
+                      weights: ["gamma": weights([4], seed: 18), "beta": weights([4], seed: 19)])
+            try check(.layerNormalization(axes: [1, 3], epsilon: 1e-3, rmsScaling: false), inputs: [[2, 3, 2]],
+                      weights: ["gamma": weights([2, 2], seed: 20)])
+            try check(.layerNormalization(axes: [1, 2], epsilon: 1e-3, rmsScaling: true), inputs: [[3, 2]],
+                      weights: ["gamma": weights([3, 2], seed: 21)])
+        case .slice:
+            try check(.slice(begin: [1, 0, 1], end: [3, 3, 3], strides: [1, 2, 1], shape: [2, 2, 2]), inputs: [[3, 4, 3]])
+            try check(.slice(begin: [1, 0], end: [2, 4], strides: [1, 3], shape: [2, 1]), inputs: [[3, 4]])
         }
     }
 

@@ -22,6 +22,20 @@ extension Op {
             guard zip(axes, axes.dropFirst()).allSatisfy({ $0 < $1 }) else {
                 throw GraphError(.invalidConfig, "normalization axes \(axes) are not distinct and sorted")
             }
+        case .layerNormalization(let axes, let epsilon, _):
+            guard !axes.isEmpty, zip(axes, axes.dropFirst()).allSatisfy({ $0 < $1 }), axes[0] >= 1 else {
+                throw GraphError(.invalidConfig, "layer normalization axes \(axes) are not distinct, sorted feature axes")
+            }
+            guard epsilon.isFinite, epsilon >= 0 else {
+                throw GraphError(.invalidConfig, "layer normalization epsilon \(epsilon) is not a finite value ≥ 0")
+            }
+        case .slice(let begin, let end, let strides, let shape):
+            guard begin.count == end.count, strides.count == end.count, !begin.isEmpty else {
+                throw GraphError(.invalidConfig, "slice has \(begin.count) begins, \(end.count) ends and \(strides.count) strides")
+            }
+            try require(begin + end, in: 0...ShapeLimits.maxAttribute, "slice bounds")
+            try require(strides, in: positive, "slice strides")
+            try require(shape, in: positive, "slice shape")
         case .input, .dense, .globalPool, .flatten, .permute, .identity, .batchNormalization, .activation, .prelu,
              .merge, .concatenate, .rescaling:
             // Nothing to range-check before shape inference, which checks these ops' axes and orders against

@@ -20,6 +20,8 @@ public enum OpKind: String, CaseIterable, Sendable {
     case activation, prelu, merge, concatenate
     case zeroPadding = "zero_padding"
     case cropping, upsampling, rescaling, normalization
+    case layerNormalization = "layer_normalization"
+    case slice
 
     /// Whether the op applies an activation after its linear part (Keras's `activation=` option). Plans fuse it
     /// into the kernel for inference and split it off for gradients.
@@ -28,7 +30,8 @@ public enum OpKind: String, CaseIterable, Sendable {
         case .dense, .convolution, .depthwiseConvolution, .separableConvolution:
             return true
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization:
+             .prelu, .merge, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
+             .layerNormalization, .slice:
             return false
         }
     }
@@ -40,7 +43,8 @@ public enum OpKind: String, CaseIterable, Sendable {
         case .dense, .convolution, .depthwiseConvolution, .separableConvolution:
             return true
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization:
+             .prelu, .merge, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
+             .layerNormalization, .slice:
             return false
         }
     }
@@ -70,6 +74,8 @@ extension Op {
         case .upsampling: return .upsampling
         case .rescaling: return .rescaling
         case .normalization: return .normalization
+        case .layerNormalization: return .layerNormalization
+        case .slice: return .slice
         }
     }
 
@@ -81,7 +87,8 @@ extension Op {
              .separableConvolution(_, _, let activation):
             return activation
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization:
+             .prelu, .merge, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
+             .layerNormalization, .slice:
             return nil
         }
     }
@@ -98,7 +105,8 @@ extension Op {
         case .separableConvolution(let window, let multiplier, _):
             return .separableConvolution(window: window, multiplier: multiplier, activation: activation)
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization:
+             .prelu, .merge, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
+             .layerNormalization, .slice:
             return self
         }
     }

@@ -75,4 +75,14 @@ public enum Op: Sendable, Equatable {
     /// `(x − mean) / max(sqrt(variance), epsilon)`, or with `invert` `x · sqrt(variance) + mean`. Weights `mean`
     /// and `variance` are shaped like the kept `axes` of the batched tensor (every other axis is broadcast).
     case normalization(axes: [Int], epsilon: Float, invert: Bool)
+    /// Per sample, over the positions spanned by `axes` (sorted, never the batch axis):
+    /// `gamma · (x − mean) / sqrt(variance + epsilon) + beta`, or with `rmsScaling` (Keras 3's deprecated option,
+    /// which keeps its variance) `gamma · x / sqrt(variance + epsilon)`. Optional weights `gamma`, `beta` are shaped
+    /// like the input's sizes along `axes` and broadcast over the other axes.
+    case layerNormalization(axes: [Int], epsilon: Float, rmsScaling: Bool)
+    /// `x[begin ..< end : stride]` along each per-sample axis (axis 0 of the arrays is the first axis after the
+    /// batch), bounds resolved and strides positive, read out as `shape`: the sliced sizes with axes of size 1
+    /// dropped or added, as TensorFlow's strided slice does for an integer index or `tf.newaxis` (same elements,
+    /// same order).
+    case slice(begin: [Int], end: [Int], strides: [Int], shape: [Int])
 }

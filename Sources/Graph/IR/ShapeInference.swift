@@ -174,6 +174,33 @@ extension Op {
                 }
             }
             return input
+
+        case .layerNormalization(let axes, _, let rmsScaling):
+            let input = try single()
+            guard axes.allSatisfy({ $0 >= 1 && $0 <= input.count }) else { throw fail("axes \(axes) are outside input \(input)") }
+            let kept = axes.map { input[$0 - 1] }
+            for name in ["gamma", "beta"] {
+                if let tensor = weights[name], tensor.shape != kept {
+                    throw GraphError(.weights, "\(name) has shape \(tensor.shape), expected \(kept)")
+                }
+            }
+            if rmsScaling, weights["beta"] != nil { throw GraphError(.weights, "beta is not used with rms_scaling") }
+            return input
+
+        case .slice(let begin, let end, let strides, let shape):
+            let input = try single()
+            guard begin.count == input.count else { throw fail("slice of \(begin.count) axes does not fit input \(input)") }
+            var sliced: [Int] = []
+            for axis in input.indices {
+                guard begin[axis] < end[axis], end[axis] <= input[axis] else {
+                    throw fail("slice \(begin[axis])..<\(end[axis]) of axis \(axis + 1) is empty or outside input \(input)")
+                }
+                sliced.append((end[axis] - begin[axis] + strides[axis] - 1) / strides[axis])
+            }
+            guard shape.filter({ $0 != 1 }) == sliced.filter({ $0 != 1 }), !shape.isEmpty else {
+                throw fail("the slice of \(input) has shape \(sliced), which cannot be read out as \(shape)")
+            }
+            return shape
         }
     }
 }

@@ -68,7 +68,9 @@ public enum KerasImporter {
         if let reason = refusedLayers[layer.kerasClass] {
             throw layer.error(.unsupported, reason)
         }
-        guard let builder = layerBuilders[layer.kerasClass] else {
+        // A recorded function call (tf-keras's TFOpLambda, a Keras 3 operation) is built from its call, whatever its
+        // class is named (Keras 3's `Add` operation is not the `Add` layer).
+        guard let builder = layer.call != nil ? buildOpLambda : layerBuilders[layer.kerasClass] else {
             throw layer.error(.unsupported, "this layer class is not supported (custom or subclassed layers need their Python code)")
         }
         let inputShapes = call.inbound.compactMap { shapes[$0] }

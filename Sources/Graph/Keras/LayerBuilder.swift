@@ -11,6 +11,9 @@ struct BuiltLayer: Sendable {
     var constants: [String: Tensor] = [:]
     /// Configuration numbers the stored weights must repeat.
     var declared: [DeclaredShape] = []
+    /// Weights stored in one shape and read in another holding the same values in the same order (a grouped
+    /// convolution's kernel [k…, 1, C·m] as a depthwise kernel [k…, C, m]); a weight stored otherwise is refused.
+    var reshaped: [String: (stored: [Int], shape: [Int])] = [:]
 }
 
 /// Builds one layer from its configuration and its inputs' per-sample shapes.
@@ -28,6 +31,7 @@ let layerBuilders: [String: LayerBuilder] = {
         "SeparableConv2D": separableBuilder(rank: 2), "SeparableConvolution2D": separableBuilder(rank: 2),
         "Flatten": buildFlatten, "Reshape": buildReshape, "Permute": buildPermute,
         "BatchNormalization": buildBatchNormalization, "Normalization": buildNormalization,
+        "LayerNormalization": buildLayerNormalization, "LayerScale": buildLayerScale,
         "Rescaling": buildRescaling,
         "Activation": buildActivation, "ReLU": buildReLU, "LeakyReLU": buildLeakyReLU, "PReLU": buildPReLU,
         "ELU": buildELU, "Softmax": buildSoftmax,
@@ -66,8 +70,7 @@ let refusedLayers: [String: String] = {
                  "LSTMCell", "GRUCell", "SimpleRNNCell", "CuDNNLSTM", "CuDNNGRU", "TimeDistributed"] {
         reasons[name] = "recurrent layers are not supported"
     }
-    for name in ["Lambda", "TFOpLambda", "SlicingOpLambda"] {
-        reasons[name] = "Lambda layers hold Python code, which cannot run without Python"
-    }
+    reasons["Lambda"] = "Lambda layers hold Python code, which cannot run without Python"
+
     return reasons
 }()

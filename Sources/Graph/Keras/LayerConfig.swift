@@ -5,6 +5,8 @@ struct LayerConfig: Sendable {
     let values: [String: JSONValue]
     /// Major Keras version of the file (2 or 3); a few defaults and formulas depend on it.
     let kerasMajor: Int
+    /// The recorded call of a tf-keras `TFOpLambda` or `SlicingOpLambda` layer.
+    var call: OpLambdaCall? = nil
 
     func error(_ kind: GraphError.Kind, _ detail: String) -> GraphError {
         GraphError(kind, layer: name, kerasClass: kerasClass, detail)

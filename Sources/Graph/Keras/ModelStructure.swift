@@ -26,6 +26,8 @@ struct ModelStructure {
     private(set) var outputs: [String] = []
     private var aliases: [String: String] = [:]
     private var seenNames: Set<String> = []
+    /// How many calls each Functional model's layer has in the saved graph (its `inbound_nodes`).
+    private var savedCalls: [String: Int] = [:]
 
     init(config: JSONValue, kerasMajor: Int, isArchive: Bool) throws(GraphError) {
         self.kerasMajor = kerasMajor
@@ -56,6 +58,8 @@ struct ModelStructure {
     }
 
     private static let modelClasses: Set<String> = ["Sequential", "Functional", "Model"]
+    /// tf-keras's layers for TensorFlow functions called on Keras tensors, whose inbound node is the call itself.
+    private static let opLambdaClasses: Set<String> = ["TFOpLambda", "SlicingOpLambda"]
 
     /// Parses a model; `inbound` is the outer producers feeding a nested model (nil at the top level).
     private mutating func parseModel(_ model: JSONValue, inbound: [String]?, scope: Scope) throws(GraphError) -> ([String], [String]) {
@@ -126,6 +130,11 @@ struct ModelStructure {
             throw GraphError(.invalidConfig, layer: config["name"]?.string,
                              "nested model takes \(inputRefs.count) inputs but is called with \(inbound.count)")
         }
+        for entry in layers {
+            if let name = entry["name"]?.string ?? entry["config"]?["name"]?.string {
+                savedCalls[name] = entry["inbound_nodes"]?.array?.count ?? 0
+            }
+        }
         var pending: [(JSONValue, LayerConfig)] = []
         for entry in layers {
             let layer = try layerConfig(entry)
@@ -144,8 +153,12 @@ struct ModelStructure {
             }
         }
         for (entry, layer) in pending {
-            let producers = try inboundNames(entry, layer: layer)
-            _ = try parseLayer(entry, inbound: producers, scope: &scope)
+            if Self.opLambdaClasses.contains(layer.kerasClass) || Self.isKeras3Operation(entry) {
+                let (producers, call) = try opLambdaCall(entry, layer: layer)
+                _ = try parseLayer(entry, inbound: producers, scope: &scope, call: call)
+            } else {
+                _ = try parseLayer(entry, inbound: try inboundNames(entry, layer: layer), scope: &scope)
+            }
         }
         let modelInputs = inbound == nil ? inputRefs : []
         for name in modelInputs where !inputs.contains(name) && !calls.contains(where: { $0.config.name == name }) {
@@ -155,8 +168,10 @@ struct ModelStructure {
     }
 
     /// Adds one layer (or inlines a nested model) and returns the name of the node carrying its output.
-    private mutating func parseLayer(_ entry: JSONValue, inbound: [String], scope: inout Scope) throws(GraphError) -> String {
-        let layer = try layerConfig(entry)
+    private mutating func parseLayer(_ entry: JSONValue, inbound: [String], scope: inout Scope,
+                                     call: OpLambdaCall? = nil) throws(GraphError) -> String {
+        var layer = try layerConfig(entry)
+        layer.call = call
         let location = scope.location(layer: layer.name, kerasClass: layer.kerasClass)
         if Self.modelClasses.contains(layer.kerasClass) {
             var nested = Scope(hdf5Group: scope.hdf5Group ?? layer.name, archivePath: "")
@@ -286,12 +301,42 @@ struct ModelStructure {
         return names
     }
 
+    /// Keras 3 records an operation called on Keras tensors (`x + 3.0`) as a node whose module is an ops module
+    /// rather than a layers module.
+    private static func isKeras3Operation(_ entry: JSONValue) -> Bool {
+        entry["module"]?.string?.hasPrefix("keras.src.ops.") ?? false
+    }
+
+    /// The producers and recorded call of a `TFOpLambda` or `SlicingOpLambda` layer or a Keras 3 operation node
+    /// (see `OpLambdaCall`).
+    private func opLambdaCall(_ entry: JSONValue, layer: LayerConfig) throws(GraphError) -> ([String], OpLambdaCall) {
+        let nodes = entry["inbound_nodes"]?.array ?? []
+        guard nodes.count == 1 else {
+            throw layer.error(nodes.isEmpty ? .invalidConfig : .unsupported,
+                              nodes.isEmpty ? "the layer has no inbound node" : "the layer is called \(nodes.count) times (shared layers are not supported)")
+        }
+        var reader = OpLambdaCallReader(layer: layer) { (triple) throws(GraphError) in try keras2Reference(triple, layer: layer) }
+        let call: OpLambdaCall
+        if let module = entry["module"]?.string, Self.isKeras3Operation(entry) {
+            call = try reader.readKeras3(nodes[0], module: module)
+        } else {
+            call = try reader.read(nodes[0])
+        }
+        guard !reader.producers.isEmpty else { throw layer.error(.invalidConfig, "the call has no tensor input") }
+        return (reader.producers, call)
+    }
+
     private func keras2Reference(_ item: JSONValue, layer: LayerConfig) throws(GraphError) -> String {
         guard let parts = item.array, parts.count >= 3, let name = parts[0].string,
               let node = parts[1].int, let tensor = parts[2].int else {
             throw layer.error(.invalidConfig, "an inbound entry is not [layer, node, tensor, kwargs]")
         }
-        guard node == 0 else { throw layer.error(.unsupported, "input '\(name)' comes from a shared layer's call \(node)") }
+        // A node index counts every call of the producer, those outside the saved graph too: tf-keras's nested
+        // Sequential built from an Input has its own construction as call 0, so ConvNeXt's stem is referenced as
+        // call 1. A producer with one saved call can only be referenced through that call.
+        guard node == 0 || savedCalls[name] == 1 else {
+            throw layer.error(.unsupported, "input '\(name)' comes from a shared layer's call \(node)")
+        }
         guard tensor == 0 else { throw layer.error(.unsupported, "input '\(name)' is output \(tensor) of a multi-output layer") }
         return name
     }

@@ -10,6 +10,12 @@ struct WeightMatcher {
         let stored = try read(call.weights, layer: call.config)
         for (name, tensor) in try assign(stored, built: built, layer: call.config) {
             result[name] = tensor
+            if let (stored, shape) = built.reshaped[name] {
+                guard tensor.shape == stored else {
+                    throw call.config.error(.weights, "\(name) has shape \(tensor.shape), the configuration needs \(stored)")
+                }
+                result[name] = Tensor(shape: shape, scalars: tensor.scalars)
+            }
         }
         return result
     }

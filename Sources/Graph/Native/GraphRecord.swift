@@ -40,6 +40,10 @@ struct OpRecord: Codable, Equatable {
     var axes: [Int]?
     var epsilon: Float?
     var invert: Bool?
+    var rms_scaling: Bool?
+    var begin: [Int]?
+    var end: [Int]?
+    var strides: [Int]?
     var pads: [[Int]]?
     var crops: [[Int]]?
     var size: [Int]?

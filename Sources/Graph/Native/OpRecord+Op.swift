@@ -52,6 +52,15 @@ extension OpRecord {
             self.axes = axes
             self.epsilon = epsilon
             self.invert = invert
+        case .layerNormalization(let axes, let epsilon, let rmsScaling):
+            self.axes = axes
+            self.epsilon = epsilon
+            self.rms_scaling = rmsScaling
+        case .slice(let begin, let end, let strides, let shape):
+            self.begin = begin
+            self.end = end
+            self.strides = strides
+            self.shape = shape
         }
     }
 
@@ -101,6 +110,12 @@ extension OpRecord {
         case .rescaling: return .rescaling(scale: try need(scale, "scale"), offset: try need(offset, "offset"))
         case .normalization:
             return .normalization(axes: try need(axes, "axes"), epsilon: try need(epsilon, "epsilon"), invert: try need(invert, "invert"))
+        case .layerNormalization:
+            return .layerNormalization(axes: try need(axes, "axes"), epsilon: try need(epsilon, "epsilon"),
+                                       rmsScaling: try need(rms_scaling, "rms_scaling"))
+        case .slice:
+            return .slice(begin: try need(begin, "begin"), end: try need(end, "end"), strides: try need(strides, "strides"),
+                          shape: try need(shape, "shape"))
         }
     }
 }

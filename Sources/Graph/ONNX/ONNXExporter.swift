@@ -111,6 +111,11 @@ public enum ONNXExporter {
             builder.rescaling(scale: scale, offset: offset, input: input, layer: node.name, into: output)
         case .normalization(let axes, let epsilon, let invert):
             builder.normalization(node, axes: axes, epsilon: epsilon, invert: invert, shape: shape, input: input, into: output)
+        case .layerNormalization(let axes, let epsilon, let rmsScaling):
+            builder.layerNormalization(node, axes: axes, epsilon: epsilon, rmsScaling: rmsScaling, shape: shape,
+                                       input: input, into: output)
+        case .slice(let begin, let end, let strides, let target):
+            builder.slice(begin: begin, end: end, strides: strides, shape: target, input: input, layer: node.name, into: output)
         }
     }
 

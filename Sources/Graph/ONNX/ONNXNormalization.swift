@@ -29,6 +29,31 @@ extension ONNXBuilder {
         }
     }
 
+    /// Keras's LayerNormalization from opset 17's reductions (its LayerNormalization op normalizes only trailing
+    /// axes): `(x − μ) / sqrt(σ² + epsilon) · gamma + beta`, or `x / sqrt(σ² + epsilon) · gamma` with `rmsScaling`;
+    /// `gamma` and `beta` shaped to broadcast along `axes`.
+    mutating func layerNormalization(_ node: Node, axes: [Int], epsilon: Float, rmsScaling: Bool, shape: [Int],
+                                     input: String, into output: String) {
+        let layer = node.name
+        let broadcast = shape.indices.map { axes.contains($0 + 1) ? shape[$0] : 1 }
+        let mean = step("ReduceMean", [input], layer: layer, [.ints("axes", axes), .int("keepdims", 1)])
+        let centered = step("Sub", [input, mean], layer: layer)
+        let squares = step("Mul", [centered, centered], layer: layer)
+        let variance = step("ReduceMean", [squares], layer: layer, [.ints("axes", axes), .int("keepdims", 1)])
+        let deviation = step("Sqrt", [step("Add", [variance, scalar(epsilon, layer: layer, "epsilon")], layer: layer)], layer: layer)
+        var result = step("Div", [rmsScaling ? input : centered, deviation], layer: layer)
+        let affine = [("gamma", "Mul"), ("beta", "Add")].compactMap { name, op in node.weights[name].map { (name, op, $0) } }
+        for (index, (name, op, weight)) in affine.enumerated() {
+            let value = constant(Tensor(shape: broadcast, scalars: weight.scalars), layer: layer, name)
+            if index == affine.count - 1 {
+                add(op, [result, value], into: output)
+                return
+            }
+            result = step(op, [result, value], layer: layer)
+        }
+        add("Identity", [result], into: output)
+    }
+
     /// `x · scale + offset`, each a scalar or one value per channel.
     mutating func rescaling(scale: [Float], offset: [Float], input: String, layer: String, into output: String) {
         let scaled = step("Mul", [input, constant(Tensor(shape: [scale.count], scalars: scale), layer: layer, "scale")], layer: layer)

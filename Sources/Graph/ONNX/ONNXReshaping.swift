@@ -31,6 +31,14 @@ extension ONNXBuilder {
             into: output)
     }
 
+    /// Slice, then a Reshape to the read-out shape (axes of size 1 dropped or added).
+    mutating func slice(begin: [Int], end: [Int], strides: [Int], shape: [Int], input: String, layer: String, into output: String) {
+        let sliced = step("Slice", [input, int64s(begin, layer: layer, "starts"), int64s(end, layer: layer, "ends"),
+                                    int64s(Array(1...begin.count), layer: layer, "axes"), int64s(strides, layer: layer, "steps")],
+                          layer: layer)
+        reshape(to: shape, input: sliced, layer: layer, into: output)
+    }
+
     /// Nearest-neighbour upsampling, exactly: each spatial axis gains a unit axis after it, Expand repeats along
     /// the unit axes, and a Reshape merges each pair (`(N, H, 1, W, 1, C)` → `(N, H, s₀, W, s₁, C)` → `(N, H·s₀, W·s₁, C)`).
     mutating func upsampling(size: [Int], input: String, shape: [Int], layer: String, into output: String) {

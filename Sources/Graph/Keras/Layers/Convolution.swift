@@ -15,16 +15,34 @@ func readWindow(_ config: LayerConfig, rank: Int, sizeKey: String, defaultStride
 }
 
 func convolutionBuilder(rank: Int) -> LayerBuilder {
-    { config, _ throws(GraphError) in
+    { config, inputs throws(GraphError) in
         let groups = try config.int("groups", default: 1)
-        guard groups == 1 else { throw config.error(.unsupported, "grouped convolution (groups \(groups)) is not supported") }
         let window = try readWindow(config, rank: rank, sizeKey: "kernel_size")
         let useBias = try config.bool("use_bias", default: true)
+        if groups != 1 { return try depthwiseGroups(config, groups: groups, window: window, useBias: useBias, inputs: inputs) }
         return BuiltLayer(op: .convolution(window: window, activation: try config.activation()),
                           weightNames: useBias ? ["kernel", "bias"] : ["kernel"],
                           declared: [.leading("kernel_size", window.size, of: "kernel"),
                                      .last("filters", try config.int("filters"), of: "kernel")])
     }
+}
+
+/// A convolution with one group per input channel (ConvNeXt's `Conv2D(groups=C)`) is a depthwise convolution: output
+/// channel `c·m + j` reads input channel `c` in both, so the kernel [k…, 1, C·m] is the depthwise kernel [k…, C, m]
+/// with the same values in the same order. Other group counts are refused.
+private func depthwiseGroups(_ config: LayerConfig, groups: Int, window: Window, useBias: Bool,
+                             inputs: [[Int]]) throws(GraphError) -> BuiltLayer {
+    let channels = inputs.first?.last ?? 0
+    let filters = try config.int("filters")
+    guard groups == channels, groups >= 1, filters % groups == 0 else {
+        throw config.error(.unsupported, "grouped convolution with \(groups) groups over \(channels) channels is supported only with one group per channel")
+    }
+    let multiplier = filters / groups
+    return BuiltLayer(op: .depthwiseConvolution(window: window, multiplier: multiplier, activation: try config.activation()),
+                      weightNames: useBias ? ["depthwise_kernel", "bias"] : ["depthwise_kernel"],
+                      aliases: ["kernel": "depthwise_kernel"],
+                      declared: [.last("filters", filters, of: "bias")],
+                      reshaped: ["depthwise_kernel": (stored: window.size + [1, filters], shape: window.size + [channels, multiplier])])
 }
 
 func depthwiseBuilder(rank: Int) -> LayerBuilder {
@@ -52,4 +70,19 @@ func separableBuilder(rank: Int) -> LayerBuilder {
                                      .last("depth_multiplier", multiplier, of: "depthwise_kernel"),
                                      .last("filters", try config.int("filters"), of: "pointwise_kernel")])
     }
+}
+
+/// keras.applications' `LayerScale` (ConvNeXt): `x · gamma`, one factor per channel, run as a depthwise convolution
+/// with a window of 1 whose kernel is `gamma` ([C] read as [1…, C, 1]).
+@Sendable func buildLayerScale(_ config: LayerConfig, _ inputs: [[Int]]) throws(GraphError) -> BuiltLayer {
+    let input = inputs.first ?? []
+    guard input.count >= 2, let channels = input.last else {
+        throw config.error(.unsupported, "LayerScale over an input of shape \(input) (no axis before the channels) is not supported")
+    }
+    let ones = Array(repeating: 1, count: input.count - 1)
+    let window = Window(size: ones, strides: ones, dilations: ones, padding: .valid)
+    return BuiltLayer(op: .depthwiseConvolution(window: window, multiplier: 1, activation: .linear),
+                      weightNames: ["depthwise_kernel"], aliases: ["gamma": "depthwise_kernel"],
+                      reshaped: ["depthwise_kernel": (stored: [try config.int("projection_dim", default: channels)],
+                                                      shape: ones + [channels, 1])])
 }

@@ -39,3 +39,23 @@
     let offset = try config.floats("offset") ?? [0]
     return BuiltLayer(op: .rescaling(scale: scale, offset: offset))
 }
+
+/// Keras's LayerNormalization: `axis` an integer or a list (never the batch axis); weights `gamma` (with `scale`
+/// or Keras 3's `rms_scaling`) then `beta` (with `center`, not with `rms_scaling`).
+@Sendable func buildLayerNormalization(_ config: LayerConfig, _ inputs: [[Int]]) throws(GraphError) -> BuiltLayer {
+    let rank = inputs.first?.count ?? 1
+    let raw: [Int]
+    if !config.has("axis") { raw = [-1] } else if let single = config.values["axis"]?.int { raw = [single] } else { raw = try config.intList("axis") }
+    var axes: [Int] = []
+    for axis in raw { axes.append(try batchedAxis(axis, inputRank: rank, config: config)) }
+    guard !axes.isEmpty, Set(axes).count == axes.count else {
+        throw config.error(.invalidConfig, "axis \(raw) names no axis or one axis twice")
+    }
+    let rmsScaling = try config.bool("rms_scaling", default: false)
+    var names: [String] = []
+    if try config.bool("scale", default: true) || rmsScaling { names.append("gamma") }
+    if try config.bool("center", default: true), !rmsScaling { names.append("beta") }
+    return BuiltLayer(op: .layerNormalization(axes: axes.sorted(), epsilon: try config.float("epsilon", default: 1e-3),
+                                              rmsScaling: rmsScaling),
+                      weightNames: names)
+}

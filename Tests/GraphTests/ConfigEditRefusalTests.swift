@@ -1,0 +1,55 @@
+import Foundation
+@testable import Graph
+import H5Reader
+import Testing
+
+/// Zoo files whose configuration is edited: what TFOpLambda, Keras 3 operation nodes, LayerNormalization and
+/// grouped convolutions cannot run is refused naming the layer and the reason, and so is a configuration its
+/// weights contradict.
+@Suite struct ConfigEditRefusalTests {
+    struct Edit: Sendable, CustomTestStringConvertible {
+        var file: String
+        var replace: String
+        var with: String
+        var kind: GraphError.Kind
+        var fragment: String
+        var testDescription: String { fragment }
+    }
+
+    static let edits: [Edit] = [
+        Edit(file: "tf_op_lambda.k2.h5", replace: #""function": "math.tanh""#, with: #""function": "math.sqrt""#,
+             kind: .unsupported, fragment: "layer 'tf.math.tanh' (TFOpLambda): function tf.math.sqrt is not supported"),
+        Edit(file: "tf_op_lambda.k2.h5", replace: #""step": 2}"#, with: #""step": -1}"#,
+             kind: .unsupported, fragment: "(SlicingOpLambda): tf.__operators__.getitem: a step of -1 is not supported"),
+        Edit(file: "tf_op_lambda.k2.h5", replace: #""axis": [1, 2], "keepdims": true}"#, with: #""axis": [3], "keepdims": true}"#,
+             kind: .unsupported, fragment: "tf.math.reduce_mean: only a reduction over the spatial axes [1, 2] is supported, not [3]"),
+        Edit(file: "tf_op_lambda.k2.h5", replace: #""y": 4.0"#, with: #""y": [1.0, 2.0]"#,
+             kind: .unsupported, fragment: "tf.math.truediv: a constant operand must be a number or one number per channel (4)"),
+        Edit(file: "keras3_operations.keras", replace: #""class_name": "Minimum""#, with: #""class_name": "Power""#,
+             kind: .unsupported, fragment: "(Power): function keras.src.ops.numpy.Power is not supported"),
+        Edit(file: "layer_normalization.k2.h5", replace: #""name": "ln_rows", "trainable": true, "dtype": "float32", "axis": [1]"#,
+             with: #""name": "ln_rows", "trainable": true, "dtype": "float32", "axis": [3]"#,
+             kind: .weights, fragment: "layer 'ln_rows' (LayerNormalization): gamma has shape [5], expected [6]"),
+        Edit(file: "layer_normalization.k2.h5", replace: #""name": "ln_rows", "trainable": true, "dtype": "float32", "axis": [1]"#,
+             with: #""name": "ln_rows", "trainable": true, "dtype": "float32", "axis": [0]"#,
+             kind: .invalidConfig, fragment: "layer 'ln_rows' (LayerNormalization): axis 0 is not a feature axis of a rank-4 input"),
+        Edit(file: "grouped_convolution.k2.h5", replace: #""name": "conv1d_groups", "trainable": true, "dtype": "float32", "filters": 8"#,
+             with: #""name": "conv1d_groups", "trainable": true, "dtype": "float32", "filters": 12"#,
+             kind: .weights, fragment: "layer 'conv1d_groups' (Conv1D): depthwise_kernel has shape [3, 1, 8], the configuration needs [3, 1, 12]"),
+        Edit(file: "grouped_convolution.k3.h5", replace: #""groups": 4, "activation": "relu""#, with: #""groups": 2, "activation": "relu""#,
+             kind: .unsupported, fragment: "layer 'conv_dw_multiplier' (Conv2D): grouped convolution with 2 groups over 4 channels is supported only with one group per channel"),
+    ]
+
+    @Test(arguments: edits) func isRefused(_ edit: Edit) throws {
+        let path = NativeFixtures.root.appendingPathComponent("Fixtures/zoo/\(edit.file)").path
+        let file = try KerasFile(path: path)
+        let config = try #require(file.modelConfig)
+        #expect(config.contains(edit.replace), "the edit must match")
+        #expect {
+            _ = try KerasImporter.build(file, config: config.replacingOccurrences(of: edit.replace, with: edit.with))
+        } throws: { error in
+            guard let error = error as? GraphError else { return false }
+            return error.kind == edit.kind && error.description.contains(edit.fragment)
+        }
+    }
+}
