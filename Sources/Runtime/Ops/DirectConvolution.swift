@@ -7,9 +7,8 @@ import Graph
 struct DirectConvolution: Sendable {
     let geometry: ConvGeometry
     let isa: VectorISA
-    /// Keras's kernel [taps][channels][filters] with each filter row zero-padded to `weightStride`.
+    /// Keras's kernel [taps][channels][filters] packed in blocks of `isa.filterBlock` filters (`VectorISA.packed`).
     let weights: [Float]
-    let weightStride: Int
     /// Width of a padded input row: every input column some window of the output row reads.
     let paddedWidth: Int
     /// Output rows per band.
@@ -21,7 +20,7 @@ struct DirectConvolution: Sendable {
     init(geometry g: ConvGeometry, kernel: [Float], filters: Int, isa: VectorISA) {
         geometry = g
         self.isa = isa
-        (weights, weightStride) = isa.padded(rows: kernel.count / filters, width: filters) { kernel[$0 * filters + $1] }
+        weights = isa.packed(rows: kernel.count / filters, width: filters) { _, row, column in kernel[row * filters + column] }.values
         paddedWidth = (g.outWidth - 1) * g.strideWidth + (g.kernelWidth - 1) * g.dilationWidth + 1
         bandRows = max(1, min(g.outHeight, 65_536 / max(1, paddedWidth * g.channels * g.strideHeight)))
         var taps: [Int32] = []
@@ -44,7 +43,6 @@ struct DirectConvolution: Sendable {
         let rowFloats = paddedWidth * g.channels
         let relu: Int32 = activation == .relu ? 1 : 0
         let run = isa.convRun
-        let weightStride = Int32(weightStride)
         taps.withUnsafeBufferPointer { taps in
             weights.withUnsafeBufferPointer { weights in
                 Parallel.forEachRange(batch * bands, cost: bandRows * g.outWidth * g.patchSize * filters) { tasks in
@@ -58,7 +56,7 @@ struct DirectConvolution: Sendable {
                         let result = output + (sample * g.positions + first * g.outWidth) * filters
                         for row in 0..<rows {
                             run(band + row * g.strideHeight * rowFloats, taps.baseAddress!, Int32(taps.count), Int32(g.channels),
-                                Int32(g.strideWidth * g.channels), weights.baseAddress!, weightStride, bias, Int32(filters),
+                                Int32(g.strideWidth * g.channels), weights.baseAddress!, bias, Int32(filters),
                                 result + row * g.outWidth * filters, Int32(g.outWidth), relu)
                         }
                         if activation != .relu && activation != .linear {
