@@ -3,8 +3,8 @@
 Rows (issue 6): MNIST-1D one sample (latency) and 1000 samples (throughput); HMT one image and a batch of 32.
 Issue 15 adds the keras.applications backbones of `backbones.py` (ResNet50, MobileNetV2, Xception, DenseNet121,
 VGG16, InceptionV3 at 224×224, generated on first use into the ignored `.build-bench-cache/`): one image, a batch of
-32 and Grad-CAM at the last spatial layer. `--only TEXT` keeps the rows whose name contains TEXT and loads only
-their models (`--only ResNet50`, `--only "batch of 32"`).
+32 and Grad-CAM at the last spatial layer. `--only TEXT` (repeatable) keeps the rows whose name contains TEXT and
+loads only their models (`--only ResNet50`, `--only "1 image" --only "batch of 32"`).
 Columns: ours (`keraslens bench --json`, timed inside its own process with the model loaded once), TensorFlow
 (tf-keras `Model.predict` and a `tf.function` of the model call), onnxruntime on tf2onnx's conversion of the Keras
 model, and onnxruntime on our own `keraslens convert MODEL -o X.onnx` export. Every figure is the median (and
@@ -354,7 +354,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20, help="timed runs per engine and row, over all rounds")
     parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds the repeats are spread over")
     parser.add_argument("--json", action="store_true", help="also print the results as one JSON object")
-    parser.add_argument("--only", help="run only rows whose name contains this text")
+    parser.add_argument("--only", action="append",
+                        help="run only rows whose name contains this text (repeat for several; a row matching any runs)")
     args = parser.parse_args()
 
     import tensorflow as tf
@@ -362,7 +363,7 @@ def main() -> None:
 
     print(f"TensorFlow {tf.__version__}, onnxruntime {ort.__version__}, {os.cpu_count()} CPUs", file=sys.stderr)
     def selected(name: str) -> bool:
-        return args.only is None or args.only in name
+        return args.only is None or any(text in name for text in args.only)
 
     with tempfile.TemporaryDirectory() as folder:
         scratch = Path(folder)
