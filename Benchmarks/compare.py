@@ -45,6 +45,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "models"
 FIXTURES = ROOT / "Fixtures"
+#: Model files at least this large get no tf2onnx export (see `Workload.tf2onnx`).
+TF2ONNX_FILE_LIMIT = 300 << 20
 #: Seconds of untimed runs before each engine's timed runs in a round (`keraslens bench --warmup`'s default too).
 WARMUP = 0.25
 
@@ -111,8 +113,14 @@ class Workload:
     `tf.function` of it and onnxruntime sessions on tf2onnx's export and on ours: rows are built for every model,
     but only the models of the rows `--only` keeps are loaded, one backbone at a time."""
 
-    def __init__(self, path: Path, keraslens: str, scratch: Path, inputs: np.ndarray):
+    def __init__(self, path: Path, keraslens: str, scratch: Path, inputs: np.ndarray, own_process: bool = False):
         self.path, self.keraslens, self.scratch, self.inputs = path, keraslens, scratch, inputs
+        #: Whether its rows are timed in a process of their own (`time_in_child`; the backbones).
+        self.own_process = own_process
+        #: tf2onnx's export of VGG16 (a 528 MB file) grew past 23 GB of memory here and was killed (measured: over
+        #: 8 GB and rising while the Keras model and its `tf.function` held 1.3 GB), so files this large get no
+        #: "ORT (tf2onnx)" column; onnxruntime still runs our export of them.
+        self.tf2onnx = path.stat().st_size < TF2ONNX_FILE_LIMIT
         self._loaded: dict | None = None
 
     @property
@@ -134,11 +142,13 @@ class Workload:
             model = tf_keras.models.load_model(self.path, compile=False)
             spec = tf.TensorSpec((None,) + tuple(model.input_shape[1:]), tf.float32, name="input")
             function = tf.function(lambda x: model(x, training=False), input_signature=[spec])
-            proto, _ = tf2onnx.convert.from_function(function, input_signature=[spec], opset=17)
             options = ort.SessionOptions()
-            sessions = [ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
-                        for source in (proto.SerializeToString(), str(self.onnx_path))]
-            self._loaded = {"keras": model, "function": function, "onnx_tf2onnx": sessions[0], "onnx_ours": sessions[1]}
+            self._loaded = {"keras": model, "function": function,
+                            "onnx_ours": ort.InferenceSession(str(self.onnx_path), options, providers=["CPUExecutionProvider"])}
+            if self.tf2onnx:
+                proto, _ = tf2onnx.convert.from_function(function, input_signature=[spec], opset=17)
+                self._loaded["onnx_tf2onnx"] = ort.InferenceSession(proto.SerializeToString(), options,
+                                                                    providers=["CPUExecutionProvider"])
         return self._loaded
 
     @property
@@ -180,15 +190,18 @@ def inference_row(label: str, work: Workload, keraslens_input: Path, samples: in
 
     batch = work.inputs[:samples]
     tensor = tf.constant(batch)
+    others = {
+        "TF predict": lambda: work.keras.predict(batch, batch_size=batch_size, verbose=0),
+        "TF function": lambda: work.function(tensor).numpy(),
+        "ORT (tf2onnx)": onnx_call(work, "onnx_tf2onnx", batch),
+        "ORT (our .onnx)": onnx_call(work, "onnx_ours", batch),
+    }
+    if not work.tf2onnx:
+        del others["ORT (tf2onnx)"]
     return Row(
         name=label,
         ours=[str(work.path), "--input", str(keraslens_input), "--samples", str(samples), "--batch-size", str(batch_size)],
-        others={
-            "TF predict": lambda: work.keras.predict(batch, batch_size=batch_size, verbose=0),
-            "TF function": lambda: work.function(tensor).numpy(),
-            "ORT (tf2onnx)": onnx_call(work, "onnx_tf2onnx", batch),
-            "ORT (our .onnx)": onnx_call(work, "onnx_ours", batch),
-        },
+        others=others,
         workload=work,
     )
 
@@ -204,7 +217,7 @@ def backbone_rows(keraslens: str, scratch: Path, selected: Callable[[str], bool]
         if not any(selected(label) for label in labels):
             continue
         inputs = backbones.inputs_path()
-        work = Workload(backbones.model_path(name), keraslens, scratch, np.load(inputs))
+        work = Workload(backbones.model_path(name), keraslens, scratch, np.load(inputs), own_process=True)
         rows.append(inference_row(labels[0], work, inputs, 1, 1))
         rows.append(inference_row(labels[1], work, inputs, 32, 32))
         layer = backbones.LAST_SPATIAL[name]
@@ -337,6 +350,21 @@ def column_order(name: str) -> int:
     return order.index(name) if name in order else len(order)
 
 
+def time_in_child(rows: list[Row], args: argparse.Namespace) -> list[tuple[Row, Timing, dict[str, Timing]]]:
+    """Times one backbone's `rows` in a fresh Python process: TensorFlow and onnxruntime keep the memory of a model's
+    largest batch until their process ends, and all six backbones in one process grew past the 24 GB here."""
+    with tempfile.TemporaryDirectory() as folder:
+        results = Path(folder) / "results.json"
+        command = [sys.executable, str(Path(__file__).resolve()), "--keraslens", args.keraslens, "--repeats",
+                   str(args.repeats), "--rounds", str(args.rounds), "--results", str(results)]
+        for row in rows:
+            command += ["--only", row.name]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        timings = json.loads(results.read_text())
+    return [(row, Timing(timings[row.name]["ours"]),
+             {name: Timing(seconds) for name, seconds in timings[row.name]["others"].items()}) for row in rows]
+
+
 def cpu_model() -> str:
     """The CPU's model name and core count as `lscpu` gives them (speed claims name the CPU)."""
     fields = dict(line.split(":", 1) for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines()
@@ -356,6 +384,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="also print the results as one JSON object")
     parser.add_argument("--only", action="append",
                         help="run only rows whose name contains this text (repeat for several; a row matching any runs)")
+    parser.add_argument("--results", help=argparse.SUPPRESS)  # a child of `time_in_child`: write timings here, no table
     args = parser.parse_args()
 
     import tensorflow as tf
@@ -382,12 +411,25 @@ def main() -> None:
           + process_rows(args.keraslens, mnist, hmt, scratch) + backbone_rows(args.keraslens, scratch, selected)
         rows = [row for row in rows if selected(row.name)]
         results = []
-        for index, row in enumerate(rows):
+        index = 0
+        while index < len(rows):
+            row = rows[index]
+            if row.workload and row.workload.own_process and not args.results:
+                group = [later for later in rows[index:] if later.workload is row.workload]
+                results += time_in_child(group, args)
+                index += len(group)
+                continue
             print(f"timing {row.name} …", file=sys.stderr)
             mine, others = time_row(row, args.keraslens, args.repeats, args.rounds)
             results.append((row, mine, others))
             if row.workload and all(later.workload is not row.workload for later in rows[index + 1:]):
                 row.workload.release()
+            index += 1
+        if args.results:
+            Path(args.results).write_text(json.dumps({row.name: {"ours": mine.seconds, "others": {name: timing.seconds
+                                                                  for name, timing in others.items()}}
+                                                      for row, mine, others in results}))
+            return
     print(f"models: {mnist.path}, {hmt.path}, backbones in {ROOT / '.build-bench-cache'}; {cpu_model()}; "
           f"median (min–max) of {args.repeats} runs in {args.rounds} interleaved rounds")
     print_table(results)
