@@ -1,6 +1,10 @@
 """Time KerasLens against TensorFlow and onnxruntime on the same machine, in the same run, and print ratios.
 
 Rows (issue 6): MNIST-1D one sample (latency) and 1000 samples (throughput); HMT one image and a batch of 32.
+Issue 15 adds the keras.applications backbones of `backbones.py` (ResNet50, MobileNetV2, Xception, DenseNet121,
+VGG16, InceptionV3 at 224×224, generated on first use into the ignored `.build-bench-cache/`): one image, a batch of
+32 and Grad-CAM at the last spatial layer. `--only TEXT` (repeatable) keeps the rows whose name contains TEXT and
+loads only their models (`--only ResNet50`, `--only "1 image" --only "batch of 32"`).
 Columns: ours (`keraslens bench --json`, timed inside its own process with the model loaded once), TensorFlow
 (tf-keras `Model.predict` and a `tf.function` of the model call), onnxruntime on tf2onnx's conversion of the Keras
 model, and onnxruntime on our own `keraslens convert MODEL -o X.onnx` export. Every figure is the median (and
@@ -17,7 +21,7 @@ numbers. Run through ``Benchmarks/run.sh`` (which builds the release binary and 
 Adding a row: append a `Row` to the list in `main()` with ours as `keraslens bench` arguments and a callable per
 other engine (see `Row`). Explanation rows (Grad-CAM, Ablation-CAM, LIME) are in `explanation_rows()`, ours timed
 through ``keraslens bench MODEL --explain METHOD --layer L``; whole commands (start-up, `evaluate`) in
-`process_rows()`.
+`process_rows()`; backbones in `backbone_rows()`.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "models"
 FIXTURES = ROOT / "Fixtures"
+#: Model files at least this large get no tf2onnx export (see `Workload.tf2onnx`).
+TF2ONNX_FILE_LIMIT = 300 << 20
 #: Seconds of untimed runs before each engine's timed runs in a round (`keraslens bench --warmup`'s default too).
 WARMUP = 0.25
 
@@ -98,42 +104,85 @@ class Row:
     #: that time a whole process too; `repeats` (if set) replaces `--repeats` for slow commands.
     process: bool = False
     repeats: int | None = None
+    #: The model whose engines the callables run: released after the last row that uses it.
+    workload: Workload | None = None
 
 
-@dataclass
 class Workload:
-    """A model file with its Keras model, its two ONNX sessions and its inputs."""
+    """A model file with its inputs and, loaded on first use and dropped by `release()`, its Keras model, a
+    `tf.function` of it and onnxruntime sessions on tf2onnx's export and on ours: rows are built for every model,
+    but only the models of the rows `--only` keeps are loaded, one backbone at a time."""
 
-    path: Path
-    keras: object
-    function: Callable
-    onnx_tf2onnx: object
-    onnx_ours: object
-    inputs: np.ndarray
+    def __init__(self, path: Path, keraslens: str, scratch: Path, inputs: np.ndarray, own_process: bool = False):
+        self.path, self.keraslens, self.scratch, self.inputs = path, keraslens, scratch, inputs
+        #: Whether its rows are timed in a process of their own (`time_in_child`; the backbones).
+        self.own_process = own_process
+        #: tf2onnx's export of VGG16 (a 528 MB file) grew past 23 GB of memory here and was killed (measured: over
+        #: 8 GB and rising while the Keras model and its `tf.function` held 1.3 GB), so files this large get no
+        #: "ORT (tf2onnx)" column; onnxruntime still runs our export of them.
+        self.tf2onnx = path.stat().st_size < TF2ONNX_FILE_LIMIT
+        self._loaded: dict | None = None
+
+    @property
+    def onnx_path(self) -> Path:
+        """Our `keraslens convert` export, written on first use."""
+        path = self.scratch / (self.path.stem + ".onnx")
+        if not path.exists():
+            subprocess.run([self.keraslens, "convert", str(self.path), "-o", str(path)], check=True, stdout=subprocess.DEVNULL)
+        return path
+
+    def _load(self) -> dict:
+        if self._loaded is None:
+            import onnxruntime as ort
+            import tensorflow as tf
+            import tf2onnx
+            import tf_keras
+
+            print(f"loading {self.path.name} …", file=sys.stderr)
+            model = tf_keras.models.load_model(self.path, compile=False)
+            spec = tf.TensorSpec((None,) + tuple(model.input_shape[1:]), tf.float32, name="input")
+            function = tf.function(lambda x: model(x, training=False), input_signature=[spec])
+            options = ort.SessionOptions()
+            self._loaded = {"keras": model, "function": function,
+                            "onnx_ours": ort.InferenceSession(str(self.onnx_path), options, providers=["CPUExecutionProvider"])}
+            if self.tf2onnx:
+                proto, _ = tf2onnx.convert.from_function(function, input_signature=[spec], opset=17)
+                self._loaded["onnx_tf2onnx"] = ort.InferenceSession(proto.SerializeToString(), options,
+                                                                    providers=["CPUExecutionProvider"])
+        return self._loaded
+
+    @property
+    def keras(self):
+        return self._load()["keras"]
+
+    @property
+    def function(self) -> Callable:
+        return self._load()["function"]
+
+    @property
+    def onnx_tf2onnx(self):
+        return self._load()["onnx_tf2onnx"]
+
+    @property
+    def onnx_ours(self):
+        return self._load()["onnx_ours"]
+
+    def release(self) -> None:
+        """Drops the loaded engines (a backbone's are hundreds of megabytes)."""
+        self._loaded = None
 
 
-def load_model(name: str, keraslens: str, scratch: Path, inputs: np.ndarray) -> Workload:
-    import onnxruntime as ort
-    import tensorflow as tf
-    import tf2onnx
-    import tf_keras
-
+def course_model(name: str, keraslens: str, scratch: Path, inputs: np.ndarray) -> Workload:
     path = SHARED / name if (SHARED / name).exists() else FIXTURES / name
-    model = tf_keras.models.load_model(path, compile=False)
-    spec = tf.TensorSpec((None,) + tuple(model.input_shape[1:]), tf.float32, name="input")
-    function = tf.function(lambda x: model(x, training=False), input_signature=[spec])
-    proto, _ = tf2onnx.convert.from_function(function, input_signature=[spec], opset=17)
-    ours_onnx = scratch / (path.stem + ".onnx")
-    subprocess.run([keraslens, "convert", str(path), "-o", str(ours_onnx)], check=True, stdout=subprocess.DEVNULL)
-    options = ort.SessionOptions()
-    sessions = [ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
-                for source in (proto.SerializeToString(), str(ours_onnx))]
-    return Workload(path, model, function, sessions[0], sessions[1], inputs)
+    return Workload(path, keraslens, scratch, inputs)
 
 
-def onnx_call(session, batch: np.ndarray) -> Callable[[], object]:
-    name = session.get_inputs()[0].name
-    return lambda: session.run(None, {name: batch})
+def onnx_call(work: Workload, session: str, batch: np.ndarray) -> Callable[[], object]:
+    """Runs `work`'s onnxruntime session `session` ("onnx_tf2onnx" or "onnx_ours") on `batch`."""
+    def call():
+        model = getattr(work, session)
+        return model.run(None, {model.get_inputs()[0].name: batch})
+    return call
 
 
 def inference_row(label: str, work: Workload, keraslens_input: Path, samples: int, batch_size: int) -> Row:
@@ -141,16 +190,41 @@ def inference_row(label: str, work: Workload, keraslens_input: Path, samples: in
 
     batch = work.inputs[:samples]
     tensor = tf.constant(batch)
+    others = {
+        "TF predict": lambda: work.keras.predict(batch, batch_size=batch_size, verbose=0),
+        "TF function": lambda: work.function(tensor).numpy(),
+        "ORT (tf2onnx)": onnx_call(work, "onnx_tf2onnx", batch),
+        "ORT (our .onnx)": onnx_call(work, "onnx_ours", batch),
+    }
+    if not work.tf2onnx:
+        del others["ORT (tf2onnx)"]
     return Row(
         name=label,
         ours=[str(work.path), "--input", str(keraslens_input), "--samples", str(samples), "--batch-size", str(batch_size)],
-        others={
-            "TF predict": lambda: work.keras.predict(batch, batch_size=batch_size, verbose=0),
-            "TF function": lambda: work.function(tensor).numpy(),
-            "ORT (tf2onnx)": onnx_call(work.onnx_tf2onnx, batch),
-            "ORT (our .onnx)": onnx_call(work.onnx_ours, batch),
-        },
+        others=others,
+        workload=work,
     )
+
+
+def backbone_rows(keraslens: str, scratch: Path, selected: Callable[[str], bool]) -> list[Row]:
+    """Per backbone of `backbones.NAMES` (224×224, generated on first use): one image, a batch of 32, and Grad-CAM
+    of one image at the family's last spatial layer. Only backbones with a `selected` row are generated."""
+    import backbones
+
+    rows = []
+    for name in backbones.NAMES:
+        labels = [f"{name} 1 image", f"{name} batch of 32", f"{name} Grad-CAM, 1"]
+        if not any(selected(label) for label in labels):
+            continue
+        inputs = backbones.inputs_path()
+        work = Workload(backbones.model_path(name), keraslens, scratch, np.load(inputs), own_process=True)
+        rows.append(inference_row(labels[0], work, inputs, 1, 1))
+        rows.append(inference_row(labels[1], work, inputs, 32, 32))
+        layer = backbones.LAST_SPATIAL[name]
+        rows.append(Row(labels[2], [str(work.path), "--input", str(inputs), "--samples", "1", "--layer", layer,
+                                    "--explain", "gradcam"],
+                        {"TF GradientTape": gradcam_tape(work, layer)}, forward=labels[0], workload=work))
+    return rows
 
 
 def explanation_rows(keraslens: str, mnist: Workload, hmt: Workload, inputs: dict[str, Path]) -> list[Row]:
@@ -165,7 +239,7 @@ def explanation_rows(keraslens: str, mnist: Workload, hmt: Workload, inputs: dic
         base = [str(work.path), "--input", str(inputs[label]), "--samples", "1", "--layer", layer]
         forward = f"{label} 1 " + ("sample" if label == "MNIST-1D" else "image")
         rows.append(Row(f"{label} Grad-CAM, 1", base + ["--explain", "gradcam"],
-                        {"TF GradientTape": gradcam_tape(work, layer)}, forward=forward))
+                        {"TF GradientTape": gradcam_tape(work, layer)}, forward=forward, workload=work))
         rows.append(Row(f"{label} Ablation-CAM, 1", base + ["--explain", "ablationcam"], forward=forward))
     rows.append(Row("MNIST-1D LIME (300), 1", [str(mnist.path), "--input", str(inputs["MNIST-1D"]), "--samples", "1",
                                                "--explain", "lime"], forward="MNIST-1D 1 sample"))
@@ -175,23 +249,33 @@ def explanation_rows(keraslens: str, mnist: Workload, hmt: Workload, inputs: dic
 def gradcam_tape(work: Workload, layer: str) -> Callable[[], object]:
     """Grad-CAM of the predicted class for one sample through `tf.GradientTape` in a `tf.function` (the map is the
     ReLU of the gradient-weighted channel sum at the layer's resolution)."""
-    import tensorflow as tf
-    import tf_keras
+    built: dict[int, Callable] = {}
 
-    grad_model = tf_keras.Model(work.keras.inputs, [work.keras.get_layer(layer).output, work.keras.output])
-    x = tf.constant(work.inputs[:1])
+    def cam_function() -> Callable:
+        """The `tf.function`, built for the loaded Keras model (again after a `release`)."""
+        import tensorflow as tf
+        import tf_keras
 
-    @tf.function
-    def cam(x):
-        with tf.GradientTape() as tape:
-            activations, predictions = grad_model(x, training=False)
-            score = tf.gather(predictions[0], tf.argmax(predictions[0]))
-        grads = tape.gradient(score, activations)
-        axes = list(range(1, len(activations.shape) - 1))
-        weights = tf.reduce_mean(grads, axis=axes, keepdims=True)
-        return tf.nn.relu(tf.reduce_sum(activations * weights, axis=-1))
+        keras = work.keras
+        if id(keras) not in built:
+            grad_model = tf_keras.Model(keras.inputs, [keras.get_layer(layer).output, keras.output])
 
-    return lambda: cam(x).numpy()
+            @tf.function
+            def cam(x):
+                with tf.GradientTape() as tape:
+                    activations, predictions = grad_model(x, training=False)
+                    score = tf.gather(predictions[0], tf.argmax(predictions[0]))
+                grads = tape.gradient(score, activations)
+                axes = list(range(1, len(activations.shape) - 1))
+                weights = tf.reduce_mean(grads, axis=axes, keepdims=True)
+                return tf.nn.relu(tf.reduce_sum(activations * weights, axis=-1))
+
+            built.clear()
+            built[id(keras)] = cam
+        return built[id(keras)]
+
+    x = work.inputs[:1]
+    return lambda: cam_function()(x).numpy()
 
 
 def ours(keraslens: str, arguments: list[str], repeats: int) -> Timing:
@@ -207,7 +291,7 @@ def process_rows(keraslens: str, mnist: Workload, hmt: Workload, scratch: Path) 
     `evaluate` runs (ours only: no Python tool computes the same table)."""
     one = scratch / "mnist_one.npy"
     np.save(one, mnist.inputs[:1])
-    onnx = scratch / (mnist.path.stem + ".onnx")
+    onnx = mnist.onnx_path
     script = ("import numpy, onnxruntime; s = onnxruntime.InferenceSession(%r, providers=['CPUExecutionProvider']); "
               "s.run(None, {s.get_inputs()[0].name: numpy.load(%r)})" % (str(onnx), str(one)))
     python = [sys.executable, "-c", script]
@@ -266,6 +350,28 @@ def column_order(name: str) -> int:
     return order.index(name) if name in order else len(order)
 
 
+def time_in_child(rows: list[Row], args: argparse.Namespace) -> list[tuple[Row, Timing, dict[str, Timing]]]:
+    """Times one backbone's `rows` in a fresh Python process: TensorFlow and onnxruntime keep the memory of a model's
+    largest batch until their process ends, and all six backbones in one process grew past the 24 GB here."""
+    with tempfile.TemporaryDirectory() as folder:
+        results = Path(folder) / "results.json"
+        command = [sys.executable, str(Path(__file__).resolve()), "--keraslens", args.keraslens, "--repeats",
+                   str(args.repeats), "--rounds", str(args.rounds), "--results", str(results)]
+        for row in rows:
+            command += ["--only", row.name]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        timings = json.loads(results.read_text())
+    return [(row, Timing(timings[row.name]["ours"]),
+             {name: Timing(seconds) for name, seconds in timings[row.name]["others"].items()}) for row in rows]
+
+
+def cpu_model() -> str:
+    """The CPU's model name and core count as `lscpu` gives them (speed claims name the CPU)."""
+    fields = dict(line.split(":", 1) for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines()
+                  if ":" in line)
+    return f"{fields.get('Model name', '?').strip()}, {os.cpu_count()} CPUs"
+
+
 def repeated(array: np.ndarray, count: int) -> np.ndarray:
     return np.ascontiguousarray(np.resize(array, (count,) + array.shape[1:]).astype(np.float32))
 
@@ -276,36 +382,56 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20, help="timed runs per engine and row, over all rounds")
     parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds the repeats are spread over")
     parser.add_argument("--json", action="store_true", help="also print the results as one JSON object")
-    parser.add_argument("--only", help="run only rows whose name contains this text")
+    parser.add_argument("--only", action="append",
+                        help="run only rows whose name contains this text (repeat for several; a row matching any runs)")
+    parser.add_argument("--results", help=argparse.SUPPRESS)  # a child of `time_in_child`: write timings here, no table
     args = parser.parse_args()
 
     import tensorflow as tf
     import onnxruntime as ort
 
     print(f"TensorFlow {tf.__version__}, onnxruntime {ort.__version__}, {os.cpu_count()} CPUs", file=sys.stderr)
+    def selected(name: str) -> bool:
+        return args.only is None or any(text in name for text in args.only)
+
     with tempfile.TemporaryDirectory() as folder:
         scratch = Path(folder)
         mnist_x = repeated(np.load(FIXTURES / "mnist1d_test_x.npy"), 1000)
         hmt_x = repeated(np.load(FIXTURES / "hmt_inputs.npy"), 32)
         np.save(scratch / "mnist.npy", mnist_x)
         np.save(scratch / "hmt.npy", hmt_x)
-        mnist = load_model("MNIST1D.h5", args.keraslens, scratch, mnist_x)
-        hmt = load_model("HMT.h5", args.keraslens, scratch, hmt_x)
+        mnist = course_model("MNIST1D.h5", args.keraslens, scratch, mnist_x)
+        hmt = course_model("HMT.h5", args.keraslens, scratch, hmt_x)
         rows = [
             inference_row("MNIST-1D 1 sample", mnist, scratch / "mnist.npy", 1, 1),
             inference_row("MNIST-1D 1000 samples", mnist, scratch / "mnist.npy", 1000, 1000),
             inference_row("HMT 1 image", hmt, scratch / "hmt.npy", 1, 1),
             inference_row("HMT batch of 32", hmt, scratch / "hmt.npy", 32, 32),
         ] + explanation_rows(args.keraslens, mnist, hmt, {"MNIST-1D": scratch / "mnist.npy", "HMT": scratch / "hmt.npy"}) \
-          + process_rows(args.keraslens, mnist, hmt, scratch)
+          + process_rows(args.keraslens, mnist, hmt, scratch) + backbone_rows(args.keraslens, scratch, selected)
+        rows = [row for row in rows if selected(row.name)]
         results = []
-        for row in rows:
-            if args.only and args.only not in row.name:
+        index = 0
+        while index < len(rows):
+            row = rows[index]
+            if row.workload and row.workload.own_process and not args.results:
+                group = [later for later in rows[index:] if later.workload is row.workload]
+                results += time_in_child(group, args)
+                index += len(group)
                 continue
             print(f"timing {row.name} …", file=sys.stderr)
             mine, others = time_row(row, args.keraslens, args.repeats, args.rounds)
             results.append((row, mine, others))
-    print(f"models: {mnist.path}, {hmt.path}; median (min–max) of {args.repeats} runs in {args.rounds} interleaved rounds")
+            if row.workload and all(later.workload is not row.workload for later in rows[index + 1:]):
+                row.workload.release()
+            index += 1
+        if args.results:
+            Path(args.results).write_text(json.dumps({row.name: {"ours": mine.seconds, "others": {name: timing.seconds
+                                                                  for name, timing in others.items()}}
+                                                      for row, mine, others in results}))
+            return
+    print(f"models: {mnist.path}, {hmt.path}, backbones in {ROOT / '.build-bench-cache'}; {cpu_model()}; "
+          f"median (min–max) of {args.repeats} runs in {args.rounds} interleaved rounds")
     print_table(results)
     if args.json:
         print(json.dumps([{"workload": row.name, "ours": mine.as_dict(),

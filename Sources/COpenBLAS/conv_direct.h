@@ -30,7 +30,7 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
         POSITIONS(KL_DECLARE)                                                                                        \
         for (int32_t t = 0; t < tapCount; t++) {                                                                     \
             const float *in = input + (ptrdiff_t)x * positionStride + taps[t];                                       \
-            const float *w = weights + (ptrdiff_t)t * channels * weightStride + f0;                                  \
+            const float *w = block + (ptrdiff_t)t * channels * weightStride;                                         \
             KL_CHANNEL_SUMS(POSITIONS)                                                                               \
         }                                                                                                            \
         POSITIONS(KL_STORE_SUMS)                                                                                     \
@@ -39,15 +39,17 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
 /// One run of `positions` output positions (typically an output row), channels-last:
 /// `output[x][f] = bias[f] + Σ_t Σ_c input[x·positionStride + taps[t] + c] · weights[t][c][f]`, then ReLU when
 /// `relu`. `input` points at the run's first window origin in a zero-padded sample, `taps` holds each kernel tap's
-/// offset from it, `weights` is Keras's kernel [taps][channels][filters] with each row zero-padded to
-/// `weightStride` (a multiple of 2 · KL_LANES); `bias` may be NULL.
+/// offset from it, `weights` is Keras's kernel packed in blocks of 2 · KL_LANES filters,
+/// [filters / (2 · KL_LANES)][taps][channels][2 · KL_LANES] (the last block zero-padded), so that one block's sums
+/// read their weights as one contiguous stream; `bias` may be NULL.
 KL_TARGET
 static inline void KL_NAME(kl_conv_run)(const float *input, const int32_t *taps, int32_t tapCount, int32_t channels,
-                                        int32_t positionStride, const float *weights, int32_t weightStride,
-                                        const float *bias, int32_t filters, float *output, int32_t positions,
-                                        int32_t relu) {
+                                        int32_t positionStride, const float *weights, const float *bias,
+                                        int32_t filters, float *output, int32_t positions, int32_t relu) {
     const kl_vec zero = KL_ZERO();
+    const int32_t weightStride = 2 * KL_LANES;
     for (int32_t f0 = 0; f0 < filters; f0 += 2 * KL_LANES) {
+        const float *block = weights + (ptrdiff_t)f0 * tapCount * channels;
         kl_vec bias0 = bias ? KL_LOAD_LEFT(bias + f0, filters - f0) : zero;
         kl_vec bias1 = bias ? KL_LOAD_LEFT(bias + f0 + KL_LANES, filters - f0 - KL_LANES) : zero;
         int32_t x = 0;

@@ -8,12 +8,14 @@ void dgelsd_(const int *m, const int *n, const int *nrhs, double *a, const int *
              double *s, const double *rcond, int *rank, double *work, const int *lwork, int *iwork, int *info);
 
 // The convolution kernels, written once against the macros of an instruction-set header and instantiated for each:
-// kl_conv_run_avx512, kl_winograd_row_avx512, … and kl_conv_run_avx2, kl_winograd_row_avx2, ….
+// kl_conv_run_avx512, kl_winograd_row_avx512, kl_depthwise_run_avx512 and the same names ending _avx2.
 #include "simd_avx512.h"
 #include "conv_direct.h"
 #include "conv_winograd.h"
+#include "conv_depthwise.h"
 #include "simd_end.h"
 #include "simd_avx2.h"
 #include "conv_direct.h"
 #include "conv_winograd.h"
+#include "conv_depthwise.h"
 #include "simd_end.h"

@@ -8,6 +8,7 @@
 
 #define KL_POSITIONS_8(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7)
 #define KL_POSITIONS_6(M) M(0) M(1) M(2) M(3) M(4) M(5)
+#define KL_POSITIONS_4(M) M(0) M(1) M(2) M(3)
 #define KL_POSITIONS_1(M) M(0)
 #define KL_DECLARE(p) kl_vec sum0_##p = bias0, sum1_##p = bias1;
 /// Adds position p's input value times two vectors of weights (`w0`, `w1`) to its two sums.

@@ -27,8 +27,8 @@ struct KernelShapes {
 /// Builds the kernel for a node; this switch is the only place that maps ops to kernels. Without
 /// `fuseActivation`, layers with a built-in activation compute only their linear part.
 ///
-/// `directConvolution` lets convolutions use the Winograd or direct vector kernels (inference plans). Gradient plans
-/// keep im2col + sgemm: those kernels sum in another order, and at a ReLU's kink a last-bit change switches a unit
+/// `directConvolution` lets convolutions use the Winograd, direct or depthwise vector kernels (inference plans).
+/// Gradient plans keep im2col + sgemm and the depthwise loops: those kernels sum in another order, and at a ReLU's kink a last-bit change switches a unit
 /// on or off, which moves integrated-gradients and SmoothGrad maps (thousands of gradient passes) by up to 1e-3,
 /// the edge of their parity tolerance against TensorFlow's gradients.
 func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = true,
@@ -43,9 +43,11 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
                                  activation: activation, shapes: shapes, isa: directConvolution ? VectorISA.best : nil)
     case .depthwiseConvolution(let window, let multiplier, let activation):
         return DepthwiseConvolutionKernel(kernel: node.weights["depthwise_kernel"]!, bias: node.weights["bias"],
-                                          window: window, multiplier: multiplier, activation: activation, shapes: shapes)
+                                          window: window, multiplier: multiplier, activation: activation, shapes: shapes,
+                                          isa: directConvolution ? VectorISA.best : nil)
     case .separableConvolution(let window, let multiplier, let activation):
-        return SeparableConvolutionKernel(node: node, window: window, multiplier: multiplier, activation: activation, shapes: shapes)
+        return SeparableConvolutionKernel(node: node, window: window, multiplier: multiplier, activation: activation, shapes: shapes,
+                                          isa: directConvolution ? VectorISA.best : nil)
     case .pool(let kind, let window):
         return PoolKernel(kind: kind, window: window, shapes: shapes)
     case .globalPool(let kind, _):

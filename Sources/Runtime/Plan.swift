@@ -3,7 +3,8 @@ import Graph
 /// An ordered list of steps, each one kernel reading earlier steps' outputs, plus for every step the last step that
 /// reads it so dead buffers go back to the pool at once.
 ///
-/// Inference plans fuse each layer's activation into its kernel. Gradient plans split it into a step of its own,
+/// Inference plans fuse each layer's activation into its kernel, and fold batch normalizations (and the activation
+/// after them) into the layer before (`inferenceNodes`). Gradient plans split it into a step of its own,
 /// named `<layer>/preactivation` for the linear part, so backward passes see both tensors and the logit of the final
 /// layer has a name. Inference plans split it too when a kernel cannot apply it (a softmax not over the channels).
 struct Plan: Sendable {
@@ -27,7 +28,7 @@ struct Plan: Sendable {
     init(graph: Graph, fused: Bool) throws(RuntimeError) {
         var steps: [Step] = []
         var position: [String: Int] = [:]
-        for node in graph.nodes {
+        for node in fused ? inferenceNodes(of: graph) : graph.nodes {
             var sources: [Int] = []
             for name in node.inputs {
                 guard let source = position[name] else {

@@ -43,6 +43,16 @@ import Testing
         expectClose(y, tensor([1, 3], [-0.5, 1.5, 3]))
     }
 
+    /// `ReLU(6.)` and `ReLU()` layers (no threshold, no slope) run as a clamp: the same values as the general form,
+    /// NaN and the clip points included.
+    @Test(arguments: [Float(6), nil]) func plainClippedReLUIsAClamp(maxValue: Float?) throws {
+        let x: [Float] = [-.infinity, -2, -0.0, 0, 3, 6, 6.5, .infinity, .nan]
+        let y = try runOp(.activation(.clippedReLU(maxValue: maxValue, negativeSlope: 0, threshold: 0)), input: tensor([1, 9], x))
+        let top = maxValue ?? .infinity
+        #expect(y.scalars.dropLast() == [0, 0, -0.0, 0, 3, min(6, top), min(6.5, top), top])
+        #expect(y.scalars.last!.isNaN)
+    }
+
     /// log(1/4) and log(3/4) across positions [0, ln 3], at inputs far from zero where the sum would overflow.
     @Test func logSoftmaxOverTheMiddleAxis() throws {
         let y = try runOp(.activation(.logSoftmax(axis: 1)), input: tensor([1, 2, 2], [100, -3, 101.09861, -3]))

@@ -31,6 +31,34 @@ import Testing
         expectClose(y, tensor([1, 2, 2, 1], [8, 7, 13, 8]))
     }
 
+    /// Pointwise layers run the direct kernel over chunks of positions across row ends (`forwardPointwise`): against
+    /// im2col + sgemm for every instruction set this CPU has, with rows shorter than a register block, one chunk or
+    /// several, masked filter blocks, bias or none, fused ReLU and an activation applied after the kernel.
+    @Test(arguments: [(7, 7, 64, 40, Activation.relu, true), (3, 5, 3, 17, .linear, false), (30, 30, 8, 33, .sigmoid, true),
+                      (14, 14, 300, 16, .relu, true)], VectorISA.available)
+    func pointwiseMatchesIm2col(_ c: (Int, Int, Int, Int, Activation, Bool), isa: VectorISA) throws {
+        let (height, width, channels, filters, activation, hasBias) = c
+        let shapes = KernelShapes(inputs: [[height, width, channels]], output: [height, width, filters])
+        let kernel = Tensor(shape: [1, 1, channels, filters], scalars: (0..<(channels * filters)).map { Float(($0 * 37) % 101) / 50 - 1 })
+        let bias = hasBias ? Tensor(shape: [filters], scalars: (0..<filters).map { Float($0 % 7) / 10 - 0.3 }) : nil
+        let window = window([1, 1], .valid)
+        let fast = ConvolutionKernel(kernel: kernel, bias: bias, window: window, activation: activation, shapes: shapes, isa: isa)
+        let reference = ConvolutionKernel(kernel: kernel, bias: bias, window: window, activation: activation, shapes: shapes, isa: nil)
+        #expect(fast.direct?.isa == isa && fast.direct?.geometry.isPointwise == true)
+        let batch = 2
+        let input = (0..<(batch * height * width * channels)).map { Float(($0 * 53) % 97) / 48 - 1 }
+        let count = batch * height * width * filters
+        var expected = [Float](repeating: 0, count: count), actual = [Float](repeating: -7, count: count)
+        var single = [Float](repeating: -7, count: count / batch)
+        input.withUnsafeBufferPointer { x in
+            reference.forward([x.baseAddress!], &expected, batch: batch)
+            fast.forward([x.baseAddress!], &actual, batch: batch)
+            fast.forward([x.baseAddress! + height * width * channels], &single, batch: 1)
+        }
+        expectClose(tensor([count], actual), tensor([count], expected), "\(c) \(isa)", atol: 1e-4)
+        #expect(Array(actual[(count / batch)...]) == single, "the second sample alone gives the same bits")
+    }
+
     /// Activations other than ReLU run after the kernel: sigmoid of the window sums of zeros is one half.
     @Test func otherActivationAfterTheKernel() throws {
         let y = try runOp(.convolution(window: window([3], .valid), activation: .sigmoid), input: tensor([2, 12, 1], Array(repeating: 0, count: 24)),

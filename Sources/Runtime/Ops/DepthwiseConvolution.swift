@@ -1,16 +1,24 @@
 import Graph
 
-/// Each input channel convolved with its own `multiplier` filters; output channel `c · multiplier + j`.
+/// Each input channel convolved with its own `multiplier` filters; output channel `c · multiplier + j`. With one
+/// filter per channel and a vector instruction set, the forward pass runs `VectorDepthwiseConvolution`; the
+/// backward pass and other multipliers the loops below.
 struct DepthwiseConvolutionKernel: Kernel {
     let geometry: ConvGeometry
+    let vector: VectorDepthwiseConvolution?
     /// Keras's [kh, kw, in, multiplier] layout.
     let weights: [Float]
     let bias: [Float]?
     let multiplier: Int
     let activation: Activation
 
-    init(kernel: Tensor, bias: Tensor?, window: Window, multiplier: Int, activation: Activation, shapes: KernelShapes) {
-        geometry = ConvGeometry(window: window, input: shapes.input, output: shapes.output)
+    /// `isa`: the instruction set of the vector kernel, nil for the loops (see `makeKernel`).
+    init(kernel: Tensor, bias: Tensor?, window: Window, multiplier: Int, activation: Activation, shapes: KernelShapes,
+         isa: VectorISA? = VectorISA.best) {
+        let geometry = ConvGeometry(window: window, input: shapes.input, output: shapes.output)
+        self.geometry = geometry
+        vector = VectorDepthwiseConvolution.applies(multiplier: multiplier)
+            ? isa.map { VectorDepthwiseConvolution(geometry: geometry, kernel: kernel.scalars, isa: $0) } : nil
         weights = kernel.scalars
         self.bias = bias?.scalars
         self.multiplier = multiplier
@@ -18,6 +26,11 @@ struct DepthwiseConvolutionKernel: Kernel {
     }
 
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
+        if let vector {
+            return withOptionalPointer(bias) { bias in
+                vector.forward(inputs[0], output, batch: batch, bias: bias, activation: activation)
+            }
+        }
         let g = geometry
         let outChannels = g.channels * multiplier
         weights.withUnsafeBufferPointer { weights in

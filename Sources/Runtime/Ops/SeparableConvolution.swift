@@ -10,9 +10,10 @@ struct SeparableConvolutionKernel: Kernel {
     let positions: Int
     let activation: Activation
 
-    init(node: Node, window: Window, multiplier: Int, activation: Activation, shapes: KernelShapes) {
+    /// `isa`: the instruction set of the depthwise vector kernel, nil for its loops (see `makeKernel`).
+    init(node: Node, window: Window, multiplier: Int, activation: Activation, shapes: KernelShapes, isa: VectorISA? = VectorISA.best) {
         depthwise = DepthwiseConvolutionKernel(kernel: node.weights["depthwise_kernel"]!, bias: nil, window: window,
-                                               multiplier: multiplier, activation: .linear, shapes: shapes)
+                                               multiplier: multiplier, activation: .linear, shapes: shapes, isa: isa)
         let pointwiseKernel = node.weights["pointwise_kernel"]!
         pointwise = pointwiseKernel.scalars
         bias = node.weights["bias"]?.scalars
@@ -27,15 +28,25 @@ struct SeparableConvolutionKernel: Kernel {
         let middle = UnsafeMutablePointer<Float>.allocate(capacity: rows * middleChannels)
         defer { middle.deallocate() }
         depthwise.forward(inputs, middle, batch: batch)
+        // Tiles of positions fixed per sample: OpenBLAS sums a row in an order that depends on the product's row
+        // count, so products spanning samples made one image's result depend on the batch it came in.
+        let tile = tileSize, tilesPerSample = (positions + tile - 1) / tile
         pointwise.withUnsafeBufferPointer { pointwise in
-            Parallel.forEachRange(rows, cost: middleChannels * filters) { range in
-                let result = output + range.lowerBound * filters
-                BLAS.multiply(middle + range.lowerBound * middleChannels, pointwise.baseAddress!, into: result,
-                              m: range.count, n: filters, k: middleChannels)
-                finishRows(result, rows: range.count, channels: filters, bias: bias, activation: activation)
+            Parallel.forEachRange(batch * tilesPerSample, cost: tile * middleChannels * filters) { tasks in
+                for task in tasks {
+                    let first = (task / tilesPerSample) * positions + (task % tilesPerSample) * tile
+                    let count = min(tile, positions - (task % tilesPerSample) * tile)
+                    let result = output + first * filters
+                    BLAS.multiply(middle + first * middleChannels, pointwise.baseAddress!, into: result,
+                                  m: count, n: filters, k: middleChannels)
+                    finishRows(result, rows: count, channels: filters, bias: bias, activation: activation)
+                }
             }
         }
     }
+
+    /// Positions per pointwise product: about 256 KB of the depthwise result, at least one position.
+    private var tileSize: Int { max(1, min(positions, 65_536 / max(middleChannels, 1))) }
 
     /// Back through the pointwise product, then through the depthwise convolution.
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
@@ -46,8 +57,11 @@ struct SeparableConvolutionKernel: Kernel {
         let middle = UnsafeMutablePointer<Float>.allocate(capacity: rows * middleChannels)
         defer { middle.deallocate() }
         pointwise.withUnsafeBufferPointer { pointwise in
-            BLAS.multiply(outputGradient, pointwise.baseAddress!, into: middle, m: rows, n: middleChannels, k: filters,
-                          transposeB: true)
+            for sample in 0..<batch {  // one product per sample, as forward, so no sample's rows depend on the batch
+                BLAS.multiply(outputGradient + sample * positions * filters, pointwise.baseAddress!,
+                              into: middle + sample * positions * middleChannels, m: positions, n: middleChannels, k: filters,
+                              transposeB: true)
+            }
         }
         depthwise.backward(inputs, output, middle, inputGradients, batch: batch)
     }

@@ -28,17 +28,29 @@ struct AffineKernel: Kernel {
     let inner: Int
     let count: Int
 
+    /// Channels-last (`inner` 1, the usual batch normalization) runs row by row, a loop the compiler vectorizes;
+    /// other axes run a run of `inner` values per scale.
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
-        let period = scale.count
-        for sample in 0..<batch {
-            let input = inputs[0] + sample * count, result = output + sample * count
-            var i = 0
-            while i < count {
-                let k = (i / inner) % period
-                let a = scale[k], b = shift[k]
-                let end = min(count, i + inner)
-                for j in i..<end { result[j] = input[j] * a + b }
-                i = end
+        let period = scale.count, total = batch * count
+        scale.withUnsafeBufferPointer { scale in
+            shift.withUnsafeBufferPointer { shift in
+                let (scale, shift, input) = (scale.baseAddress!, shift.baseAddress!, inputs[0])
+                if inner == 1 && count % period == 0 {
+                    for row in stride(from: 0, to: total, by: period) {
+                        for c in 0..<period { output[row + c] = input[row + c] * scale[c] + shift[c] }
+                    }
+                    return
+                }
+                for sample in 0..<batch {
+                    var i = sample * count, k = 0
+                    let end = i + count
+                    while i < end {
+                        let a = scale[k], b = shift[k], stop = min(end, i + inner)
+                        for j in i..<stop { output[j] = input[j] * a + b }
+                        i = stop
+                        k = k + 1 == period ? 0 : k + 1
+                    }
+                }
             }
         }
     }

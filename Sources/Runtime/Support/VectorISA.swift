@@ -1,6 +1,6 @@
 import COpenBLAS
 
-/// The vector instruction set the direct and Winograd convolution kernels run on (`Sources/COpenBLAS/shim.h`
+/// The vector instruction set the direct, Winograd and depthwise convolution kernels run on (`Sources/COpenBLAS/shim.h`
 /// instantiates both for each). The best one the CPU has is used; tests run every one it has.
 enum VectorISA: Sendable, CaseIterable, CustomStringConvertible {
     case avx512, avx2
@@ -29,22 +29,35 @@ enum VectorISA: Sendable, CaseIterable, CustomStringConvertible {
     var description: String { self == .avx512 ? "AVX-512" : "AVX2" }
 
     typealias ConvRun = @convention(c) (UnsafePointer<Float>?, UnsafePointer<Int32>?, Int32, Int32, Int32, UnsafePointer<Float>?,
-                                        Int32, UnsafePointer<Float>?, Int32, UnsafeMutablePointer<Float>?, Int32, Int32) -> Void
+                                        UnsafePointer<Float>?, Int32, UnsafeMutablePointer<Float>?, Int32, Int32) -> Void
     typealias WinogradRow = @convention(c) (UnsafePointer<Float>?, Int32, Int32, UnsafePointer<Float>?, Int32, UnsafePointer<Float>?,
                                             Int32, Int32, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, Int32,
                                             UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void
+
+    typealias DepthwiseRun = @convention(c) (UnsafePointer<Float>?, UnsafePointer<Int32>?, Int32, Int32, Int32, UnsafePointer<Float>?,
+                                             UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int32, Int32) -> Void
 
     /// `kl_conv_run_<isa>`: one run of output positions of the direct kernel.
     var convRun: ConvRun { self == .avx512 ? kl_conv_run_avx512 : kl_conv_run_avx2 }
     /// `kl_winograd_row_<isa>`: one row of Winograd tiles.
     var winogradRow: WinogradRow { self == .avx512 ? kl_winograd_row_avx512 : kl_winograd_row_avx2 }
+    /// `kl_depthwise_run_<isa>`: one run of output positions of the depthwise kernel.
+    var depthwiseRun: DepthwiseRun { self == .avx512 ? kl_depthwise_run_avx512 : kl_depthwise_run_avx2 }
 
-    /// `count` rows of `width` floats, each zero-padded to a multiple of `filterBlock`: the kernels' weight layout.
-    func padded(rows count: Int, width: Int, _ value: (_ row: Int, _ column: Int) -> Float) -> (values: [Float], stride: Int) {
-        let stride = (width + filterBlock - 1) / filterBlock * filterBlock
-        var values = [Float](repeating: 0, count: count * stride)
-        for row in 0..<count {
-            for column in 0..<width { values[row * stride + column] = value(row, column) }
+    /// `groups` matrices of `rows × width` floats (`value(group, row, column)`), the columns zero-padded to a multiple
+    /// of `filterBlock` (the returned stride) and packed in blocks of `filterBlock` columns,
+    /// [group][block][row][filterBlock]: the kernels' weight layout, where one register block's weights are one
+    /// contiguous stream instead of a `stride`-apart row per channel (which missed the cache and the TLB on layers
+    /// with hundreds of filters).
+    func packed(groups: Int = 1, rows: Int, width: Int, _ value: (_ group: Int, _ row: Int, _ column: Int) -> Float)
+        -> (values: [Float], stride: Int) {
+        let block = filterBlock, stride = (width + block - 1) / block * block
+        var values = [Float](repeating: 0, count: groups * rows * stride)
+        for group in 0..<groups {
+            for column in 0..<width {
+                let start = (group * stride + column / block * block) * rows + column % block
+                for row in 0..<rows { values[start + row * block] = value(group, row, column) }
+            }
         }
         return (values, stride)
     }

@@ -1,0 +1,67 @@
+import Graph
+
+/// The nodes an inference plan runs: each BatchNormalization that only normalizes the output of a dense or
+/// convolution layer with no activation of its own is folded into that layer's kernel and bias, and an Activation
+/// layer that only reads the result becomes the layer's fused activation. ResNet's `conv → bn → relu` is then one
+/// kernel and one pass over memory instead of three.
+///
+/// A folded node takes the name of the last layer it absorbed, so the layers it absorbed have no step in the
+/// inference plan: naming one (capture, partial forward, ablation, gradients) selects the differentiable plan,
+/// which keeps every layer. Layers that are model outputs or feed more than one layer are never absorbed.
+func inferenceNodes(of graph: Graph) -> [Node] {
+    var readers: [String: Int] = [:]
+    for node in graph.nodes { for input in node.inputs { readers[input, default: 0] += 1 } }
+    for output in graph.outputs { readers[output, default: 0] += 1 }
+    var onlyReader: [String: Node] = [:]
+    for node in graph.nodes where node.inputs.count == 1 && readers[node.inputs[0]] == 1 {
+        onlyReader[node.inputs[0]] = node
+    }
+
+    var absorbed: Set<String> = []
+    var nodes: [Node] = []
+    for node in graph.nodes where !absorbed.contains(node.name) {
+        guard node.op.fusedActivation == .linear, let norm = onlyReader[node.name],
+              var folded = foldingNormalization(norm, into: node) else {
+            nodes.append(node)
+            continue
+        }
+        absorbed.insert(norm.name)
+        if let next = onlyReader[norm.name], case .activation(let activation) = next.op,
+           activation.fuses(rank: node.outputShape.count) {
+            folded.op = folded.op.replacingFusedActivation(with: activation)
+            folded.name = next.name
+            absorbed.insert(next.name)
+        }
+        nodes.append(folded)
+    }
+    return nodes
+}
+
+/// `layer` with the batch normalization `norm` (which reads only it) folded into its weights: per output channel
+/// `kernel · scale` and `bias · scale + shift`, named as `norm`; nil when `norm` is not a batch normalization over
+/// the layer's channels.
+private func foldingNormalization(_ norm: Node, into layer: Node) -> Node? {
+    guard case .batchNormalization(let axis, let epsilon) = norm.op, axis == layer.outputShape.count,
+          let channels = layer.outputShape.last else { return nil }
+    // The kernel whose trailing axes are the output channels ([…, in, multiplier] for a depthwise one).
+    let kernelName: String, channelAxes: Int
+    switch layer.op {
+    case .dense, .convolution:
+        (kernelName, channelAxes) = ("kernel", 1)
+    case .depthwiseConvolution:
+        (kernelName, channelAxes) = ("depthwise_kernel", 2)
+    case .separableConvolution:
+        (kernelName, channelAxes) = ("pointwise_kernel", 1)
+    case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
+         .prelu, .merge, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization:
+        return nil
+    }
+    guard let kernel = layer.weights[kernelName], kernel.shape.suffix(channelAxes).reduce(1, *) == channels else { return nil }
+    let (scale, shift) = batchNormalizationAffine(norm, epsilon: epsilon)
+    var folded = layer
+    folded.name = norm.name
+    folded.weights[kernelName] = Tensor(shape: kernel.shape, scalars: kernel.scalars.enumerated().map { $1 * scale[$0 % channels] })
+    let bias = layer.weights["bias"]?.scalars
+    folded.weights["bias"] = Tensor(shape: [channels], scalars: (0..<channels).map { (bias?[$0] ?? 0) * scale[$0] + shift[$0] })
+    return folded
+}

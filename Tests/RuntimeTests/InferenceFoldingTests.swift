@@ -1,0 +1,103 @@
+import Graph
+@testable import Runtime
+import Testing
+
+/// Batch normalizations folded into the layer before them in inference plans (`inferenceNodes`): the folded plan
+/// gives the unfolded answer, the absorbed layers stay reachable by name, and layers read twice or returned as
+/// outputs are left alone.
+@Suite struct InferenceFoldingTests {
+    /// `input → layer → bn → act → head`, with seeded weights and statistics far from the identity.
+    static func chain(_ op: Op, weights: [String: Tensor], input: [Int], activationLayer: Activation? = .relu,
+                      extraReaderOfNorm: Bool = false) throws -> Graph {
+        var generator = SplitMix64(seed: 15)
+        func random(_ shape: [Int], _ range: ClosedRange<Float>) -> Tensor {
+            Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Float.random(in: range, using: &generator) })
+        }
+        var nodes = [Node(name: "x", kerasClass: "InputLayer", op: .input, inputs: [], outputShape: input)]
+        func add(_ name: String, _ op: Op, _ inputs: [String], _ weights: [String: Tensor] = [:]) throws {
+            let shapes = inputs.map { name in nodes.first { $0.name == name }!.outputShape }
+            nodes.append(Node(name: name, kerasClass: name, op: op, inputs: inputs, weights: weights,
+                              outputShape: try op.outputShape(inputs: shapes, weights: weights)))
+        }
+        try add("layer", op, ["x"], weights)
+        let channels = nodes.last!.outputShape.last!
+        try add("bn", .batchNormalization(axis: nodes.last!.outputShape.count, epsilon: 1e-3), ["layer"],
+                ["gamma": random([channels], 0.5...1.5), "beta": random([channels], -0.5...0.5),
+                 "moving_mean": random([channels], -0.5...0.5), "moving_variance": random([channels], 0.5...1.5)])
+        var last = "bn"
+        if let activationLayer {
+            try add("act", .activation(activationLayer), ["bn"])
+            last = "act"
+        }
+        var outputs = [last]
+        if extraReaderOfNorm {
+            try add("other", .activation(.sigmoid), ["bn"])
+            outputs.append("other")
+        }
+        return Graph(nodes: nodes, inputs: ["x"], outputs: outputs, source: GraphSource(format: "test", kerasVersion: nil, backend: nil))
+    }
+
+    static func input(_ shape: [Int]) -> Tensor {
+        var generator = SplitMix64(seed: 2026)
+        return Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Float.random(in: -1...1, using: &generator) })
+    }
+
+    static func weights(_ names: [String: [Int]]) -> [String: Tensor] {
+        var generator = SplitMix64(seed: 7)
+        return names.mapValues { shape in
+            Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Float.random(in: -0.5...0.5, using: &generator) })
+        }
+    }
+
+    static let cases: [(String, Op, [String: Tensor], [Int])] = [
+        ("convolution 3×3 stride 2, bias", .convolution(window: window([3, 3], strides: [2, 2], .same), activation: .linear),
+         weights(["kernel": [3, 3, 4, 6], "bias": [6]]), [9, 8, 4]),
+        ("pointwise convolution, no bias", .convolution(window: window([1, 1], .valid), activation: .linear),
+         weights(["kernel": [1, 1, 24, 20]]), [7, 5, 24]),
+        ("Winograd-sized convolution", .convolution(window: window([3, 3], .same), activation: .linear),
+         weights(["kernel": [3, 3, 16, 8]]), [6, 6, 16]),
+        ("depthwise, multiplier 2", .depthwiseConvolution(window: window([3, 3], .same), multiplier: 2, activation: .linear),
+         weights(["depthwise_kernel": [3, 3, 5, 2]]), [6, 7, 5]),
+        ("separable", .separableConvolution(window: window([3, 3], .valid), multiplier: 1, activation: .linear),
+         weights(["depthwise_kernel": [3, 3, 4, 1], "pointwise_kernel": [1, 1, 4, 9], "bias": [9]]), [6, 6, 4]),
+        ("dense", .dense(activation: .linear), weights(["kernel": [10, 7], "bias": [7]]), [10]),
+    ]
+
+    @Test(arguments: cases.indices)
+    func foldedPlanMatchesTheLayers(_ index: Int) throws {
+        let (name, op, weights, shape) = Self.cases[index]
+        for activation in [Activation.relu, .relu6, .sigmoid] {
+            let model = try Model(Self.chain(op, weights: weights, input: shape, activationLayer: activation))
+            #expect(model.inference.steps.map(\.name) == ["x", "act"], "\(name): conv, bn and activation are one step")
+            let x = Self.input([3] + shape)
+            let folded = try model.run([x]).outputs[0]
+            // Naming an absorbed layer runs the plan that keeps every layer.
+            let layered = try model.run([x], capture: ["layer", "bn"])
+            expectClose(folded, layered.outputs[0], "\(name), \(activation)", atol: 1e-5, rtol: 1e-5)
+            #expect(layered.layers["layer"]?.shape == [3] + model.graph.nodes[1].outputShape)
+            // Batch-size independence: one sample at a time gives the same bits.
+            for sample in 0..<3 {
+                #expect(try model.run([x.samples(sample..<(sample + 1))]).outputs[0].scalars
+                        == Array(folded.scalars[(sample * folded.count / 3)..<((sample + 1) * folded.count / 3)]))
+            }
+        }
+    }
+
+    @Test func normalizationWithoutActivationLayerIsFoldedAlone() throws {
+        let (_, op, weights, shape) = Self.cases[0]
+        let model = try Model(Self.chain(op, weights: weights, input: shape, activationLayer: nil))
+        #expect(model.inference.steps.map(\.name) == ["x", "bn"])
+        let x = Self.input([2] + shape)
+        expectClose(try model.run([x]).outputs[0], try model.run([x], capture: ["layer"]).outputs[0], atol: 1e-5, rtol: 1e-5)
+    }
+
+    @Test func sharedOrActivatedLayersAreNotFolded() throws {
+        let (_, op, weights, shape) = Self.cases[0]
+        // The normalization feeds two layers: the activation is not absorbed, the normalization still is.
+        let shared = try Model(Self.chain(op, weights: weights, input: shape, extraReaderOfNorm: true))
+        #expect(shared.inference.steps.map(\.name) == ["x", "bn", "act", "other"])
+        // A layer with its own activation cannot take the normalization after it.
+        let activated = try Model(Self.chain(op.replacingFusedActivation(with: .relu), weights: weights, input: shape))
+        #expect(activated.inference.steps.map(\.name) == ["x", "layer", "bn", "act"])
+    }
+}

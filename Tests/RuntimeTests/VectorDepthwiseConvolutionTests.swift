@@ -1,0 +1,55 @@
+import Graph
+@testable import Runtime
+import Testing
+
+/// The depthwise vector kernel against the depthwise loops on the same layer: blocks of 4 positions plus a
+/// remainder, channel counts that leave part of a vector masked (and more than one vector), stride 2 with `same`
+/// padding on both sides, dilation, bias or none, fused ReLU and an activation applied after the kernel, for every
+/// instruction set this CPU has.
+@Suite struct VectorDepthwiseConvolutionTests {
+    struct Case: Sendable, CustomStringConvertible {
+        var height, width, channels: Int
+        var size = 3, stride = 1, dilation = 1
+        var padding: Padding
+        var bias = true
+        var activation: Activation
+        var description: String { "\(height)×\(width)×\(channels) k\(size) s\(stride) d\(dilation) \(padding) \(activation)" }
+    }
+
+    static let cases = [
+        Case(height: 7, width: 9, channels: 1, padding: .same, activation: .relu),
+        Case(height: 8, width: 11, channels: 20, stride: 2, padding: .same, activation: .linear),
+        Case(height: 6, width: 13, channels: 33, padding: .valid, bias: false, activation: .relu6),
+        Case(height: 9, width: 10, channels: 16, size: 5, stride: 2, padding: .same, activation: .relu),
+        Case(height: 7, width: 7, channels: 40, dilation: 2, padding: .same, activation: .sigmoid),
+        Case(height: 3, width: 2, channels: 8, padding: .same, bias: false, activation: .linear),
+    ]
+
+    @Test(arguments: cases, VectorISA.available) func matchesTheLoops(_ c: Case, isa: VectorISA) throws {
+        let window = Window(size: [c.size, c.size], strides: [c.stride, c.stride], dilations: [c.dilation, c.dilation],
+                            padding: c.padding)
+        let out = try Op.depthwiseConvolution(window: window, multiplier: 1, activation: .linear)
+            .outputShape(inputs: [[c.height, c.width, c.channels]],
+                         weights: ["depthwise_kernel": Tensor(shape: [c.size, c.size, c.channels, 1],
+                                                              scalars: Array(repeating: 0, count: c.size * c.size * c.channels))])
+        let shapes = KernelShapes(inputs: [[c.height, c.width, c.channels]], output: out)
+        let kernel = Tensor(shape: [c.size, c.size, c.channels, 1],
+                            scalars: (0..<(c.size * c.size * c.channels)).map { Float(($0 * 37) % 101) / 50 - 1 })
+        let bias = c.bias ? Tensor(shape: [c.channels], scalars: (0..<c.channels).map { Float($0 % 7) / 10 - 0.3 }) : nil
+        let fast = DepthwiseConvolutionKernel(kernel: kernel, bias: bias, window: window, multiplier: 1, activation: c.activation,
+                                              shapes: shapes, isa: isa)
+        let reference = DepthwiseConvolutionKernel(kernel: kernel, bias: bias, window: window, multiplier: 1,
+                                                   activation: c.activation, shapes: shapes, isa: nil)
+        #expect(fast.vector?.isa == isa)
+        #expect(reference.vector == nil)
+        let batch = 2
+        let input = (0..<(batch * c.height * c.width * c.channels)).map { Float(($0 * 53) % 97) / 48 - 1 }
+        let count = batch * out.reduce(1, *)
+        var expected = [Float](repeating: 0, count: count), actual = [Float](repeating: -7, count: count)
+        input.withUnsafeBufferPointer { x in
+            reference.forward([x.baseAddress!], &expected, batch: batch)
+            fast.forward([x.baseAddress!], &actual, batch: batch)
+        }
+        expectClose(tensor([count], actual), tensor([count], expected), "\(c) \(isa)")
+    }
+}
