@@ -910,17 +910,25 @@ def check_keras_agreement(spec: ZooModel, k2_model, k3_model, inputs) -> None:
                                    **CROSS_KERAS_TOL)
 
 
-def generate_keras3_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
-    """Build with Keras 3 alone, save as legacy HDF5 and .keras, reload-check and record one zoo model."""
-    model = spec.build(keras)
+def build_and_record_zoo_model(spec: ZooModel, K, tag: str, rng: np.random.Generator):
+    """Build `spec` with one Keras (`K`, files tagged `tag`) alone, with random weights, and record its inputs, outputs
+    and per-layer outputs: what a zoo model made by only one of the two Kerases shares."""
+    model = spec.build(K)
     set_weights(model, random_weights(model, rng), model)
     inputs = zoo_inputs(spec, rng)
     base = f"zoo/{spec.name}"
     input_files = [save_npy(f"{base}.input.npy", inputs[0])] if len(inputs) == 1 else \
         [save_npy(f"{base}.input{i}.npy", x) for i, x in enumerate(inputs)]
     outputs = predict(model, inputs)
-    out_files = save_output_files(f"{base}.k3", outputs)
-    layers = record_layer_outputs(keras, model, inputs, f"{base}.k3.layers")
+    out_files = save_output_files(f"{base}.{tag}", outputs)
+    layers = record_layer_outputs(K, model, inputs, f"{base}.{tag}.layers")
+    return model, inputs, input_files, outputs, out_files, layers
+
+
+def generate_keras3_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
+    """Build with Keras 3 alone, save as legacy HDF5 and .keras, reload-check and record one zoo model."""
+    model, inputs, input_files, outputs, out_files, layers = build_and_record_zoo_model(spec, keras, "k3", rng)
+    base = f"zoo/{spec.name}"
     files = {"k3": f"{base}.k3.h5", "keras": f"{base}.keras"}
     entries = []
     for kind in spec.keras3_files:
@@ -935,16 +943,8 @@ def generate_keras3_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[
 
 def generate_keras2_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
     """Build with tf_keras alone, save as HDF5, reload-check and record one zoo model."""
-    model = spec.build(tf_keras)
-    set_weights(model, random_weights(model, rng), model)
-    inputs = zoo_inputs(spec, rng)
-    base = f"zoo/{spec.name}"
-    input_files = [save_npy(f"{base}.input.npy", inputs[0])] if len(inputs) == 1 else \
-        [save_npy(f"{base}.input{i}.npy", x) for i, x in enumerate(inputs)]
-    outputs = predict(model, inputs)
-    out_files = save_output_files(f"{base}.k2", outputs)
-    layers = record_layer_outputs(tf_keras, model, inputs, f"{base}.k2.layers")
-    file = f"{base}.k2.h5"
+    model, inputs, input_files, outputs, out_files, layers = build_and_record_zoo_model(spec, tf_keras, "k2", rng)
+    file = f"zoo/{spec.name}.k2.h5"
     model.save(FIXTURES / file)
     reloaded = load_k2(FIXTURES / file)
     assert_close(predict(reloaded, inputs), outputs, f"{file} reload", RELOAD_TOL)
