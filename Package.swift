@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "H5Reader", dependencies: ["CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Graph", dependencies: ["H5Reader", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Runtime", dependencies: ["Graph", "COpenBLAS"]),
-        .target(name: "XAI", dependencies: ["Runtime", "CZlibShim", "COpenBLAS"]),
+        .target(name: "XAI", dependencies: ["Runtime", "Images", "CZlibShim", "COpenBLAS"]),
         // Image files as model inputs (libpng, libjpeg-turbo), pixel for pixel as keras.utils.load_img reads them.
         .target(name: "Images", dependencies: ["Graph", "CPNG", "CJPEG"]),
         .executableTarget(
@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(name: "XAITests", dependencies: ["XAI"]),
-        .testTarget(name: "CLITests", dependencies: ["convert"]),
+        .testTarget(name: "CLITests", dependencies: ["convert", "XAI", "Images"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "Graph"]),
         .testTarget(name: "BadInputTests", dependencies: ["H5Reader", "Graph", "Images"]),
     ],

@@ -11,6 +11,14 @@ public struct Explanation: Sendable {
     /// LIME's fitted surrogate per sample; nil for other methods.
     public var surrogates: [LinearSurrogate]?
 
+    /// Maps from elsewhere (another tool's, a recorded run's) can be drawn and scored like KerasLens's own.
+    public init(maps: Tensor, classes: [Int], scores: [Float], surrogates: [LinearSurrogate]? = nil) {
+        self.maps = maps
+        self.classes = classes
+        self.scores = scores
+        self.surrogates = surrogates
+    }
+
     /// Sample `index`'s map as a flat row-major array.
     public func map(_ index: Int) -> ArraySlice<Float> {
         let size = maps.shape.dropFirst().reduce(1, *)

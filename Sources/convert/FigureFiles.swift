@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Graph
+import Images
 import XAI
 
 /// Writes an explanation's PNG figures into a folder: `sample<i>_<method>.png`, and for 2-D inputs
@@ -8,7 +9,7 @@ import XAI
 /// input). `inputs` are batch-first. `original(i)`, when it gives a picture (image-file inputs), has the first figure
 /// drawn over that picture at its own size instead of over the model's input. Returns the paths written.
 func writeFigures(_ explanation: Explanation, inputs: Tensor, method: ExplanationMethod, samples: [Int]? = nil, firstIndex: Int = 0,
-                  original: (Int) throws -> Tensor? = { _ in nil }, to folder: String) throws -> [String] {
+                  original: (Int) throws -> PixelImage? = { _ in nil }, to folder: String) throws -> [String] {
     let url = URL(fileURLWithPath: folder)
     do {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

@@ -78,13 +78,12 @@ struct InputRows {
         return labels
     }
 
-    /// The picture sample `index` was made from, at its own size, values in [0, 1] (the part the model saw, in its
-    /// channels); nil for `.npy` inputs.
-    func original(_ index: Int) throws -> Tensor? {
+    /// The picture sample `index` was made from, at its own size (the part the model saw, in its channels); nil for
+    /// `.npy` inputs.
+    func original(_ index: Int) throws -> PixelImage? {
         guard case .images(let rows) = source else { return nil }
         do {
-            let image = try rows.loader.shownPixels(path: rows.images.files[index])
-            return Tensor(shape: [image.height, image.width, image.channels], scalars: image.pixels.map { Float($0) / 255 })
+            return try rows.loader.shownPixels(path: rows.images.files[index])
         } catch {
             throw InputError("\(option): \(error)")
         }

@@ -34,7 +34,12 @@ public struct Colormap: Sendable {
     /// last; NaN (matplotlib's "bad", transparent there) is black here.
     public func components(_ value: Float) -> (red: Double, green: Double, blue: Double) {
         guard let i = index(value) else { return (0, 0, 0) }
-        return (table[3 * i], table[3 * i + 1], table[3 * i + 2])
+        return entry(i)
+    }
+
+    /// Entry `index` of the lookup table, as matplotlib's `cmap(index)` for an integer `index` in 0..<count.
+    public func entry(_ index: Int) -> (red: Double, green: Double, blue: Double) {
+        (table[3 * index], table[3 * index + 1], table[3 * index + 2])
     }
 
     /// The 8-bit colour of `value`, so that `Colormap.jet(x)` reads like matplotlib's `cm.jet(x)`.
