@@ -5,9 +5,9 @@ let package = Package(
     name: "KerasLens",
     products: [
         .executable(name: "keraslens", targets: ["convert"]),
-        .library(name: "KerasLens", targets: ["H5Reader", "Graph", "Runtime", "XAI", "Images"]),
+        .library(name: "KerasLens", targets: ["KerasLens"]),
         // The file readers alone, for the fuzz targets in Fuzz/ (which need no runtime).
-        .library(name: "KerasLensReaders", targets: ["H5Reader", "Graph", "Images"]),
+        .library(name: "KerasLensReaders", targets: ["KerasLensH5Reader", "KerasLensGraph", "KerasLensKeras", "KerasLensNative", "KerasLensImages"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,23 +20,32 @@ let package = Package(
         .systemLibrary(name: "CZlibShim", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
-        .target(name: "H5Reader", dependencies: ["CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "Graph", dependencies: ["H5Reader", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .target(name: "Runtime", dependencies: ["Graph", "COpenBLAS"]),
-        .target(name: "XAI", dependencies: ["Runtime", "Images", "CZlibShim", "COpenBLAS"]),
+        // Module names carry the package's name so that they cannot clash with an app's own; the folders keep the
+        // short names. The IR (KerasLensGraph) stands alone: Runtime runs a native file without libhdf5 or protobuf.
+        .target(name: "KerasLensH5Reader", dependencies: ["CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                path: "Sources/H5Reader"),
+        .target(name: "KerasLensGraph", path: "Sources/Graph", exclude: ["Keras", "Native", "ONNX"]),
+        .target(name: "KerasLensKeras", dependencies: ["KerasLensGraph", "KerasLensH5Reader"], path: "Sources/Graph/Keras"),
+        .target(name: "KerasLensNative", dependencies: ["KerasLensGraph"], path: "Sources/Graph/Native"),
+        .target(name: "KerasLensONNX", dependencies: ["KerasLensGraph", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                path: "Sources/Graph/ONNX"),
+        .target(name: "KerasLensRuntime", dependencies: ["KerasLensGraph", "COpenBLAS"], path: "Sources/Runtime"),
+        .target(name: "KerasLensXAI", dependencies: ["KerasLensRuntime", "KerasLensImages", "CZlibShim", "COpenBLAS"], path: "Sources/XAI"),
         // Image files as model inputs (libpng, libjpeg-turbo), pixel for pixel as keras.utils.load_img reads them.
-        .target(name: "Images", dependencies: ["Graph", "CPNG", "CJPEG"]),
+        .target(name: "KerasLensImages", dependencies: ["KerasLensGraph", "CPNG", "CJPEG"], path: "Sources/Images"),
+        // One import for an app: every module above, and `ModelFile`, which opens any model file by its kind.
+        .target(name: "KerasLens", dependencies: ["KerasLensKeras", "KerasLensNative", "KerasLensONNX", "KerasLensXAI"]),
         .executableTarget(
             name: "convert",
-            dependencies: ["XAI", "Images", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["KerasLens", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "H5ReaderTests", dependencies: ["H5Reader"], exclude: ["cases", "make_cases.py"]),
-        .testTarget(name: "GraphTests", dependencies: ["Graph"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
-        .testTarget(name: "XAITests", dependencies: ["XAI"]),
-        .testTarget(name: "CLITests", dependencies: ["convert", "XAI", "Images"]),
-        .testTarget(name: "ImagesTests", dependencies: ["Images", "Graph"]),
-        .testTarget(name: "BadInputTests", dependencies: ["H5Reader", "Graph", "Images"]),
+        .testTarget(name: "H5ReaderTests", dependencies: ["KerasLensH5Reader"], exclude: ["cases", "make_cases.py"]),
+        .testTarget(name: "GraphTests", dependencies: ["KerasLens"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["KerasLens"]),
+        .testTarget(name: "XAITests", dependencies: ["KerasLens"]),
+        .testTarget(name: "CLITests", dependencies: ["convert", "KerasLens"]),
+        .testTarget(name: "ImagesTests", dependencies: ["KerasLensImages", "KerasLensGraph"]),
+        .testTarget(name: "BadInputTests", dependencies: ["KerasLens"]),
     ],
     swiftLanguageModes: [.v6]
 )

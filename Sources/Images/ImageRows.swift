@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// A set of image files read as model inputs a range of samples at a time, decoding only the images asked for, so
 /// that memory holds one piece however many files there are.

@@ -1,5 +1,5 @@
 import Foundation
-import Graph
+import KerasLensGraph
 
 /// What a gradient call for some layers and score target runs, worked out once per model and reused: explainers
 /// call `gradients` thousands of times with the same layers, and for a small model the set arithmetic would cost

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// The nodes an inference plan runs: each BatchNormalization that only normalizes the output of a dense or
 /// convolution layer with no activation of its own is folded into that layer's kernel and bias, and an Activation

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// One graph node made ready to run: shapes fixed, weights repacked for the kernel's loops.
 ///

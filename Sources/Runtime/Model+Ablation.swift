@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 extension Model {
     /// The score (`target`: the model's first output, or the final logits) for each sample with each of `channels`

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// Which number a gradient is taken of, per sample.
 public enum ScoreTarget: String, Sendable, CaseIterable {

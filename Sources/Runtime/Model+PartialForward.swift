@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 extension Model {
     /// Runs the layers after `layer` with `tensor` (batch-first, the layer's per-sample shape) standing in for that

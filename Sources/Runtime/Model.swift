@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// A graph made ready to run. Two plans are built once: one that fuses each layer's activation into its kernel
 /// (inference) and one that keeps activations as steps of their own (gradients, logits, weight ablation).

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 extension Plan {
     /// Bytes of the largest activation one pass may hold. Big enough that small models run their whole batch in

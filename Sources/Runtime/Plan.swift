@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// An ordered list of steps, each one kernel reading earlier steps' outputs, plus for every step the last step that
 /// reads it so dead buffers go back to the pool at once.

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// Why a graph cannot run on the given tensors.
 public struct RuntimeError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,5 +1,5 @@
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
 
 /// Computes one method's maps for a batch.
 protocol Explainer: Sendable {

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// The maps of one method for a batch, at the input's spatial size, with what they explain.
 public struct Explanation: Sendable {

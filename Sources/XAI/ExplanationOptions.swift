@@ -1,5 +1,5 @@
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
 
 /// Everything a method may be told besides the model and the inputs. Defaults are docs/METHODS.md's; an option a
 /// method does not use is ignored.

@@ -1,5 +1,5 @@
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
 
 /// One batch to explain: the model, the inputs and the options, with the shape facts every method needs.
 struct ExplanationRequest: Sendable {

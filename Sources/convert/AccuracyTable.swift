@@ -1,5 +1,5 @@
 import Foundation
-import XAI
+import KerasLens
 
 /// Accuracy overall and per class, as `predict --labels` and `evaluate` print it.
 func accuracyTable(_ accuracy: ClassAccuracy, names: [String] = []) -> String {

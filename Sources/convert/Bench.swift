@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
-import Graph
-import Runtime
-import XAI
+import KerasLens
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(

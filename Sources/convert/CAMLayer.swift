@@ -1,6 +1,5 @@
 import Foundation
-import Runtime
-import XAI
+import KerasLens
 
 /// The layer CAM methods read: the one given with --layer, or else the one `CAMLayerChoice` picks, named on stderr
 /// (stdout may be JSON) so that a person knows which layer the maps come from. Nil when no method reads a layer.

@@ -1,9 +1,6 @@
 import ArgumentParser
 import Foundation
-import Graph
-import Images
-import Runtime
-import XAI
+import KerasLens
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(

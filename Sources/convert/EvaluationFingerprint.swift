@@ -1,5 +1,5 @@
 import Foundation
-import XAI
+import KerasLens
 
 extension Evaluate {
     /// What must agree between the shards of one evaluation: the model's bytes, the inputs and labels, and every

@@ -1,5 +1,5 @@
 import Foundation
-import XAI
+import KerasLens
 
 /// Prints a (merged) evaluation and writes its report: the one ending of `evaluate` and `merge`, so that a run and
 /// the merge of its shards say the same thing.

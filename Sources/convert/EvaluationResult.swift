@@ -1,5 +1,5 @@
 import Foundation
-import XAI
+import KerasLens
 
 /// One method's scores in an evaluation.
 struct MethodResult {

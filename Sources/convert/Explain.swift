@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
-import Graph
-import Runtime
-import XAI
+import KerasLens
 
 extension ExplanationMethod: ExpressibleByArgument {}
 extension ScoreTarget: ExpressibleByArgument {}

@@ -1,5 +1,5 @@
 import Foundation
-import XAI
+import KerasLens
 
 /// What `explain` prints: a line per sample, or the stable JSON shape
 /// `{"method", "layer", "target", "seconds", "output", "figures", "samples": [{"index", "class", "score",

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
-import Graph
-import Images
-import XAI
+import KerasLens
 
 /// Writes an explanation's PNG figures into a folder: `sample<i>_<method>.png`, and for 2-D inputs
 /// `sample<i>_<method>_heatmap.png` beside it, `i` counted from `firstIndex` (a shard's first sample in the whole

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Images
+import KerasLens
 
 extension ResizeMethod: ExpressibleByArgument {}
 extension Preprocessing: ExpressibleByArgument {}

@@ -1,5 +1,4 @@
-import Graph
-import Images
+import KerasLens
 
 /// The samples of an input option for a model, read a range at a time so that a large set never sits in memory
 /// whole: a `.npy` array (a file shaped like one sample is one row), or image files — one, or a folder of them,

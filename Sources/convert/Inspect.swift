@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Graph
+import KerasLens
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print a Keras-style summary of a model.")

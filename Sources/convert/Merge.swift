@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import XAI
+import KerasLens
 
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,5 @@
 import ArgumentParser
-import Graph
-import Runtime
+import KerasLens
 
 /// Loads any model file the CLI accepts: `.h5`, `.keras` or a native `.safetensors`.
 func loadGraph(_ path: String) throws -> Graph {

@@ -1,5 +1,4 @@
-import Graph
-import Runtime
+import KerasLens
 
 /// The model's output (or `layer`'s) for samples `block` of `rows` (default: all), reading about 16 MB of input at a
 /// time (whole batches, at most 256 samples or one batch), so that memory does not grow with the set. `progress` hears how many samples are done.

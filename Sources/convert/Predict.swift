@@ -1,9 +1,6 @@
 import ArgumentParser
 import Foundation
-import Graph
-import Images
-import Runtime
-import XAI
+import KerasLens
 
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(

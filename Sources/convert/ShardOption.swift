@@ -1,5 +1,5 @@
 import ArgumentParser
-import XAI
+import KerasLens
 
 /// `--shard K/N`: the shard's index and the shard count, as a Slurm array task or Kubernetes'
 /// `JOB_COMPLETION_INDEX` gives them.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import Graph
-import Runtime
+import KerasLens
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import Foundation
-import Images
+import KerasLensImages
 import Testing
 
 /// Image files refused by the decoder, each with the reason in its message, the file named, and nothing allocated

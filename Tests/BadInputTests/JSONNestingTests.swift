@@ -1,4 +1,7 @@
-@testable import Graph
+@testable import KerasLensGraph
+@testable import KerasLensKeras
+@testable import KerasLensNative
+@testable import KerasLensONNX
 import Testing
 
 /// The nesting bound that keeps a hostile document away from Foundation's recursive parser.

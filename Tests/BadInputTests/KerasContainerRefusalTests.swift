@@ -1,4 +1,5 @@
-import H5Reader
+import KerasLensH5Reader
+import KerasLens
 import Testing
 
 /// Files refused by the container reader before any Keras configuration is looked at: not HDF5, damaged or

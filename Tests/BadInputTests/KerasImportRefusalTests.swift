@@ -1,4 +1,5 @@
-import Graph
+import KerasLensGraph
+import KerasLens
 import Testing
 
 /// `.h5` and `.keras` files whose container opens but whose model does not: the importer's error kind, the layer

@@ -1,4 +1,5 @@
-import Graph
+import KerasLensGraph
+import KerasLens
 import Testing
 
 /// Native `.safetensors` files that break a rule of docs/FORMAT.md, each refused with that rule's problem (or,

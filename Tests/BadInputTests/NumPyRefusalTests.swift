@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 import Testing
 
 /// `.npy` files refused by the reader, each with the reason in its message and before anything is allocated

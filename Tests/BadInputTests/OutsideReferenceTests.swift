@@ -1,6 +1,7 @@
 import CHDF5
 import Foundation
-import H5Reader
+import KerasLensH5Reader
+import KerasLens
 import Testing
 
 /// Files that would make the reader touch something outside themselves (Tests/BadInputs/h5/outside_*, soft_link_*,

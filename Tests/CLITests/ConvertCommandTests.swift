@@ -1,4 +1,5 @@
 import Foundation
+import KerasLens
 import Testing
 
 /// `keraslens convert`: native files that every command opens and that reproduce the original's numbers.

@@ -1,8 +1,8 @@
 import Foundation
-import Graph
-import Images
+import KerasLensGraph
+import KerasLensImages
 import Testing
-import XAI
+import KerasLensXAI
 
 /// The keras.io Grad-CAM tutorial end to end on Xception: `Fixtures/generate_tutorial.py` runs its code (load_img,
 /// preprocess_input, make_gradcam_heatmap, save_and_display_gradcam) on committed pictures and records each step in the

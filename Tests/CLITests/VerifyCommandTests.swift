@@ -1,4 +1,5 @@
 import Foundation
+import KerasLens
 import Testing
 
 /// `keraslens verify` against arrays, folders of pairs and embedded self-tests.

@@ -1,6 +1,10 @@
 import Foundation
-@testable import Graph
-import H5Reader
+@testable import KerasLensGraph
+@testable import KerasLensKeras
+@testable import KerasLensNative
+@testable import KerasLensONNX
+import KerasLensH5Reader
+import KerasLens
 import Testing
 
 /// Zoo files whose configuration is edited: what TFOpLambda, Keras 3 operation nodes, LayerNormalization and

@@ -1,4 +1,8 @@
-@testable import Graph
+@testable import KerasLensGraph
+@testable import KerasLensKeras
+@testable import KerasLensNative
+@testable import KerasLensONNX
+import KerasLens
 import Testing
 
 /// The configuration walker on hand-written configs in each dialect Keras has written.

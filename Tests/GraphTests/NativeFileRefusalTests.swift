@@ -1,5 +1,9 @@
 import Foundation
-@testable import Graph
+@testable import KerasLensGraph
+@testable import KerasLensKeras
+@testable import KerasLensNative
+@testable import KerasLensONNX
+import KerasLens
 import Testing
 
 /// Broken native files: each is refused with its own problem, naming the file.

@@ -1,5 +1,9 @@
 import Foundation
-@testable import Graph
+@testable import KerasLensGraph
+@testable import KerasLensKeras
+@testable import KerasLensNative
+@testable import KerasLensONNX
+import KerasLens
 import Testing
 
 /// The native format written and read back: bit-identical weights, the same graph, the documented layout.

@@ -1,5 +1,8 @@
 import Foundation
-@testable import Graph
+@testable import KerasLensGraph
+@testable import KerasLensKeras
+@testable import KerasLensNative
+@testable import KerasLensONNX
 
 /// The model files of `Fixtures/manifest.json` (the zoo, both fixture models, and the course files when
 /// `../shared/models` is beside the checkout), for tests that only need to open them.

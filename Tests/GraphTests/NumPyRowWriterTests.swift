@@ -1,5 +1,5 @@
 import Foundation
-import Graph
+import KerasLensGraph
 import Testing
 
 /// A `.npy` written a few rows at a time is the file `NumPyFile.write` makes of the whole array, and appears only

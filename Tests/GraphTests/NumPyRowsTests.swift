@@ -1,5 +1,5 @@
 import Foundation
-import Graph
+import KerasLensGraph
 import Testing
 
 /// Reading a `.npy` a range of rows at a time gives the rows the whole file holds.

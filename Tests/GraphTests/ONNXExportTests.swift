@@ -1,5 +1,9 @@
 import Foundation
-@testable import Graph
+@testable import KerasLensGraph
+@testable import KerasLensKeras
+@testable import KerasLensNative
+@testable import KerasLensONNX
+import KerasLens
 import Testing
 
 /// The ONNX graph's structure; its numbers are checked in onnxruntime by scripts/check-onnx.sh.

@@ -1,4 +1,7 @@
-@testable import Graph
+@testable import KerasLensGraph
+@testable import KerasLensKeras
+@testable import KerasLensNative
+@testable import KerasLensONNX
 import Testing
 
 /// The catalogue's declarations agree with the ops themselves, for every kind.

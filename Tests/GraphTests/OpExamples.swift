@@ -1,4 +1,7 @@
-@testable import Graph
+@testable import KerasLensGraph
+@testable import KerasLensKeras
+@testable import KerasLensNative
+@testable import KerasLensONNX
 import Testing
 
 /// Examples of every op and activation kind, attributes away from their defaults, with inputs and weights that fit:

@@ -1,4 +1,7 @@
-@testable import Graph
+@testable import KerasLensGraph
+@testable import KerasLensKeras
+@testable import KerasLensNative
+@testable import KerasLensONNX
 import Testing
 
 @Suite struct SnakeCaseTests {

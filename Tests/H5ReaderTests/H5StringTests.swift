@@ -1,5 +1,5 @@
 import Testing
-@testable import H5Reader
+@testable import KerasLensH5Reader
 
 @Suite struct H5StringTests {
     let file: H5File

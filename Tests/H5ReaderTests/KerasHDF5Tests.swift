@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import H5Reader
+@testable import KerasLensH5Reader
 
 @Suite struct KerasHDF5Tests {
     @Test func fullModelFile() throws {

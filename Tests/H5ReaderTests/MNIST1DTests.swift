@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import H5Reader
+@testable import KerasLensH5Reader
 
 /// The real Keras 2.4 file from `<repo>/../shared/models`; skipped where that folder is absent.
 @Suite(.enabled(if: Cases.sharedModel("MNIST1D.h5") != nil, "needs ../shared/models/MNIST1D.h5"))

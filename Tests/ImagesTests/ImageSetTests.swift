@@ -1,6 +1,6 @@
 import Foundation
-import Graph
-import Images
+import KerasLensGraph
+import KerasLensImages
 import Testing
 
 /// How `--input` folders are listed: sorted by name, class subfolders giving labels in alphabetical order (as

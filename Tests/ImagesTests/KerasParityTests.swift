@@ -1,5 +1,5 @@
-import Graph
-import Images
+import KerasLensGraph
+import KerasLensImages
 import Testing
 
 /// Every fixture case must give exactly the values Keras gave: decoding (PNG and JPEG), the RGB/grayscale

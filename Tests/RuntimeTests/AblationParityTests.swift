@@ -1,6 +1,7 @@
 import Foundation
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
+import KerasLens
 import Testing
 
 /// `outputsAblatingActivations` / `outputsAblatingWeights` against the scores Keras itself gave with each channel

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 import Testing
 
 @Suite struct ActivationTests {

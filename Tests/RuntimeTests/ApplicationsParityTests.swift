@@ -1,6 +1,7 @@
 import Foundation
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
+import KerasLens
 import Testing
 
 /// keras.applications backbones that `Fixtures/generate_applications.py` writes into the ignored `.build-zoo-cache/`

@@ -1,5 +1,5 @@
-import Graph
-@testable import Runtime
+import KerasLensGraph
+@testable import KerasLensRuntime
 import Testing
 
 /// Every call gives back the buffers it took, so repeated calls on one model allocate nothing after the first: a

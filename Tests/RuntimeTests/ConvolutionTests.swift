@@ -1,5 +1,5 @@
 import Foundation
-import Graph
+import KerasLensGraph
 import Testing
 
 @Suite struct ConvolutionTests {

@@ -1,5 +1,5 @@
-import Graph
-@testable import Runtime
+import KerasLensGraph
+@testable import KerasLensRuntime
 import Testing
 
 /// The AVX-512 convolution kernel's edges: blocks of 8 positions plus a remainder, filter counts that leave part

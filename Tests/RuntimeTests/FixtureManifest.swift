@@ -1,5 +1,5 @@
 import Foundation
-import Graph
+import KerasLensGraph
 import Testing
 
 /// `Fixtures/manifest.json`, written by `Fixtures/generate.py`: the models and Keras's recorded answers.

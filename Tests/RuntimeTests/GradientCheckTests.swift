@@ -1,5 +1,5 @@
-import Graph
-@testable import Runtime
+import KerasLensGraph
+@testable import KerasLensRuntime
 import Testing
 
 /// Backward passes checked against central finite differences of the forward pass, op by op.

@@ -1,6 +1,7 @@
 import Foundation
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
+import KerasLens
 import Testing
 
 /// `Model.gradients` against `tf.GradientTape` gradients recorded by `Fixtures/generate_xai.py` (the `gradients`

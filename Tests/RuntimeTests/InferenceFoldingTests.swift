@@ -1,5 +1,5 @@
-import Graph
-@testable import Runtime
+import KerasLensGraph
+@testable import KerasLensRuntime
 import Testing
 
 /// Batch normalizations folded into the layer before them in inference plans (`inferenceNodes`): the folded plan

@@ -1,6 +1,7 @@
 import Foundation
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
+import KerasLens
 import Testing
 
 /// Every fixture model and both course files against Keras's recorded outputs, within atol 1e-5 + rtol 1e-4.

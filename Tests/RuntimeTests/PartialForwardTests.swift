@@ -1,5 +1,5 @@
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
 import Testing
 
 /// Partial forward, logits and ablation on a small conv → pool → dense model.

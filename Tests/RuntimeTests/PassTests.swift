@@ -1,5 +1,5 @@
-import Graph
-@testable import Runtime
+import KerasLensGraph
+@testable import KerasLensRuntime
 import Testing
 
 /// Batches too large for one pass (`Plan.passBytes`) run in several; every sample's result must be the one it gets

@@ -1,4 +1,5 @@
-import Graph
+import KerasLensGraph
+import KerasLens
 import Testing
 
 /// Files KerasLens must refuse, each with a message naming the layer, its class and the reason.

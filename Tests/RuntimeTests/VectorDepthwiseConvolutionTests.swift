@@ -1,5 +1,5 @@
-import Graph
-@testable import Runtime
+import KerasLensGraph
+@testable import KerasLensRuntime
 import Testing
 
 /// The depthwise vector kernel against the depthwise loops on the same layer: blocks of 4 positions plus a

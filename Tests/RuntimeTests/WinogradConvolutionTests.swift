@@ -1,5 +1,5 @@
-import Graph
-@testable import Runtime
+import KerasLensGraph
+@testable import KerasLensRuntime
 import Testing
 
 /// Winograd F(2×2, 3×3) against im2col + sgemm on the same layer: odd output sizes (a tile half outside), `same`

@@ -1,6 +1,6 @@
 import Foundation
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
 import Testing
 
 /// `Fixtures/xai/manifest.json`, written by `Fixtures/generate_xai.py`: TensorFlow gradients and Keras ablations

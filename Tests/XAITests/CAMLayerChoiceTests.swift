@@ -1,7 +1,8 @@
 import Foundation
-import Graph
+import KerasLensGraph
+import KerasLens
 import Testing
-import XAI
+import KerasLensXAI
 
 /// The layer CAM methods read without --layer: the last layer keeping the input's spatial axes.
 @Suite struct CAMLayerChoiceTests {

@@ -1,6 +1,6 @@
-import Graph
+import KerasLensGraph
 import Testing
-import XAI
+import KerasLensXAI
 
 @Suite struct ClassAccuracyTests {
     @Test func countsPerClass() {

@@ -1,6 +1,6 @@
-import Graph
+import KerasLensGraph
 import Testing
-import XAI
+import KerasLensXAI
 
 /// Equal within `tolerance`, with NaN equal to NaN (scikit-learn's undefined rates and areas must stay undefined).
 private func close(_ a: Double, _ b: Double, _ tolerance: Double = 0) -> Bool {

@@ -1,5 +1,5 @@
 import Testing
-@testable import XAI
+@testable import KerasLensXAI
 
 /// Eigen-CAM's principal direction is the top eigenvector of `ĀᵀĀ` whichever side it is computed from: the
 /// `k × k` covariance when positions outnumber channels, the `p × p` Gram matrix otherwise (deep layers).

@@ -1,7 +1,7 @@
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
 import Testing
-@testable import XAI
+@testable import KerasLensXAI
 
 /// Each method on a model linear in its input, against answers worked out by hand.
 @Suite struct ExplainerTests {

@@ -1,7 +1,7 @@
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
 import Testing
-@testable import XAI
+@testable import KerasLensXAI
 
 @Suite struct ExplanationMetricsTests {
     @Test func keepMaskKeepsTheTopFractionStrictly() {

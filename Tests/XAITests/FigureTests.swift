@@ -1,8 +1,8 @@
 import CZlibShim
 import Foundation
-import Graph
+import KerasLensGraph
 import Testing
-import XAI
+import KerasLensXAI
 
 /// A PNG reader written for these tests, independent of the encoder: it checks the signature, every chunk's CRC-32
 /// (computed here bit by bit, not with zlib's `crc32` that the encoder uses), the chunk order, inflates the IDAT

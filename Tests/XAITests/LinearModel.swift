@@ -1,5 +1,5 @@
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
 
 /// A model whose logit is linear in its input — `logit_c = Σ_{p,ch} W[p,ch,c] x[p,ch] + b_c` over a (4, 2) input,
 /// softmax on top — so every method's answer can be worked out by hand.

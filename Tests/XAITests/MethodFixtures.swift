@@ -1,5 +1,5 @@
 import Foundation
-import Graph
+import KerasLensGraph
 import Testing
 
 /// The `maps` section of `Fixtures/xai/manifest.json`, written by `Fixtures/generate_xai.py`: the Python reference's

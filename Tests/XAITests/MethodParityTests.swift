@@ -1,8 +1,9 @@
 import Foundation
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
+import KerasLens
 import Testing
-import XAI
+import KerasLensXAI
 
 /// Every method against the Python reference of `Fixtures/generate_xai.py` (TensorFlow gradients, scipy, scikit-image,
 /// scikit-learn), on the course models, the fixture models and zoo models, given the same random draws.

@@ -1,6 +1,6 @@
 import Foundation
-import Graph
-import XAI
+import KerasLensGraph
+import KerasLensXAI
 
 /// One case of `Fixtures/metrics/`, written by `Fixtures/generate_metrics.py`: scikit-learn's classification metrics
 /// for a score array and its labels.

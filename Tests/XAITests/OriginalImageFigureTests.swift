@@ -1,7 +1,7 @@
-import Graph
-import Images
+import KerasLensGraph
+import KerasLensImages
 import Testing
-@testable import XAI
+@testable import KerasLensXAI
 
 /// A map drawn over the original picture: at the picture's size, the map resized smoothly onto it (the keras.io
 /// tutorial's exact pixels are TutorialPipelineCommandTests').

@@ -1,5 +1,5 @@
 import Testing
-import XAI
+import KerasLensXAI
 
 @Suite struct OtsuTests {
     @Test(arguments: SupportFixtures.shared.otsu)

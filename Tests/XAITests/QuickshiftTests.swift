@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import XAI
+@testable import KerasLensXAI
 
 @Suite struct QuickshiftTests {
     /// Fraction of pixels whose `theirs` label is the most common `theirs` label within their `ours` segment.

@@ -1,6 +1,6 @@
-import Graph
+import KerasLensGraph
 import Testing
-@testable import XAI
+@testable import KerasLensXAI
 
 /// The ROC chart drawn for a small three-class set, pinned element by element: the plot and its zoom inset share
 /// their drawing code, and the page must not change when that code moves.

@@ -1,7 +1,7 @@
 import Foundation
-import Graph
+import KerasLensGraph
 import Testing
-import XAI
+import KerasLensXAI
 
 /// `text` with the characters HTML gives meaning to escaped, as the page must show names and the report text.
 private func escaped(_ text: String) -> String {

@@ -1,5 +1,5 @@
 import Testing
-import XAI
+import KerasLensXAI
 
 @Suite struct ResamplingTests {
     /// Largest absolute difference, and the largest relative to the reference's own magnitude at that element.

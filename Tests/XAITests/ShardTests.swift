@@ -1,5 +1,5 @@
 import Testing
-@testable import XAI
+@testable import KerasLensXAI
 
 @Suite struct ShardTests {
     @Test func blocksCoverTheSetOnceInWholeBatches() throws {

@@ -1,5 +1,5 @@
 import Foundation
-import Graph
+import KerasLensGraph
 import Testing
 
 /// `Fixtures/xai_support/manifest.json`, written by `Fixtures/generate_xai_support.py`: scipy's and scikit-image's

@@ -1,6 +1,6 @@
 import Foundation
 import FuzzDriver
-import Images
+import KerasLensImages
 
 /// One libFuzzer input: any bytes as a PNG or JPEG file, decoded through libpng or libjpeg-turbo and, when that
 /// succeeds, converted and resized as a model input would be. A refusal (`ImageError`) is the expected outcome; a

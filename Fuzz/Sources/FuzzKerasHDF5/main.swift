@@ -1,7 +1,8 @@
 import Foundation
 import FuzzDriver
-@testable import Graph
-import H5Reader
+@testable import KerasLensGraph
+@testable import KerasLensKeras
+import KerasLensH5Reader
 
 /// One libFuzzer input: any bytes as a Keras `.h5` file opened from memory, as a `.keras` archive's weights are,
 /// then imported into a graph (which reads the configuration and every weight). A refusal is the expected outcome;

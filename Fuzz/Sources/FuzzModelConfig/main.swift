@@ -1,7 +1,8 @@
 import Foundation
 import FuzzDriver
-@testable import Graph
-import H5Reader
+@testable import KerasLensGraph
+@testable import KerasLensKeras
+import KerasLensH5Reader
 
 /// The real model whose weights every fuzzed configuration is imported against, so that configurations naming its
 /// layers reach weight matching and shape inference, not only the JSON and structure checks. Set by

@@ -1,6 +1,6 @@
 import Foundation
 import FuzzDriver
-import Graph
+import KerasLensGraph
 
 /// One libFuzzer input: any bytes as a `.npy` file. A refusal (`NumPyError`) is the expected outcome; a crash, a
 /// sanitizer report or a huge allocation is a bug.

@@ -1,6 +1,7 @@
 import Foundation
 import FuzzDriver
-import Graph
+import KerasLensGraph
+import KerasLensNative
 
 /// The file each input is written to: the native reader maps files, so it is fuzzed exactly as it reads them.
 /// /dev/shm keeps the write in memory where it exists.

@@ -2,7 +2,7 @@
 /// configuration, a native graph) set these numbers, and shape inference multiplies and adds them: checked here,
 /// that arithmetic cannot overflow and the runtime never meets a negative padding or a zero stride.
 extension Op {
-    func checkAttributes() throws(GraphError) {
+    package func checkAttributes() throws(GraphError) {
         let positive = 1...ShapeLimits.maxAttribute
         switch self {
         case .convolution(let window, _), .pool(_, let window):

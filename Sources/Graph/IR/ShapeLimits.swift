@@ -22,7 +22,7 @@ public enum ShapeLimits {
     }
 
     /// Refuses a per-sample shape with a dimension below 1 or more than `maxElementsPerSample` elements.
-    static func check(_ shape: [Int]) throws(GraphError) {
+    package static func check(_ shape: [Int]) throws(GraphError) {
         guard shape.allSatisfy({ $0 >= 1 }) else {
             throw GraphError(.shape, "shape \(shape) has a dimension below 1")
         }

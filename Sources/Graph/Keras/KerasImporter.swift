@@ -1,4 +1,5 @@
-import H5Reader
+import KerasLensH5Reader
+import KerasLensGraph
 
 /// Reads a Keras model file (`.h5` from Keras 2 or 3, or a Keras 3 `.keras` archive) into a `Graph`.
 public enum KerasImporter {

@@ -1,3 +1,4 @@
+import KerasLensGraph
 /// What a Keras layer becomes in the graph, and which weights it expects in Keras's storage order.
 struct BuiltLayer: Sendable {
     var op: Op

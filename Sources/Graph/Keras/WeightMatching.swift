@@ -1,4 +1,5 @@
-import H5Reader
+import KerasLensH5Reader
+import KerasLensGraph
 
 /// Reads a layer's stored weights and gives each its canonical name.
 struct WeightMatcher {

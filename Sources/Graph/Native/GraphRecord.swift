@@ -1,3 +1,4 @@
+import KerasLensGraph
 /// The graph JSON stored under `keraslens.graph` (docs/FORMAT.md, "Graph JSON"). These records mirror the JSON
 /// one to one — snake_case keys, optional attributes left out when absent — so the page and the code cannot drift.
 struct GraphRecord: Codable, Equatable {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import KerasLensGraph
 
 /// A read-only memory mapping of a whole file. Native files are read through it so that loading touches only the
 /// pages it copies tensors out of, instead of reading the file into memory first.

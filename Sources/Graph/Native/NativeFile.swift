@@ -1,4 +1,5 @@
 import Foundation
+import KerasLensGraph
 
 /// A model read from a native file: the graph and, when the converter stored one, its self-test.
 public struct NativeModel: Sendable {

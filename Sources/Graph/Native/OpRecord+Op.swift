@@ -1,3 +1,4 @@
+import KerasLensGraph
 /// `Op` ↔ its JSON record. Each op's type name is its `OpKind` raw value; the table in docs/FORMAT.md lists the same
 /// names and attributes, so a change here is a change of the format (and of `NativeFile.formatVersion` if old
 /// readers would misread it).

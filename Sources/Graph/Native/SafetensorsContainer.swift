@@ -1,4 +1,5 @@
 import Foundation
+import KerasLensGraph
 
 /// The safetensors layout (docs/FORMAT.md, "Container"): an 8-byte little-endian header length N, N bytes of JSON
 /// header padded with spaces so the buffer starts on an 8-byte boundary, then the tensors' bytes laid end to end.
@@ -184,26 +185,5 @@ enum SafetensorsContainer {
             try container.encode(metadata, forKey: Key(stringValue: "__metadata__"))
             for (name, entry) in entries { try container.encode(entry, forKey: Key(stringValue: name)) }
         }
-    }
-}
-
-/// A one-line reason for a JSON failure, instead of Foundation's multi-line debug dump.
-func conciseReason(_ error: Error) -> String {
-    guard let decoding = error as? DecodingError else { return "\(error)" }
-    func path(_ keys: [CodingKey]) -> String {
-        keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-    }
-    switch decoding {
-    case .dataCorrupted(let context):
-        if let underlying = context.underlyingError as NSError?, let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
-            return detail
-        }
-        return context.debugDescription
-    case .keyNotFound(let key, let context):
-        return "\(path(context.codingPath)) lacks key '\(key.stringValue)'"
-    case .typeMismatch(_, let context), .valueNotFound(_, let context):
-        return "\(path(context.codingPath)): \(context.debugDescription)"
-    @unknown default:
-        return "\(error)"
     }
 }

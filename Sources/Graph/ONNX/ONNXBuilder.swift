@@ -1,4 +1,5 @@
 import Foundation
+import KerasLensGraph
 
 /// Accumulates the nodes and initializers of one ONNX graph. Every value between layers is kept in the layout
 /// Keras uses (channels last), so the exported model takes and returns the same arrays as the Keras model; op

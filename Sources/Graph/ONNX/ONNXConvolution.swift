@@ -1,3 +1,4 @@
+import KerasLensGraph
 /// Convolutions (plain, depthwise, separable; 1-D and 2-D). ONNX's Conv is channels first, so each one transposes
 /// its input to NC…, convolves with the kernel moved from Keras's `[k…, in, out]` to ONNX's `[out, in, k…]`, and
 /// transposes back before the fused activation. TensorFlow's `same` padding becomes explicit `pads` with the odd

@@ -1,5 +1,6 @@
 import Foundation
 import SwiftProtobuf
+import KerasLensGraph
 
 /// Writes a graph as an ONNX model: opset 17 of the default domain, one graph, float32 throughout. Inputs and
 /// outputs keep the Keras model's names and channels-last shapes with a symbolic batch axis `N`, so the ONNX model

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// Runs an activation forward or backward over a batched tensor. Element-wise activations are the small types of
 /// `Rectifiers.swift`, `Sigmoids.swift`, `SmoothActivations.swift` and `Keras3Activations.swift`, each holding its

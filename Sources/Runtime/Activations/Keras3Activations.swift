@@ -1,5 +1,5 @@
 import Foundation
-import Graph
+import KerasLensGraph
 
 /// The activations Keras 3 added to `keras.activations`, with its default parameters. At a kink the derivative is
 /// the one TensorFlow's gradient of Keras's formula gives.

@@ -1,5 +1,5 @@
 import Foundation
-import Graph
+import KerasLensGraph
 
 /// The piecewise-linear and exponential-linear units. At a kink the derivative is TensorFlow's subgradient.
 struct ReLU: ElementwiseActivation {

@@ -1,5 +1,5 @@
 import Foundation
-import Graph
+import KerasLensGraph
 
 /// The smooth unbounded activations: softplus and the self-gated family built on it or on the sigmoid.
 struct Softplus: ElementwiseActivation {

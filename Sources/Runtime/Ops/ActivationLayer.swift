@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// A standalone activation layer (softmax may run over any axis).
 struct ActivationKernel: Kernel {

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// Inference-time batch normalization folded into one scale and shift per channel of `axis`.
 func BatchNormalizationKernel(node: Node, axis: Int, epsilon: Float, shapes: KernelShapes) -> AffineKernel {

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// Convolution forward through Winograd (3×3, stride 1, many channels) or the direct vector kernel where the CPU
 /// has AVX-512 or AVX2, else as im2col + one matrix product per tile of output positions. Tiles bound the scratch

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// `y = activation(x · kernel + bias)` over the last axis, as one matrix product over all leading positions.
 struct DenseKernel: Kernel {

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// Each input channel convolved with its own `multiplier` filters; output channel `c · multiplier + j`. With one
 /// filter per channel and a vector instruction set, the forward pass runs `VectorDepthwiseConvolution`; the

@@ -1,5 +1,5 @@
 import COpenBLAS
-import Graph
+import KerasLensGraph
 
 /// The convolution forward pass through the vector kernel of `Sources/COpenBLAS/conv_direct.h`: no im2col matrix,
 /// bias and ReLU applied in registers. The input is zero-padded band by band (a few output rows' worth of input

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// Keras's LayerNormalization: each sample's values are split into groups (the positions spanned by the normalized
 /// axes, one group per position of the other axes), and each group is standardized by its own mean and variance,

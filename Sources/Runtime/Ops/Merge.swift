@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// Element-wise combination of inputs that broadcast to the output's shape (Keras's merge layers). Inputs of the
 /// output's shape take a flat loop; the others are read row by row through `BroadcastRows`, and their gradients are

@@ -1,5 +1,5 @@
 import Foundation
-import Graph
+import KerasLensGraph
 
 /// Keras's Normalization as an affine map: `(x − mean) / max(sqrt(variance), ε)`, or `mean + x · sqrt(variance)`
 /// when inverted. The statistics vary along the kept axes and are broadcast over the others.

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// `x` where positive, `alpha · x` elsewhere, with alpha broadcast over the shared axes.
 struct PReLUKernel: Kernel {

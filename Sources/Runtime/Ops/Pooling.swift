@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// Max or average over each window; positions in the padding are ignored (so an average divides by the number of
 /// input positions the window covers, as TensorFlow does).

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// `x · scale + offset`, each a scalar or one value per channel.
 func RescalingKernel(scale: [Float], offset: [Float], shapes: KernelShapes) -> AffineKernel {

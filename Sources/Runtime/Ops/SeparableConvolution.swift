@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// A depthwise convolution (no bias, no activation) followed by a pointwise matrix product with bias and activation.
 struct SeparableConvolutionKernel: Kernel {

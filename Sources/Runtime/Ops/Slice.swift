@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// `x[:, begin₀:end₀:stride₀, …]` (its read-out shape only renames the same elements): each output row (every axis but the last) starts at a precomputed input position
 /// and steps through the input's last axis by its stride.

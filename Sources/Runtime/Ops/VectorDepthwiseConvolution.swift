@@ -1,5 +1,5 @@
 import COpenBLAS
-import Graph
+import KerasLensGraph
 
 /// The depthwise convolution forward pass (multiplier 1) through the vector kernel of
 /// `Sources/COpenBLAS/conv_depthwise.h`: channels in vectors, bias and ReLU in registers. The input is zero-padded

@@ -1,5 +1,5 @@
 import COpenBLAS
-import Graph
+import KerasLensGraph
 
 /// 3×3 stride-1 convolutions through Winograd F(2×2, 3×3) (`Sources/COpenBLAS/conv_winograd.h`): 16 products per
 /// channel pair for each 2×2 block of outputs instead of 36, bias and activation applied in the output transform.

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// A sliding window over a channels-last sample, with 1-D treated as 2-D of height 1 so one set of loops serves both.
 struct ConvGeometry: Sendable {

@@ -1,5 +1,5 @@
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
 
 /// The pipeline every CAM method shares: one pass (with the backward pass when the method reads gradients)
 /// capturing the layer, the method's map per sample, then `norm(upsample(ReLU(M)))` (docs/METHODS.md).

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// The layer CAM methods read when none is named. The rule: the model's last layer whose output still has the
 /// input's spatial (or time) axes — the layers after it have pooled or flattened them away — stepping back from a

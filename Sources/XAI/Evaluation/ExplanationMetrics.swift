@@ -1,5 +1,5 @@
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
 
 /// How well one method's maps explain a batch: every metric of the evaluation, from the same maps.
 public struct ExplanationScores: Sendable, Equatable {

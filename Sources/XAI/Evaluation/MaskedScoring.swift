@@ -1,5 +1,5 @@
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
 
 /// Scores of a batch's classes after each input is changed, `batchSize` inputs per model call: what every
 /// explanation metric measures.

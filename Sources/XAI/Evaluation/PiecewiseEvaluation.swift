@@ -1,5 +1,5 @@
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
 
 extension ExplanationMetrics {
     /// Explains `count` samples with `method` and scores the maps, reading the set a piece at a time (`rows(range)`

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 extension Explanation {
     /// The pictures of sample `index`: for a 1-D input its signal (the first channel) above the map's colour strip;

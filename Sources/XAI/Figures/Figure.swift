@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// The explanation figures: pictures of an input with the map an explainer gave it, drawn into a `PNGImage` that the
 /// caller encodes (`pngData()`) and writes or embeds. Inputs are the tensors the model and the explainers use, one

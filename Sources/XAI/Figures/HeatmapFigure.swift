@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 extension Figure {
     /// A 2-D explanation as the course drew it — `plt.imshow(img); plt.imshow(heatmap, cmap='jet', alpha=0.5)` — the

@@ -1,5 +1,5 @@
-import Graph
-import Images
+import KerasLensGraph
+import KerasLensImages
 
 extension Explanation {
     /// Sample `index`'s map laid over the picture it explains, at the picture's own size, computed step for step as the

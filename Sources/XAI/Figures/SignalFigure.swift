@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 extension Figure {
     /// A 1-D explanation as the course drew it for MNIST-1D: the signal as a dark line across a light plot, and under

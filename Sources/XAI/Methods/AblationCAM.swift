@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// Ablation-CAM (Desai & Ramaswamy 2020): `w_k = (y − y_k) / y`, `M = Σ_k w_k A_k`, where `y_k` is the score with
 /// channel k switched off — its activations set to zero (run on from the layer, nothing before it recomputed), or its

@@ -1,5 +1,5 @@
 import Foundation
-import Graph
+import KerasLensGraph
 
 /// LIME (Ribeiro et al. 2016) over segments: random on/off patterns `z` (row 0 all on) zero the segments switched
 /// off; `f = y(perturbed)`; weights `π = sqrt(exp(−d²/w²))` from the cosine distance `d` of `z` to all-on; a weighted

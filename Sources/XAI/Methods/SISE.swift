@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// SISE, Semantic Input Sampling for Explanation (Sattarzadeh et al. 2021). For each layer, shallow to deep, the
 /// channels whose mean gradient is positive become input masks (as Score-CAM's), and the layer's map is

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// SmoothGrad (Smilkov et al. 2017) of the saliency map: `M = (1/n) Σ_i max_ch |∂y/∂x (x + ε_i)|` for the class
 /// explained on the clean input, `ε_i ~ N(0, σ²)` with `σ = noiseLevel · (max x − min x)`, or the given noise.

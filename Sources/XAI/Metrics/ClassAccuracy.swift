@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// Accuracy overall and per class, from predicted scores and true labels.
 public struct ClassAccuracy: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// Every classification statistic of a model on a labelled set, computed once from its scores: what `keraslens
 /// evaluate` prints and the HTML report draws. Each piece equals scikit-learn's (see the member types).

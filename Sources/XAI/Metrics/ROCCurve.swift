@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// A receiver operating characteristic curve with scikit-learn's `roc_curve(y_true, y_score)` semantics
 /// (`drop_intermediate=True`, no sample weights), so its points, thresholds and area are the ones the course's

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// Why shard files cannot be merged, naming the files and what differs.
 public struct MergeError: Error, CustomStringConvertible, Sendable {

@@ -1,5 +1,5 @@
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
 
 extension ExplanationRequest {
     /// The model's input layer name, under which the runtime reports `∂y/∂x`.

@@ -1,5 +1,5 @@
 import Foundation
-import Graph
+import KerasLensGraph
 
 /// Graph's SplitMix64 with the draws the stochastic methods need, so that `--seed` makes a run repeat exactly on
 /// any machine.

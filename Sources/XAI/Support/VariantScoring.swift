@@ -1,5 +1,5 @@
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
 
 extension ExplanationRequest {
     /// The class score of `count` modified copies of sample `index`'s input. `modify(variant, buffer)` edits a

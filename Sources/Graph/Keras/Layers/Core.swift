@@ -1,3 +1,4 @@
+import KerasLensGraph
 @Sendable func buildDense(_ config: LayerConfig, _ inputs: [[Int]]) throws(GraphError) -> BuiltLayer {
     let useBias = try config.bool("use_bias", default: true)
     let activation = try config.activation().resolved(batchedRank: (inputs.first?.count ?? 1) + 1)

@@ -1,4 +1,7 @@
 import Foundation
+import KerasLensGraph
+import KerasLensKeras
+import KerasLensNative
 
 /// The one way to open any model file KerasLens accepts, so that every command takes `.h5`, `.keras` and native
 /// `.safetensors` files alike.

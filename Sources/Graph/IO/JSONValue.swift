@@ -2,7 +2,7 @@ import Foundation
 
 /// A parsed JSON document. Keras configs are read through this instead of `[String: Any]` so that every access is
 /// typed and every failure can name the key.
-enum JSONValue: Sendable, Equatable, Decodable {
+package enum JSONValue: Sendable, Equatable, Decodable {
     case null
     case bool(Bool)
     case number(Double)
@@ -10,7 +10,7 @@ enum JSONValue: Sendable, Equatable, Decodable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -29,7 +29,7 @@ enum JSONValue: Sendable, Equatable, Decodable {
 
     /// Parses JSON text, refusing nesting deeper than `JSONNesting.maxDepth` first: the parse recurses per level,
     /// so a hostile configuration could otherwise exhaust the stack.
-    static func parse(_ text: String) throws -> JSONValue {
+    package static func parse(_ text: String) throws -> JSONValue {
         guard !JSONNesting.isTooDeep(text.utf8) else { throw TooDeep() }
         return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
     }
@@ -39,40 +39,40 @@ enum JSONValue: Sendable, Equatable, Decodable {
         var description: String { JSONNesting.reason }
     }
 
-    subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { return object[key] }
         return nil
     }
 
-    var object: [String: JSONValue]? {
+    package var object: [String: JSONValue]? {
         if case .object(let value) = self { return value }
         return nil
     }
 
-    var array: [JSONValue]? {
+    package var array: [JSONValue]? {
         if case .array(let value) = self { return value }
         return nil
     }
 
-    var string: String? {
+    package var string: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 
-    var number: Double? {
+    package var number: Double? {
         if case .number(let value) = self { return value }
         return nil
     }
 
-    var bool: Bool? {
+    package var bool: Bool? {
         if case .bool(let value) = self { return value }
         return nil
     }
 
-    var isNull: Bool { self == .null }
+    package var isNull: Bool { self == .null }
 
     /// An integer, accepting only numbers with no fractional part that fit in `Int`.
-    var int: Int? {
+    package var int: Int? {
         guard let value = number, value.rounded() == value, abs(value) < 9.0e15 else { return nil }
         return Int(value)
     }

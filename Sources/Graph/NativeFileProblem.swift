@@ -83,7 +83,7 @@ public enum NativeFileProblem: Sendable, Equatable, CustomStringConvertible {
 extension GraphError {
     /// A native-format error in `file` (filled in by the reader when thrown below it), at `layer` when the problem
     /// belongs to one node.
-    static func native(_ problem: NativeFileProblem, file: String? = nil, layer: String? = nil) -> GraphError {
+    package static func native(_ problem: NativeFileProblem, file: String? = nil, layer: String? = nil) -> GraphError {
         GraphError(.nativeFile(problem), file: file, layer: layer, problem.description)
     }
 }
