@@ -27,17 +27,18 @@ struct KernelShapes {
 /// Builds the kernel for a node; this switch is the only place that maps ops to kernels. Without
 /// `fuseActivation`, layers with a built-in activation compute only their linear part.
 ///
-/// `directConvolution` lets convolutions use the Winograd, direct or depthwise vector kernels (inference plans).
-/// Gradient plans keep im2col + sgemm and the depthwise loops: those kernels sum in another order, and at a ReLU's kink a last-bit change switches a unit
-/// on or off, which moves integrated-gradients and SmoothGrad maps (thousands of gradient passes) by up to 1e-3,
-/// the edge of their parity tolerance against TensorFlow's gradients.
+/// `directConvolution` lets convolutions use the Winograd, direct or depthwise vector kernels, and dense layers the
+/// direct kernel's 1×1 form (inference plans). Gradient plans keep im2col + sgemm (one product per sample) and the
+/// depthwise loops: those kernels sum in another order, and at a ReLU's kink a last-bit change switches a unit on or
+/// off, which moves integrated-gradients and SmoothGrad maps (thousands of gradient passes) by up to 1e-3, the edge
+/// of their parity tolerance against TensorFlow's gradients.
 func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = true,
                 directConvolution: Bool = true) throws(RuntimeError) -> (any Kernel)? {
     switch fuseActivation ? node.op : node.op.replacingFusedActivation(with: .linear) {
     case .input:
         return nil
     case .dense(let activation):
-        return DenseKernel(node: node, shapes: shapes, activation: activation)
+        return DenseKernel(node: node, shapes: shapes, activation: activation, isa: directConvolution ? VectorISA.best : nil)
     case .convolution(let window, let activation):
         return ConvolutionKernel(kernel: node.weights["kernel"]!, bias: node.weights["bias"], window: window,
                                  activation: activation, shapes: shapes, isa: directConvolution ? VectorISA.best : nil)

@@ -6,7 +6,10 @@ import KerasLensGraph
 /// Inference plans fuse each layer's activation into its kernel, and fold batch normalizations (and the activation
 /// after them) into the layer before (`inferenceNodes`). Gradient plans split it into a step of its own,
 /// named `<layer>/preactivation` for the linear part, so backward passes see both tensors and the logit of the final
-/// layer has a name. Inference plans split it too when a kernel cannot apply it (a softmax not over the channels).
+/// layer has a name. Inference plans split it too when a kernel cannot apply it (a softmax not over the channels),
+/// and for the model's first output when its own layer has a built-in activation, so that a logit score
+/// (`Model.scoreLayer`) is a step of the inference plan and the many forward passes of Score-CAM, RISE, occlusion or
+/// Ablation-CAM on logits run through its kernels.
 struct Plan: Sendable {
     struct Step: Sendable {
         var name: String
@@ -37,7 +40,9 @@ struct Plan: Sendable {
                 sources.append(source)
             }
             let shapes = KernelShapes(inputs: sources.map { steps[$0].shape }, output: node.outputShape)
-            let split = node.op.appliedActivation.flatMap { fused && $0.fuses(rank: node.outputShape.count) ? nil : $0 }
+            let logit = node.name == graph.outputs.first && graph.node(named: node.name)?.op.appliedActivation != nil
+            let fuses = fused && !logit
+            let split = node.op.appliedActivation.flatMap { fuses && $0.fuses(rank: node.outputShape.count) ? nil : $0 }
             let kernel = try makeKernel(for: node, shapes: shapes, fuseActivation: split == nil, directConvolution: fused)
             if let split {
                 position[node.name + Self.preactivationSuffix] = steps.count

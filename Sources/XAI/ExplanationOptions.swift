@@ -31,6 +31,11 @@ public struct ExplanationOptions: Sendable {
     /// Noise to add instead of drawing it, shaped (n, …input shape); the same for every sample.
     public var noise: Tensor?
 
+    // Score-CAM
+    /// Mask with only this many channels, those whose activations vary most over the positions (tf-keras-vis's
+    /// `max_N`, Faster Score-CAM); nil masks with every channel (the exact method).
+    public var maxChannels: Int?
+
     // Integrated gradients
     public var steps = 50
 

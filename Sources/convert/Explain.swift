@@ -31,6 +31,7 @@ struct Explain: ParsableCommand {
     @Option(help: "smoothgrad: noise standard deviation as a fraction of the input's range.") var noiseLevel: Float = 0.15
     @Option(help: "smoothgrad: noisy copies per sample.") var noiseSamples = 50
     @Option(help: "smoothgrad: .npy of noise (n, …input shape) to use instead of drawing it.") var noise: String?
+    @Option(help: "scorecam: mask with only the N channels whose activations vary most over the positions (tf-keras-vis's max_N, Faster Score-CAM; default: every channel, the exact method).") var maxChannels: Int?
     @Option(help: "integrated-gradients: steps from the zero baseline.") var steps = 50
     @Option(help: "occlusion: window per spatial axis (default 4 for 1-D, 32 for 2-D).") var window: Int?
     @Option(help: "occlusion: stride per spatial axis (default 1 for 1-D, 16 for 2-D).") var stride: Int?
@@ -49,6 +50,10 @@ struct Explain: ParsableCommand {
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         if ablation == .weights, method != .ablationcam { throw ValidationError("--ablation is an ablationcam option") }
+        if let maxChannels {
+            guard method == .scorecam else { throw ValidationError("--max-channels is a scorecam option") }
+            guard maxChannels > 0 else { throw ValidationError("--max-channels must be positive") }
+        }
     }
 
     func run() throws {
@@ -105,6 +110,7 @@ struct Explain: ParsableCommand {
         options.noiseLevel = noiseLevel
         options.noiseSamples = noiseSamples
         options.noise = try noise.map { try loadArray($0, option: "--noise") }
+        options.maxChannels = maxChannels
         options.steps = steps
         options.window = window
         options.stride = stride

@@ -52,6 +52,28 @@ import Testing
         #expect(result.stderr.contains("--layer"))
     }
 
+    /// `--max-channels` of every channel (conv1d_2 has 25) writes the maps of plain Score-CAM; a cap below one, or
+    /// on another method, is refused.
+    @Test func scoreCAMChannelCap() throws {
+        let folder = try CLIRunner.temporaryFolder(), input = try samples()
+        var maps: [Data] = []
+        for cap in [[], ["--max-channels", "25"], ["--max-channels", "3"]] {
+            let output = folder.appendingPathComponent("maps\(maps.count).npy")
+            let result = try CLIRunner.run(["explain", model, "--input", input, "--method", "scorecam", "--layer", "conv1d_2",
+                                            "--output", output.path] + cap)
+            #expect(result.status == 0, "\(result.stderr)")
+            maps.append(try Data(contentsOf: output))
+        }
+        #expect(maps[0] == maps[1])
+        #expect(maps[0] != maps[2])
+        for (arguments, message) in [(["--method", "scorecam", "--max-channels", "0"], "--max-channels must be positive"),
+                                     (["--method", "gradcam", "--max-channels", "3"], "--max-channels is a scorecam option")] {
+            let result = try CLIRunner.run(["explain", model, "--input", input, "--layer", "conv1d_2"] + arguments)
+            #expect(result.status != 0)
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+        }
+    }
+
     @Test func weightAblationOnAPoolingLayerIsRefused() throws {
         let hmt = CLIRunner.fixtures.appendingPathComponent("HMT.h5").path
         let inputs = CLIRunner.fixtures.appendingPathComponent("hmt_inputs.npy").path

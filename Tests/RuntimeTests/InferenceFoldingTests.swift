@@ -100,4 +100,17 @@ import Testing
         let activated = try Model(Self.chain(op.replacingFusedActivation(with: .relu), weights: weights, input: shape))
         #expect(activated.inference.steps.map(\.name) == ["x", "layer", "bn", "act"])
     }
+
+    /// MNIST-1D's output is a dense layer with a built-in softmax: its linear part (the logit score) is a step of the
+    /// inference plan, so scoring logits runs through the inference kernels, with the gradient plan's values.
+    @Test func theOutputsLogitIsAnInferenceStep() throws {
+        let model = try Model(KerasImporter.load(path: FixtureManifest.path("MNIST1D.h5")))
+        #expect(model.inference.position["dense" + Plan.preactivationSuffix] != nil)
+        let x = try FixtureManifest.array("mnist1d_test_x.npy").samples(0..<8)
+        let fast = try model.scores([x], target: .logit)
+        let reference = try model.gradients([x], target: .logit, withRespectTo: ["conv1d_2"])
+        #expect(fast.classes == reference.classes)
+        for (a, b) in zip(fast.scores, reference.scores) { #expect(abs(a - b) <= 1e-5 + 1e-5 * abs(b)) }
+        #expect(try model.predict(x) == model.run([x]).outputs[0])
+    }
 }

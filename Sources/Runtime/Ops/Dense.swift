@@ -1,50 +1,91 @@
 import KerasLensGraph
 
-/// `y = activation(x · kernel + bias)` over the last axis, as one matrix product over all leading positions.
+/// `y = activation(x · kernel + bias)` over the last axis.
+///
+/// Every row is summed in one fixed order, whatever the number of rows in the call, so a sample's result does not
+/// depend on the batch it came in: with AVX2 or AVX-512 through the direct convolution kernel in its 1×1 form (one
+/// tap; each output starts at its bias and adds the inputs in channel order), else through one sgemm per sample
+/// (OpenBLAS sums a row in an order that depends on the product's row count, which is then the same for every
+/// sample).
 struct DenseKernel: Kernel {
+    /// Keras's kernel [in, out], for sgemm and the backward pass.
     let kernel: [Float]
+    /// The kernel packed for `isa` (`VectorISA.packed`); empty without one.
+    let packed: [Float]
+    let isa: VectorISA?
     let bias: [Float]?
     let inFeatures: Int
     let outFeatures: Int
     let rowsPerSample: Int
     let activation: Activation
 
-    init(node: Node, shapes: KernelShapes, activation: Activation) {
+    /// `isa`: the instruction set of the vector kernel, nil for sgemm per sample (see `makeKernel`).
+    init(node: Node, shapes: KernelShapes, activation: Activation, isa: VectorISA? = VectorISA.best) {
         let weights = node.weights["kernel"]!
+        let (inFeatures, outFeatures) = (weights.shape[0], weights.shape[1])
         kernel = weights.scalars
+        packed = isa?.packed(rows: inFeatures, width: outFeatures) { _, row, column in weights.scalars[row * outFeatures + column] }.values ?? []
+        self.isa = isa
         bias = node.weights["bias"]?.scalars
-        inFeatures = weights.shape[0]
-        outFeatures = weights.shape[1]
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
         rowsPerSample = shapes.input.dropLast().reduce(1, *)
         self.activation = activation
     }
 
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
+        guard let isa else { return forwardPerSample(inputs[0], output, batch: batch) }
+        let run = isa.convRun, relu: Int32 = activation == .relu ? 1 : 0
+        let tap: [Int32] = [0]
+        tap.withUnsafeBufferPointer { tap in
+            packed.withUnsafeBufferPointer { weights in
+                withOptionalPointer(bias) { bias in
+                    Parallel.forEachRange(batch * rowsPerSample, cost: inFeatures * outFeatures) { rows in
+                        let result = output + rows.lowerBound * outFeatures
+                        run(inputs[0] + rows.lowerBound * inFeatures, tap.baseAddress!, 1, Int32(inFeatures), Int32(inFeatures),
+                            weights.baseAddress!, bias, Int32(outFeatures), result, Int32(rows.count), relu)
+                        if activation != .relu && activation != .linear {
+                            finishRows(result, rows: rows.count, channels: outFeatures, bias: nil, activation: activation)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One sgemm per sample: OpenBLAS's summation order then never depends on the batch.
+    private func forwardPerSample(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int) {
         kernel.withUnsafeBufferPointer { kernel in
-            Parallel.forEachRange(batch * rowsPerSample, cost: inFeatures * outFeatures) { rows in
-                let result = output + rows.lowerBound * outFeatures
-                BLAS.multiply(inputs[0] + rows.lowerBound * inFeatures, kernel.baseAddress!, into: result,
-                              m: rows.count, n: outFeatures, k: inFeatures)
-                finishRows(result, rows: rows.count, channels: outFeatures, bias: bias, activation: activation)
+            Parallel.forEachRange(batch, cost: rowsPerSample * inFeatures * outFeatures) { samples in
+                for sample in samples {
+                    let first = sample * rowsPerSample, result = output + first * outFeatures
+                    BLAS.multiply(input + first * inFeatures, kernel.baseAddress!, into: result,
+                                  m: rowsPerSample, n: outFeatures, k: inFeatures)
+                    finishRows(result, rows: rowsPerSample, channels: outFeatures, bias: bias, activation: activation)
+                }
+            }
+        }
+    }
+}
+
+extension DenseKernel {
+    /// `gx += g · kernelᵀ`, one product per sample as forward; the activation has been split into its own step for
+    /// gradient plans.
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        guard let gx = inputGradients[0] else { return }
+        precondition(activation == .linear, "gradient plans run activations as separate steps")
+        kernel.withUnsafeBufferPointer { kernel in
+            for sample in 0..<batch {
+                let first = sample * rowsPerSample
+                BLAS.multiply(outputGradient + first * outFeatures, kernel.baseAddress!, into: gx + first * inFeatures,
+                              m: rowsPerSample, n: inFeatures, k: outFeatures, accumulate: true, transposeB: true)
             }
         }
     }
 }
 
 /// Adds the bias to each row and applies the layer's activation over the channels (softmax included).
-extension DenseKernel {
-    /// `gx += g · kernelᵀ`; the activation has been split into its own step for gradient plans.
-    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
-                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
-        guard let gx = inputGradients[0] else { return }
-        precondition(activation == .linear, "gradient plans run activations as separate steps")
-        kernel.withUnsafeBufferPointer { kernel in
-            BLAS.multiply(outputGradient, kernel.baseAddress!, into: gx, m: batch * rowsPerSample, n: inFeatures,
-                          k: outFeatures, accumulate: true, transposeB: true)
-        }
-    }
-}
-
 func finishRows(_ values: UnsafeMutablePointer<Float>, rows: Int, channels: Int, bias: [Float]?, activation: Activation) {
     if let bias {
         bias.withUnsafeBufferPointer { bias in

@@ -35,7 +35,8 @@ struct SISE: Explainer {
         var map = [Float](repeating: 0, count: layer.request.geometry.positions)
         guard !kept.isEmpty else { return map }
         let masks = ChannelMasks(layer, channels: kept)
-        for (mask, score) in zip(masks.masks, try masks.scores()) {
+        for (i, score) in try masks.scores().enumerated() {
+            let mask = masks.mask(i)
             for p in map.indices { map[p] += score * mask[p] }
         }
         return map

@@ -38,6 +38,19 @@ enum MapMath {
         return sums
     }
 
+    /// Per channel, the (population) standard deviation over positions of position-major values, in Double.
+    static func channelDeviations(_ values: ArraySlice<Float>, channels: Int) -> [Double] {
+        let positions = Double(values.count / max(channels, 1))
+        var means = [Double](repeating: 0, count: channels), squares = means
+        for (offset, value) in values.enumerated() { means[offset % channels] += Double(value) }
+        means = means.map { $0 / positions }
+        for (offset, value) in values.enumerated() {
+            let deviation = Double(value) - means[offset % channels]
+            squares[offset % channels] += deviation * deviation
+        }
+        return squares.map { ($0 / positions).squareRoot() }
+    }
+
     /// Channel `k` of position-major activations, as a spatial map.
     static func channel(_ k: Int, of activations: ArraySlice<Float>, channels: Int) -> [Float] {
         let a = Array(activations)
