@@ -770,6 +770,17 @@ def zoo_grouped_convolution(K):
     return K.Model(inp, concat_flat(K, [a, b, c]), name="grouped_convolution")
 
 
+def zoo_grouped_convolution_blocks(K):
+    """Grouped convolutions with several channels per group (RegNet's `Conv2D(groups=C/8)`): 2-D with strides,
+    `same` padding and a fused activation, 2-D dilated `valid` without bias, and 1-D."""
+    L = K.layers
+    inp = K.Input((9, 8, 6), name="input")
+    a = L.Conv2D(9, 3, strides=2, padding="same", groups=3, activation="relu", name="conv_groups3")(inp)
+    b = L.Conv2D(4, (3, 2), dilation_rate=(2, 1), groups=2, use_bias=False, name="conv_groups2_dilated")(inp)
+    c = L.Conv1D(6, 3, groups=2, padding="same", name="conv1d_groups2")(L.Reshape((72, 6), name="rows")(inp))
+    return K.Model(inp, concat_flat(K, [a, b, c]), name="grouped_convolution_blocks")
+
+
 def zoo_layer_scale(K):
     """ConvNeXt's LayerScale (Keras 3's keras.applications helper layer) on a feature map and on a token sequence."""
     from keras.src.applications.convnext import LayerScale
@@ -843,6 +854,7 @@ ZOO = [
     ZooModel("keras3_operations", zoo_keras3_operations, [(6, 5, 3)], seed=SEED + 7, keras3_only=True,
              keras3_files=("keras",)),
     ZooModel("grouped_convolution", zoo_grouped_convolution, [(7, 6, 4)], seed=SEED + 8),
+    ZooModel("grouped_convolution_blocks", zoo_grouped_convolution_blocks, [(9, 8, 6)], seed=SEED + 10),
     # LayerScale is not a registered Keras layer: only the .keras archive names its module.
     ZooModel("layer_scale", zoo_layer_scale, [(5, 4, 6)], seed=SEED + 9, keras3_only=True, keras3_files=("keras",)),
     ZooModel("tf_op_lambda", zoo_tf_op_lambda, [(6, 5, 3)], seed=SEED + 5, keras2_only=True),

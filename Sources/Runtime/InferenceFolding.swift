@@ -46,7 +46,7 @@ private func foldingNormalization(_ norm: Node, into layer: Node) -> Node? {
     // The kernel whose trailing axes are the output channels ([…, in, multiplier] for a depthwise one).
     let kernelName: String, channelAxes: Int
     switch layer.op {
-    case .dense, .convolution:
+    case .dense, .convolution, .groupedConvolution:
         (kernelName, channelAxes) = ("kernel", 1)
     case .depthwiseConvolution:
         (kernelName, channelAxes) = ("depthwise_kernel", 2)

@@ -28,6 +28,9 @@ enum OpExamples {
         case .convolution:
             return [Example(op: .convolution(window: window, activation: .relu), inputs: [[6, 5, 2]],
                             weights: ["kernel": tensor([3, 2, 2, 3]), "bias": tensor([3])])]
+        case .groupedConvolution:
+            return [Example(op: .groupedConvolution(window: window, groups: 2, activation: .relu), inputs: [[6, 5, 4]],
+                            weights: ["kernel": tensor([3, 2, 2, 6]), "bias": tensor([6])])]
         case .depthwiseConvolution:
             return [Example(op: .depthwiseConvolution(window: window, multiplier: 3, activation: .tanh), inputs: [[6, 5, 2]],
                             weights: ["depthwise_kernel": tensor([3, 2, 2, 3]), "bias": tensor([6])])]

@@ -67,6 +67,11 @@ import Testing
             }
             try check(.convolution(window: window([2, 3], dilations: [2, 1], .same), activation: .linear), inputs: [[5, 4, 2]],
                       weights: ["kernel": weights([2, 3, 2, 3], seed: 8)])
+        case .groupedConvolution:
+            try check(.groupedConvolution(window: window([3, 2], strides: [2, 1], .same), groups: 3, activation: .relu),
+                      inputs: [[5, 4, 6]], weights: ["kernel": weights([3, 2, 2, 6], seed: 13), "bias": weights([6], seed: 14)])
+            try check(.groupedConvolution(window: window([3], dilations: [2], .valid), groups: 2, activation: .linear),
+                      inputs: [[8, 4]], weights: ["kernel": weights([3, 2, 4], seed: 15)])
         case .depthwiseConvolution:
             try check(.depthwiseConvolution(window: window([3, 3], strides: [2, 2], .same), multiplier: 2, activation: .elu(alpha: 1)),
                       inputs: [[5, 5, 2]], weights: ["depthwise_kernel": weights([3, 3, 2, 2], seed: 9), "bias": weights([4], seed: 10)])

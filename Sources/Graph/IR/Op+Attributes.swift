@@ -7,6 +7,9 @@ extension Op {
         switch self {
         case .convolution(let window, _), .pool(_, let window):
             try window.checkAttributes()
+        case .groupedConvolution(let window, let groups, _):
+            try window.checkAttributes()
+            try require([groups], in: positive, "groups")
         case .depthwiseConvolution(let window, let multiplier, _), .separableConvolution(let window, let multiplier, _):
             try window.checkAttributes()
             try require([multiplier], in: positive, "depth multiplier")

@@ -38,6 +38,10 @@ public enum Op: Sendable, Equatable {
     case dense(activation: Activation)
     /// Weights: `kernel` [k…, in, out], optional `bias` [out].
     case convolution(window: Window, activation: Activation)
+    /// A convolution whose input and output channels are split into `groups` equal groups, output group g reading
+    /// only input group g (Keras's `groups` option, RegNet). Weights: `kernel` [k…, in / groups, out], optional
+    /// `bias` [out].
+    case groupedConvolution(window: Window, groups: Int, activation: Activation)
     /// Weights: `depthwise_kernel` [k…, in, multiplier], optional `bias` [in·multiplier].
     case depthwiseConvolution(window: Window, multiplier: Int, activation: Activation)
     /// Depthwise then 1×1 pointwise. Weights: `depthwise_kernel`, `pointwise_kernel` [1…, in·multiplier, out],

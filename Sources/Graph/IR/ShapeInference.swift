@@ -49,6 +49,17 @@ extension Op {
             try checkBias(kernel.shape.last!)
             return try window.outputSpatial(input.dropLast()) + [kernel.shape.last!]
 
+        case .groupedConvolution(let window, let groups, _):
+            let input = try spatialInput(single(), rank: window.rank)
+            let kernel = try weight("kernel")
+            let channels = input.last!, filters = kernel.shape.last ?? 0
+            guard channels % groups == 0, filters % groups == 0,
+                  kernel.shape == window.size + [channels / groups, filters] else {
+                throw GraphError(.weights, "kernel has shape \(kernel.shape), which does not split input \(input) and its filters into \(groups) groups (expected \(window.size + [channels / groups, -1]), filters a multiple of \(groups))")
+            }
+            try checkBias(filters)
+            return try window.outputSpatial(input.dropLast()) + [filters]
+
         case .depthwiseConvolution(let window, let multiplier, _):
             let input = try spatialInput(single(), rank: window.rank)
             let kernel = try weight("depthwise_kernel")

@@ -12,6 +12,10 @@ extension OpRecord {
         case .convolution(let window, let activation):
             self.window = WindowRecord(window)
             self.activation = ActivationRecord(activation)
+        case .groupedConvolution(let window, let groups, let activation):
+            self.window = WindowRecord(window)
+            self.groups = groups
+            self.activation = ActivationRecord(activation)
         case .depthwiseConvolution(let window, let multiplier, let activation):
             self.window = WindowRecord(window)
             self.multiplier = multiplier
@@ -83,6 +87,8 @@ extension OpRecord {
         case .input: return .input
         case .dense: return .dense(activation: try activation())
         case .convolution: return .convolution(window: try window(), activation: try activation())
+        case .groupedConvolution:
+            return .groupedConvolution(window: try window(), groups: try need(groups, "groups"), activation: try activation())
         case .depthwiseConvolution:
             return .depthwiseConvolution(window: try window(), multiplier: try need(multiplier, "multiplier"), activation: try activation())
         case .separableConvolution:

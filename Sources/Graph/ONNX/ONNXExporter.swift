@@ -73,6 +73,9 @@ public enum ONNXExporter {
             builder.dense(node, activation: activation, input: input, shape: shape, into: output)
         case .convolution(let window, let activation):
             builder.convolution(node, window: window, activation: activation, input: input, shape: shape, into: output)
+        case .groupedConvolution(let window, let groups, let activation):
+            builder.convolution(node, window: window, groups: groups, activation: activation, input: input, shape: shape,
+                                into: output)
         case .depthwiseConvolution(let window, let multiplier, let activation):
             builder.depthwiseConvolution(node, window: window, multiplier: multiplier, activation: activation,
                                          input: input, shape: shape, into: output)
