@@ -46,6 +46,8 @@ BACKBONES = [
     ("EfficientNetV2B0", "EfficientNetV2B0", 32, ("k2", "keras"), {"classifier_activation": None}),
     # Keras 3.15 has no RegNet.
     ("RegNetX002", "RegNetX002", 32, ("k2",), {"classifier_activation": None}),
+    # 75×75 is the smallest input InceptionResNetV2 accepts.
+    ("InceptionResNetV2", "InceptionResNetV2", 75, ("k2", "keras"), {"classifier_activation": None}),
 ]
 
 

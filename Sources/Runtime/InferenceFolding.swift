@@ -53,7 +53,7 @@ private func foldingNormalization(_ norm: Node, into layer: Node) -> Node? {
     case .separableConvolution:
         (kernelName, channelAxes) = ("pointwise_kernel", 1)
     case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-         .prelu, .merge, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
+         .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
          .layerNormalization, .slice:
         return nil
     }

@@ -67,6 +67,8 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
         return PReLUKernel(alpha: node.weights["alpha"]!, shapes: shapes)
     case .merge(let kind):
         return MergeKernel(kind: kind, shapes: shapes)
+    case .linearCombination(let coefficients):
+        return LinearCombinationKernel(coefficients: coefficients, count: shapes.inputCount)
     case .concatenate(let axis):
         return ConcatenateKernel(axis: axis, shapes: shapes)
     case .zeroPadding(let pads):

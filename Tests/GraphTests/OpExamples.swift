@@ -64,6 +64,9 @@ enum OpExamples {
                 Example(op: .merge($0), inputs: [[4], [4]])
             } + [Example(op: .merge(.multiply), inputs: [[3, 2, 4], [1, 1, 4]]),
                  Example(op: .merge(.average), inputs: [[2, 3], [2, 1], [3]])]
+        case .linearCombination:
+            return [Example(op: .linearCombination(coefficients: [1, 0.17]), inputs: [[3, 4], [3, 4]]),
+                    Example(op: .linearCombination(coefficients: [0.5, -2, 1]), inputs: [[5], [5], [5]])]
         case .concatenate:
             return [Example(op: .concatenate(axis: 1), inputs: [[2, 2], [1, 2]])]
         case .zeroPadding:

@@ -114,6 +114,9 @@ import Testing
             for kind in [MergeKind.add, .multiply, .average, .maximum, .minimum] {
                 try check(.merge(kind), inputs: [[2, 3], [2, 1], [3]])
             }
+        case .linearCombination:
+            try check(.linearCombination(coefficients: [1, 0.17]), inputs: [[3, 2], [3, 2]])
+            try check(.linearCombination(coefficients: [0.5, -2, 1.5]), inputs: [[4], [4], [4]])
         case .concatenate:
             try check(.concatenate(axis: 1), inputs: [[2, 2], [1, 2]])
         case .zeroPadding:

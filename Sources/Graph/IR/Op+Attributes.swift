@@ -40,7 +40,7 @@ extension Op {
             try require(strides, in: positive, "slice strides")
             try require(shape, in: positive, "slice shape")
         case .input, .dense, .globalPool, .flatten, .permute, .identity, .batchNormalization, .activation, .prelu,
-             .merge, .concatenate, .rescaling:
+             .merge, .linearCombination, .concatenate, .rescaling:
             // Nothing to range-check before shape inference, which checks these ops' axes and orders against
             // their inputs.
             break

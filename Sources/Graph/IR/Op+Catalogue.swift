@@ -19,6 +19,7 @@ public enum OpKind: String, CaseIterable, Sendable {
     case flatten, reshape, permute, identity
     case batchNormalization = "batch_normalization"
     case activation, prelu, merge, concatenate
+    case linearCombination = "linear_combination"
     case zeroPadding = "zero_padding"
     case cropping, upsampling, rescaling, normalization
     case layerNormalization = "layer_normalization"
@@ -31,7 +32,7 @@ public enum OpKind: String, CaseIterable, Sendable {
         case .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution:
             return true
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
+             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
              .layerNormalization, .slice:
             return false
         }
@@ -44,7 +45,7 @@ public enum OpKind: String, CaseIterable, Sendable {
         case .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution:
             return true
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
+             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
              .layerNormalization, .slice:
             return false
         }
@@ -70,6 +71,7 @@ extension Op {
         case .activation: return .activation
         case .prelu: return .prelu
         case .merge: return .merge
+        case .linearCombination: return .linearCombination
         case .concatenate: return .concatenate
         case .zeroPadding: return .zeroPadding
         case .cropping: return .cropping
@@ -89,7 +91,7 @@ extension Op {
              .depthwiseConvolution(_, _, let activation), .separableConvolution(_, _, let activation):
             return activation
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
+             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
              .layerNormalization, .slice:
             return nil
         }
@@ -109,7 +111,7 @@ extension Op {
         case .separableConvolution(let window, let multiplier, _):
             return .separableConvolution(window: window, multiplier: multiplier, activation: activation)
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
+             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
              .layerNormalization, .slice:
             return self
         }

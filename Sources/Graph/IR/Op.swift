@@ -67,6 +67,9 @@ public enum Op: Sendable, Equatable {
     /// Element-wise over two or more inputs that broadcast NumPy's way (per-sample shapes aligned at the end,
     /// size-1 axes stretched), as Keras's merge layers do.
     case merge(MergeKind)
+    /// `Σ coefficients[i] · inputs[i]` over inputs of one shape (InceptionResNetV2's `CustomScaleLayer`,
+    /// `x + scale · residual`).
+    case linearCombination(coefficients: [Float])
     case concatenate(axis: Int)
     /// Zero padding per spatial axis as (before, after).
     case zeroPadding(pads: [[Int]])

@@ -139,6 +139,12 @@ extension Op {
             guard let shape = broadcastShape(inputs) else { throw fail("inputs of shapes \(inputs) do not broadcast to one shape") }
             return shape
 
+        case .linearCombination(let coefficients):
+            guard inputs.count == coefficients.count, let shape = inputs.first, inputs.allSatisfy({ $0 == shape }) else {
+                throw fail("a linear combination with \(coefficients.count) coefficients needs as many inputs of one shape, got \(inputs)")
+            }
+            return shape
+
         case .concatenate(let axis):
             guard !inputs.isEmpty else { throw fail("concatenate needs inputs") }
             let rank = inputs[0].count

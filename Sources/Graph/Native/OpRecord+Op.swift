@@ -41,6 +41,8 @@ extension OpRecord {
             self.activation = ActivationRecord(activation)
         case .merge(let kind):
             self.kind = kind.rawValue
+        case .linearCombination(let coefficients):
+            self.scale = coefficients
         case .concatenate(let axis):
             self.axis = axis
         case .zeroPadding(let pads):
@@ -109,6 +111,7 @@ extension OpRecord {
         case .merge:
             guard let kind = MergeKind(rawValue: try need(self.kind, "kind")) else { throw .native(.badAttribute(op: type, attribute: "kind")) }
             return .merge(kind)
+        case .linearCombination: return .linearCombination(coefficients: try need(scale, "scale"))
         case .concatenate: return .concatenate(axis: try need(axis, "axis"))
         case .zeroPadding: return .zeroPadding(pads: try pairs(pads, "pads"))
         case .cropping: return .cropping(crops: try pairs(crops, "crops"))

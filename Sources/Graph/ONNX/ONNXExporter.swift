@@ -102,6 +102,8 @@ public enum ONNXExporter {
             builder.prelu(node, input: input, into: output)
         case .merge(let kind):
             builder.merge(kind, inputs: node.inputs, shapes: inputShapes, layer: node.name, into: output)
+        case .linearCombination(let coefficients):
+            builder.linearCombination(coefficients, inputs: node.inputs, layer: node.name, into: output)
         case .concatenate(let axis):
             builder.concatenate(axis: axis, inputs: node.inputs, into: output)
         case .zeroPadding(let pads):
