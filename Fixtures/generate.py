@@ -781,6 +781,16 @@ def zoo_grouped_convolution_blocks(K):
     return K.Model(inp, concat_flat(K, [a, b, c]), name="grouped_convolution_blocks")
 
 
+def zoo_custom_scale(K):
+    """InceptionResNetV2's CustomScaleLayer (`x + scale · residual`). The tf-keras form is checked by the
+    applications cache (Fixtures/generate_applications.py)."""
+    from keras.src.applications.inception_resnet_v2 import CustomScaleLayer
+    L = K.layers
+    inp = K.Input((5, 4, 3), name="input")
+    residual = L.Conv2D(3, 3, padding="same", name="conv")(inp)
+    return K.Model(inp, CustomScaleLayer(0.17, name="custom_scale")([inp, residual]), name="custom_scale")
+
+
 def zoo_layer_scale(K):
     """ConvNeXt's LayerScale (Keras 3's keras.applications helper layer) on a feature map and on a token sequence."""
     from keras.src.applications.convnext import LayerScale
@@ -855,6 +865,8 @@ ZOO = [
              keras3_files=("keras",)),
     ZooModel("grouped_convolution", zoo_grouped_convolution, [(7, 6, 4)], seed=SEED + 8),
     ZooModel("grouped_convolution_blocks", zoo_grouped_convolution_blocks, [(9, 8, 6)], seed=SEED + 10),
+    # CustomScaleLayer is not a registered Keras 3 layer: only the .keras archive names its module.
+    ZooModel("custom_scale", zoo_custom_scale, [(5, 4, 3)], seed=SEED + 11, keras3_only=True, keras3_files=("keras",)),
     # LayerScale is not a registered Keras layer: only the .keras archive names its module.
     ZooModel("layer_scale", zoo_layer_scale, [(5, 4, 6)], seed=SEED + 9, keras3_only=True, keras3_files=("keras",)),
     ZooModel("tf_op_lambda", zoo_tf_op_lambda, [(6, 5, 3)], seed=SEED + 5, keras2_only=True),
