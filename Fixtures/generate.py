@@ -791,6 +791,17 @@ def zoo_custom_scale(K):
     return K.Model(inp, CustomScaleLayer(0.17, name="custom_scale")([inp, residual]), name="custom_scale")
 
 
+def zoo_tensor_division(K):
+    """tf-keras's `x / y` on two Keras tensors (a TFOpLambda `tf.math.truediv`), of one shape and broadcast from a
+    per-channel [1, 1, C] tensor, with divisors kept in 0.5…1.5."""
+    L = K.layers
+    inp = K.Input((5, 4, 3), name="input")
+    x = L.Conv2D(4, 1, name="conv")(inp)
+    y = tf.nn.sigmoid(L.Conv2D(4, 1, name="conv_b")(inp)) + 0.5
+    pooled = tf.nn.sigmoid(L.GlobalAveragePooling2D(keepdims=True, name="pool")(x)) + 0.5
+    return K.Model(inp, L.Concatenate(name="concat")([x / y, x / pooled]), name="tensor_division")
+
+
 def zoo_layer_scale(K):
     """ConvNeXt's LayerScale (Keras 3's keras.applications helper layer) on a feature map and on a token sequence."""
     from keras.src.applications.convnext import LayerScale
@@ -866,6 +877,7 @@ ZOO = [
     ZooModel("grouped_convolution", zoo_grouped_convolution, [(7, 6, 4)], seed=SEED + 8),
     ZooModel("grouped_convolution_blocks", zoo_grouped_convolution_blocks, [(9, 8, 6)], seed=SEED + 10),
     # CustomScaleLayer is not a registered Keras 3 layer: only the .keras archive names its module.
+    ZooModel("tensor_division", zoo_tensor_division, [(5, 4, 3)], seed=SEED + 12, keras2_only=True),
     ZooModel("custom_scale", zoo_custom_scale, [(5, 4, 3)], seed=SEED + 11, keras3_only=True, keras3_files=("keras",)),
     # LayerScale is not a registered Keras layer: only the .keras archive names its module.
     ZooModel("layer_scale", zoo_layer_scale, [(5, 4, 6)], seed=SEED + 9, keras3_only=True, keras3_files=("keras",)),

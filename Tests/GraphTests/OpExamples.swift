@@ -60,7 +60,7 @@ enum OpExamples {
         case .prelu:
             return [Example(op: .prelu, inputs: [[3, 2]], weights: ["alpha": tensor([1, 2])])]
         case .merge:
-            return [MergeKind.add, .subtract, .multiply, .average, .maximum, .minimum].map {
+            return [MergeKind.add, .subtract, .multiply, .divide, .average, .maximum, .minimum].map {
                 Example(op: .merge($0), inputs: [[4], [4]])
             } + [Example(op: .merge(.multiply), inputs: [[3, 2, 4], [1, 1, 4]]),
                  Example(op: .merge(.average), inputs: [[2, 3], [2, 1], [3]])]

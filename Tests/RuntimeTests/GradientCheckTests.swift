@@ -105,7 +105,7 @@ import Testing
         case .prelu:
             try check(.prelu, inputs: [[3, 2]], weights: ["alpha": weights([1, 2], seed: 16)])
         case .merge:
-            for kind in [MergeKind.add, .subtract, .multiply, .average, .maximum, .minimum] {
+            for kind in [MergeKind.add, .subtract, .multiply, .divide, .average, .maximum, .minimum] {
                 try check(.merge(kind), inputs: [[4], [4]])
                 // Squeeze-and-excitation's [H, W, C] with [1, 1, C], and [C] against a per-position [H, W, 1].
                 try check(.merge(kind), inputs: [[3, 2, 4], [1, 1, 4]])

@@ -10,6 +10,8 @@ public enum PoolKind: String, Sendable, Equatable, Hashable {
 
 public enum MergeKind: String, Sendable, Equatable, Hashable {
     case add, subtract, multiply, average, maximum, minimum
+    /// The first input divided by the second (tf-keras's `x / y` on two tensors; Keras has no Divide layer).
+    case divide
 }
 
 /// Window geometry shared by convolutions and pooling; one entry per spatial axis (1 for 1-D, 2 for 2-D).

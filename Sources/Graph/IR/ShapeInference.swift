@@ -133,8 +133,9 @@ extension Op {
             return input
 
         case .merge(let kind):
-            guard inputs.count >= 2, kind != .subtract || inputs.count == 2 else {
-                throw fail("\(kind.rawValue) needs \(kind == .subtract ? "exactly" : "at least") two inputs, got \(inputs.count)")
+            let pairwise = kind == .subtract || kind == .divide
+            guard inputs.count >= 2, !pairwise || inputs.count == 2 else {
+                throw fail("\(kind.rawValue) needs \(pairwise ? "exactly" : "at least") two inputs, got \(inputs.count)")
             }
             guard let shape = broadcastShape(inputs) else { throw fail("inputs of shapes \(inputs) do not broadcast to one shape") }
             return shape

@@ -21,6 +21,7 @@ extension ONNXBuilder {
         switch kind {
         case .add: add("Sum", aligned, into: output)
         case .subtract: add("Sub", aligned, into: output)
+        case .divide: add("Div", aligned, into: output)
         case .average: add("Mean", aligned, into: output)
         case .maximum: add("Max", aligned, into: output)
         case .minimum: add("Min", aligned, into: output)
