@@ -770,6 +770,38 @@ def zoo_grouped_convolution(K):
     return K.Model(inp, concat_flat(K, [a, b, c]), name="grouped_convolution")
 
 
+def zoo_grouped_convolution_blocks(K):
+    """Grouped convolutions with several channels per group (RegNet's `Conv2D(groups=C/8)`): 2-D with strides,
+    `same` padding and a fused activation, 2-D dilated `valid` without bias, and 1-D."""
+    L = K.layers
+    inp = K.Input((9, 8, 6), name="input")
+    a = L.Conv2D(9, 3, strides=2, padding="same", groups=3, activation="relu", name="conv_groups3")(inp)
+    b = L.Conv2D(4, (3, 2), dilation_rate=(2, 1), groups=2, use_bias=False, name="conv_groups2_dilated")(inp)
+    c = L.Conv1D(6, 3, groups=2, padding="same", name="conv1d_groups2")(L.Reshape((72, 6), name="rows")(inp))
+    return K.Model(inp, concat_flat(K, [a, b, c]), name="grouped_convolution_blocks")
+
+
+def zoo_custom_scale(K):
+    """InceptionResNetV2's CustomScaleLayer (`x + scale · residual`). The tf-keras form is checked by the
+    applications cache (Fixtures/generate_applications.py)."""
+    from keras.src.applications.inception_resnet_v2 import CustomScaleLayer
+    L = K.layers
+    inp = K.Input((5, 4, 3), name="input")
+    residual = L.Conv2D(3, 3, padding="same", name="conv")(inp)
+    return K.Model(inp, CustomScaleLayer(0.17, name="custom_scale")([inp, residual]), name="custom_scale")
+
+
+def zoo_tensor_division(K):
+    """tf-keras's `x / y` on two Keras tensors (a TFOpLambda `tf.math.truediv`), of one shape and broadcast from a
+    per-channel [1, 1, C] tensor, with divisors kept in 0.5…1.5."""
+    L = K.layers
+    inp = K.Input((5, 4, 3), name="input")
+    x = L.Conv2D(4, 1, name="conv")(inp)
+    y = tf.nn.sigmoid(L.Conv2D(4, 1, name="conv_b")(inp)) + 0.5
+    pooled = tf.nn.sigmoid(L.GlobalAveragePooling2D(keepdims=True, name="pool")(x)) + 0.5
+    return K.Model(inp, L.Concatenate(name="concat")([x / y, x / pooled]), name="tensor_division")
+
+
 def zoo_layer_scale(K):
     """ConvNeXt's LayerScale (Keras 3's keras.applications helper layer) on a feature map and on a token sequence."""
     from keras.src.applications.convnext import LayerScale
@@ -843,6 +875,10 @@ ZOO = [
     ZooModel("keras3_operations", zoo_keras3_operations, [(6, 5, 3)], seed=SEED + 7, keras3_only=True,
              keras3_files=("keras",)),
     ZooModel("grouped_convolution", zoo_grouped_convolution, [(7, 6, 4)], seed=SEED + 8),
+    ZooModel("grouped_convolution_blocks", zoo_grouped_convolution_blocks, [(9, 8, 6)], seed=SEED + 10),
+    # CustomScaleLayer is not a registered Keras 3 layer: only the .keras archive names its module.
+    ZooModel("tensor_division", zoo_tensor_division, [(5, 4, 3)], seed=SEED + 12, keras2_only=True),
+    ZooModel("custom_scale", zoo_custom_scale, [(5, 4, 3)], seed=SEED + 11, keras3_only=True, keras3_files=("keras",)),
     # LayerScale is not a registered Keras layer: only the .keras archive names its module.
     ZooModel("layer_scale", zoo_layer_scale, [(5, 4, 6)], seed=SEED + 9, keras3_only=True, keras3_files=("keras",)),
     ZooModel("tf_op_lambda", zoo_tf_op_lambda, [(6, 5, 3)], seed=SEED + 5, keras2_only=True),

@@ -42,19 +42,28 @@ BACKBONES = [
     ("MobileNetV3Small", "MobileNetV3Small", 64, ("k2", "keras"), {"minimalistic": False, "classifier_activation": None}),
     ("MobileNetV3Large", "MobileNetV3Large", 64, ("k2", "keras"), {"minimalistic": False, "classifier_activation": None}),
     ("ConvNeXtTiny", "ConvNeXtTiny", 32, ("k2", "keras"), {"classifier_activation": None}),
+    ("EfficientNetB0", "EfficientNetB0", 32, ("k2", "keras"), {"classifier_activation": None}),
+    ("EfficientNetV2B0", "EfficientNetV2B0", 32, ("k2", "keras"), {"classifier_activation": None}),
+    # Keras 3.15 has no RegNet.
+    ("RegNetX002", "RegNetX002", 32, ("k2",), {"classifier_activation": None}),
+    # 75×75 is the smallest input InceptionResNetV2 accepts.
+    ("InceptionResNetV2", "InceptionResNetV2", 75, ("k2", "keras"), {"classifier_activation": None}),
 ]
 
 
 def randomise(model, rng: np.random.Generator) -> None:
-    """Seeded weights for every variable; BatchNormalization statistics away from (0, 1)."""
+    """Seeded weights for every variable; BatchNormalization (and EfficientNet's Normalization) statistics away
+    from (0, 1)."""
     for layer in model.layers:
         arrays = []
         for variable in layer.weights:
             shape = tuple(variable.shape)
             name = variable.name.split("/")[-1].split(":")[0]
-            if name == "moving_variance":
+            if name == "count":  # EfficientNet's Normalization: how many samples it adapted to, an integer
+                arrays.append(variable.numpy())
+            elif name in ("moving_variance", "variance"):
                 arrays.append(rng.uniform(0.5, 1.5, shape))
-            elif name == "moving_mean":
+            elif name in ("moving_mean", "mean"):
                 arrays.append(rng.normal(0.0, 0.1, shape))
             elif name in ("gamma", "beta", "bias"):
                 arrays.append(rng.normal(1.0 if name == "gamma" else 0.0, 0.1, shape))
@@ -62,7 +71,17 @@ def randomise(model, rng: np.random.Generator) -> None:
                 fan_in = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
                 arrays.append(rng.normal(0.0, (2.0 / max(fan_in, 1)) ** 0.5, shape))
         if arrays:
-            layer.set_weights([a.astype(np.float32) for a in arrays])
+            layer.set_weights([a.astype(getattr(v.dtype, "name", v.dtype)) for a, v in zip(arrays, layer.weights)])
+
+
+def unit_logits(model, logits: np.ndarray) -> None:
+    """Scales the classifier so that the logits have unit standard deviation, as a trained classifier's have.
+    Random BatchNormalization statistics let residual stages grow the features (RegNetX002's logits reach a standard
+    deviation of 20), and float32 rounding over values that large exceeds atol 1e-5 in any runtime: TensorFlow and
+    onnxruntime differ by 5e-5 on them. The scale is a power of two, so it changes no rounding of its own."""
+    head = next(layer for layer in reversed(model.layers) if layer.weights)  # the Dense or 1×1 Conv2D classifier
+    scale = 2.0 ** -np.round(np.log2(logits.std()))
+    head.set_weights([w * np.float32(scale) for w in head.get_weights()])
 
 
 def load_k2(path):
@@ -79,6 +98,7 @@ def generate(name: str, builder: str, size: int, kind: str, options: dict) -> di
     model = getattr(K.applications, builder)(weights=None, input_shape=(size, size, 3), **options)
     randomise(model, np.random.default_rng(SEED))
     inputs = [np.random.default_rng(SEED + 1).uniform(0, 255, (BATCH, size, size, 3)).astype(np.float32)]
+    unit_logits(model, predict(model, inputs)[0])
     outputs = predict(model, inputs)
     file = CACHE / f"{name}.{'k2.h5' if kind == 'k2' else 'keras'}"
     model.save(file)

@@ -46,14 +46,14 @@ private func foldingNormalization(_ norm: Node, into layer: Node) -> Node? {
     // The kernel whose trailing axes are the output channels ([…, in, multiplier] for a depthwise one).
     let kernelName: String, channelAxes: Int
     switch layer.op {
-    case .dense, .convolution:
+    case .dense, .convolution, .groupedConvolution:
         (kernelName, channelAxes) = ("kernel", 1)
     case .depthwiseConvolution:
         (kernelName, channelAxes) = ("depthwise_kernel", 2)
     case .separableConvolution:
         (kernelName, channelAxes) = ("pointwise_kernel", 1)
     case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-         .prelu, .merge, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
+         .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
          .layerNormalization, .slice:
         return nil
     }

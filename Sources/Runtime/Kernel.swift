@@ -42,6 +42,9 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
     case .convolution(let window, let activation):
         return ConvolutionKernel(kernel: node.weights["kernel"]!, bias: node.weights["bias"], window: window,
                                  activation: activation, shapes: shapes, isa: directConvolution ? VectorISA.best : nil)
+    case .groupedConvolution(let window, let groups, let activation):
+        return GroupedConvolutionKernel(kernel: node.weights["kernel"]!, bias: node.weights["bias"], window: window,
+                                        groups: groups, activation: activation, shapes: shapes)
     case .depthwiseConvolution(let window, let multiplier, let activation):
         return DepthwiseConvolutionKernel(kernel: node.weights["depthwise_kernel"]!, bias: node.weights["bias"],
                                           window: window, multiplier: multiplier, activation: activation, shapes: shapes,
@@ -65,6 +68,8 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
         return PReLUKernel(alpha: node.weights["alpha"]!, shapes: shapes)
     case .merge(let kind):
         return MergeKernel(kind: kind, shapes: shapes)
+    case .linearCombination(let coefficients):
+        return LinearCombinationKernel(coefficients: coefficients, count: shapes.inputCount)
     case .concatenate(let axis):
         return ConcatenateKernel(axis: axis, shapes: shapes)
     case .zeroPadding(let pads):

@@ -7,9 +7,9 @@ import KerasLensH5Reader
 import KerasLens
 import Testing
 
-/// Zoo files whose configuration is edited: what TFOpLambda, Keras 3 operation nodes, LayerNormalization and
-/// grouped convolutions cannot run is refused naming the layer and the reason, and so is a configuration its
-/// weights contradict.
+/// Zoo files whose configuration is edited: what TFOpLambda, Keras 3 operation nodes and LayerNormalization cannot
+/// run is refused naming the layer and the reason, and so is a configuration its weights contradict (a grouped
+/// convolution whose kernel does not split into its groups).
 @Suite struct ConfigEditRefusalTests {
     struct Edit: Sendable, CustomTestStringConvertible {
         var file: String
@@ -41,7 +41,7 @@ import Testing
              with: #""name": "conv1d_groups", "trainable": true, "dtype": "float32", "filters": 12"#,
              kind: .weights, fragment: "layer 'conv1d_groups' (Conv1D): depthwise_kernel has shape [3, 1, 8], the configuration needs [3, 1, 12]"),
         Edit(file: "grouped_convolution.k3.h5", replace: #""groups": 4, "activation": "relu""#, with: #""groups": 2, "activation": "relu""#,
-             kind: .unsupported, fragment: "layer 'conv_dw_multiplier' (Conv2D): grouped convolution with 2 groups over 4 channels is supported only with one group per channel"),
+             kind: .weights, fragment: "layer 'conv_dw_multiplier' (Conv2D): kernel has shape [3, 2, 1, 8], which does not split input [7, 6, 4] and its filters into 2 groups"),
     ]
 
     @Test(arguments: edits) func isRefused(_ edit: Edit) throws {

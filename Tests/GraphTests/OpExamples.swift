@@ -31,6 +31,9 @@ enum OpExamples {
         case .convolution:
             return [Example(op: .convolution(window: window, activation: .relu), inputs: [[6, 5, 2]],
                             weights: ["kernel": tensor([3, 2, 2, 3]), "bias": tensor([3])])]
+        case .groupedConvolution:
+            return [Example(op: .groupedConvolution(window: window, groups: 2, activation: .relu), inputs: [[6, 5, 4]],
+                            weights: ["kernel": tensor([3, 2, 2, 6]), "bias": tensor([6])])]
         case .depthwiseConvolution:
             return [Example(op: .depthwiseConvolution(window: window, multiplier: 3, activation: .tanh), inputs: [[6, 5, 2]],
                             weights: ["depthwise_kernel": tensor([3, 2, 2, 3]), "bias": tensor([6])])]
@@ -60,10 +63,13 @@ enum OpExamples {
         case .prelu:
             return [Example(op: .prelu, inputs: [[3, 2]], weights: ["alpha": tensor([1, 2])])]
         case .merge:
-            return [MergeKind.add, .subtract, .multiply, .average, .maximum, .minimum].map {
+            return [MergeKind.add, .subtract, .multiply, .divide, .average, .maximum, .minimum].map {
                 Example(op: .merge($0), inputs: [[4], [4]])
             } + [Example(op: .merge(.multiply), inputs: [[3, 2, 4], [1, 1, 4]]),
                  Example(op: .merge(.average), inputs: [[2, 3], [2, 1], [3]])]
+        case .linearCombination:
+            return [Example(op: .linearCombination(coefficients: [1, 0.17]), inputs: [[3, 4], [3, 4]]),
+                    Example(op: .linearCombination(coefficients: [0.5, -2, 1]), inputs: [[5], [5], [5]])]
         case .concatenate:
             return [Example(op: .concatenate(axis: 1), inputs: [[2, 2], [1, 2]])]
         case .zeroPadding:

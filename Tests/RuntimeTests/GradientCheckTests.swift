@@ -67,6 +67,11 @@ import Testing
             }
             try check(.convolution(window: window([2, 3], dilations: [2, 1], .same), activation: .linear), inputs: [[5, 4, 2]],
                       weights: ["kernel": weights([2, 3, 2, 3], seed: 8)])
+        case .groupedConvolution:
+            try check(.groupedConvolution(window: window([3, 2], strides: [2, 1], .same), groups: 3, activation: .relu),
+                      inputs: [[5, 4, 6]], weights: ["kernel": weights([3, 2, 2, 6], seed: 13), "bias": weights([6], seed: 14)])
+            try check(.groupedConvolution(window: window([3], dilations: [2], .valid), groups: 2, activation: .linear),
+                      inputs: [[8, 4]], weights: ["kernel": weights([3, 2, 4], seed: 15)])
         case .depthwiseConvolution:
             try check(.depthwiseConvolution(window: window([3, 3], strides: [2, 2], .same), multiplier: 2, activation: .elu(alpha: 1)),
                       inputs: [[5, 5, 2]], weights: ["depthwise_kernel": weights([3, 3, 2, 2], seed: 9), "bias": weights([4], seed: 10)])
@@ -100,7 +105,7 @@ import Testing
         case .prelu:
             try check(.prelu, inputs: [[3, 2]], weights: ["alpha": weights([1, 2], seed: 16)])
         case .merge:
-            for kind in [MergeKind.add, .subtract, .multiply, .average, .maximum, .minimum] {
+            for kind in [MergeKind.add, .subtract, .multiply, .divide, .average, .maximum, .minimum] {
                 try check(.merge(kind), inputs: [[4], [4]])
                 // Squeeze-and-excitation's [H, W, C] with [1, 1, C], and [C] against a per-position [H, W, 1].
                 try check(.merge(kind), inputs: [[3, 2, 4], [1, 1, 4]])
@@ -109,6 +114,9 @@ import Testing
             for kind in [MergeKind.add, .multiply, .average, .maximum, .minimum] {
                 try check(.merge(kind), inputs: [[2, 3], [2, 1], [3]])
             }
+        case .linearCombination:
+            try check(.linearCombination(coefficients: [1, 0.17]), inputs: [[3, 2], [3, 2]])
+            try check(.linearCombination(coefficients: [0.5, -2, 1.5]), inputs: [[4], [4], [4]])
         case .concatenate:
             try check(.concatenate(axis: 1), inputs: [[2, 2], [1, 2]])
         case .zeroPadding:

@@ -56,6 +56,8 @@ import Testing
          weights(["kernel": [1, 1, 24, 20]]), [7, 5, 24]),
         ("Winograd-sized convolution", .convolution(window: window([3, 3], .same), activation: .linear),
          weights(["kernel": [3, 3, 16, 8]]), [6, 6, 16]),
+        ("grouped, 3 groups", .groupedConvolution(window: window([3, 3], .same), groups: 3, activation: .linear),
+         weights(["kernel": [3, 3, 2, 9], "bias": [9]]), [6, 5, 6]),
         ("depthwise, multiplier 2", .depthwiseConvolution(window: window([3, 3], .same), multiplier: 2, activation: .linear),
          weights(["depthwise_kernel": [3, 3, 5, 2]]), [6, 7, 5]),
         ("separable", .separableConvolution(window: window([3, 3], .valid), multiplier: 1, activation: .linear),

@@ -7,6 +7,9 @@ extension Op {
         switch self {
         case .convolution(let window, _), .pool(_, let window):
             try window.checkAttributes()
+        case .groupedConvolution(let window, let groups, _):
+            try window.checkAttributes()
+            try require([groups], in: positive, "groups")
         case .depthwiseConvolution(let window, let multiplier, _), .separableConvolution(let window, let multiplier, _):
             try window.checkAttributes()
             try require([multiplier], in: positive, "depth multiplier")
@@ -37,7 +40,7 @@ extension Op {
             try require(strides, in: positive, "slice strides")
             try require(shape, in: positive, "slice shape")
         case .input, .dense, .globalPool, .flatten, .permute, .identity, .batchNormalization, .activation, .prelu,
-             .merge, .concatenate, .rescaling:
+             .merge, .linearCombination, .concatenate, .rescaling:
             // Nothing to range-check before shape inference, which checks these ops' axes and orders against
             // their inputs.
             break

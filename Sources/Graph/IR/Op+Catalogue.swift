@@ -11,6 +11,7 @@
 public enum OpKind: String, CaseIterable, Sendable {
     // The raw values are the op type names of the native format (docs/FORMAT.md).
     case input, dense, convolution
+    case groupedConvolution = "grouped_convolution"
     case depthwiseConvolution = "depthwise_convolution"
     case separableConvolution = "separable_convolution"
     case pool
@@ -18,6 +19,7 @@ public enum OpKind: String, CaseIterable, Sendable {
     case flatten, reshape, permute, identity
     case batchNormalization = "batch_normalization"
     case activation, prelu, merge, concatenate
+    case linearCombination = "linear_combination"
     case zeroPadding = "zero_padding"
     case cropping, upsampling, rescaling, normalization
     case layerNormalization = "layer_normalization"
@@ -27,10 +29,10 @@ public enum OpKind: String, CaseIterable, Sendable {
     /// into the kernel for inference and split it off for gradients.
     public var carriesActivation: Bool {
         switch self {
-        case .dense, .convolution, .depthwiseConvolution, .separableConvolution:
+        case .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution:
             return true
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
+             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
              .layerNormalization, .slice:
             return false
         }
@@ -40,10 +42,10 @@ public enum OpKind: String, CaseIterable, Sendable {
     /// zeroing it (weight ablation) leaves the bias, or zero, in that channel of the pre-activation.
     public var hasAblatableKernel: Bool {
         switch self {
-        case .dense, .convolution, .depthwiseConvolution, .separableConvolution:
+        case .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution:
             return true
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
+             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
              .layerNormalization, .slice:
             return false
         }
@@ -56,6 +58,7 @@ extension Op {
         case .input: return .input
         case .dense: return .dense
         case .convolution: return .convolution
+        case .groupedConvolution: return .groupedConvolution
         case .depthwiseConvolution: return .depthwiseConvolution
         case .separableConvolution: return .separableConvolution
         case .pool: return .pool
@@ -68,6 +71,7 @@ extension Op {
         case .activation: return .activation
         case .prelu: return .prelu
         case .merge: return .merge
+        case .linearCombination: return .linearCombination
         case .concatenate: return .concatenate
         case .zeroPadding: return .zeroPadding
         case .cropping: return .cropping
@@ -83,11 +87,11 @@ extension Op {
     /// `carriesActivation`; nil for the others.
     public var fusedActivation: Activation? {
         switch self {
-        case .dense(let activation), .convolution(_, let activation), .depthwiseConvolution(_, _, let activation),
-             .separableConvolution(_, _, let activation):
+        case .dense(let activation), .convolution(_, let activation), .groupedConvolution(_, _, let activation),
+             .depthwiseConvolution(_, _, let activation), .separableConvolution(_, _, let activation):
             return activation
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
+             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
              .layerNormalization, .slice:
             return nil
         }
@@ -100,12 +104,14 @@ extension Op {
             return .dense(activation: activation)
         case .convolution(let window, _):
             return .convolution(window: window, activation: activation)
+        case .groupedConvolution(let window, let groups, _):
+            return .groupedConvolution(window: window, groups: groups, activation: activation)
         case .depthwiseConvolution(let window, let multiplier, _):
             return .depthwiseConvolution(window: window, multiplier: multiplier, activation: activation)
         case .separableConvolution(let window, let multiplier, _):
             return .separableConvolution(window: window, multiplier: multiplier, activation: activation)
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
+             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
              .layerNormalization, .slice:
             return self
         }

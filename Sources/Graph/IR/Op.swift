@@ -10,6 +10,8 @@ public enum PoolKind: String, Sendable, Equatable, Hashable {
 
 public enum MergeKind: String, Sendable, Equatable, Hashable {
     case add, subtract, multiply, average, maximum, minimum
+    /// The first input divided by the second (tf-keras's `x / y` on two tensors; Keras has no Divide layer).
+    case divide
 }
 
 /// Window geometry shared by convolutions and pooling; one entry per spatial axis (1 for 1-D, 2 for 2-D).
@@ -38,6 +40,10 @@ public enum Op: Sendable, Equatable {
     case dense(activation: Activation)
     /// Weights: `kernel` [k…, in, out], optional `bias` [out].
     case convolution(window: Window, activation: Activation)
+    /// A convolution whose input and output channels are split into `groups` equal groups, output group g reading
+    /// only input group g (Keras's `groups` option, RegNet). Weights: `kernel` [k…, in / groups, out], optional
+    /// `bias` [out].
+    case groupedConvolution(window: Window, groups: Int, activation: Activation)
     /// Weights: `depthwise_kernel` [k…, in, multiplier], optional `bias` [in·multiplier].
     case depthwiseConvolution(window: Window, multiplier: Int, activation: Activation)
     /// Depthwise then 1×1 pointwise. Weights: `depthwise_kernel`, `pointwise_kernel` [1…, in·multiplier, out],
@@ -63,6 +69,9 @@ public enum Op: Sendable, Equatable {
     /// Element-wise over two or more inputs that broadcast NumPy's way (per-sample shapes aligned at the end,
     /// size-1 axes stretched), as Keras's merge layers do.
     case merge(MergeKind)
+    /// `Σ coefficients[i] · inputs[i]` over inputs of one shape (InceptionResNetV2's `CustomScaleLayer`,
+    /// `x + scale · residual`).
+    case linearCombination(coefficients: [Float])
     case concatenate(axis: Int)
     /// Zero padding per spatial axis as (before, after).
     case zeroPadding(pads: [[Int]])

@@ -49,6 +49,17 @@ extension Op {
             try checkBias(kernel.shape.last!)
             return try window.outputSpatial(input.dropLast()) + [kernel.shape.last!]
 
+        case .groupedConvolution(let window, let groups, _):
+            let input = try spatialInput(single(), rank: window.rank)
+            let kernel = try weight("kernel")
+            let channels = input.last!, filters = kernel.shape.last ?? 0
+            guard channels % groups == 0, filters % groups == 0,
+                  kernel.shape == window.size + [channels / groups, filters] else {
+                throw GraphError(.weights, "kernel has shape \(kernel.shape), which does not split input \(input) and its filters into \(groups) groups (expected \(window.size + [channels / groups, -1]), filters a multiple of \(groups))")
+            }
+            try checkBias(filters)
+            return try window.outputSpatial(input.dropLast()) + [filters]
+
         case .depthwiseConvolution(let window, let multiplier, _):
             let input = try spatialInput(single(), rank: window.rank)
             let kernel = try weight("depthwise_kernel")
@@ -122,10 +133,17 @@ extension Op {
             return input
 
         case .merge(let kind):
-            guard inputs.count >= 2, kind != .subtract || inputs.count == 2 else {
-                throw fail("\(kind.rawValue) needs \(kind == .subtract ? "exactly" : "at least") two inputs, got \(inputs.count)")
+            let pairwise = kind == .subtract || kind == .divide
+            guard inputs.count >= 2, !pairwise || inputs.count == 2 else {
+                throw fail("\(kind.rawValue) needs \(pairwise ? "exactly" : "at least") two inputs, got \(inputs.count)")
             }
             guard let shape = broadcastShape(inputs) else { throw fail("inputs of shapes \(inputs) do not broadcast to one shape") }
+            return shape
+
+        case .linearCombination(let coefficients):
+            guard inputs.count == coefficients.count, let shape = inputs.first, inputs.allSatisfy({ $0 == shape }) else {
+                throw fail("a linear combination with \(coefficients.count) coefficients needs as many inputs of one shape, got \(inputs)")
+            }
             return shape
 
         case .concatenate(let axis):

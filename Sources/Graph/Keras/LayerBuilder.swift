@@ -37,6 +37,7 @@ let layerBuilders: [String: LayerBuilder] = {
         "Activation": buildActivation, "ReLU": buildReLU, "LeakyReLU": buildLeakyReLU, "PReLU": buildPReLU,
         "ELU": buildELU, "Softmax": buildSoftmax,
         "Concatenate": buildConcatenate,
+        "CustomScaleLayer": buildCustomScale, "Custom>CustomScaleLayer": buildCustomScale,
     ]
     for (name, kind) in [("MaxPooling", PoolKind.max), ("MaxPool", .max), ("AveragePooling", .average), ("AvgPool", .average)] {
         table["\(name)1D"] = poolBuilder(kind, rank: 1)

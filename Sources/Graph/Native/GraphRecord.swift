@@ -33,6 +33,7 @@ struct OpRecord: Codable, Equatable {
     var activation: ActivationRecord?
     var window: WindowRecord?
     var multiplier: Int?
+    var groups: Int?
     var kind: String?
     var keep_dims: Bool?
     var shape: [Int]?

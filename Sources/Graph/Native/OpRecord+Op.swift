@@ -13,6 +13,10 @@ extension OpRecord {
         case .convolution(let window, let activation):
             self.window = WindowRecord(window)
             self.activation = ActivationRecord(activation)
+        case .groupedConvolution(let window, let groups, let activation):
+            self.window = WindowRecord(window)
+            self.groups = groups
+            self.activation = ActivationRecord(activation)
         case .depthwiseConvolution(let window, let multiplier, let activation):
             self.window = WindowRecord(window)
             self.multiplier = multiplier
@@ -38,6 +42,8 @@ extension OpRecord {
             self.activation = ActivationRecord(activation)
         case .merge(let kind):
             self.kind = kind.rawValue
+        case .linearCombination(let coefficients):
+            self.scale = coefficients
         case .concatenate(let axis):
             self.axis = axis
         case .zeroPadding(let pads):
@@ -84,6 +90,8 @@ extension OpRecord {
         case .input: return .input
         case .dense: return .dense(activation: try activation())
         case .convolution: return .convolution(window: try window(), activation: try activation())
+        case .groupedConvolution:
+            return .groupedConvolution(window: try window(), groups: try need(groups, "groups"), activation: try activation())
         case .depthwiseConvolution:
             return .depthwiseConvolution(window: try window(), multiplier: try need(multiplier, "multiplier"), activation: try activation())
         case .separableConvolution:
@@ -104,6 +112,7 @@ extension OpRecord {
         case .merge:
             guard let kind = MergeKind(rawValue: try need(self.kind, "kind")) else { throw .native(.badAttribute(op: type, attribute: "kind")) }
             return .merge(kind)
+        case .linearCombination: return .linearCombination(coefficients: try need(scale, "scale"))
         case .concatenate: return .concatenate(axis: try need(axis, "axis"))
         case .zeroPadding: return .zeroPadding(pads: try pairs(pads, "pads"))
         case .cropping: return .cropping(crops: try pairs(crops, "crops"))

@@ -1,15 +1,21 @@
 import KerasLensGraph
-/// Convolutions (plain, depthwise, separable; 1-D and 2-D). ONNX's Conv is channels first, so each one transposes
+
+/// Convolutions (plain, grouped, depthwise, separable; 1-D and 2-D). ONNX's Conv is channels first, so each one transposes
 /// its input to NC…, convolves with the kernel moved from Keras's `[k…, in, out]` to ONNX's `[out, in, k…]`, and
 /// transposes back before the fused activation. TensorFlow's `same` padding becomes explicit `pads` with the odd
 /// row or column at the end, so the result does not depend on how a runtime reads `auto_pad`.
 extension ONNXBuilder {
-    mutating func convolution(_ node: Node, window: Window, activation: Activation, input: String, shape: [Int], into output: String) {
+    /// With `groups`, ONNX's grouped Conv: its weight [out, in / groups, k…] is Keras's grouped kernel moved the
+    /// same way, output channel o still belonging to group o / (out / groups).
+    mutating func convolution(_ node: Node, window: Window, groups: Int = 1, activation: Activation, input: String,
+                              shape: [Int], into output: String) {
         let rank = window.rank
         let kernel = node.weights["kernel"]!.permuted([rank + 1, rank] + Array(0..<rank))
         var inputs = [channelsFirst(input, spatialRank: rank, layer: node.name), constant(kernel, layer: node.name, "kernel")]
         if let bias = node.weights["bias"] { inputs.append(constant(bias, layer: node.name, "bias")) }
-        let convolved = step("Conv", inputs, layer: node.name, convolutionAttributes(window, spatial: Array(shape.dropLast())))
+        let grouping: [Onnx_AttributeProto] = groups == 1 ? [] : [.int("group", groups)]
+        let convolved = step("Conv", inputs, layer: node.name,
+                             convolutionAttributes(window, spatial: Array(shape.dropLast())) + grouping)
         finish(convolved, spatialRank: rank, activation: activation, layer: node.name, into: output)
     }
 

@@ -74,6 +74,9 @@ public enum ONNXExporter {
             builder.dense(node, activation: activation, input: input, shape: shape, into: output)
         case .convolution(let window, let activation):
             builder.convolution(node, window: window, activation: activation, input: input, shape: shape, into: output)
+        case .groupedConvolution(let window, let groups, let activation):
+            builder.convolution(node, window: window, groups: groups, activation: activation, input: input, shape: shape,
+                                into: output)
         case .depthwiseConvolution(let window, let multiplier, let activation):
             builder.depthwiseConvolution(node, window: window, multiplier: multiplier, activation: activation,
                                          input: input, shape: shape, into: output)
@@ -100,6 +103,8 @@ public enum ONNXExporter {
             builder.prelu(node, input: input, into: output)
         case .merge(let kind):
             builder.merge(kind, inputs: node.inputs, shapes: inputShapes, layer: node.name, into: output)
+        case .linearCombination(let coefficients):
+            builder.linearCombination(coefficients, inputs: node.inputs, layer: node.name, into: output)
         case .concatenate(let axis):
             builder.concatenate(axis: axis, inputs: node.inputs, into: output)
         case .zeroPadding(let pads):

@@ -48,6 +48,7 @@ struct MergeKernel: Kernel {
             switch kind {
             case .add, .average: for i in 0..<total { output[i] += other[i] }
             case .subtract: for i in 0..<total { output[i] -= other[i] }
+            case .divide: for i in 0..<total { output[i] /= other[i] }
             case .multiply: for i in 0..<total { output[i] *= other[i] }
             case .maximum: for i in 0..<total { output[i] = max(output[i], other[i]) }
             case .minimum: for i in 0..<total { output[i] = min(output[i], other[i]) }
@@ -64,6 +65,7 @@ struct MergeKernel: Kernel {
             switch kind {
             case .add, .average: for j in 0..<width { row[j] += value }
             case .subtract: for j in 0..<width { row[j] -= value }
+            case .divide: for j in 0..<width { row[j] /= value }
             case .multiply: for j in 0..<width { row[j] *= value }
             case .maximum: for j in 0..<width { row[j] = max(row[j], value) }
             case .minimum: for j in 0..<width { row[j] = min(row[j], value) }
@@ -73,6 +75,7 @@ struct MergeKernel: Kernel {
             switch kind {
             case .add, .average: for j in 0..<width { row[j] += input[j] }
             case .subtract: for j in 0..<width { row[j] -= input[j] }
+            case .divide: for j in 0..<width { row[j] /= input[j] }
             case .multiply: for j in 0..<width { row[j] *= input[j] }
             case .maximum: for j in 0..<width { row[j] = max(row[j], input[j]) }
             case .minimum: for j in 0..<width { row[j] = min(row[j], input[j]) }
@@ -111,6 +114,10 @@ struct MergeKernel: Kernel {
                             }
                             target[reads[index].position(row: row, column: column)] += product
                         }
+                    case .divide:
+                        let a = x[0][reads[0].position(row: row, column: column)], b = x[1][reads[1].position(row: row, column: column)]
+                        gx[0]?[reads[0].position(row: row, column: column)] += g[k] / b
+                        gx[1]?[reads[1].position(row: row, column: column)] += g[k] * ((-a / b) / b)
                     case .maximum, .minimum:
                         guard let winner = reads.indices.first(where: { x[$0][reads[$0].position(row: row, column: column)] == y[k] }) else { continue }
                         gx[winner]?[reads[winner].position(row: row, column: column)] += g[k]
@@ -139,6 +146,10 @@ struct MergeKernel: Kernel {
                     gx[i] += product
                 }
             }
+        case .divide:
+            // As TensorFlow's RealDiv gradient: g / b and g · ((−a / b) / b).
+            if let gx = inputGradients[0] { for i in 0..<total { gx[i] += outputGradient[i] / inputs[1][i] } }
+            if let gx = inputGradients[1] { for i in 0..<total { gx[i] += outputGradient[i] * ((-inputs[0][i] / inputs[1][i]) / inputs[1][i]) } }
         case .maximum, .minimum:
             for i in 0..<total {
                 guard let winner = inputs.indices.first(where: { inputs[$0][i] == output[i] }) else { continue }

@@ -5,17 +5,22 @@ import COpenBLAS
 enum BLAS {
     private static let singleThreaded: Void = { openblas_set_num_threads(1) }()
 
-    /// `c[m×n] = a[m×k] · b[k×n] (+ c if accumulate)`, all row-major with their natural leading dimensions.
+    /// `c[m×n] = a[m×k] · b[k×n] (+ c if accumulate)`, all row-major with their natural leading dimensions unless
+    /// `rowStrideA` (an untransposed `a`) or `rowStrideC` says how far apart their rows are: a grouped
+    /// convolution's products read and write a band of columns of a wider matrix.
     static func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
-                         m: Int, n: Int, k: Int, accumulate: Bool = false, transposeA: Bool = false, transposeB: Bool = false) {
+                         m: Int, n: Int, k: Int, accumulate: Bool = false, transposeA: Bool = false, transposeB: Bool = false,
+                         rowStrideA: Int? = nil, rowStrideC: Int? = nil) {
         _ = singleThreaded
         guard m > 0, n > 0 else { return }
+        precondition(rowStrideA == nil || !transposeA, "a row stride is for an untransposed a")
+        let ldc = rowStrideC ?? n
         guard k > 0 else {
-            if !accumulate { c.update(repeating: 0, count: m * n) }
+            if !accumulate { for row in 0..<m { (c + row * ldc).update(repeating: 0, count: n) } }
             return
         }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), 1, a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n),
-                    accumulate ? 1 : 0, c, Int32(n))
+                    Int32(m), Int32(n), Int32(k), 1, a, Int32(transposeA ? m : rowStrideA ?? k), b, Int32(transposeB ? k : n),
+                    accumulate ? 1 : 0, c, Int32(ldc))
     }
 }

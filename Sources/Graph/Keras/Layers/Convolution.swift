@@ -20,8 +20,14 @@ func convolutionBuilder(rank: Int) -> LayerBuilder {
         let groups = try config.int("groups", default: 1)
         let window = try readWindow(config, rank: rank, sizeKey: "kernel_size")
         let useBias = try config.bool("use_bias", default: true)
-        if groups != 1 { return try depthwiseGroups(config, groups: groups, window: window, useBias: useBias, inputs: inputs) }
-        return BuiltLayer(op: .convolution(window: window, activation: try config.activation()),
+        let channels = inputs.first?.last ?? 0
+        if groups == channels && groups > 1 {
+            return try depthwiseGroups(config, groups: groups, window: window, useBias: useBias)
+        }
+        guard groups >= 1 else { throw config.error(.invalidConfig, "groups \(groups) is not a positive number") }
+        let op: Op = groups == 1 ? .convolution(window: window, activation: try config.activation())
+            : .groupedConvolution(window: window, groups: groups, activation: try config.activation())
+        return BuiltLayer(op: op,
                           weightNames: useBias ? ["kernel", "bias"] : ["kernel"],
                           declared: [.leading("kernel_size", window.size, of: "kernel"),
                                      .last("filters", try config.int("filters"), of: "kernel")])
@@ -30,15 +36,15 @@ func convolutionBuilder(rank: Int) -> LayerBuilder {
 
 /// A convolution with one group per input channel (ConvNeXt's `Conv2D(groups=C)`) is a depthwise convolution: output
 /// channel `c·m + j` reads input channel `c` in both, so the kernel [k…, 1, C·m] is the depthwise kernel [k…, C, m]
-/// with the same values in the same order. Other group counts are refused.
-private func depthwiseGroups(_ config: LayerConfig, groups: Int, window: Window, useBias: Bool,
-                             inputs: [[Int]]) throws(GraphError) -> BuiltLayer {
-    let channels = inputs.first?.last ?? 0
+/// with the same values in the same order, and runs on the depthwise kernels. Other group counts are a grouped
+/// convolution.
+private func depthwiseGroups(_ config: LayerConfig, groups channels: Int, window: Window,
+                             useBias: Bool) throws(GraphError) -> BuiltLayer {
     let filters = try config.int("filters")
-    guard groups == channels, groups >= 1, filters % groups == 0 else {
-        throw config.error(.unsupported, "grouped convolution with \(groups) groups over \(channels) channels is supported only with one group per channel")
+    guard filters % channels == 0 else {
+        throw config.error(.invalidConfig, "filters \(filters) is not a multiple of groups \(channels)")
     }
-    let multiplier = filters / groups
+    let multiplier = filters / channels
     return BuiltLayer(op: .depthwiseConvolution(window: window, multiplier: multiplier, activation: try config.activation()),
                       weightNames: useBias ? ["depthwise_kernel", "bias"] : ["depthwise_kernel"],
                       aliases: ["kernel": "depthwise_kernel"],

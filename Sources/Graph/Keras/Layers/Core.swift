@@ -57,3 +57,11 @@ func singleAxis(_ config: LayerConfig, key: String, default fallback: Int, input
     let axis = try singleAxis(config, key: "axis", default: -1, inputRank: inputs.first?.count ?? 1)
     return BuiltLayer(op: .concatenate(axis: axis))
 }
+
+/// keras.applications' `CustomScaleLayer` (InceptionResNetV2's residual blocks): `inputs[0] + inputs[1] · scale`.
+@Sendable func buildCustomScale(_ config: LayerConfig, _ inputs: [[Int]]) throws(GraphError) -> BuiltLayer {
+    guard inputs.count == 2 else {
+        throw config.error(.invalidConfig, "CustomScaleLayer takes two inputs (the shortcut and the residual), got \(inputs.count)")
+    }
+    return BuiltLayer(op: .linearCombination(coefficients: [1, try config.float("scale")]))
+}

@@ -153,7 +153,7 @@ func arithmeticOp(_ kind: ArithmeticKind, _ context: OpLambdaContext) throws(Gra
         case .multiply: return .merge(.multiply)
         case .maximum: return .merge(.maximum)
         case .minimum: return .merge(.minimum)
-        case .divide: throw context.error("dividing by a tensor is not supported")
+        case .divide: return .merge(.divide)
         }
     case (.tensor(0), .constant(let value)):
         let c = try channelConstant(value, context)
