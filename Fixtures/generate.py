@@ -793,6 +793,25 @@ def zoo_keras3_operations(K):
     return K.Model(inp, L.Concatenate(name="concat")(branches), name="keras3_operations")
 
 
+def zoo_recurrent(K):
+    """LSTM, GRU (reset_after true and false) and SimpleRNN: sequences and last states, reading forwards and
+    backwards, without bias, with dropout (nothing at inference), other activations, and two stacked."""
+    L = K.layers
+    inp = K.Input((7, 3), name="input")
+    branches = [
+        L.LSTM(4, return_sequences=True, dropout=0.3, recurrent_dropout=0.2, name="lstm_sequences")(inp),
+        L.LSTM(5, go_backwards=True, use_bias=False, activation="relu", recurrent_activation="hard_sigmoid",
+               name="lstm_backwards")(inp),
+        L.GRU(4, reset_after=True, return_sequences=True, go_backwards=True, name="gru_reset_after")(inp),
+        L.GRU(5, reset_after=False, activation="softsign", name="gru_reset_before")(inp),
+        L.GRU(3, reset_after=False, use_bias=False, return_sequences=True, go_backwards=True, name="gru_no_bias")(inp),
+        L.SimpleRNN(4, return_sequences=True, name="rnn_sequences")(inp),
+        L.SimpleRNN(3, activation=None, go_backwards=True, name="rnn_linear")(inp),
+        L.GRU(3, name="gru_stacked")(L.LSTM(4, return_sequences=True, name="lstm_stacked")(inp)),
+    ]
+    return K.Model(inp, concat_flat(K, branches), name="recurrent")
+
+
 @dataclass
 class ZooModel:
     name: str
@@ -846,6 +865,8 @@ ZOO = [
     # LayerScale is not a registered Keras layer: only the .keras archive names its module.
     ZooModel("layer_scale", zoo_layer_scale, [(5, 4, 6)], seed=SEED + 9, keras3_only=True, keras3_files=("keras",)),
     ZooModel("tf_op_lambda", zoo_tf_op_lambda, [(6, 5, 3)], seed=SEED + 5, keras2_only=True),
+    # hard_sigmoid is 0.2x + 0.5 in tf_keras and x/6 + 0.5 in Keras 3.
+    ZooModel("recurrent", zoo_recurrent, [(7, 3)], seed=SEED + 10, keras_differences={"lstm_backwards", "concat"}),
 ]
 ZOO_BATCH = 3
 

@@ -14,6 +14,9 @@ struct BuiltLayer: Sendable {
     /// Weights stored in one shape and read in another holding the same values in the same order (a grouped
     /// convolution's kernel [k…, 1, C·m] as a depthwise kernel [k…, C, m]); a weight stored otherwise is refused.
     var reshaped: [String: (stored: [Int], shape: [Int])] = [:]
+    /// Folders under the layer's folder of a `.keras` archive whose variables it reads, in order (a recurrent
+    /// layer's `cell`); nil for the layer's folder itself.
+    var archiveFolders: [String]? = nil
 }
 
 /// Builds one layer from its configuration and its inputs' per-sample shapes.
@@ -36,6 +39,7 @@ let layerBuilders: [String: LayerBuilder] = {
         "Activation": buildActivation, "ReLU": buildReLU, "LeakyReLU": buildLeakyReLU, "PReLU": buildPReLU,
         "ELU": buildELU, "Softmax": buildSoftmax,
         "Concatenate": buildConcatenate,
+        "LSTM": recurrentBuilder(.lstm), "GRU": recurrentBuilder(.gru), "SimpleRNN": recurrentBuilder(.simpleRNN),
     ]
     for (name, kind) in [("MaxPooling", PoolKind.max), ("MaxPool", .max), ("AveragePooling", .average), ("AvgPool", .average)] {
         table["\(name)1D"] = poolBuilder(kind, rank: 1)
@@ -66,8 +70,8 @@ let layerBuilders: [String: LayerBuilder] = {
 /// Why well-known Keras layers that KerasLens does not run are refused.
 let refusedLayers: [String: String] = {
     var reasons: [String: String] = [:]
-    for name in ["LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
-                 "LSTMCell", "GRUCell", "SimpleRNNCell", "CuDNNLSTM", "CuDNNGRU", "TimeDistributed"] {
+    for name in ["RNN", "Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "LSTMCell", "GRUCell", "SimpleRNNCell",
+                 "CuDNNLSTM", "CuDNNGRU", "TimeDistributed"] {
         reasons[name] = "recurrent layers are not supported"
     }
     reasons["Lambda"] = "Lambda layers hold Python code, which cannot run without Python"

@@ -49,6 +49,12 @@ struct OpRecord: Codable, Equatable {
     var size: [Int]?
     var scale: [Float]?
     var offset: [Float]?
+    var cell: String?
+    var units: Int?
+    var recurrent_activation: ActivationRecord?
+    var reset_after: Bool?
+    var return_sequences: Bool?
+    var go_backwards: Bool?
 
     init(type: String) { self.type = type }
 }

@@ -61,6 +61,8 @@ extension OpRecord {
             self.end = end
             self.strides = strides
             self.shape = shape
+        case .recurrent(let recurrence):
+            record(recurrence)
         }
     }
 
@@ -116,6 +118,7 @@ extension OpRecord {
         case .slice:
             return .slice(begin: try need(begin, "begin"), end: try need(end, "end"), strides: try need(strides, "strides"),
                           shape: try need(shape, "shape"))
+        case .recurrent: return .recurrent(try recurrence())
         }
     }
 }
