@@ -23,7 +23,7 @@ What is written (paths relative to ``Fixtures/``):
   (never copied).
 * ``h5/strings.h5`` + ``h5/strings.json`` -- HDF5 attribute/dataset encodings with
   their expected decoded values, for the HDF5 reader.
-* ``refuse/`` -- files the importer must refuse (recurrent, Lambda, subclassed,
+* ``refuse/`` -- files the importer must refuse (stateful LSTM, Lambda, subclassed,
   channels_first, weights-only).
 
 Every saved model file is reloaded with the Keras that wrote it and must reproduce
@@ -1237,15 +1237,22 @@ def tiny_tf_keras_model(middle, input_shape=(5, 3)):
                                 tf_keras.layers.Dense(2, name="dense")])
 
 
+def stateful_lstm():
+    """An LSTM that keeps its state between calls, which a run from a zero state cannot reproduce."""
+    L = tf_keras.layers
+    return tf_keras.Sequential([tf_keras.Input((5, 3), batch_size=2),
+                                L.LSTM(4, return_sequences=True, stateful=True, name="lstm"),
+                                L.Flatten(name="flatten"), L.Dense(2, name="dense")])
+
+
 def generate_refusals() -> list[dict]:
     (FIXTURES / "refuse").mkdir(parents=True, exist_ok=True)
     L = tf_keras.layers
     cases = []
 
-    tiny_tf_keras_model(L.LSTM(4, return_sequences=True, name="lstm")).save(
-        FIXTURES / "refuse/lstm.h5")
+    stateful_lstm().save(FIXTURES / "refuse/lstm.h5")
     cases.append({"file": "refuse/lstm.h5", "layer": "lstm", "class": "LSTM",
-                  "reason": "recurrent layers are not supported"})
+                  "reason": "stateful=True is not supported"})
 
     tiny_tf_keras_model(L.Lambda(lambda x: 2.0 * x, name="lambda")).save(
         FIXTURES / "refuse/lambda.h5")
