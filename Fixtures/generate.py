@@ -812,6 +812,22 @@ def zoo_recurrent(K):
     return K.Model(inp, concat_flat(K, branches), name="recurrent")
 
 
+def zoo_bidirectional(K):
+    """Bidirectional around each cell with every merge mode that gives one output, sequences and last states."""
+    L = K.layers
+    inp = K.Input((7, 3), name="input")
+    branches = [
+        L.Bidirectional(L.LSTM(4, return_sequences=True), name="bi_lstm_concat")(inp),
+        L.Bidirectional(L.GRU(3, reset_after=False), merge_mode="sum", name="bi_gru_sum")(inp),
+        L.Bidirectional(L.GRU(4, return_sequences=True), merge_mode="mul", name="bi_gru_mul")(inp),
+        L.Bidirectional(L.SimpleRNN(3, return_sequences=True, use_bias=False), merge_mode="ave", name="bi_rnn_ave")(inp),
+        L.Bidirectional(L.LSTM(3), name="bi_lstm_last")(inp),
+        L.Bidirectional(L.SimpleRNN(3, activation="relu"),
+                        backward_layer=L.SimpleRNN(3, activation="relu", go_backwards=True), name="bi_rnn_given")(inp),
+    ]
+    return K.Model(inp, concat_flat(K, branches), name="bidirectional")
+
+
 @dataclass
 class ZooModel:
     name: str
@@ -867,6 +883,7 @@ ZOO = [
     ZooModel("tf_op_lambda", zoo_tf_op_lambda, [(6, 5, 3)], seed=SEED + 5, keras2_only=True),
     # hard_sigmoid is 0.2x + 0.5 in tf_keras and x/6 + 0.5 in Keras 3.
     ZooModel("recurrent", zoo_recurrent, [(7, 3)], seed=SEED + 10, keras_differences={"lstm_backwards", "concat"}),
+    ZooModel("bidirectional", zoo_bidirectional, [(7, 3)], seed=SEED + 11),
 ]
 ZOO_BATCH = 3
 

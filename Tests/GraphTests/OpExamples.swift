@@ -93,7 +93,13 @@ enum OpExamples {
                             weights: ["kernel": tensor([3, 8]), "recurrent_kernel": tensor([2, 8]), "bias": tensor([8])]),
                     Example(op: .recurrent(gru), inputs: [[4, 3]],
                             weights: ["kernel": tensor([3, 9]), "recurrent_kernel": tensor([3, 9]), "bias": tensor([2, 9])]),
-                    Example(op: .recurrent(rnn), inputs: [[4, 3]], weights: ["kernel": tensor([3, 2]), "recurrent_kernel": tensor([2, 2])])]
+                    Example(op: .recurrent(rnn), inputs: [[4, 3]], weights: ["kernel": tensor([3, 2]), "recurrent_kernel": tensor([2, 2])]),
+                    Example(op: .recurrent(Recurrence(cell: .gru, units: 2, activation: .tanh, recurrentActivation: .sigmoid,
+                                                      resetAfter: false, returnSequences: true, goBackwards: false, merge: .concat)),
+                            inputs: [[4, 3]],
+                            weights: ["kernel": tensor([3, 6]), "recurrent_kernel": tensor([2, 6]), "bias": tensor([6]),
+                                      "backward_kernel": tensor([3, 6]), "backward_recurrent_kernel": tensor([2, 6]),
+                                      "backward_bias": tensor([6])])]
         }
     }
 

@@ -140,10 +140,14 @@ import Testing
             for recurrence in Self.recurrences {
                 let gates = recurrence.cell.gateCount * 4
                 let bias = recurrence.resetAfter ? [2, gates] : [gates]
-                try check(.recurrent(recurrence), inputs: [[5, 3]],
-                          weights: ["kernel": weights([3, gates], seed: 13, scale: 0.5),
-                                    "recurrent_kernel": weights([4, gates], seed: 14, scale: 0.5),
-                                    "bias": weights(bias, seed: 15, scale: 0.5)])
+                var parameters: [String: Tensor] = [:]
+                for backward in recurrence.directions {
+                    let seed = backward ? 20 : 13
+                    parameters[Recurrence.weightName("kernel", backward: backward)] = weights([3, gates], seed: seed, scale: 0.5)
+                    parameters[Recurrence.weightName("recurrent_kernel", backward: backward)] = weights([4, gates], seed: seed + 1, scale: 0.5)
+                    parameters[Recurrence.weightName("bias", backward: backward)] = weights(bias, seed: seed + 2, scale: 0.5)
+                }
+                try check(.recurrent(recurrence), inputs: [[5, 3]], weights: parameters)
             }
         }
     }
@@ -157,6 +161,14 @@ import Testing
         Recurrence(cell: .gru, units: 4, activation: .elu(alpha: 1), recurrentActivation: .sigmoid, resetAfter: false, returnSequences: true, goBackwards: false),
         Recurrence(cell: .simpleRNN, units: 4, activation: .tanh, recurrentActivation: nil, returnSequences: true, goBackwards: true),
         Recurrence(cell: .simpleRNN, units: 4, activation: .linear, recurrentActivation: nil, returnSequences: false, goBackwards: false),
+        Recurrence(cell: .lstm, units: 4, activation: .tanh, recurrentActivation: .sigmoid, returnSequences: true, goBackwards: false,
+                   merge: .concat),
+        Recurrence(cell: .gru, units: 4, activation: .tanh, recurrentActivation: .sigmoid, resetAfter: true, returnSequences: false,
+                   goBackwards: false, merge: .mul),
+        Recurrence(cell: .simpleRNN, units: 4, activation: .tanh, recurrentActivation: nil, returnSequences: true, goBackwards: false,
+                   merge: .ave),
+        Recurrence(cell: .gru, units: 4, activation: .tanh, recurrentActivation: .sigmoid, resetAfter: false, returnSequences: true,
+                   goBackwards: false, merge: .sum),
     ]
 
     /// Examples of every activation kind (exhaustive, like the op switch above).

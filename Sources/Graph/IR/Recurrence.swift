@@ -17,9 +17,22 @@ public enum RecurrentCell: String, Sendable, Equatable, Hashable, CaseIterable {
     }
 }
 
+/// How Keras's Bidirectional joins its forward and backward outputs (the backward one back in time order).
+public enum RecurrentMerge: String, Sendable, Equatable, Hashable, CaseIterable {
+    /// Forward units then backward units on the last axis.
+    case concat
+    case sum, mul
+    /// `(forward + backward) / 2`.
+    case ave
+}
+
 /// One recurrent layer (Keras's LSTM, GRU, SimpleRNN) run from a zero state over the sequence axis of a
 /// [time, features] input. Weights: `kernel` [features, g·units], `recurrent_kernel` [units, g·units], optional
 /// `bias` [g·units] — for a GRU with `resetAfter`, [2, 3·units]: the input bias then the recurrent bias.
+///
+/// With `merge` it is Keras's Bidirectional around such a layer: the same cell reads the sequence both ways, the
+/// backward run with the weights `backward_kernel`, `backward_recurrent_kernel`, `backward_bias`, its sequence
+/// output put back in time order, and the two outputs merged.
 public struct Recurrence: Sendable, Equatable, Hashable {
     public var cell: RecurrentCell
     public var units: Int
@@ -32,9 +45,11 @@ public struct Recurrence: Sendable, Equatable, Hashable {
     public var returnSequences: Bool
     /// Read the sequence from its end; step k's state is output at position k, as Keras does.
     public var goBackwards: Bool
+    /// Bidirectional: how the two directions' outputs are joined (then `goBackwards` is false); nil for one direction.
+    public var merge: RecurrentMerge?
 
     public init(cell: RecurrentCell, units: Int, activation: Activation, recurrentActivation: Activation?,
-                resetAfter: Bool = false, returnSequences: Bool, goBackwards: Bool) {
+                resetAfter: Bool = false, returnSequences: Bool, goBackwards: Bool, merge: RecurrentMerge? = nil) {
         self.cell = cell
         self.units = units
         self.activation = activation
@@ -42,7 +57,14 @@ public struct Recurrence: Sendable, Equatable, Hashable {
         self.resetAfter = resetAfter
         self.returnSequences = returnSequences
         self.goBackwards = goBackwards
+        self.merge = merge
     }
+
+    /// The names of the weights of one direction: `kernel`, … forwards, `backward_kernel`, … backwards.
+    public static func weightName(_ name: String, backward: Bool) -> String { backward ? "backward_\(name)" : name }
+
+    /// The directions run: forwards only, or both for a bidirectional layer.
+    public var directions: [Bool] { merge == nil ? [false] : [false, true] }
 
     /// Units in range, the gate activation present exactly for the gated cells, `resetAfter` only for a GRU, and
     /// element-wise activations (a softmax would couple the units of one state).
@@ -54,6 +76,9 @@ public struct Recurrence: Sendable, Equatable, Hashable {
             throw GraphError(.invalidConfig, "a \(cell.rawValue) cell \(cell == .simpleRNN ? "has no" : "needs a") recurrent activation")
         }
         guard !resetAfter || cell == .gru else { throw GraphError(.invalidConfig, "reset_after applies to a GRU only") }
+        guard merge == nil || !goBackwards else {
+            throw GraphError(.unsupported, "a bidirectional layer whose forward layer reads backwards is not supported")
+        }
         for function in [activation, recurrentActivation].compactMap({ $0 }) where function.axis != nil {
             throw GraphError(.unsupported, "activation \(function.kind.rawValue) inside a recurrent cell is not supported")
         }
@@ -63,15 +88,31 @@ public struct Recurrence: Sendable, Equatable, Hashable {
     func outputShape(input: [Int], weights: [String: Tensor]) throws(GraphError) -> [Int] {
         guard input.count == 2 else { throw GraphError(.shape, "expects a [time, features] input, got \(input)") }
         let columns = cell.gateCount * units
-        let expected: [(String, [Int])] = [("kernel", [input[1], columns]), ("recurrent_kernel", [units, columns])]
-        for (name, shape) in expected {
-            guard let tensor = weights[name] else { throw GraphError(.weights, "missing weight '\(name)'") }
-            guard tensor.shape == shape else { throw GraphError(.weights, "\(name) has shape \(tensor.shape), expected \(shape)") }
+        for backward in directions {
+            let expected: [(String, [Int])] = [("kernel", [input[1], columns]), ("recurrent_kernel", [units, columns])]
+            for (weight, shape) in expected {
+                let name = Self.weightName(weight, backward: backward)
+                guard let tensor = weights[name] else { throw GraphError(.weights, "missing weight '\(name)'") }
+                guard tensor.shape == shape else { throw GraphError(.weights, "\(name) has shape \(tensor.shape), expected \(shape)") }
+            }
+            let name = Self.weightName("bias", backward: backward)
+            if let bias = weights[name], bias.shape != biasShape {
+                throw GraphError(.weights, "\(name) has shape \(bias.shape), expected \(biasShape)")
+            }
         }
-        if let bias = weights["bias"], bias.shape != biasShape {
-            throw GraphError(.weights, "bias has shape \(bias.shape), expected \(biasShape)")
+        guard (weights["bias"] == nil) == (weights[Self.weightName("bias", backward: true)] == nil) || merge == nil else {
+            throw GraphError(.weights, "one direction has a bias and the other has none")
         }
-        return returnSequences ? [input[0], units] : [units]
+        let width = merge == .concat ? 2 * units : units
+        return returnSequences ? [input[0], width] : [width]
+    }
+
+    /// The same layer reading one way: the backward half of a bidirectional one reads from the end.
+    public func direction(backward: Bool) -> Recurrence {
+        var single = self
+        single.merge = nil
+        single.goBackwards = goBackwards != backward
+        return single
     }
 
     public var biasShape: [Int] { resetAfter ? [2, cell.gateCount * units] : [cell.gateCount * units] }

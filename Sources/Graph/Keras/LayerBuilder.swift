@@ -40,6 +40,7 @@ let layerBuilders: [String: LayerBuilder] = {
         "ELU": buildELU, "Softmax": buildSoftmax,
         "Concatenate": buildConcatenate,
         "LSTM": recurrentBuilder(.lstm), "GRU": recurrentBuilder(.gru), "SimpleRNN": recurrentBuilder(.simpleRNN),
+        "Bidirectional": buildBidirectional,
     ]
     for (name, kind) in [("MaxPooling", PoolKind.max), ("MaxPool", .max), ("AveragePooling", .average), ("AvgPool", .average)] {
         table["\(name)1D"] = poolBuilder(kind, rank: 1)
@@ -70,9 +71,11 @@ let layerBuilders: [String: LayerBuilder] = {
 /// Why well-known Keras layers that KerasLens does not run are refused.
 let refusedLayers: [String: String] = {
     var reasons: [String: String] = [:]
-    for name in ["RNN", "Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "LSTMCell", "GRUCell", "SimpleRNNCell",
-                 "CuDNNLSTM", "CuDNNGRU", "TimeDistributed"] {
-        reasons[name] = "recurrent layers are not supported"
+    for name in ["RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "LSTMCell", "GRUCell", "SimpleRNNCell", "TimeDistributed"] {
+        reasons[name] = "\(name) layers are not supported (LSTM, GRU, SimpleRNN and Bidirectional are)"
+    }
+    for name in ["CuDNNLSTM", "CuDNNGRU"] {
+        reasons[name] = "Keras 2's \(name) (weights in cuDNN's layout) is not supported; rebuild it as LSTM/GRU in tf-keras and save again"
     }
     reasons["Lambda"] = "Lambda layers hold Python code, which cannot run without Python"
 

@@ -55,6 +55,7 @@ struct OpRecord: Codable, Equatable {
     var reset_after: Bool?
     var return_sequences: Bool?
     var go_backwards: Bool?
+    var merge_mode: String?
 
     init(type: String) { self.type = type }
 }

@@ -8,6 +8,7 @@ extension OpRecord {
         reset_after = recurrence.resetAfter
         return_sequences = recurrence.returnSequences
         go_backwards = recurrence.goBackwards
+        merge_mode = recurrence.merge?.rawValue
     }
 
     func recurrence() throws(GraphError) -> Recurrence {
@@ -18,11 +19,16 @@ extension OpRecord {
         guard let cell = RecurrentCell(rawValue: try need(self.cell, "cell")) else {
             throw .native(.badAttribute(op: type, attribute: "cell"))
         }
+        var merge: RecurrentMerge?
+        if let mode = merge_mode {
+            guard let known = RecurrentMerge(rawValue: mode) else { throw .native(.badAttribute(op: type, attribute: "merge_mode")) }
+            merge = known
+        }
         return Recurrence(cell: cell, units: try need(units, "units"),
                           activation: try need(activation, "activation").activation(),
                           recurrentActivation: try recurrent_activation?.activation(),
                           resetAfter: try need(reset_after, "reset_after"),
                           returnSequences: try need(return_sequences, "return_sequences"),
-                          goBackwards: try need(go_backwards, "go_backwards"))
+                          goBackwards: try need(go_backwards, "go_backwards"), merge: merge)
     }
 }

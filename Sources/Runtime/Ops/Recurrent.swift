@@ -25,14 +25,18 @@ struct RecurrentKernel: Kernel {
     let activation: any ElementwiseActivation
     let gate: any ElementwiseActivation
 
-    init(node: Node, recurrence: Recurrence, shapes: KernelShapes) {
+    /// One direction of `node`'s recurrence: its `backward_` weights and reading the other way for the backward half
+    /// of a bidirectional layer.
+    init(node: Node, recurrence: Recurrence, backward: Bool = false, shapes: KernelShapes) {
+        func weight(_ name: String) -> Tensor? { node.weights[Recurrence.weightName(name, backward: backward)] }
+        let recurrence = recurrence.direction(backward: backward)
         self.recurrence = recurrence
         steps = shapes.input[0]
         features = shapes.input[1]
         units = recurrence.units
         columns = recurrence.cell.gateCount * units
-        kernel = node.weights["kernel"]!.scalars
-        let full = node.weights["recurrent_kernel"]!.scalars
+        kernel = weight("kernel")!.scalars
+        let full = weight("recurrent_kernel")!.scalars
         if recurrence.cell == .gru, !recurrence.resetAfter {
             let (units, columns) = (units, columns)
             recurrent = (0..<units).flatMap { row in full[(row * columns)..<(row * columns + 2 * units)] }
@@ -41,7 +45,7 @@ struct RecurrentKernel: Kernel {
             recurrent = full
             candidate = []
         }
-        let bias = node.weights["bias"]?.scalars ?? []
+        let bias = weight("bias")?.scalars ?? []
         inputBias = bias.isEmpty ? Array(repeating: 0, count: columns) : Array(bias.prefix(columns))
         recurrentBias = recurrence.resetAfter && !bias.isEmpty ? Array(bias.suffix(columns)) : Array(repeating: 0, count: columns)
         activation = recurrence.activation.elementwise
