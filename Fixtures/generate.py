@@ -23,7 +23,7 @@ What is written (paths relative to ``Fixtures/``):
   (never copied).
 * ``h5/strings.h5`` + ``h5/strings.json`` -- HDF5 attribute/dataset encodings with
   their expected decoded values, for the HDF5 reader.
-* ``refuse/`` -- files the importer must refuse (recurrent, Lambda, subclassed,
+* ``refuse/`` -- files the importer must refuse (stateful LSTM, Lambda, subclassed,
   channels_first, weights-only).
 
 Every saved model file is reloaded with the Keras that wrote it and must reproduce
@@ -825,6 +825,41 @@ def zoo_keras3_operations(K):
     return K.Model(inp, L.Concatenate(name="concat")(branches), name="keras3_operations")
 
 
+def zoo_recurrent(K):
+    """LSTM, GRU (reset_after true and false) and SimpleRNN: sequences and last states, reading forwards and
+    backwards, without bias, with dropout (nothing at inference), other activations, and two stacked."""
+    L = K.layers
+    inp = K.Input((7, 3), name="input")
+    branches = [
+        L.LSTM(4, return_sequences=True, dropout=0.3, recurrent_dropout=0.2, name="lstm_sequences")(inp),
+        L.LSTM(5, go_backwards=True, use_bias=False, activation="relu", recurrent_activation="hard_sigmoid",
+               name="lstm_backwards")(inp),
+        L.GRU(4, reset_after=True, return_sequences=True, go_backwards=True, name="gru_reset_after")(inp),
+        L.GRU(5, reset_after=False, activation="softsign", name="gru_reset_before")(inp),
+        L.GRU(3, reset_after=False, use_bias=False, return_sequences=True, go_backwards=True, name="gru_no_bias")(inp),
+        L.SimpleRNN(4, return_sequences=True, name="rnn_sequences")(inp),
+        L.SimpleRNN(3, activation=None, go_backwards=True, name="rnn_linear")(inp),
+        L.GRU(3, name="gru_stacked")(L.LSTM(4, return_sequences=True, name="lstm_stacked")(inp)),
+    ]
+    return K.Model(inp, concat_flat(K, branches), name="recurrent")
+
+
+def zoo_bidirectional(K):
+    """Bidirectional around each cell with every merge mode that gives one output, sequences and last states."""
+    L = K.layers
+    inp = K.Input((7, 3), name="input")
+    branches = [
+        L.Bidirectional(L.LSTM(4, return_sequences=True), name="bi_lstm_concat")(inp),
+        L.Bidirectional(L.GRU(3, reset_after=False), merge_mode="sum", name="bi_gru_sum")(inp),
+        L.Bidirectional(L.GRU(4, return_sequences=True), merge_mode="mul", name="bi_gru_mul")(inp),
+        L.Bidirectional(L.SimpleRNN(3, return_sequences=True, use_bias=False), merge_mode="ave", name="bi_rnn_ave")(inp),
+        L.Bidirectional(L.LSTM(3), name="bi_lstm_last")(inp),
+        L.Bidirectional(L.SimpleRNN(3, activation="relu"),
+                        backward_layer=L.SimpleRNN(3, activation="relu", go_backwards=True), name="bi_rnn_given")(inp),
+    ]
+    return K.Model(inp, concat_flat(K, branches), name="bidirectional")
+
+
 @dataclass
 class ZooModel:
     name: str
@@ -882,6 +917,9 @@ ZOO = [
     # LayerScale is not a registered Keras layer: only the .keras archive names its module.
     ZooModel("layer_scale", zoo_layer_scale, [(5, 4, 6)], seed=SEED + 9, keras3_only=True, keras3_files=("keras",)),
     ZooModel("tf_op_lambda", zoo_tf_op_lambda, [(6, 5, 3)], seed=SEED + 5, keras2_only=True),
+    # hard_sigmoid is 0.2x + 0.5 in tf_keras and x/6 + 0.5 in Keras 3.
+    ZooModel("recurrent", zoo_recurrent, [(7, 3)], seed=SEED + 10, keras_differences={"lstm_backwards", "concat"}),
+    ZooModel("bidirectional", zoo_bidirectional, [(7, 3)], seed=SEED + 11),
 ]
 ZOO_BATCH = 3
 
@@ -1252,15 +1290,22 @@ def tiny_tf_keras_model(middle, input_shape=(5, 3)):
                                 tf_keras.layers.Dense(2, name="dense")])
 
 
+def stateful_lstm():
+    """An LSTM that keeps its state between calls, which a run from a zero state cannot reproduce."""
+    L = tf_keras.layers
+    return tf_keras.Sequential([tf_keras.Input((5, 3), batch_size=2),
+                                L.LSTM(4, return_sequences=True, stateful=True, name="lstm"),
+                                L.Flatten(name="flatten"), L.Dense(2, name="dense")])
+
+
 def generate_refusals() -> list[dict]:
     (FIXTURES / "refuse").mkdir(parents=True, exist_ok=True)
     L = tf_keras.layers
     cases = []
 
-    tiny_tf_keras_model(L.LSTM(4, return_sequences=True, name="lstm")).save(
-        FIXTURES / "refuse/lstm.h5")
+    stateful_lstm().save(FIXTURES / "refuse/lstm.h5")
     cases.append({"file": "refuse/lstm.h5", "layer": "lstm", "class": "LSTM",
-                  "reason": "recurrent layers are not supported"})
+                  "reason": "stateful=True is not supported"})
 
     tiny_tf_keras_model(L.Lambda(lambda x: 2.0 * x, name="lambda")).save(
         FIXTURES / "refuse/lambda.h5")

@@ -54,7 +54,7 @@ private func foldingNormalization(_ norm: Node, into layer: Node) -> Node? {
         (kernelName, channelAxes) = ("pointwise_kernel", 1)
     case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
          .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
-         .layerNormalization, .slice:
+         .layerNormalization, .slice, .recurrent:
         return nil
     }
     guard let kernel = layer.weights[kernelName], kernel.shape.suffix(channelAxes).reduce(1, *) == channels else { return nil }

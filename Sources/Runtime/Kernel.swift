@@ -86,5 +86,9 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
         return LayerNormalizationKernel(node: node, axes: axes, epsilon: epsilon, rmsScaling: rmsScaling, shapes: shapes)
     case .slice(let begin, let end, let strides, _):
         return SliceKernel(begin: begin, end: end, strides: strides, shapes: shapes)
+    case .recurrent(let recurrence) where recurrence.merge != nil:
+        return BidirectionalKernel(node: node, recurrence: recurrence, shapes: shapes)
+    case .recurrent(let recurrence):
+        return RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes)
     }
 }

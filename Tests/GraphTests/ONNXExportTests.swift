@@ -55,7 +55,7 @@ import Testing
         "Softsign", "Elu", "Selu", "Erf", "Exp", "LeakyRelu", "Greater", "Where", "Gemm", "MatMul", "Conv", "Transpose",
         "MaxPool", "AveragePool", "ReduceMean", "ReduceMax", "Flatten", "Reshape", "Concat", "Pad", "Slice", "Expand",
         "PRelu", "Sum", "Mean", "Max", "Min", "Unsqueeze", "LogSoftmax", "Celu", "Shrink", "Neg", "Sqrt",
-        "GreaterOrEqual",
+        "GreaterOrEqual", "LSTM", "GRU", "RNN",
     ]
 
     /// A one-activation graph `x` (4, 6) → `act`, exported.

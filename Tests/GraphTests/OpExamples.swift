@@ -91,6 +91,24 @@ enum OpExamples {
                             weights: ["gamma": tensor([2, 4])])]
         case .slice:
             return [Example(op: .slice(begin: [1, 0, 2], end: [2, 3, 4], strides: [1, 2, 1], shape: [2, 2]), inputs: [[2, 3, 4]])]
+        case .recurrent:
+            let lstm = Recurrence(cell: .lstm, units: 2, activation: .relu, recurrentActivation: .hardSigmoidKeras2,
+                                  returnSequences: true, goBackwards: true)
+            let gru = Recurrence(cell: .gru, units: 3, activation: .tanh, recurrentActivation: .sigmoid, resetAfter: true,
+                                 returnSequences: false, goBackwards: false)
+            let rnn = Recurrence(cell: .simpleRNN, units: 2, activation: .linear, recurrentActivation: nil,
+                                 returnSequences: true, goBackwards: false)
+            return [Example(op: .recurrent(lstm), inputs: [[4, 3]],
+                            weights: ["kernel": tensor([3, 8]), "recurrent_kernel": tensor([2, 8]), "bias": tensor([8])]),
+                    Example(op: .recurrent(gru), inputs: [[4, 3]],
+                            weights: ["kernel": tensor([3, 9]), "recurrent_kernel": tensor([3, 9]), "bias": tensor([2, 9])]),
+                    Example(op: .recurrent(rnn), inputs: [[4, 3]], weights: ["kernel": tensor([3, 2]), "recurrent_kernel": tensor([2, 2])]),
+                    Example(op: .recurrent(Recurrence(cell: .gru, units: 2, activation: .tanh, recurrentActivation: .sigmoid,
+                                                      resetAfter: false, returnSequences: true, goBackwards: false, merge: .concat)),
+                            inputs: [[4, 3]],
+                            weights: ["kernel": tensor([3, 6]), "recurrent_kernel": tensor([2, 6]), "bias": tensor([6]),
+                                      "backward_kernel": tensor([3, 6]), "backward_recurrent_kernel": tensor([2, 6]),
+                                      "backward_bias": tensor([6])])]
         }
     }
 

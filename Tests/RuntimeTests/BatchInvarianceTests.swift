@@ -1,5 +1,6 @@
-import Graph
-@testable import Runtime
+import KerasLensGraph
+@testable import KerasLensRuntime
+import KerasLens
 import Testing
 
 /// A sample's result must not depend on which other samples share its batch (house rule). OpenBLAS's sgemm sums a

@@ -49,7 +49,9 @@ import Testing
         }
     }
 
-    func weights(_ shape: [Int], seed: Int) -> Tensor { Tensor(shape: shape, scalars: values(shape.reduce(1, *), seed: seed)) }
+    func weights(_ shape: [Int], seed: Int, scale: Float = 1) -> Tensor {
+        Tensor(shape: shape, scalars: values(shape.reduce(1, *), seed: seed).map { $0 * scale })
+    }
 
     /// Every op kind of the catalogue: the switch is exhaustive, so a new op does not compile until it is checked here.
     @Test(arguments: OpKind.allCases)
@@ -142,8 +144,40 @@ import Testing
         case .slice:
             try check(.slice(begin: [1, 0, 1], end: [3, 3, 3], strides: [1, 2, 1], shape: [2, 2, 2]), inputs: [[3, 4, 3]])
             try check(.slice(begin: [1, 0], end: [2, 4], strides: [1, 3], shape: [2, 1]), inputs: [[3, 4]])
+        case .recurrent:
+            for recurrence in Self.recurrences {
+                let gates = recurrence.cell.gateCount * 4
+                let bias = recurrence.resetAfter ? [2, gates] : [gates]
+                var parameters: [String: Tensor] = [:]
+                for backward in recurrence.directions {
+                    let seed = backward ? 20 : 13
+                    parameters[Recurrence.weightName("kernel", backward: backward)] = weights([3, gates], seed: seed, scale: 0.5)
+                    parameters[Recurrence.weightName("recurrent_kernel", backward: backward)] = weights([4, gates], seed: seed + 1, scale: 0.5)
+                    parameters[Recurrence.weightName("bias", backward: backward)] = weights(bias, seed: seed + 2, scale: 0.5)
+                }
+                try check(.recurrent(recurrence), inputs: [[5, 3]], weights: parameters)
+            }
         }
     }
+
+    /// Every cell, reading both ways, sequences and last states, with the gate and state activations varied.
+    static let recurrences: [Recurrence] = [
+        Recurrence(cell: .lstm, units: 4, activation: .tanh, recurrentActivation: .sigmoid, returnSequences: true, goBackwards: false),
+        Recurrence(cell: .lstm, units: 4, activation: .softsign, recurrentActivation: .hardSigmoidKeras3, returnSequences: false, goBackwards: true),
+        Recurrence(cell: .gru, units: 4, activation: .tanh, recurrentActivation: .sigmoid, resetAfter: true, returnSequences: true, goBackwards: true),
+        Recurrence(cell: .gru, units: 4, activation: .tanh, recurrentActivation: .sigmoid, resetAfter: false, returnSequences: false, goBackwards: false),
+        Recurrence(cell: .gru, units: 4, activation: .elu(alpha: 1), recurrentActivation: .sigmoid, resetAfter: false, returnSequences: true, goBackwards: false),
+        Recurrence(cell: .simpleRNN, units: 4, activation: .tanh, recurrentActivation: nil, returnSequences: true, goBackwards: true),
+        Recurrence(cell: .simpleRNN, units: 4, activation: .linear, recurrentActivation: nil, returnSequences: false, goBackwards: false),
+        Recurrence(cell: .lstm, units: 4, activation: .tanh, recurrentActivation: .sigmoid, returnSequences: true, goBackwards: false,
+                   merge: .concat),
+        Recurrence(cell: .gru, units: 4, activation: .tanh, recurrentActivation: .sigmoid, resetAfter: true, returnSequences: false,
+                   goBackwards: false, merge: .mul),
+        Recurrence(cell: .simpleRNN, units: 4, activation: .tanh, recurrentActivation: nil, returnSequences: true, goBackwards: false,
+                   merge: .ave),
+        Recurrence(cell: .gru, units: 4, activation: .tanh, recurrentActivation: .sigmoid, resetAfter: false, returnSequences: true,
+                   goBackwards: false, merge: .sum),
+    ]
 
     /// Examples of every activation kind (exhaustive, like the op switch above).
     static func activations(_ kind: ActivationKind) -> [Activation] {

@@ -1,5 +1,5 @@
 import Foundation
-import Graph
+import KerasLensGraph
 import Testing
 
 /// A grouped convolution is, group by group, the plain convolution of that group's input channels with its band of

@@ -1,5 +1,6 @@
 import KerasLensGraph
 @testable import KerasLensRuntime
+import KerasLens
 import Testing
 
 /// Batch normalizations folded into the layer before them in inference plans (`inferenceNodes`): the folded plan

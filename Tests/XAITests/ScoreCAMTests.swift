@@ -1,8 +1,9 @@
 import Foundation
-import Graph
-import Runtime
+import KerasLensGraph
+import KerasLensRuntime
+import KerasLens
 import Testing
-@testable import XAI
+@testable import KerasLensXAI
 
 /// Score-CAM's masked passes run in batches through the inference plan, and its channel cap (`maxChannels`,
 /// tf-keras-vis's `max_N`) is off unless asked for.

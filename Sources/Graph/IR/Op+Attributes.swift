@@ -39,6 +39,8 @@ extension Op {
             try require(begin + end, in: 0...ShapeLimits.maxAttribute, "slice bounds")
             try require(strides, in: positive, "slice strides")
             try require(shape, in: positive, "slice shape")
+        case .recurrent(let recurrence):
+            try recurrence.checkAttributes()
         case .input, .dense, .globalPool, .flatten, .permute, .identity, .batchNormalization, .activation, .prelu,
              .merge, .linearCombination, .concatenate, .rescaling:
             // Nothing to range-check before shape inference, which checks these ops' axes and orders against

@@ -23,7 +23,7 @@ public enum OpKind: String, CaseIterable, Sendable {
     case zeroPadding = "zero_padding"
     case cropping, upsampling, rescaling, normalization
     case layerNormalization = "layer_normalization"
-    case slice
+    case slice, recurrent
 
     /// Whether the op applies an activation after its linear part (Keras's `activation=` option). Plans fuse it
     /// into the kernel for inference and split it off for gradients.
@@ -33,7 +33,7 @@ public enum OpKind: String, CaseIterable, Sendable {
             return true
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
              .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
-             .layerNormalization, .slice:
+             .layerNormalization, .slice, .recurrent:
             return false
         }
     }
@@ -46,7 +46,7 @@ public enum OpKind: String, CaseIterable, Sendable {
             return true
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
              .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
-             .layerNormalization, .slice:
+             .layerNormalization, .slice, .recurrent:
             return false
         }
     }
@@ -80,6 +80,7 @@ extension Op {
         case .normalization: return .normalization
         case .layerNormalization: return .layerNormalization
         case .slice: return .slice
+        case .recurrent: return .recurrent
         }
     }
 
@@ -92,7 +93,7 @@ extension Op {
             return activation
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
              .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
-             .layerNormalization, .slice:
+             .layerNormalization, .slice, .recurrent:
             return nil
         }
     }
@@ -112,7 +113,7 @@ extension Op {
             return .separableConvolution(window: window, multiplier: multiplier, activation: activation)
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
              .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
-             .layerNormalization, .slice:
+             .layerNormalization, .slice, .recurrent:
             return self
         }
     }

@@ -94,4 +94,6 @@ public enum Op: Sendable, Equatable {
     /// dropped or added, as TensorFlow's strided slice does for an integer index or `tf.newaxis` (same elements,
     /// same order).
     case slice(begin: [Int], end: [Int], strides: [Int], shape: [Int])
+    /// An LSTM, GRU or SimpleRNN over a [time, features] input (`Recurrence.swift`).
+    case recurrent(Recurrence)
 }

@@ -219,6 +219,9 @@ extension Op {
                 throw fail("the slice of \(input) has shape \(sliced), which cannot be read out as \(shape)")
             }
             return shape
+
+        case .recurrent(let recurrence):
+            return try recurrence.outputShape(input: single(), weights: weights)
         }
     }
 }

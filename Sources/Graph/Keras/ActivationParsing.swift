@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// Maps a Keras activation (a name, or Keras 3's serialised function object) to `Activation`.
 extension LayerConfig {
     func activation(_ key: String = "activation") throws(GraphError) -> Activation {

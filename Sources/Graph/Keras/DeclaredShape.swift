@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// A number in a layer's configuration that a stored weight's shape repeats (`units`, `filters`, `kernel_size`,
 /// `depth_multiplier`). Shape inference trusts the weights, so a configuration saying `filters: 10**12` over a
 /// 25-channel kernel would load silently; Keras refuses such a file, and so does the importer, naming the option,

@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// What a Keras layer becomes in the graph, and which weights it expects in Keras's storage order.
 struct BuiltLayer: Sendable {
     var op: Op
@@ -15,6 +16,9 @@ struct BuiltLayer: Sendable {
     /// Weights stored in one shape and read in another holding the same values in the same order (a grouped
     /// convolution's kernel [k…, 1, C·m] as a depthwise kernel [k…, C, m]); a weight stored otherwise is refused.
     var reshaped: [String: (stored: [Int], shape: [Int])] = [:]
+    /// Folders under the layer's folder of a `.keras` archive whose variables it reads, in order (a recurrent
+    /// layer's `cell`); nil for the layer's folder itself.
+    var archiveFolders: [String]? = nil
 }
 
 /// Builds one layer from its configuration and its inputs' per-sample shapes.
@@ -38,6 +42,8 @@ let layerBuilders: [String: LayerBuilder] = {
         "ELU": buildELU, "Softmax": buildSoftmax,
         "Concatenate": buildConcatenate,
         "CustomScaleLayer": buildCustomScale, "Custom>CustomScaleLayer": buildCustomScale,
+        "LSTM": recurrentBuilder(.lstm), "GRU": recurrentBuilder(.gru), "SimpleRNN": recurrentBuilder(.simpleRNN),
+        "Bidirectional": buildBidirectional,
     ]
     for (name, kind) in [("MaxPooling", PoolKind.max), ("MaxPool", .max), ("AveragePooling", .average), ("AvgPool", .average)] {
         table["\(name)1D"] = poolBuilder(kind, rank: 1)
@@ -68,9 +74,11 @@ let layerBuilders: [String: LayerBuilder] = {
 /// Why well-known Keras layers that KerasLens does not run are refused.
 let refusedLayers: [String: String] = {
     var reasons: [String: String] = [:]
-    for name in ["LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
-                 "LSTMCell", "GRUCell", "SimpleRNNCell", "CuDNNLSTM", "CuDNNGRU", "TimeDistributed"] {
-        reasons[name] = "recurrent layers are not supported"
+    for name in ["RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "LSTMCell", "GRUCell", "SimpleRNNCell", "TimeDistributed"] {
+        reasons[name] = "\(name) layers are not supported (LSTM, GRU, SimpleRNN and Bidirectional are)"
+    }
+    for name in ["CuDNNLSTM", "CuDNNGRU"] {
+        reasons[name] = "Keras 2's \(name) (weights in cuDNN's layout) is not supported; rebuild it as LSTM/GRU in tf-keras and save again"
     }
     reasons["Lambda"] = "Lambda layers hold Python code, which cannot run without Python"
 

@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// One layer's Keras configuration with typed accessors whose errors name the layer, its class and the key.
 struct LayerConfig: Sendable {
     let name: String

@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// Where a layer's weights are stored in the file.
 enum WeightLocation: Sendable, Equatable {
     /// A layer group of an HDF5 model file; `inner` names a layer of a nested model saved inside that group.

@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// One recorded call of a TensorFlow function on Keras tensors: tf-keras saves `x * 2.0`, `tf.nn.relu(x)` or
 /// `x[..., :3]` as a `TFOpLambda` or `SlicingOpLambda` layer whose inbound node is the call itself,
 /// `[producer, node, tensor, {keyword arguments}]` (or `["_CONSTANT_VALUE", -1, value, {…}]` when the first argument

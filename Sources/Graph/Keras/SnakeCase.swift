@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// Keras 3's `naming.to_snake_case`, which names a layer's folder in a `.keras` weights file (`Conv2D` → `conv2d`,
 /// `PReLU` → `p_re_lu`).
 func kerasSnakeCase(_ name: String) -> String {

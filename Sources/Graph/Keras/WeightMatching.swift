@@ -8,7 +8,12 @@ struct WeightMatcher {
     func weights(for call: LayerCall, built: BuiltLayer) throws(GraphError) -> [String: Tensor] {
         var result = built.constants
         guard !built.weightNames.isEmpty else { return result }
-        let stored = try read(call.weights, layer: call.config)
+        var stored: [NamedArray] = []
+        if case .archive(let path) = call.weights, let folders = built.archiveFolders {
+            for folder in folders { stored += try read(.archive(path: "\(path)/\(folder)"), layer: call.config) }
+        } else {
+            stored = try read(call.weights, layer: call.config)
+        }
         for (name, tensor) in try assign(stored, built: built, layer: call.config) {
             result[name] = tensor
             if let (stored, shape) = built.reshaped[name] {

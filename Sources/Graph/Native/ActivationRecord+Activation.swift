@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// `Activation` ↔ its JSON record; the type name is the `ActivationKind` raw value. Formulas are resolved before
 /// this point (hard_sigmoid is already Keras 2's or Keras 3's), so a reader never needs the source Keras version to
 /// compute the same numbers.

@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// The graph JSON stored under `keraslens.graph` (docs/FORMAT.md, "Graph JSON"). These records mirror the JSON
 /// one to one — snake_case keys, optional attributes left out when absent — so the page and the code cannot drift.
 struct GraphRecord: Codable, Equatable {
@@ -51,6 +52,13 @@ struct OpRecord: Codable, Equatable {
     var size: [Int]?
     var scale: [Float]?
     var offset: [Float]?
+    var cell: String?
+    var units: Int?
+    var recurrent_activation: ActivationRecord?
+    var reset_after: Bool?
+    var return_sequences: Bool?
+    var go_backwards: Bool?
+    var merge_mode: String?
 
     init(type: String) { self.type = type }
 }

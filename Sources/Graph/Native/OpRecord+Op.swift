@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// `Op` ↔ its JSON record. Each op's type name is its `OpKind` raw value; the table in docs/FORMAT.md lists the same
 /// names and attributes, so a change here is a change of the format (and of `NativeFile.formatVersion` if old
 /// readers would misread it).
@@ -68,6 +69,8 @@ extension OpRecord {
             self.end = end
             self.strides = strides
             self.shape = shape
+        case .recurrent(let recurrence):
+            record(recurrence)
         }
     }
 
@@ -126,6 +129,7 @@ extension OpRecord {
         case .slice:
             return .slice(begin: try need(begin, "begin"), end: try need(end, "end"), strides: try need(strides, "strides"),
                           shape: try need(shape, "shape"))
+        case .recurrent: return .recurrent(try recurrence())
         }
     }
 }

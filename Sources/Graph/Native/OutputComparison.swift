@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// How far a computed output is from the recorded one. An element passes when `|a − e| ≤ atol + rtol·|e|`
 /// (NumPy's `allclose`, with NaN never equal): the rule that replaying a native file's self-test and
 /// `keraslens verify` both apply.

@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// A fixed input and the output KerasLens computed for it when the file was written, stored in the native file
 /// (like frugally-deep's test vectors) so that any reader — a later KerasLens, another machine, another language —
 /// can replay it and know it computes what the converter computed.

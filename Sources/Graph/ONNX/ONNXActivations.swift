@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// Activations as ONNX opset 17 ops. Where opset 17 has no op of its own (gelu, mish, swish, Keras 3's hard_sigmoid
 /// and hard_silu, log_sigmoid, sparse_plus, sparse_sigmoid, squareplus, tanh_shrink) the formula is spelled out
 /// with the same operations the runtime uses, so the numbers agree.

@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// Dense: Gemm for a `(N, features)` input; MatMul plus Add for inputs with more axes, where Keras applies the
 /// kernel to the last axis and Gemm (2-D only) cannot.
 extension ONNXBuilder {

@@ -122,6 +122,8 @@ public enum ONNXExporter {
                                        input: input, into: output)
         case .slice(let begin, let end, let strides, let target):
             builder.slice(begin: begin, end: end, strides: strides, shape: target, input: input, layer: node.name, into: output)
+        case .recurrent(let recurrence):
+            try builder.recurrent(node, recurrence, shape: shape, input: input, into: output)
         }
     }
 

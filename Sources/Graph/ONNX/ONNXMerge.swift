@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// Keras's merge layers. Sum, Mean, Max and Min take any number of inputs; Mul is chained pairwise in input order,
 /// like Keras's Multiply. ONNX broadcasts these ops NumPy's way over the whole tensor, batch axis included, so an
 /// input of lower rank first gets its missing axes after the batch axis (`Unsqueeze`), as Keras expands it.

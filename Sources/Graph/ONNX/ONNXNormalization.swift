@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// Affine per-channel ops, as Mul/Add (or Sub/Div) against constants shaped to broadcast along the op's axes of
 /// the channels-last value. ONNX's BatchNormalization would need channels at axis 1 and so two transposes; the
 /// broadcast form works for any axis.

@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// Pooling. Windowed pooling runs channels first like Conv; global pooling reduces the spatial axes of the
 /// channels-last value directly, needing no transpose.
 extension ONNXBuilder {

@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// Ops that move values without arithmetic. All work on the channels-last value as it is, which is what keeps
 /// Flatten in Keras's order: ONNX's Flatten of an NHWC tensor is Keras's Flatten.
 extension ONNXBuilder {

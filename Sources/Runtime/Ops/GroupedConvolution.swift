@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// Grouped convolution (`groups` between 1 and the channel count) as one im2col + matrix product per group. The
 /// input channels of a group are first gathered into a contiguous sample (a cheap copy next to the product), so

@@ -1,4 +1,4 @@
-import Graph
+import KerasLensGraph
 
 /// `Σ cᵢ · xᵢ` over inputs of one shape, summed in input order (Keras's `x + residual · scale` rounds the same way).
 struct LinearCombinationKernel: Kernel {

@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 @Sendable func buildReLU(_ config: LayerConfig, _ inputs: [[Int]]) throws(GraphError) -> BuiltLayer {
     let maxValue = try config.optionalFloat("max_value")
     let slope = try config.float("negative_slope", default: 0)

@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// Reads the window options shared by convolutions and pooling.
 func readWindow(_ config: LayerConfig, rank: Int, sizeKey: String, defaultStrides: [Int]? = nil) throws(GraphError) -> Window {
     try config.requireChannelsLast()

@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 @Sendable func buildDense(_ config: LayerConfig, _ inputs: [[Int]]) throws(GraphError) -> BuiltLayer {
     let useBias = try config.bool("use_bias", default: true)
     let activation = try config.activation().resolved(batchedRank: (inputs.first?.count ?? 1) + 1)

@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 @Sendable func buildBatchNormalization(_ config: LayerConfig, _ inputs: [[Int]]) throws(GraphError) -> BuiltLayer {
     let axis = try singleAxis(config, key: "axis", default: -1, inputRank: inputs.first?.count ?? 1)
     let epsilon = try config.float("epsilon", default: 1e-3)

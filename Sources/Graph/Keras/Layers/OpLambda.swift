@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// tf-keras's `TFOpLambda` and `SlicingOpLambda` layers and Keras 3's operation nodes: the recorded function,
 /// looked up in `opLambdaFunctions`, becomes one op; any other function is refused by name.
 @Sendable func buildOpLambda(_ config: LayerConfig, _ inputs: [[Int]]) throws(GraphError) -> BuiltLayer {

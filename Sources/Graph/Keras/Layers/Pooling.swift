@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 func poolBuilder(_ kind: PoolKind, rank: Int) -> LayerBuilder {
     { config, _ throws(GraphError) in
         let size = try config.ints("pool_size", count: rank, default: Array(repeating: 2, count: rank))

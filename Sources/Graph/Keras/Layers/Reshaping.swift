@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// Reads per-axis (before, after) amounts: an integer, one integer per axis, or a pair per axis.
 func readPairs(_ config: LayerConfig, key: String, rank: Int) throws(GraphError) -> [[Int]] {
     guard let value = config.values[key] else { throw config.error(.invalidConfig, "missing option '\(key)'") }

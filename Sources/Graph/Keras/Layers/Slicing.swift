@@ -1,4 +1,5 @@
 import KerasLensGraph
+
 /// `x[…]` on a Keras tensor (`SlicingOpLambda`, function `__operators__.getitem`): `slice_spec` lists, over the
 /// batched axes, slices (`{"start", "stop", "step"}`), integer indices (the axis is dropped), `null` (`tf.newaxis`,
 /// an axis of size 1 is added) and at most one ellipsis (`{"class_name": "__ellipsis__"}`, the axes not named).

@@ -1,0 +1,163 @@
+import Foundation
+import KerasLensGraph
+
+/// Recurrent layers as ONNX's own LSTM, GRU and RNN ops (layout 0: [time, batch, features]), bidirectional ones
+/// included.
+/// Keras's kernels are `x · K` with gate blocks as columns; ONNX's are `W · x` with gates as rows, so each kernel
+/// is transposed, and the LSTM's blocks go from Keras's i, f, c, o to ONNX's i, o, f, c. A GRU's `reset_after`
+/// is ONNX's `linear_before_reset`, and its recurrent bias becomes ONNX's `Rb`.
+extension ONNXBuilder {
+    mutating func recurrent(_ node: Node, _ recurrence: Recurrence, shape: [Int], input: String, into output: String) throws(GraphError) {
+        let layer = node.name
+        let (steps, units) = (shape[0], recurrence.units)
+        let columns = recurrence.cell.gateCount * units
+        let order: [Int]
+        let opType: String
+        let functions: [Activation]
+        switch recurrence.cell {
+        case .lstm:
+            (order, opType) = ([0, 3, 1, 2], "LSTM")
+            functions = [recurrence.recurrentActivation!, recurrence.activation, recurrence.activation]
+        case .gru:
+            (order, opType) = ([0, 1, 2], "GRU")
+            functions = [recurrence.recurrentActivation!, recurrence.activation]
+        case .simpleRNN:
+            (order, opType) = ([0], "RNN")
+            functions = [recurrence.activation]
+        }
+        var names: [String] = []
+        var alphas: [Float] = []
+        var betas: [Float] = []
+        for function in functions {
+            guard let (name, alpha, beta) = Self.recurrentFunction(function) else {
+                throw GraphError(.unsupported, layer: layer, kerasClass: node.kerasClass,
+                                 "activation \(function.kind.rawValue) has no form in ONNX's \(opType) op")
+            }
+            names.append(name)
+            alphas += alpha.map { [$0] } ?? []
+            betas += beta.map { [$0] } ?? []
+        }
+
+        // One row of W, R, B per direction; a bidirectional layer is ONNX's direction "bidirectional".
+        let directions = recurrence.directions
+        var w: [Float] = [], r: [Float] = [], b: [Float] = []
+        for backward in directions {
+            func weight(_ name: String) -> Tensor? { node.weights[Recurrence.weightName(name, backward: backward)] }
+            let bias = weight("bias")?.scalars ?? Array(repeating: 0, count: columns)
+            let recurrentBias = recurrence.resetAfter ? Array(bias.suffix(columns)) : Array(repeating: 0, count: columns)
+            w += Self.gateRows(weight("kernel")!, order: order, units: units)
+            r += Self.gateRows(weight("recurrent_kernel")!, order: order, units: units)
+            b += Self.reorder(Array(bias.prefix(columns)), order, units) + Self.reorder(recurrentBias, order, units)
+        }
+        let count = directions.count
+        let timeFirst = step("Transpose", [input], layer: layer, [.ints("perm", [1, 0, 2])])
+        let inputs = [timeFirst,
+                      constant(Tensor(shape: [count, columns, shape[1]], scalars: w), layer: layer, "W"),
+                      constant(Tensor(shape: [count, columns, units], scalars: r), layer: layer, "R"),
+                      constant(Tensor(shape: [count, 2 * columns], scalars: b), layer: layer, "B")]
+        let direction = count == 2 ? "bidirectional" : recurrence.goBackwards ? "reverse" : "forward"
+        var attributes: [Onnx_AttributeProto] = [.int("hidden_size", units), .string("direction", direction),
+                                                 .strings("activations", Array(repeating: names, count: count).flatMap { $0 })]
+        if !alphas.isEmpty { attributes.append(.floats("activation_alpha", Array(repeating: alphas, count: count).flatMap { $0 })) }
+        if !betas.isEmpty { attributes.append(.floats("activation_beta", Array(repeating: betas, count: count).flatMap { $0 })) }
+        if recurrence.cell == .gru { attributes.append(.int("linear_before_reset", recurrence.resetAfter ? 1 : 0)) }
+        // Y [time, directions, batch, units]; ONNX writes a reverse run's states at the time index they were
+        // computed for, which is the order Bidirectional merges them in.
+        let states = step(opType, inputs, layer: layer, attributes)
+        let outputs = (0..<count).map { index in
+            directionOutput(states, index: index, reversed: recurrence.goBackwards, steps: steps, units: units,
+                            sequences: recurrence.returnSequences, layer: layer)
+        }
+        switch recurrence.merge {
+        case nil: add("Identity", outputs, into: output)
+        case .concat: add("Concat", outputs, into: output, [.int("axis", -1)])
+        case .sum: add("Add", outputs, into: output)
+        case .mul: add("Mul", outputs, into: output)
+        case .ave: add("Mul", [step("Add", outputs, layer: layer), scalar(0.5, layer: layer, "half")], into: output)
+        }
+    }
+
+    /// One direction's Keras output from ONNX's Y: [batch, time, units] or the last state [batch, units]. A
+    /// reverse run's last state sits at time 0; `reversed` (a one-way layer reading backwards) outputs the sequence
+    /// in the order it was read, as Keras does.
+    private mutating func directionOutput(_ states: String, index: Int, reversed: Bool, steps: Int, units: Int,
+                                          sequences: Bool, layer: String) -> String {
+        let backward = index == 1 || reversed
+        guard sequences else {
+            let last = backward ? 0 : steps - 1
+            let final = step("Slice", [states, int64s([last, index], layer: layer, "starts"),
+                                       int64s([last + 1, index + 1], layer: layer, "ends"), int64s([0, 1], layer: layer, "axes")],
+                             layer: layer)
+            return step("Reshape", [final, int64s([-1, units], layer: layer, "shape")], layer: layer)
+        }
+        let one = step("Slice", [states, int64s([index], layer: layer, "starts"), int64s([index + 1], layer: layer, "ends"),
+                                 int64s([1], layer: layer, "axes")], layer: layer)
+        let batchFirst = step("Transpose", [one], layer: layer, [.ints("perm", [2, 0, 1, 3])])
+        let sequence = step("Reshape", [batchFirst, int64s([-1, steps, units], layer: layer, "shape")], layer: layer)
+        guard reversed else { return sequence }
+        return step("Slice", [sequence, int64s([-1], layer: layer, "starts"), int64s([Int(Int64.min)], layer: layer, "ends"),
+                              int64s([1], layer: layer, "axes"), int64s([-1], layer: layer, "steps")], layer: layer)
+    }
+
+    /// A Keras kernel [rows, g·units] as ONNX's [g·units, rows] (row-major values), its gate blocks in ONNX's order.
+    private static func gateRows(_ kernel: Tensor, order: [Int], units: Int) -> [Float] {
+        let rows = kernel.shape[0], columns = kernel.shape[1]
+        var result: [Float] = []
+        result.reserveCapacity(kernel.count)
+        for block in order {
+            for unit in 0..<units {
+                for row in 0..<rows { result.append(kernel.scalars[row * columns + block * units + unit]) }
+            }
+        }
+        return result
+    }
+
+    private static func reorder(_ values: [Float], _ order: [Int], _ units: Int) -> [Float] {
+        order.flatMap { values[($0 * units)..<(($0 + 1) * units)] }
+    }
+
+    /// ONNX's name for an activation inside a recurrent op, with the alpha and beta it consumes; nil if it has none.
+    static func recurrentFunction(_ activation: Activation) -> (String, Float?, Float?)? {
+        switch activation {
+        case .linear: return ("Affine", 1, 0)
+        case .relu: return ("Relu", nil, nil)
+        case .sigmoid: return ("Sigmoid", nil, nil)
+        case .tanh: return ("Tanh", nil, nil)
+        case .hardSigmoidKeras2: return ("HardSigmoid", 0.2, 0.5)
+        case .hardSigmoidKeras3: return ("HardSigmoid", 1.0 / 6, 0.5)
+        case .softsign: return ("Softsign", nil, nil)
+        case .softplus: return ("Softplus", nil, nil)
+        case .elu(let alpha): return ("Elu", alpha, nil)
+        case .leakyReLU(let alpha): return ("LeakyRelu", alpha, nil)
+        case .clippedReLU, .relu6, .softmax, .selu, .swish, .gelu, .exponential, .mish, .hardSilu, .logSoftmax, .celu,
+             .hardShrink, .softShrink, .hardTanh, .logSigmoid, .sparsePlus, .sparseSigmoid, .squareplus, .tanhShrink:
+            return nil
+        }
+    }
+}
+
+extension Onnx_AttributeProto {
+    static func string(_ name: String, _ value: String) -> Onnx_AttributeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = name
+        attribute.type = .string
+        attribute.s = Data(value.utf8)
+        return attribute
+    }
+
+    static func strings(_ name: String, _ values: [String]) -> Onnx_AttributeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = name
+        attribute.type = .strings
+        attribute.strings = values.map { Data($0.utf8) }
+        return attribute
+    }
+
+    static func floats(_ name: String, _ values: [Float]) -> Onnx_AttributeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = name
+        attribute.type = .floats
+        attribute.floats = values
+        return attribute
+    }
+}
