@@ -82,4 +82,28 @@ import KerasLensXAI
                 .figure(0, over: try Self.picture(record)).samples.map(Float.init)
         #expect(png.pixels.map(Float.init) == expected)
     }
+
+    /// The DocC article's code (Sources/KerasLens/KerasLens.docc/LoadPredictExplain.md), step for step, on the
+    /// tutorial's cases for the top class: the library alone gives the tutorial's image too.
+    @Test(arguments: (manifest?.cases ?? []).filter { !$0.class_given })
+    func theArticlesCodeGivesTheTutorialsImage(_ record: Case) throws {
+        let manifest = try #require(Self.manifest)
+        let path = CLIRunner.fixtures.appendingPathComponent(record.picture).path
+        let model = try Model(try ModelFile.load(path: Self.folder.appendingPathComponent(manifest.model).path))
+        let shape = model.inputShapes[0]
+        let loader = try ImageLoader(sampleShape: shape, preprocessing: .tf)
+        let input = Tensor(shape: [1] + shape, scalars: try loader.load(path: path))
+        #expect(try model.predict(input).shape == [1, 1000])
+        var options = ExplanationOptions()
+        options.target = .logit
+        options.upsampling = .none
+        let explanation = try ExplanationMethod.gradcam.explain(model, inputs: input, options: options)
+        #expect(explanation.classes == [record.class])
+        let figure = try explanation.figure(0, over: try loader.shownPixels(path: path))
+        let keras = try Self.recorded(record, "heatmap")
+        #expect(zip(explanation.maps.scalars, keras.scalars).allSatisfy { abs($0 - $1) <= 5e-5 + 1e-4 * abs($1) })
+        if explanation.maps.scalars.map({ Int(255 * $0) }) == keras.scalars.map({ Int(255 * $0) }) {
+            #expect(figure.samples.map(Float.init) == (try Self.recorded(record, "overlay")).scalars)
+        }
+    }
 }
