@@ -1,8 +1,6 @@
 import Foundation
-import KerasLensGraph
-import KerasLensImages
+import KerasLens
 import Testing
-import KerasLensXAI
 
 /// The keras.io Grad-CAM tutorial end to end on Xception: `Fixtures/generate_tutorial.py` runs its code (load_img,
 /// preprocess_input, make_gradcam_heatmap, save_and_display_gradcam) on committed pictures and records each step in the
@@ -95,6 +93,7 @@ import KerasLensXAI
         let input = Tensor(shape: [1] + shape, scalars: try loader.load(path: path))
         #expect(try model.predict(input).shape == [1, 1000])
         var options = ExplanationOptions()
+        options.layer = manifest.layer
         options.target = .logit
         options.upsampling = .none
         let explanation = try ExplanationMethod.gradcam.explain(model, inputs: input, options: options)
