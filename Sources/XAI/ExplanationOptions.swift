@@ -4,7 +4,7 @@ import KerasLensRuntime
 /// Everything a method may be told besides the model and the inputs. Defaults are docs/METHODS.md's; an option a
 /// method does not use is ignored.
 public struct ExplanationOptions: Sendable {
-    /// The layer a CAM method reads (`conv1d_2`, `max_pooling2d_1`).
+    /// The layer a CAM method reads (`conv1d_2`, `max_pooling2d_1`); nil reads the one `CAMLayerChoice` picks.
     public var layer: String?
     /// The layers SISE samples, shallow to deep; nil picks the pooling layers and the last spatial layer.
     public var layers: [String]?

@@ -31,9 +31,12 @@ struct ExplanationRequest: Sendable {
         try model.gradients([inputs], classes: options.classes, target: options.target, withRespectTo: layers)
     }
 
-    /// The layer a CAM method reads, checked to have the input's spatial rank.
+    /// The layer a CAM method reads — `name`, or when nil the one `CAMLayerChoice` picks — checked to have the
+    /// input's spatial rank.
     func spatialLayer(_ name: String?) throws -> LayerGeometry {
-        guard let name else { throw ExplainError("this method reads a layer: pass one (e.g. --layer \(defaultLayerHint))") }
+        guard let name = name ?? CAMLayerChoice.pick(in: model.graph) else {
+            throw ExplainError("no layer of the model keeps the input's spatial axes, so this method has no layer to read")
+        }
         guard let node = model.graph.node(named: name) else {
             throw ExplainError("layer '\(name)': the model has no such layer; its layers are \(model.graph.nodes.map(\.name).joined(separator: ", "))")
         }
@@ -42,11 +45,6 @@ struct ExplanationRequest: Sendable {
             throw ExplainError("layer '\(name)' (\(node.kerasClass)) has output shape \(shape), with no \(geometry.spatial.count)-D spatial axes like the input's; pick a convolution or pooling layer")
         }
         return LayerGeometry(name: name, spatial: Array(shape.dropLast()), channels: shape.last!)
-    }
-
-    /// The last layer with the input's spatial rank, named in error messages as an example.
-    var defaultLayerHint: String {
-        model.graph.nodes.last { $0.outputShape.count == geometry.spatial.count + 1 && $0.op != .input }?.name ?? "NAME"
     }
 }
 

@@ -38,4 +38,20 @@ import KerasLensXAI
         let graph = Graph(nodes: nodes, inputs: ["in"], outputs: ["flat"], source: GraphSource(format: "test", kerasVersion: nil, backend: nil))
         #expect(CAMLayerChoice.pick(in: graph) == "relu")
     }
+
+    /// MobileNet's head keeps the pooled axes at size 1 for its 1×1 convolution classifier: the layers after a
+    /// global pooling have no spatial axes left to read.
+    @Test func aGlobalPoolingThatKeepsItsAxesPoolsThemAway() {
+        let nodes = [
+            Node(name: "in", kerasClass: "InputLayer", op: .input, inputs: [], outputShape: [8, 8, 3]),
+            Node(name: "relu", kerasClass: "Activation", op: .activation(.relu), inputs: ["in"], outputShape: [8, 8, 3]),
+            Node(name: "gap", kerasClass: "GlobalAveragePooling2D", op: .globalPool(kind: .average, keepDims: true),
+                 inputs: ["relu"], outputShape: [1, 1, 3]),
+            Node(name: "drop", kerasClass: "Dropout", op: .identity, inputs: ["gap"], outputShape: [1, 1, 3]),
+            Node(name: "preds", kerasClass: "Activation", op: .activation(.sigmoid), inputs: ["drop"], outputShape: [1, 1, 3]),
+            Node(name: "flat", kerasClass: "Flatten", op: .flatten, inputs: ["preds"], outputShape: [3]),
+        ]
+        let graph = Graph(nodes: nodes, inputs: ["in"], outputs: ["flat"], source: GraphSource(format: "test", kerasVersion: nil, backend: nil))
+        #expect(CAMLayerChoice.pick(in: graph) == "relu")
+    }
 }

@@ -135,8 +135,9 @@ import Testing
         }
     }
 
-    @Test func aCAMMethodNeedsALayer() {
-        #expect(failure(.gradcam) { _ in }.contains("pass one"))
+    /// Without a named layer a CAM method reads the one `CAMLayerChoice` picks; this model has none.
+    @Test func aCAMMethodNeedsALayerWithSpatialAxes() {
+        #expect(failure(.gradcam) { _ in }.contains("no layer of the model keeps the input's spatial axes"))
     }
 
     @Test func anUnknownLayerIsNamed() {
@@ -160,9 +161,9 @@ import Testing
     }
 
     @Test func givenRandomDrawsMustFit() {
-        #expect(failure(.rise) { $0.masks = Tensor(zeros: [2, 5]) }.contains("--masks"))
-        #expect(failure(.lime) { $0.perturbations = Tensor(zeros: [2, 3]) }.contains("--perturbations"))
-        #expect(failure(.smoothgrad) { $0.noise = Tensor(zeros: [2, 4]) }.contains("--noise"))
-        #expect(failure(.lime) { $0.segments = Tensor(zeros: [3]) }.contains("--segments"))
+        #expect(failure(.rise) { $0.masks = Tensor(zeros: [2, 5]) }.contains("the given masks have shape [2, 5]"))
+        #expect(failure(.lime) { $0.perturbations = Tensor(zeros: [2, 3]) }.contains("the given perturbations have shape [2, 3]"))
+        #expect(failure(.smoothgrad) { $0.noise = Tensor(zeros: [2, 4]) }.contains("the given noise has shape [2, 4]"))
+        #expect(failure(.lime) { $0.segments = Tensor(zeros: [3]) }.contains("the given segments have shape [3]"))
     }
 }

@@ -50,6 +50,19 @@ public enum OpKind: String, CaseIterable, Sendable {
             return false
         }
     }
+
+    /// Whether the op's output is its input's values, at most rearranged (identities, reshapes, permutations): a
+    /// layer that reads such an op's output sees the values of the op before it (the CAM layer choice steps back).
+    public var passesValuesOn: Bool {
+        switch self {
+        case .flatten, .reshape, .permute, .identity:
+            return true
+        case .input, .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution, .pool,
+             .globalPool, .batchNormalization, .activation, .prelu, .merge, .linearCombination, .concatenate,
+             .zeroPadding, .cropping, .upsampling, .rescaling, .normalization, .layerNormalization, .slice, .recurrent:
+            return false
+        }
+    }
 }
 
 extension Op {

@@ -1,7 +1,8 @@
 import KerasLensGraph
 
 /// The layer CAM methods read when none is named. The rule: the model's last layer whose output still has the
-/// input's spatial (or time) axes — the layers after it have pooled or flattened them away — stepping back from a
+/// input's spatial (or time) axes — the layers after it have pooled or flattened them away; a global pooling that
+/// keeps its axes as size 1, as MobileNet's head before its 1×1 convolution classifier, pools them away too — stepping back from a
 /// layer that only passes an earlier layer's tensor on unchanged or reshaped (Dropout and other identities, Reshape,
 /// Permute) to the layer that computed it. Xception gives `block14_sepconv2_act`, ResNet50 `conv5_block3_out`, the
 /// course MNIST-1D model `conv1d_2`, HMT `max_pooling2d_1`.
@@ -10,19 +11,15 @@ public enum CAMLayerChoice {
     public static func pick(in graph: Graph) -> String? {
         guard let input = graph.inputs.first.flatMap(graph.node(named:)), input.outputShape.count >= 2 else { return nil }
         let rank = input.outputShape.count
-        func isSpatial(_ node: Node) -> Bool { node.op != .input && node.outputShape.count == rank }
+        var pooled = Set<String>()
+        for node in graph.nodes where node.op.kind == .globalPool || node.inputs.contains(where: pooled.contains) {
+            pooled.insert(node.name)
+        }
+        func isSpatial(_ node: Node) -> Bool { node.op != .input && node.outputShape.count == rank && !pooled.contains(node.name) }
         guard var chosen = graph.nodes.last(where: isSpatial) else { return nil }
-        while passesOn(chosen.op), chosen.inputs.count == 1, let source = graph.node(named: chosen.inputs[0]), isSpatial(source) {
+        while chosen.op.kind.passesValuesOn, chosen.inputs.count == 1, let source = graph.node(named: chosen.inputs[0]), isSpatial(source) {
             chosen = source
         }
         return chosen.name
-    }
-
-    /// Ops whose output is their input's values, at most rearranged.
-    private static func passesOn(_ op: Op) -> Bool {
-        switch op {
-        case .identity, .reshape, .permute: true
-        default: false
-        }
     }
 }

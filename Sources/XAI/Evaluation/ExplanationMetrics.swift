@@ -37,7 +37,7 @@ public enum ExplanationMetrics {
     public static func evaluate(_ model: Model, inputs: Tensor, explanation: Explanation, frac: Double,
                                 target: ScoreTarget = .probability, curveStep: Int? = nil, withCurves: Bool = true,
                                 batchSize: Int = 64) throws(ExplainError) -> ExplanationScores {
-        guard frac > 0, frac <= 1 else { throw ExplainError("--frac must be in (0, 1], got \(frac)") }
+        guard frac > 0, frac <= 1 else { throw ExplainError("frac, the share of positions drop/increase keeps, must be in (0, 1], got \(frac)") }
         guard inputs.shape.first == explanation.maps.shape.first else {
             throw ExplainError("\(explanation.maps.shape.first ?? 0) maps for \(inputs.shape.first ?? 0) inputs")
         }

@@ -15,7 +15,7 @@ struct AblationCAM: CAMWeighting {
     func check(_ layer: LayerGeometry, in request: ExplanationRequest) throws {
         guard request.options.ablation == .weights, let node = request.model.graph.node(named: layer.name) else { return }
         guard node.op.kind.hasAblatableKernel else {
-            throw ExplainError("layer '\(layer.name)' (\(node.kerasClass)) has no kernel; --ablation weights needs a Dense or convolution layer (--ablation activation works on any layer)")
+            throw ExplainError("layer '\(layer.name)' (\(node.kerasClass)) has no kernel; weight ablation needs a Dense or convolution layer (activation ablation works on any layer)")
         }
     }
 

@@ -26,7 +26,7 @@ struct LIME: Explainer {
         let spatial = request.geometry.spatial
         if let given = request.options.segments {
             guard given.shape == spatial else {
-                throw ExplainError("--segments has shape \(given.shape); the input's spatial shape is \(spatial)")
+                throw ExplainError("the given segments have shape \(given.shape); the input's spatial shape is \(spatial)")
             }
             let labels = Array(Set(given.scalars)).sorted()
             let dense = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, Int32($0)) })
@@ -67,7 +67,7 @@ struct LIME: Explainer {
     private func perturbations(_ request: ExplanationRequest, sample index: Int, features: Int) throws -> [Double] {
         if let given = request.options.perturbations {
             guard given.rank == 2, given.shape[1] == features, given.shape[0] > 0 else {
-                throw ExplainError("--perturbations has shape \(given.shape); lime needs (samples, \(features)) for \(features) segments")
+                throw ExplainError("the given perturbations have shape \(given.shape); lime needs (samples, \(features)) for \(features) segments")
             }
             return given.scalars.map { $0 != 0 ? 1 : 0 }
         }

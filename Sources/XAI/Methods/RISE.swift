@@ -42,7 +42,7 @@ struct RISE: Explainer {
             return count
         }
         guard masks.rank == spatial.count + 1, Array(masks.shape.dropFirst()) == spatial, masks.shape[0] > 0 else {
-            throw ExplainError("--masks has shape \(masks.shape); rise needs (N, \(spatial.map(String.init).joined(separator: ", ")))")
+            throw ExplainError("the given masks have shape \(masks.shape); rise needs (N, \(spatial.map(String.init).joined(separator: ", ")))")
         }
         return masks.shape[0]
     }

@@ -7,7 +7,7 @@ import KerasLensGraph
 struct SISE: Explainer {
     func explain(_ request: ExplanationRequest) throws -> Explanation {
         let layers = try (request.options.layers ?? defaultLayers(request)).map { try request.spatialLayer($0) }
-        guard !layers.isEmpty else { throw ExplainError("sise found no layer with spatial axes; pass --layers") }
+        guard !layers.isEmpty else { throw ExplainError("sise found no layer with the input's spatial axes to read") }
         let pass = try request.gradients(withRespectTo: layers.map(\.name))
         let maps = try Concurrent.map(request.count) { index in
             let layerMaps = try layers.map { layer in

@@ -40,7 +40,7 @@ struct SmoothGrad: Explainer {
         }
         let shape = request.model.inputShapes[0]
         guard noise.rank == shape.count + 1, Array(noise.shape.dropFirst()) == shape, noise.shape[0] > 0 else {
-            throw ExplainError("--noise has shape \(noise.shape); smoothgrad needs (n, \(shape.map(String.init).joined(separator: ", ")))")
+            throw ExplainError("the given noise has shape \(noise.shape); smoothgrad needs (n, \(shape.map(String.init).joined(separator: ", ")))")
         }
         return noise.shape[0]
     }

@@ -5,7 +5,7 @@ enum WeightedLeastSquares {
     static func fit(_ x: [Double], _ y: [Double], weights: [Double], rows: Int, columns: Int,
                     segments: [Int32], top: Int) throws -> LinearSurrogate {
         let total = weights.reduce(0, +)
-        guard total > 0 else { throw ExplainError("lime: every perturbation has zero weight; widen --kernel-width") }
+        guard total > 0 else { throw ExplainError("lime: every perturbation has zero weight; widen the kernel width") }
         var xMean = [Double](repeating: 0, count: columns)
         for r in 0..<rows { for c in 0..<columns { xMean[c] += weights[r] * x[r * columns + c] / total } }
         let yMean = zip(weights, y).reduce(0) { $0 + $1.0 * $1.1 } / total
