@@ -904,6 +904,22 @@ def map_cases(shared: bool) -> list[MapCase]:
                          options={"masks_count": 1000, "grid": 4, "p": 0.5}))
     cases.append(MapCase("zoo.depthwise_separable.smoothgrad", ds, ds_in, 3, "smoothgrad", upsample=None))
     cases.append(MapCase("zoo.depthwise_separable.saliency", ds, ds_in, 3, "saliency", upsample=None))
+    # Transposed convolutions: every CAM method at the U-Net's last up path layer (at the input's resolution), with
+    # weight ablation (the reference ablates activations of Sequential models only), gradient methods back through
+    # the whole U-Net; 1-D at a transposed layer and below one.
+    un, un_in = "zoo/unet.k2.h5", "zoo/unet.input.npy"
+    for method in (m for m in CAM_METHODS if m != "ablationcam"):
+        cases.append(MapCase(f"zoo.unet.up1.{method}.none", un, un_in, 3, method, "up1", upsample="none"))
+    cases += [
+        MapCase("zoo.unet.up1.ablationcam.weights.none", un, un_in, 3, "ablationcam", "up1", upsample="none",
+                options={"ablation": "weights", "zero_bias": False}),
+        MapCase("zoo.unet.saliency", un, un_in, 3, "saliency", upsample=None),
+        MapCase("zoo.unet.integrated-gradients", un, un_in, 3, "integrated-gradients", upsample=None),
+    ]
+    ct1, ct1_in = "zoo/conv_transpose_1d.k2.h5", "zoo/conv_transpose_1d.input.npy"
+    for layer in ("tconv1d_stacked", "conv1d_down"):
+        cases.append(MapCase(f"zoo.conv_transpose_1d.{layer}.gradcam.linear", ct1, ct1_in, 3, "gradcam", layer,
+                             classes=[180, 185, 190], upsample="linear"))
     if not shared:
         return cases
 
