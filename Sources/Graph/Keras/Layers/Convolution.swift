@@ -59,8 +59,13 @@ private func depthwiseGroups(_ config: LayerConfig, groups channels: Int, window
 func transposedConvolutionBuilder(rank: Int) -> LayerBuilder {
     { config, _ throws(GraphError) in
         let window = try readWindow(config, rank: rank, sizeKey: "kernel_size")
-        guard try config.int("groups", default: 1) == 1 else {
-            throw config.error(.unsupported, "grouped transposed convolution (groups \(try config.int("groups"))) is not supported")
+        let groups = try config.int("groups", default: 1)
+        guard groups == 1 else {
+            throw config.error(.unsupported, "grouped transposed convolution (groups \(groups)) is not supported")
+        }
+        // Bounded before the extents are computed from them (shape inference range-checks the op again).
+        guard (window.size + window.dilations).allSatisfy({ $0 <= ShapeLimits.maxAttribute }) else {
+            throw config.error(.invalidConfig, "kernel_size \(window.size) or dilation_rate \(window.dilations) is above \(ShapeLimits.maxAttribute)")
         }
         let extents = (0..<rank).map { (window.size[$0] - 1) * window.dilations[$0] + 1 }
         let outputPadding: [Int]
