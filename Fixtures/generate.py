@@ -860,6 +860,76 @@ def zoo_bidirectional(K):
     return K.Model(inp, concat_flat(K, branches), name="bidirectional")
 
 
+def zoo_conv_transpose_1d(K):
+    """Conv1DTranspose: strides 1, 2 and 3, `same` and `valid`, output_padding given or inferred (including a
+    1-tap window, whose `same` output is longer than the full transposed convolution), no bias, fused activations.
+    (Conv1DTranspose with a dilation does not run on TensorFlow's CPU kernels in either Keras.)"""
+    L = K.layers
+    inp = K.Input((6, 3), name="input")
+    branches = [
+        L.Conv1DTranspose(4, 3, padding="same", activation="relu", name="tconv1d_same")(inp),
+        L.Conv1DTranspose(3, 3, strides=2, padding="valid", name="tconv1d_valid_s2")(inp),
+        L.Conv1DTranspose(3, 4, strides=3, padding="same", output_padding=1, use_bias=False, activation="tanh",
+                          name="tconv1d_same_s3_op1")(inp),
+        L.Conv1DTranspose(2, 2, strides=3, padding="valid", output_padding=2, name="tconv1d_valid_s3_op2")(inp),
+        L.Conv1DTranspose(2, 1, strides=2, padding="same", output_padding=1, name="tconv1d_tap_same_op1")(inp),
+        L.Conv1DTranspose(3, 5, strides=2, padding="same", activation="elu",
+                          name="tconv1d_stacked")(L.Conv1D(4, 3, strides=2, padding="same", name="conv1d_down")(inp)),
+    ]
+    return K.Model(inp, concat_flat(K, branches), name="conv_transpose_1d")
+
+
+def zoo_conv_transpose_2d(K):
+    """Conv2DTranspose on an odd-height, even-width input: strides 1, 2, 3 and mixed, `same` and `valid`, even and
+    non-square windows, output_padding given per axis or inferred, no bias, fused activations."""
+    L = K.layers
+    inp = K.Input((5, 4, 3), name="input")
+    branches = [
+        L.Conv2DTranspose(4, 3, strides=2, padding="same", activation="relu", name="tconv_same_s2")(inp),
+        L.Conv2DTranspose(3, (3, 2), strides=(2, 3), padding="valid", name="tconv_valid_s23")(inp),
+        L.Conv2DTranspose(3, 4, strides=2, padding="same", output_padding=1, activation="sigmoid",
+                          name="tconv_even_same_op1")(inp),
+        L.Conv2DTranspose(2, 3, strides=3, padding="valid", output_padding=(2, 1), use_bias=False,
+                          name="tconv_valid_s3_op21")(inp),
+        L.Conv2DTranspose(2, 2, padding="valid", activation="softplus", name="tconv_s1")(inp),
+        L.Conv2DTranspose(3, (2, 4), strides=(3, 2), padding="same", name="tconv_same_s32")(inp),
+    ]
+    return K.Model(inp, concat_flat(K, branches), name="conv_transpose_2d")
+
+
+def zoo_conv_transpose_dilated(K):
+    """Conv2DTranspose with a dilation (stride 1, as Keras requires), `same` and `valid`. tf_keras runs it through
+    `tf.nn.atrous_conv2d_transpose`; Keras 3's Conv2DBackpropInput has no CPU kernel for dilations, so tf_keras only."""
+    L = K.layers
+    inp = K.Input((5, 4, 3), name="input")
+    branches = [
+        L.Conv2DTranspose(3, 3, dilation_rate=2, padding="same", activation="elu", name="tconv_dilated_same")(inp),
+        L.Conv2DTranspose(2, (2, 3), dilation_rate=3, padding="valid", use_bias=False,
+                          name="tconv_dilated_valid")(inp),
+        L.Conv2DTranspose(2, 2, dilation_rate=3, padding="same", name="tconv_dilated_even_same")(inp),
+    ]
+    return K.Model(inp, concat_flat(K, branches), name="conv_transpose_dilated")
+
+
+def zoo_unet(K):
+    """A small U-Net: Conv2D down (max pooling and a strided convolution), Conv2DTranspose up (one followed by a
+    batch normalization), nearest UpSampling2D on a side path, Concatenate skips, a per-pixel softmax."""
+    L = K.layers
+    inp = K.Input((16, 16, 3), name="input")
+    enc1 = L.Conv2D(6, 3, padding="same", activation="relu", name="enc1")(inp)
+    enc2 = L.Conv2D(8, 3, padding="same", activation="relu", name="enc2")(L.MaxPooling2D(2, name="pool1")(enc1))
+    down = L.Conv2D(12, 3, strides=2, padding="same", activation="relu", name="down2")(enc2)
+    bottleneck = L.Conv2D(12, 3, padding="same", activation="relu", name="bottleneck")(down)
+    up2 = L.Conv2DTranspose(8, 2, strides=2, padding="same", name="up2")(bottleneck)
+    up2 = L.Activation("relu", name="up2_relu")(L.BatchNormalization(name="up2_bn")(up2))
+    side = L.UpSampling2D(2, name="up_nearest")(bottleneck)
+    dec2 = L.Conv2D(8, 3, padding="same", activation="relu", name="dec2")(
+        L.Concatenate(name="skip2")([up2, enc2, side]))
+    up1 = L.Conv2DTranspose(6, 3, strides=2, padding="same", activation="relu", name="up1")(dec2)
+    dec1 = L.Conv2D(6, 3, padding="same", activation="relu", name="dec1")(L.Concatenate(name="skip1")([up1, enc1]))
+    return K.Model(inp, L.Conv2D(3, 1, activation="softmax", name="segmentation")(dec1), name="unet")
+
+
 @dataclass
 class ZooModel:
     name: str
@@ -878,6 +948,9 @@ class ZooModel:
     keras3_files: tuple = ("k3", "keras")
     # Built only with tf_keras (its TFOpLambda and SlicingOpLambda layers): the .k2.h5 alone.
     keras2_only: bool = False
+    # Standard deviation of the random weights; deep stacks (the U-Net) take smaller ones so that activations stay
+    # near unit size instead of growing layer by layer beyond where float32 rounding meets atol 1e-5.
+    weight_std: float = 0.5
 
 
 ZOO = [
@@ -920,11 +993,15 @@ ZOO = [
     # hard_sigmoid is 0.2x + 0.5 in tf_keras and x/6 + 0.5 in Keras 3.
     ZooModel("recurrent", zoo_recurrent, [(7, 3)], seed=SEED + 10, keras_differences={"lstm_backwards", "concat"}),
     ZooModel("bidirectional", zoo_bidirectional, [(7, 3)], seed=SEED + 11),
+    ZooModel("conv_transpose_1d", zoo_conv_transpose_1d, [(6, 3)], seed=SEED + 20),
+    ZooModel("conv_transpose_2d", zoo_conv_transpose_2d, [(5, 4, 3)], seed=SEED + 21),
+    ZooModel("conv_transpose_dilated", zoo_conv_transpose_dilated, [(5, 4, 3)], seed=SEED + 22, keras2_only=True),
+    ZooModel("unet", zoo_unet, [(16, 16, 3)], seed=SEED + 23, weight_std=0.2),
 ]
 ZOO_BATCH = 3
 
 
-def random_weights(model, rng: np.random.Generator) -> dict[str, list[np.ndarray]]:
+def random_weights(model, rng: np.random.Generator, std: float = 0.5) -> dict[str, list[np.ndarray]]:
     """Non-trivial random weights for every layer, keyed by layer name.
 
     Variances are kept positive; adapted Normalization statistics are kept as adapted.
@@ -940,7 +1017,7 @@ def random_weights(model, rng: np.random.Generator) -> dict[str, list[np.ndarray
             if "variance" in variable.name:
                 arrays.append(rng.uniform(0.5, 1.5, shape).astype(np.float32))
             else:
-                arrays.append(rng.normal(0.0, 0.5, shape).astype(np.float32))
+                arrays.append(rng.normal(0.0, std, shape).astype(np.float32))
         weights[layer.name] = arrays
     return weights
 
@@ -988,7 +1065,7 @@ def build_and_record_zoo_model(spec: ZooModel, K, tag: str, rng: np.random.Gener
     """Build `spec` with one Keras (`K`, files tagged `tag`) alone, with random weights, and record its inputs, outputs
     and per-layer outputs: what a zoo model made by only one of the two Kerases shares."""
     model = spec.build(K)
-    set_weights(model, random_weights(model, rng), model)
+    set_weights(model, random_weights(model, rng, spec.weight_std), model)
     inputs = zoo_inputs(spec, rng)
     base = f"zoo/{spec.name}"
     input_files = [save_npy(f"{base}.input.npy", inputs[0])] if len(inputs) == 1 else \
@@ -1033,7 +1110,7 @@ def generate_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
     if spec.keras2_only:
         return generate_keras2_zoo_model(spec, rng)
     k2_model, k3_model = spec.build(tf_keras), spec.build(keras)
-    weights = random_weights(k2_model, rng)
+    weights = random_weights(k2_model, rng, spec.weight_std)
     set_weights(k2_model, weights, k3_model)
     set_weights(k3_model, weights, k2_model)
     inputs = zoo_inputs(spec, rng)

@@ -36,6 +36,7 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 import json
 import shutil
+import sys
 import zlib
 import time
 import warnings
@@ -278,12 +279,16 @@ def weight_ablation(sub: Subject, x: np.ndarray, classes: np.ndarray, layer: str
     net = sub.model(target)
     clone = tf_keras.models.clone_model(net)
     clone.set_weights(net.get_weights())
-    weights = clone.get_layer(layer).get_weights()     # [kernel, bias]: output channel on the last axis
+    weights = clone.get_layer(layer).get_weights()     # [kernel, bias]
+    # The kernel's output channel axis: the last, or the one before the input channels of a transposed convolution.
+    channel_axis = -2 if type(clone.get_layer(layer)).__name__.endswith("Transpose") else -1
     result = np.zeros((len(x), len(channels)), np.float32)
     step, width = chunk_size(x.shape[1:]), int(np.prod(net.outputs[0].shape[1:]))
     for row, k in enumerate(channels):
         ablated = [w.copy() for w in weights]
-        ablated[0][..., k] = 0
+        index = [slice(None)] * ablated[0].ndim
+        index[channel_axis] = k
+        ablated[0][tuple(index)] = 0
         if zero_bias and len(ablated) > 1:
             ablated[1][k] = 0
         clone.get_layer(layer).set_weights(ablated)
@@ -720,6 +725,22 @@ def gradient_cases(shared: bool) -> list[GradientCase]:
                      classes=[400, 600, 770]),
         GradientCase("zoo.conv2d_variants.c", "zoo/conv2d_variants.k2.h5", ["zoo/conv2d_variants.input.npy"], 3,
                      ["input", "conv_s21_valid"], classes=[850, 810, 883]),
+        # Transposed convolutions: classes in the branches of the listed layers (conv1d_down feeds tconv1d_stacked).
+        GradientCase("zoo.conv_transpose_1d.a", "zoo/conv_transpose_1d.k2.h5", ["zoo/conv_transpose_1d.input.npy"], 3,
+                     ["input", "tconv1d_same", "tconv1d_valid_s2", "conv1d_down"], classes=[10, 40, 180]),
+        GradientCase("zoo.conv_transpose_1d.b", "zoo/conv_transpose_1d.k2.h5", ["zoo/conv_transpose_1d.input.npy"], 3,
+                     ["input", "tconv1d_same_s3_op1", "tconv1d_valid_s3_op2", "tconv1d_tap_same_op1"],
+                     classes=[100, 140, 160]),
+        GradientCase("zoo.conv_transpose_2d.a", "zoo/conv_transpose_2d.k2.h5", ["zoo/conv_transpose_2d.input.npy"], 3,
+                     ["input", "tconv_same_s2", "tconv_valid_s23", "tconv_even_same_op1"], classes=[100, 500, 800]),
+        GradientCase("zoo.conv_transpose_2d.b", "zoo/conv_transpose_2d.k2.h5", ["zoo/conv_transpose_2d.input.npy"], 3,
+                     ["input", "tconv_valid_s3_op21", "tconv_s1", "tconv_same_s32"], classes=[1000, 1380, 1500]),
+        GradientCase("zoo.conv_transpose_dilated", "zoo/conv_transpose_dilated.k2.h5",
+                     ["zoo/conv_transpose_dilated.input.npy"], 3,
+                     ["input", "tconv_dilated_same", "tconv_dilated_valid", "tconv_dilated_even_same"],
+                     classes=[30, 150, 240]),
+        GradientCase("zoo.unet", "zoo/unet.k2.h5", ["zoo/unet.input.npy"], 3,
+                     ["input", "up1", "up2", "up2_relu", "enc1", "bottleneck"], classes=[5, 300, 700]),
     ]
     if shared:
         cases += [
@@ -787,6 +808,9 @@ def ablation_cases(shared: bool) -> list[AblationCase]:
         AblationCase("mnist1d_fixture.conv1d.weights.logit", "MNIST1D.h5", mnist, n, "conv1d", "weights",
                      target="logit"),
         AblationCase("hmt_fixture.max_pooling2d_1.activation", "HMT.h5", hmt, 1, "max_pooling2d_1", "activation"),
+        AblationCase("zoo.unet.up1.weights", "zoo/unet.k2.h5", ["zoo/unet.input.npy"], 3, "up1", "weights"),
+        AblationCase("zoo.conv_transpose_2d.tconv_same_s2.weights.zero_bias", "zoo/conv_transpose_2d.k2.h5",
+                     ["zoo/conv_transpose_2d.input.npy"], 3, "tconv_same_s2", "weights", zero_bias=True),
     ]
     if shared:
         cases += [
@@ -880,6 +904,22 @@ def map_cases(shared: bool) -> list[MapCase]:
                          options={"masks_count": 1000, "grid": 4, "p": 0.5}))
     cases.append(MapCase("zoo.depthwise_separable.smoothgrad", ds, ds_in, 3, "smoothgrad", upsample=None))
     cases.append(MapCase("zoo.depthwise_separable.saliency", ds, ds_in, 3, "saliency", upsample=None))
+    # Transposed convolutions: every CAM method at the U-Net's last up path layer (at the input's resolution), with
+    # weight ablation (the reference ablates activations of Sequential models only), gradient methods back through
+    # the whole U-Net; 1-D at a transposed layer and below one.
+    un, un_in = "zoo/unet.k2.h5", "zoo/unet.input.npy"
+    for method in (m for m in CAM_METHODS if m != "ablationcam"):
+        cases.append(MapCase(f"zoo.unet.up1.{method}.none", un, un_in, 3, method, "up1", upsample="none"))
+    cases += [
+        MapCase("zoo.unet.up1.ablationcam.weights.none", un, un_in, 3, "ablationcam", "up1", upsample="none",
+                options={"ablation": "weights", "zero_bias": False}),
+        MapCase("zoo.unet.saliency", un, un_in, 3, "saliency", upsample=None),
+        MapCase("zoo.unet.integrated-gradients", un, un_in, 3, "integrated-gradients", upsample=None),
+    ]
+    ct1, ct1_in = "zoo/conv_transpose_1d.k2.h5", "zoo/conv_transpose_1d.input.npy"
+    for layer in ("tconv1d_stacked", "conv1d_down"):
+        cases.append(MapCase(f"zoo.conv_transpose_1d.{layer}.gradcam.linear", ct1, ct1_in, 3, "gradcam", layer,
+                             classes=[180, 185, 190], upsample="linear"))
     if not shared:
         return cases
 
@@ -1044,7 +1084,39 @@ def timed_section(label: str, cases, record) -> list[dict]:
     return entries
 
 
+def record_only(names: list[str]) -> None:
+    """Records only the named cases (of any section) and puts them into the existing manifest: replacing entries of
+    the same name, else after the section's last entry. Leaves every other file as it is."""
+    shared = SHARED_MODELS.is_dir()
+    tf.config.experimental.enable_op_determinism()
+    tf.random.set_seed(SEED)
+    np.random.seed(SEED)
+    with open(FIXTURES / OUT / "manifest.json") as f:
+        manifest = json.load(f)
+    sections = {"gradients": (gradient_cases(shared), record_gradients),
+                "ablations": (ablation_cases(shared), record_ablation),
+                "maps": (map_cases(shared), record_map)}
+    found = set()
+    for key, (cases, record) in sections.items():
+        for case in (c for c in cases if c.name in names):
+            found.add(case.name)
+            entry = record(case)
+            entries = manifest[key]
+            at = next((i for i, e in enumerate(entries) if e["name"] == case.name), None)
+            if at is None:
+                entries.append(entry)
+            else:
+                entries[at] = entry
+            log(f"  {key}: {case.name}")
+    assert found == set(names), f"unknown cases {sorted(set(names) - found)}"
+    with open(FIXTURES / OUT / "manifest.json", "w") as f:
+        json.dump(manifest, f, indent=1)
+
+
 def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--only":
+        record_only(sys.argv[2:])
+        return
     start = time.time()
     shared = SHARED_MODELS.is_dir()
     assert shared, f"course models not found in {SHARED_MODELS}"

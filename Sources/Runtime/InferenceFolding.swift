@@ -43,25 +43,30 @@ func inferenceNodes(of graph: Graph) -> [Node] {
 private func foldingNormalization(_ norm: Node, into layer: Node) -> Node? {
     guard case .batchNormalization(let axis, let epsilon) = norm.op, axis == layer.outputShape.count,
           let channels = layer.outputShape.last else { return nil }
-    // The kernel whose trailing axes are the output channels ([…, in, multiplier] for a depthwise one).
-    let kernelName: String, channelAxes: Int
+    // The kernel and where its output channels are: its last `channelAxes` axes before `trailing` others
+    // ([…, in, multiplier] for a depthwise one; […, out, in] for a transposed one, one axis after them).
+    let kernelName: String, channelAxes: Int, trailing: Int
     switch layer.op {
     case .dense, .convolution, .groupedConvolution:
-        (kernelName, channelAxes) = ("kernel", 1)
+        (kernelName, channelAxes, trailing) = ("kernel", 1, 0)
+    case .transposedConvolution:
+        (kernelName, channelAxes, trailing) = ("kernel", 1, 1)
     case .depthwiseConvolution:
-        (kernelName, channelAxes) = ("depthwise_kernel", 2)
+        (kernelName, channelAxes, trailing) = ("depthwise_kernel", 2, 0)
     case .separableConvolution:
-        (kernelName, channelAxes) = ("pointwise_kernel", 1)
+        (kernelName, channelAxes, trailing) = ("pointwise_kernel", 1, 0)
     case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
          .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
          .layerNormalization, .slice, .recurrent:
         return nil
     }
-    guard let kernel = layer.weights[kernelName], kernel.shape.suffix(channelAxes).reduce(1, *) == channels else { return nil }
+    guard let kernel = layer.weights[kernelName],
+          kernel.shape.dropLast(trailing).suffix(channelAxes).reduce(1, *) == channels else { return nil }
+    let stride = kernel.shape.suffix(trailing).reduce(1, *)
     let (scale, shift) = batchNormalizationAffine(norm, epsilon: epsilon)
     var folded = layer
     folded.name = norm.name
-    folded.weights[kernelName] = Tensor(shape: kernel.shape, scalars: kernel.scalars.enumerated().map { $1 * scale[$0 % channels] })
+    folded.weights[kernelName] = Tensor(shape: kernel.shape, scalars: kernel.scalars.enumerated().map { $1 * scale[$0 / stride % channels] })
     let bias = layer.weights["bias"]?.scalars
     folded.weights["bias"] = Tensor(shape: [channels], scalars: (0..<channels).map { (bias?[$0] ?? 0) * scale[$0] + shift[$0] })
     return folded

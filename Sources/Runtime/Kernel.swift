@@ -45,6 +45,9 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
     case .groupedConvolution(let window, let groups, let activation):
         return GroupedConvolutionKernel(kernel: node.weights["kernel"]!, bias: node.weights["bias"], window: window,
                                         groups: groups, activation: activation, shapes: shapes)
+    case .transposedConvolution(let window, _, let activation):
+        return TransposedConvolutionKernel(kernel: node.weights["kernel"]!, bias: node.weights["bias"], window: window,
+                                           activation: activation, shapes: shapes)
     case .depthwiseConvolution(let window, let multiplier, let activation):
         return DepthwiseConvolutionKernel(kernel: node.weights["depthwise_kernel"]!, bias: node.weights["bias"],
                                           window: window, multiplier: multiplier, activation: activation, shapes: shapes,

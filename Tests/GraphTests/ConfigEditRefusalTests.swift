@@ -9,7 +9,8 @@ import Testing
 
 /// Zoo files whose configuration is edited: what TFOpLambda, Keras 3 operation nodes and LayerNormalization cannot
 /// run is refused naming the layer and the reason, and so is a configuration its weights contradict (a grouped
-/// convolution whose kernel does not split into its groups).
+/// convolution whose kernel does not split into its groups, a transposed convolution's filters) or Keras refuses
+/// (an output_padding not below the stride).
 @Suite struct ConfigEditRefusalTests {
     struct Edit: Sendable, CustomTestStringConvertible {
         var file: String
@@ -42,6 +43,12 @@ import Testing
              kind: .weights, fragment: "layer 'conv1d_groups' (Conv1D): depthwise_kernel has shape [3, 1, 8], the configuration needs [3, 1, 12]"),
         Edit(file: "grouped_convolution.k3.h5", replace: #""groups": 4, "activation": "relu""#, with: #""groups": 2, "activation": "relu""#,
              kind: .weights, fragment: "layer 'conv_dw_multiplier' (Conv2D): kernel has shape [3, 2, 1, 8], which does not split input [7, 6, 4] and its filters into 2 groups"),
+        Edit(file: "conv_transpose_2d.k2.h5", replace: #""name": "tconv_same_s2", "trainable": true, "dtype": "float32", "filters": 4"#,
+             with: #""name": "tconv_same_s2", "trainable": true, "dtype": "float32", "filters": 3"#,
+             kind: .weights, fragment: "layer 'tconv_same_s2' (Conv2DTranspose): the configuration's filters 3 does not match kernel of shape [3, 3, 4, 3]"),
+        Edit(file: "conv_transpose_1d.k3.h5", replace: #""kernel_size": [4], "strides": [3], "padding": "same", "output_padding": [1]"#,
+             with: #""kernel_size": [4], "strides": [3], "padding": "same", "output_padding": [3]"#,
+             kind: .invalidConfig, fragment: "layer 'tconv1d_same_s3_op1' (Conv1DTranspose): output_padding [3] must be at least 0 and below strides [3]"),
     ]
 
     @Test(arguments: edits) func isRefused(_ edit: Edit) throws {

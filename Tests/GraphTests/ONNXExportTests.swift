@@ -52,7 +52,7 @@ import Testing
 
     static let emitted: Set<String> = [
         "Identity", "Relu", "Clip", "Sigmoid", "HardSigmoid", "Add", "Sub", "Mul", "Div", "Tanh", "Softmax", "Softplus",
-        "Softsign", "Elu", "Selu", "Erf", "Exp", "LeakyRelu", "Greater", "Where", "Gemm", "MatMul", "Conv", "Transpose",
+        "Softsign", "Elu", "Selu", "Erf", "Exp", "LeakyRelu", "Greater", "Where", "Gemm", "MatMul", "Conv", "ConvTranspose", "Transpose",
         "MaxPool", "AveragePool", "ReduceMean", "ReduceMax", "Flatten", "Reshape", "Concat", "Pad", "Slice", "Expand",
         "PRelu", "Sum", "Mean", "Max", "Min", "Unsqueeze", "LogSoftmax", "Celu", "Shrink", "Neg", "Sqrt",
         "GreaterOrEqual", "LSTM", "GRU", "RNN",

@@ -34,6 +34,12 @@ enum OpExamples {
         case .groupedConvolution:
             return [Example(op: .groupedConvolution(window: window, groups: 2, activation: .relu), inputs: [[6, 5, 4]],
                             weights: ["kernel": tensor([3, 2, 2, 6]), "bias": tensor([6])])]
+        case .transposedConvolution:
+            return [Example(op: .transposedConvolution(window: window, outputPadding: [1, 0], activation: .relu), inputs: [[3, 4, 2]],
+                            weights: ["kernel": tensor([3, 2, 3, 2]), "bias": tensor([3])]),
+                    Example(op: .transposedConvolution(window: Window(size: [2], strides: [3], dilations: [1], padding: .valid),
+                                                       outputPadding: [2], activation: .linear),
+                            inputs: [[4, 2]], weights: ["kernel": tensor([2, 3, 2])])]
         case .depthwiseConvolution:
             return [Example(op: .depthwiseConvolution(window: window, multiplier: 3, activation: .tanh), inputs: [[6, 5, 2]],
                             weights: ["depthwise_kernel": tensor([3, 2, 2, 3]), "bias": tensor([6])])]

@@ -74,6 +74,16 @@ import Testing
                       inputs: [[5, 4, 6]], weights: ["kernel": weights([3, 2, 2, 6], seed: 13), "bias": weights([6], seed: 14)])
             try check(.groupedConvolution(window: window([3], dilations: [2], .valid), groups: 2, activation: .linear),
                       inputs: [[8, 4]], weights: ["kernel": weights([3, 2, 4], seed: 15)])
+        case .transposedConvolution:
+            try check(.transposedConvolution(window: window([3, 2], strides: [2, 3], .same), outputPadding: [1, 2], activation: .relu),
+                      inputs: [[3, 2, 3]], weights: ["kernel": weights([3, 2, 2, 3], seed: 17), "bias": weights([2], seed: 18)])
+            try check(.transposedConvolution(window: window([4, 2], strides: [2, 2], .same), outputPadding: [2, 0], activation: .linear),
+                      inputs: [[2, 3, 2]], weights: ["kernel": weights([4, 2, 3, 2], seed: 19)])
+            try check(.transposedConvolution(window: window([3], dilations: [2], .valid), outputPadding: [0], activation: .linear),
+                      inputs: [[4, 3]], weights: ["kernel": weights([3, 2, 3], seed: 20), "bias": weights([2], seed: 21)])
+            // A one-tap window whose output reaches past the full result: the last positions are the bias alone.
+            try check(.transposedConvolution(window: window([1], strides: [3], .same), outputPadding: [2], activation: .tanh),
+                      inputs: [[3, 2]], weights: ["kernel": weights([1, 2, 2], seed: 22), "bias": weights([2], seed: 23)])
         case .depthwiseConvolution:
             try check(.depthwiseConvolution(window: window([3, 3], strides: [2, 2], .same), multiplier: 2, activation: .elu(alpha: 1)),
                       inputs: [[5, 5, 2]], weights: ["depthwise_kernel": weights([3, 3, 2, 2], seed: 9), "bias": weights([4], seed: 10)])

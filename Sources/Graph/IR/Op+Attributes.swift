@@ -10,6 +10,16 @@ extension Op {
         case .groupedConvolution(let window, let groups, _):
             try window.checkAttributes()
             try require([groups], in: positive, "groups")
+        case .transposedConvolution(let window, let outputPadding, _):
+            try window.checkAttributes()
+            guard outputPadding.count == window.rank else {
+                throw GraphError(.invalidConfig, "window \(window.size) has \(outputPadding.count) output paddings")
+            }
+            // At most the stride: Keras's own limit is below it, and `same` with an even window and no
+            // output_padding given resolves to exactly the stride.
+            for (padding, stride) in zip(outputPadding, window.strides) where padding < 0 || padding > stride {
+                throw GraphError(.invalidConfig, "output padding \(outputPadding) is outside 0…stride for strides \(window.strides)")
+            }
         case .depthwiseConvolution(let window, let multiplier, _), .separableConvolution(let window, let multiplier, _):
             try window.checkAttributes()
             try require([multiplier], in: positive, "depth multiplier")

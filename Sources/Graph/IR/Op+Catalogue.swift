@@ -12,6 +12,7 @@ public enum OpKind: String, CaseIterable, Sendable {
     // The raw values are the op type names of the native format (docs/FORMAT.md).
     case input, dense, convolution
     case groupedConvolution = "grouped_convolution"
+    case transposedConvolution = "transposed_convolution"
     case depthwiseConvolution = "depthwise_convolution"
     case separableConvolution = "separable_convolution"
     case pool
@@ -29,7 +30,7 @@ public enum OpKind: String, CaseIterable, Sendable {
     /// into the kernel for inference and split it off for gradients.
     public var carriesActivation: Bool {
         switch self {
-        case .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution:
+        case .dense, .convolution, .groupedConvolution, .transposedConvolution, .depthwiseConvolution, .separableConvolution:
             return true
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
              .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
@@ -42,7 +43,7 @@ public enum OpKind: String, CaseIterable, Sendable {
     /// zeroing it (weight ablation) leaves the bias, or zero, in that channel of the pre-activation.
     public var hasAblatableKernel: Bool {
         switch self {
-        case .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution:
+        case .dense, .convolution, .groupedConvolution, .transposedConvolution, .depthwiseConvolution, .separableConvolution:
             return true
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
              .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
@@ -72,6 +73,7 @@ extension Op {
         case .dense: return .dense
         case .convolution: return .convolution
         case .groupedConvolution: return .groupedConvolution
+        case .transposedConvolution: return .transposedConvolution
         case .depthwiseConvolution: return .depthwiseConvolution
         case .separableConvolution: return .separableConvolution
         case .pool: return .pool
@@ -102,7 +104,7 @@ extension Op {
     public var fusedActivation: Activation? {
         switch self {
         case .dense(let activation), .convolution(_, let activation), .groupedConvolution(_, _, let activation),
-             .depthwiseConvolution(_, _, let activation), .separableConvolution(_, _, let activation):
+             .transposedConvolution(_, _, let activation), .depthwiseConvolution(_, _, let activation), .separableConvolution(_, _, let activation):
             return activation
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
              .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
@@ -120,6 +122,8 @@ extension Op {
             return .convolution(window: window, activation: activation)
         case .groupedConvolution(let window, let groups, _):
             return .groupedConvolution(window: window, groups: groups, activation: activation)
+        case .transposedConvolution(let window, let outputPadding, _):
+            return .transposedConvolution(window: window, outputPadding: outputPadding, activation: activation)
         case .depthwiseConvolution(let window, let multiplier, _):
             return .depthwiseConvolution(window: window, multiplier: multiplier, activation: activation)
         case .separableConvolution(let window, let multiplier, _):

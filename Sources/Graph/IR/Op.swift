@@ -44,6 +44,13 @@ public enum Op: Sendable, Equatable {
     /// only input group g (Keras's `groups` option, RegNet). Weights: `kernel` [k…, in / groups, out], optional
     /// `bias` [out].
     case groupedConvolution(window: Window, groups: Int, activation: Activation)
+    /// Keras's Conv1DTranspose / Conv2DTranspose, the adjoint of a convolution from the output back to the input:
+    /// input position i adds `kernel[k] · x[i]` to output position `i·stride + k·dilation − padBefore`. Per axis the
+    /// output has `(n − 1)·stride + extent + outputPadding` positions, less `2·⌊extent/2⌋` with `same` padding
+    /// (`extent` the dilated window); `padBefore` is half (rounded down) of what the full result overhangs the
+    /// output with `same`, zero with `valid` (`Window.transposedOutputSpatial`, `transposedPadBefore`). Weights:
+    /// `kernel` [k…, out, in] — filters before input channels, unlike a convolution's — optional `bias` [out].
+    case transposedConvolution(window: Window, outputPadding: [Int], activation: Activation)
     /// Weights: `depthwise_kernel` [k…, in, multiplier], optional `bias` [in·multiplier].
     case depthwiseConvolution(window: Window, multiplier: Int, activation: Activation)
     /// Depthwise then 1×1 pointwise. Weights: `depthwise_kernel`, `pointwise_kernel` [1…, in·multiplier, out],

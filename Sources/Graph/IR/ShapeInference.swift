@@ -60,6 +60,16 @@ extension Op {
             try checkBias(filters)
             return try window.outputSpatial(input.dropLast()) + [filters]
 
+        case .transposedConvolution(let window, let outputPadding, _):
+            let input = try spatialInput(single(), rank: window.rank)
+            let kernel = try weight("kernel")
+            let filters = kernel.rank == window.rank + 2 ? kernel.shape[window.rank] : 0
+            guard kernel.shape == window.size + [filters, input.last!] else {
+                throw GraphError(.weights, "kernel has shape \(kernel.shape), expected \(window.size + [-1, input.last!]) (filters before input channels) for input \(input)")
+            }
+            try checkBias(filters)
+            return window.transposedOutputSpatial(input.dropLast(), outputPadding: outputPadding) + [filters]
+
         case .depthwiseConvolution(let window, let multiplier, _):
             let input = try spatialInput(single(), rank: window.rank)
             let kernel = try weight("depthwise_kernel")
@@ -251,6 +261,27 @@ extension Window {
             result.append(length)
         }
         return result
+    }
+
+    /// The spatial output size of a transposed convolution over `input`: per axis `(n − 1)·stride + extent +
+    /// outputPadding`, less `2·⌊extent/2⌋` with `same` padding (Keras's `deconv_output_length` with the padding
+    /// given; a size below 1 is refused by the shape check after it). Attributes are range-checked before, so
+    /// nothing overflows.
+    public func transposedOutputSpatial(_ input: [Int], outputPadding: [Int]) -> [Int] {
+        (0..<rank).map { axis in
+            let extent = (size[axis] - 1) * dilations[axis] + 1
+            let cropped = padding == .same ? 2 * (extent / 2) : 0
+            return (input[axis] - 1) * strides[axis] + extent - cropped + outputPadding[axis]
+        }
+    }
+
+    /// Output positions a transposed convolution crops before its first one along `axis`, from `input` positions to
+    /// `output`: with `same`, half (rounded down) of what the full result `(n − 1)·stride + extent` overhangs the
+    /// output, as TensorFlow pads the convolution it is the adjoint of; zero with `valid`.
+    public func transposedPadBefore(axis: Int, input: Int, output: Int) -> Int {
+        guard padding == .same else { return 0 }
+        let extent = (size[axis] - 1) * dilations[axis] + 1
+        return max((input - 1) * strides[axis] + extent - output, 0) / 2
     }
 
     /// Padding before the first position along `axis` for an input of `length`; TensorFlow puts the odd one at the end.

@@ -31,6 +31,8 @@ let layerBuilders: [String: LayerBuilder] = {
         "Dense": buildDense,
         "Conv1D": convolutionBuilder(rank: 1), "Convolution1D": convolutionBuilder(rank: 1),
         "Conv2D": convolutionBuilder(rank: 2), "Convolution2D": convolutionBuilder(rank: 2),
+        "Conv1DTranspose": transposedConvolutionBuilder(rank: 1), "Convolution1DTranspose": transposedConvolutionBuilder(rank: 1),
+        "Conv2DTranspose": transposedConvolutionBuilder(rank: 2), "Convolution2DTranspose": transposedConvolutionBuilder(rank: 2),
         "DepthwiseConv1D": depthwiseBuilder(rank: 1), "DepthwiseConv2D": depthwiseBuilder(rank: 2),
         "SeparableConv1D": separableBuilder(rank: 1), "SeparableConvolution1D": separableBuilder(rank: 1),
         "SeparableConv2D": separableBuilder(rank: 2), "SeparableConvolution2D": separableBuilder(rank: 2),

@@ -35,6 +35,7 @@ struct OpRecord: Codable, Equatable {
     var window: WindowRecord?
     var multiplier: Int?
     var groups: Int?
+    var output_padding: [Int]?
     var kind: String?
     var keep_dims: Bool?
     var shape: [Int]?

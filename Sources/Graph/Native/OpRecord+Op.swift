@@ -18,6 +18,10 @@ extension OpRecord {
             self.window = WindowRecord(window)
             self.groups = groups
             self.activation = ActivationRecord(activation)
+        case .transposedConvolution(let window, let outputPadding, let activation):
+            self.window = WindowRecord(window)
+            self.output_padding = outputPadding
+            self.activation = ActivationRecord(activation)
         case .depthwiseConvolution(let window, let multiplier, let activation):
             self.window = WindowRecord(window)
             self.multiplier = multiplier
@@ -95,6 +99,9 @@ extension OpRecord {
         case .convolution: return .convolution(window: try window(), activation: try activation())
         case .groupedConvolution:
             return .groupedConvolution(window: try window(), groups: try need(groups, "groups"), activation: try activation())
+        case .transposedConvolution:
+            return .transposedConvolution(window: try window(), outputPadding: try need(output_padding, "output_padding"),
+                                          activation: try activation())
         case .depthwiseConvolution:
             return .depthwiseConvolution(window: try window(), multiplier: try need(multiplier, "multiplier"), activation: try activation())
         case .separableConvolution:

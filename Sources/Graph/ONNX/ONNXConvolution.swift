@@ -1,6 +1,6 @@
 import KerasLensGraph
 
-/// Convolutions (plain, grouped, depthwise, separable; 1-D and 2-D). ONNX's Conv is channels first, so each one transposes
+/// Convolutions (plain, grouped, transposed, depthwise, separable; 1-D and 2-D). ONNX's Conv is channels first, so each one transposes
 /// its input to NC…, convolves with the kernel moved from Keras's `[k…, in, out]` to ONNX's `[out, in, k…]`, and
 /// transposes back before the fused activation. TensorFlow's `same` padding becomes explicit `pads` with the odd
 /// row or column at the end, so the result does not depend on how a runtime reads `auto_pad`.
@@ -16,6 +16,22 @@ extension ONNXBuilder {
         let grouping: [Onnx_AttributeProto] = groups == 1 ? [] : [.int("group", groups)]
         let convolved = step("Conv", inputs, layer: node.name,
                              convolutionAttributes(window, spatial: Array(shape.dropLast())) + grouping)
+        finish(convolved, spatialRank: rank, activation: activation, layer: node.name, into: output)
+    }
+
+    /// Conv1DTranspose / Conv2DTranspose as ONNX's ConvTranspose, whose weight [in, out, k…] is Keras's kernel
+    /// [k…, out, in] with the channel axes moved to the front. Explicit `pads` and `output_padding` give Keras's
+    /// output size and alignment (`transposedPads`), so no runtime's reading of `auto_pad` or `output_shape` matters.
+    mutating func transposedConvolution(_ node: Node, window: Window, activation: Activation, input: String,
+                                        shape: [Int], into output: String) {
+        let rank = window.rank
+        let kernel = node.weights["kernel"]!.permuted([rank + 1, rank] + Array(0..<rank))
+        var inputs = [channelsFirst(input, spatialRank: rank, layer: node.name), constant(kernel, layer: node.name, "kernel")]
+        if let bias = node.weights["bias"] { inputs.append(constant(bias, layer: node.name, "bias")) }
+        let (pads, outputPadding) = transposedPads(window, input: Array(shape.dropLast()), output: Array(node.outputShape.dropLast()))
+        let convolved = step("ConvTranspose", inputs, layer: node.name,
+                             [.ints("kernel_shape", window.size), .ints("strides", window.strides),
+                              .ints("dilations", window.dilations), .ints("pads", pads), .ints("output_padding", outputPadding)])
         finish(convolved, spatialRank: rank, activation: activation, layer: node.name, into: output)
     }
 
@@ -70,6 +86,24 @@ extension ONNXBuilder {
         channelsLast(channelsFirstValue, spatialRank: spatialRank, into: preactivation)
         self.activation(activation, preactivation, layer: layer, into: output)
     }
+}
+
+/// ONNX ConvTranspose's `pads` and `output_padding` for a transposed convolution from `input` to `output` positions.
+/// ConvTranspose computes the full result `(n − 1)·s + e`, drops `pads` begins and ends, and appends `output_padding`
+/// positions (reached by no tap) at the end: the begin is what Keras crops before the first position; the end
+/// crops what overhangs the output, or, when the output reaches past the full result (`valid` with a stride above
+/// the extent, an output_padding), output_padding makes up the difference.
+func transposedPads(_ window: Window, input: [Int], output: [Int]) -> (pads: [Int], outputPadding: [Int]) {
+    var begins: [Int] = [], ends: [Int] = [], outputPadding: [Int] = []
+    for axis in 0..<window.rank {
+        let before = window.transposedPadBefore(axis: axis, input: input[axis], output: output[axis])
+        let full = (input[axis] - 1) * window.strides[axis] + (window.size[axis] - 1) * window.dilations[axis] + 1
+        let beyond = output[axis] + before - full
+        begins.append(before)
+        ends.append(max(-beyond, 0))
+        outputPadding.append(max(beyond, 0))
+    }
+    return (begins + ends, outputPadding)
 }
 
 /// ONNX `pads` (all begins, then all ends) for a window over `spatial`: zero for `valid`; for `same`, the total

@@ -77,6 +77,8 @@ public enum ONNXExporter {
         case .groupedConvolution(let window, let groups, let activation):
             builder.convolution(node, window: window, groups: groups, activation: activation, input: input, shape: shape,
                                 into: output)
+        case .transposedConvolution(let window, _, let activation):
+            builder.transposedConvolution(node, window: window, activation: activation, input: input, shape: shape, into: output)
         case .depthwiseConvolution(let window, let multiplier, let activation):
             builder.depthwiseConvolution(node, window: window, multiplier: multiplier, activation: activation,
                                          input: input, shape: shape, into: output)

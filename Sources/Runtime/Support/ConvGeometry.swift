@@ -11,6 +11,20 @@ struct ConvGeometry: Sendable {
 
     /// `input` and `output` are per-sample shapes: spatial axes then channels.
     init(window: Window, input: [Int], output: [Int]) {
+        self.init(window: window, input: input, output: output) { axis, length in window.padBefore(axis: axis, length: length) }
+    }
+
+    /// The convolution whose adjoint is the transposed convolution `window` from `output` back to `input` (the
+    /// transposed convolution's output is this convolution's input): the kernel [k…, out, in] is this one's
+    /// [k…, in, out], and the padding is what the transposed convolution crops.
+    init(transposedWindow window: Window, input transposedInput: [Int], output transposedOutput: [Int]) {
+        self.init(window: window, input: transposedOutput, output: transposedInput) { axis, _ in
+            window.transposedPadBefore(axis: axis, input: transposedInput[axis], output: transposedOutput[axis])
+        }
+    }
+
+    /// `padBefore(axis, inputLength)`: the padding before the first input position along a spatial axis.
+    private init(window: Window, input: [Int], output: [Int], padBefore: (Int, Int) -> Int) {
         let twoD = window.rank == 2
         inHeight = twoD ? input[0] : 1
         inWidth = input[window.rank - 1]
@@ -23,8 +37,8 @@ struct ConvGeometry: Sendable {
         strideWidth = window.strides[window.rank - 1]
         dilationHeight = twoD ? window.dilations[0] : 1
         dilationWidth = window.dilations[window.rank - 1]
-        padTop = twoD ? window.padBefore(axis: 0, length: inHeight) : 0
-        padLeft = window.padBefore(axis: window.rank - 1, length: inWidth)
+        padTop = twoD ? padBefore(0, inHeight) : 0
+        padLeft = padBefore(window.rank - 1, inWidth)
     }
 
     var inputCount: Int { inHeight * inWidth * channels }

@@ -53,6 +53,40 @@ private func depthwiseGroups(_ config: LayerConfig, groups channels: Int, window
                       reshaped: ["depthwise_kernel": (stored: window.size + [1, filters], shape: window.size + [channels, multiplier])])
 }
 
+/// Conv1DTranspose / Conv2DTranspose. Keras's `output_padding=None` becomes the padding that gives the length Keras
+/// infers for it (`deconv_output_length`): `valid` keeps `n·stride + max(extent − stride, 0)` positions, `same`
+/// `n·stride`; a given `output_padding` must be below the stride, as Keras requires.
+func transposedConvolutionBuilder(rank: Int) -> LayerBuilder {
+    { config, _ throws(GraphError) in
+        let window = try readWindow(config, rank: rank, sizeKey: "kernel_size")
+        let groups = try config.int("groups", default: 1)
+        guard groups == 1 else {
+            throw config.error(.unsupported, "grouped transposed convolution (groups \(groups)) is not supported")
+        }
+        // Bounded before the extents are computed from them (shape inference range-checks the op again).
+        guard (window.size + window.dilations).allSatisfy({ $0 <= ShapeLimits.maxAttribute }) else {
+            throw config.error(.invalidConfig, "kernel_size \(window.size) or dilation_rate \(window.dilations) is above \(ShapeLimits.maxAttribute)")
+        }
+        let extents = (0..<rank).map { (window.size[$0] - 1) * window.dilations[$0] + 1 }
+        let outputPadding: [Int]
+        if config.has("output_padding") {
+            outputPadding = try config.ints("output_padding", count: rank)
+            guard zip(outputPadding, window.strides).allSatisfy({ $0 >= 0 && $0 < $1 }) else {
+                throw config.error(.invalidConfig, "output_padding \(outputPadding) must be at least 0 and below strides \(window.strides)")
+            }
+        } else {
+            outputPadding = zip(extents, window.strides).map { extent, stride in
+                window.padding == .same ? stride - extent % 2 : max(stride - extent, 0)
+            }
+        }
+        let useBias = try config.bool("use_bias", default: true)
+        return BuiltLayer(op: .transposedConvolution(window: window, outputPadding: outputPadding, activation: try config.activation()),
+                          weightNames: useBias ? ["kernel", "bias"] : ["kernel"],
+                          declared: [.leading("kernel_size", window.size, of: "kernel"),
+                                     .axis(rank, "filters", try config.int("filters"), of: "kernel")])
+    }
+}
+
 func depthwiseBuilder(rank: Int) -> LayerBuilder {
     { config, _ throws(GraphError) in
         let window = try readWindow(config, rank: rank, sizeKey: "kernel_size")
