@@ -58,7 +58,8 @@ public enum OpKind: String, CaseIterable, Sendable {
         switch self {
         case .flatten, .reshape, .permute, .identity:
             return true
-        case .input, .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution, .pool,
+        case .input, .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution,
+             .transposedConvolution, .pool,
              .globalPool, .batchNormalization, .activation, .prelu, .merge, .linearCombination, .concatenate,
              .zeroPadding, .cropping, .upsampling, .rescaling, .normalization, .layerNormalization, .slice, .recurrent:
             return false
