@@ -34,7 +34,9 @@ public enum ONNXExporter {
 
     /// The ONNX model for `graph`; refuses, naming the layer, what opset 17 cannot express.
     static func model(_ graph: Graph) throws(GraphError) -> Onnx_ModelProto {
-        var builder = ONNXBuilder(reserved: Set(graph.nodes.map(\.name)))
+        var owners: [String: String] = [:]
+        for node in graph.nodes { if let owner = node.weightsFrom { owners[node.name] = owner } }
+        var builder = ONNXBuilder(reserved: Set(graph.nodes.map(\.name)), weightOwners: owners)
         var shapes: [String: [Int]] = [:]
         var proto = Onnx_GraphProto()
         proto.name = "keraslens"
