@@ -53,6 +53,22 @@ public enum OpKind: String, CaseIterable, Sendable {
 }
 
 extension Op {
+    /// The weight whose output channels a weight ablation zeroes: the kernel producing the layer's channels.
+    public var ablatedKernelName: String {
+        switch self {
+        case .depthwiseConvolution:
+            return "depthwise_kernel"
+        case .separableConvolution:
+            return "pointwise_kernel"
+        case .dense, .convolution, .groupedConvolution, .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity,
+             .batchNormalization, .activation, .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping,
+             .upsampling, .rescaling, .normalization, .layerNormalization, .slice, .recurrent:
+            return "kernel"
+        }
+    }
+}
+
+extension Op {
     public var kind: OpKind {
         switch self {
         case .input: return .input
