@@ -911,6 +911,15 @@ def zoo_shared_nested(K):
     return K.Model([a, b], L.Dense(2, name="head")(merged), name="shared_nested")
 
 
+def zoo_shared_chain(K):
+    """One Conv1D applied twice in a row on a single input: a shared layer the explainers can read."""
+    L = K.layers
+    inp = K.Input((10, 3), name="input")
+    conv = L.Conv1D(3, 3, padding="same", activation="relu", name="conv")
+    pooled = L.GlobalAveragePooling1D(name="pooled")(conv(conv(inp)))
+    return K.Model(inp, L.Dense(4, activation="softmax", name="head")(pooled), name="shared_chain")
+
+
 def zoo_multi_output(K):
     """Two heads on one trunk, and the trunk itself as a third output."""
     L = K.layers
@@ -985,6 +994,7 @@ ZOO = [
     ZooModel("siamese", zoo_siamese, [(6, 5, 2), (6, 5, 2)], seed=SEED + 40),
     ZooModel("shared_nested", zoo_shared_nested, [(7, 3), (7, 3)], seed=SEED + 41),
     ZooModel("multi_output", zoo_multi_output, [(8, 3)], seed=SEED + 42),
+    ZooModel("shared_chain", zoo_shared_chain, [(10, 3)], seed=SEED + 43),
 ]
 ZOO_BATCH = 3
 
