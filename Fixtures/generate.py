@@ -920,6 +920,20 @@ def zoo_shared_chain(K):
     return K.Model(inp, L.Dense(4, activation="softmax", name="head")(pooled), name="shared_chain")
 
 
+def zoo_nested_outputs(K):
+    """Outputs that are later calls of nested models: Keras numbers the calls of nested models in `output_layers`
+    unlike in inbound nodes (Keras 3) or counting their construction (tf-keras)."""
+    L = K.layers
+    encoder = K.Sequential([K.Input((4,), name="encoder_input"), L.Dense(5, activation="relu", name="enc_dense")],
+                           name="encoder")
+    inner = K.Input((5,), name="projector_input")
+    projector = K.Model(inner, L.Dense(3, name="proj_dense")(inner), name="projector")
+    a, b = K.Input((4,), name="left"), K.Input((4,), name="right")
+    left, right = encoder(a), encoder(b)
+    head = L.Dense(2, name="head")(L.Add(name="sum")([projector(left), projector(right)]))
+    return K.Model([a, b], [projector(right), right, head], name="nested_outputs")
+
+
 def zoo_multi_output(K):
     """Two heads on one trunk, and the trunk itself as a third output."""
     L = K.layers
@@ -995,6 +1009,7 @@ ZOO = [
     ZooModel("shared_nested", zoo_shared_nested, [(7, 3), (7, 3)], seed=SEED + 41),
     ZooModel("multi_output", zoo_multi_output, [(8, 3)], seed=SEED + 42),
     ZooModel("shared_chain", zoo_shared_chain, [(10, 3)], seed=SEED + 43),
+    ZooModel("nested_outputs", zoo_nested_outputs, [(4,), (4,)], seed=SEED + 44),
 ]
 ZOO_BATCH = 3
 

@@ -42,14 +42,14 @@ public enum ONNXExporter {
         proto.name = "keraslens"
         for node in graph.nodes {
             shapes[node.name] = node.outputShape
-            if node.op == .input {
-                proto.input.append(valueInfo(node.name, shape: node.outputShape))
-            } else {
+            if node.op != .input {
                 try lower(node, inputShapes: node.inputs.map { shapes[$0]! }, into: &builder)
             }
         }
         proto.node = builder.nodes
         proto.initializer = builder.initializers
+        // The model's input order, which the node order need not follow.
+        proto.input = graph.inputs.map { valueInfo($0, shape: shapes[$0]!) }
         proto.output = graph.outputs.map { valueInfo($0, shape: shapes[$0]!) }
 
         var model = Onnx_ModelProto()
