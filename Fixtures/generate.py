@@ -963,6 +963,9 @@ class ZooModel:
     keras3_files: tuple = ("k3", "keras")
     # Built only with tf_keras (its TFOpLambda and SlicingOpLambda layers): the .k2.h5 alone.
     keras2_only: bool = False
+    # ("layer" or "nested_model/layer", channel): record the tf_keras output with that output channel of the layer's
+    # kernel zeroed (every call of a shared layer then runs without it), for weight ablation parity.
+    weight_ablation: tuple | None = None
 
 
 ZOO = [
@@ -1005,10 +1008,11 @@ ZOO = [
     # hard_sigmoid is 0.2x + 0.5 in tf_keras and x/6 + 0.5 in Keras 3.
     ZooModel("recurrent", zoo_recurrent, [(7, 3)], seed=SEED + 10, keras_differences={"lstm_backwards", "concat"}),
     ZooModel("bidirectional", zoo_bidirectional, [(7, 3)], seed=SEED + 11),
-    ZooModel("siamese", zoo_siamese, [(6, 5, 2), (6, 5, 2)], seed=SEED + 40),
-    ZooModel("shared_nested", zoo_shared_nested, [(7, 3), (7, 3)], seed=SEED + 41),
+    ZooModel("siamese", zoo_siamese, [(6, 5, 2), (6, 5, 2)], seed=SEED + 40, weight_ablation=("embed", 1)),
+    ZooModel("shared_nested", zoo_shared_nested, [(7, 3), (7, 3)], seed=SEED + 41,
+             weight_ablation=("encoder/enc_conv", 2)),
     ZooModel("multi_output", zoo_multi_output, [(8, 3)], seed=SEED + 42),
-    ZooModel("shared_chain", zoo_shared_chain, [(10, 3)], seed=SEED + 43),
+    ZooModel("shared_chain", zoo_shared_chain, [(10, 3)], seed=SEED + 43, weight_ablation=("conv", 0)),
     ZooModel("nested_outputs", zoo_nested_outputs, [(4,), (4,)], seed=SEED + 44),
 ]
 ZOO_BATCH = 3
@@ -1115,6 +1119,24 @@ def generate_keras2_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[
                         layers=layers, layer_samples=ZOO_BATCH)]
 
 
+def record_weight_ablation(spec: ZooModel, model, inputs) -> dict | None:
+    """The model's first output with output channel `channel` of the layer's kernel zeroed (weights restored after)."""
+    if spec.weight_ablation is None:
+        return None
+    path, channel = spec.weight_ablation
+    layer = model
+    for part in path.split("/"):
+        layer = layer.get_layer(part)
+    saved = layer.get_weights()
+    kernel = saved[0].copy()
+    kernel[..., channel] = 0
+    layer.set_weights([kernel] + saved[1:])
+    output = predict(model, inputs)[0]
+    layer.set_weights(saved)
+    file = save_npy(f"zoo/{spec.name}.k2.ablated.npy", output)
+    return {"layer": path.split("/")[-1], "channel": channel, "output": file}
+
+
 def generate_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
     """Build, save three ways, reload-check and record one zoo model."""
     if spec.keras3_only:
@@ -1138,6 +1160,7 @@ def generate_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
     k2_files = save_output_files(f"{base}.k2", k2_outputs)
     k3_files = save_output_files(f"{base}.k3", k3_outputs)
     layers = record_layer_outputs(tf_keras, k2_model, inputs, f"{base}.k2.layers")
+    ablation = record_weight_ablation(spec, k2_model, inputs)
 
     files = {"k2": f"{base}.k2.h5", "k3": f"{base}.k3.h5", "keras": f"{base}.keras"}
     k2_model.save(FIXTURES / files["k2"])
@@ -1156,6 +1179,8 @@ def generate_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
         layer_info = {"layers": layers, "layer_samples": ZOO_BATCH} if kind == "k2" else {}
         entries.append(model_entry(f"{spec.name}.{kind}", files[kind], major, reloaded,
                                    input_files, out_files, **layer_info))
+        if ablation is not None:
+            entries[-1]["weight_ablation"] = ablation
     return entries
 
 

@@ -79,6 +79,22 @@ import Testing
         #expect(zip(firstCallOnly.scalars, ablatedChannel0).contains { abs($0 - $1) > 1e-4 })
     }
 
+    /// Against Keras: the output tf-keras gave with the layer's kernel channel zeroed (in every call of the layer, and
+    /// for `shared_nested` in both calls of the nested model holding it).
+    @Test(arguments: FixtureManifest.availableModels.filter { $0.weight_ablation != nil })
+    func weightAblationMatchesKeras(_ record: FixtureManifest.Model) throws {
+        let ablation = try #require(record.weight_ablation)
+        let model = try Model(KerasImporter.load(path: FixtureManifest.path(record.file)))
+        #expect(model.graph.callsSharingWeights(with: ablation.layer).count == 2)
+        let inputs = try record.inputs.map(FixtureManifest.array)
+        let scores = try model.outputsAblatingWeights(of: ablation.layer, channels: [ablation.channel], inputs: inputs)
+        let expected = try FixtureManifest.array(ablation.output)
+        expectClose(Tensor(shape: expected.shape, scalars: scores.scalars), expected, "\(ablation.layer) channel \(ablation.channel)")
+        // The unablated output differs: the channel matters.
+        let clean = try FixtureManifest.array(record.expectedOutputs[0])
+        #expect(zip(clean.scalars, expected.scalars).contains { abs($0 - $1) > 1e-4 })
+    }
+
     @Test func parametersCountSharedWeightsOnce() throws {
         let (model, _) = try siamese()
         let record = try #require(FixtureManifest.availableModels.first { $0.name == "siamese.k2" })
