@@ -25,7 +25,8 @@ struct LayerCall: Sendable {
 ///
 /// A layer called several times (a shared layer, or any layer of a nested model called several times) gives one
 /// call per application: the first keeps the layer's name, the later ones are `name:1`, `name:2`, … in the order
-/// the configuration lists them (Keras layer names never hold a colon; a clash is refused as a reused name).
+/// the configuration lists them (Keras makes no layer name with a colon; a clash with a user's name is refused as a
+/// reused name).
 /// Later calls take their weights from the first (`LayerCall.weightsFrom`).
 struct ModelStructure {
     let kerasMajor: Int
@@ -262,7 +263,8 @@ struct ModelStructure {
         return .hdf5(group: layer.name, inner: nil)
     }
 
-    /// An identity for a nested model's input layer (which holds no weights) across the model's calls.
+    /// An identity for a nested model's input layer (which holds no weights) across the model's calls, for
+    /// `nextName`: unique per nested model, as its weight group or archive folder is.
     private func inputLocation(_ layer: String, scope: Scope) -> WeightLocation {
         .hdf5(group: (scope.hdf5Group ?? "") + "/" + scope.archivePath, inner: layer)
     }
