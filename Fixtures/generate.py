@@ -180,19 +180,38 @@ def record_layer_outputs(K, model, inputs: list[np.ndarray], prefix: str) -> dic
     Outputs over LAYER_OUTPUT_LIMIT bytes of rank 4 (batch, H, W, C) keep only the
     rows/cols of ``spatial_selection`` and record those indices.
     """
-    layers = [layer for layer in model.layers if not is_input_layer(layer)]
-    probe = K.Model(model.inputs, [layer.output for layer in layers])
+    calls = layer_calls(K, model)
+    probe = K.Model(model.inputs, [tensor for _, tensor in calls])
     outputs = predict(probe, inputs)
     entries = {}
-    for layer, out in zip(layers, outputs):
+    for (name, _), out in zip(calls, outputs):
         entry = {}
         if out.nbytes > LAYER_OUTPUT_LIMIT:
-            assert out.ndim == 4, f"{layer.name}: cannot select from rank {out.ndim}"
+            assert out.ndim == 4, f"{name}: cannot select from rank {out.ndim}"
             rows, cols = spatial_selection(out.shape[1]), spatial_selection(out.shape[2])
             out = out[:, rows][:, :, cols]
             entry = {"rows": rows, "cols": cols}
-        entries[layer.name] = {"file": save_npy(f"{prefix}/{layer.name}.npy", out), **entry}
+        entries[name] = {"file": save_npy(f"{prefix}/{name}.npy", out), **entry}
     return entries
+
+
+def layer_calls(K, model) -> list[tuple[str, object]]:
+    """Every call inside `model` of its layers (inputs and nested models left out) as (name, output tensor): a
+    layer's first call under its own name, later calls — a shared layer's — as `name:1`, `name:2`, …, KerasLens's
+    names for them. A nested model has no output of its own in KerasLens, which inlines its layers."""
+    calls = []
+    for layer in model.layers:
+        if is_input_layer(layer) or isinstance(layer, (keras.Model, tf_keras.Model)):
+            continue
+        if K is keras:
+            from keras.src.ops.function import make_node_key
+            nodes = [n for i, n in enumerate(layer._inbound_nodes) if make_node_key(layer, i) in model._nodes]
+            tensors = [n.output_tensors[0] for n in nodes]
+        else:
+            nodes = [n for i, n in enumerate(layer._inbound_nodes) if f"{layer.name}_ib-{i}" in model._network_nodes]
+            tensors = [tf.nest.flatten(n.outputs)[0] for n in nodes]
+        calls += [(layer.name if k == 0 else f"{layer.name}:{k}", t) for k, t in enumerate(tensors)]
+    return calls
 
 
 def model_entry(name: str, file: str, keras_major: int, model, inputs: list[str],
@@ -930,6 +949,72 @@ def zoo_unet(K):
     return K.Model(inp, L.Conv2D(3, 1, activation="softmax", name="segmentation")(dec1), name="unet")
 
 
+def zoo_siamese(K):
+    """Shared layers: one Conv2D, Flatten and Dense stack applied to two inputs, their difference and concatenation
+    into a head, and one Dense applied twice in a row (its second call reads its own first call)."""
+    L = K.layers
+    a, b = K.Input((6, 5, 2), name="left"), K.Input((6, 5, 2), name="right")
+    conv = L.Conv2D(3, 3, activation="relu", name="conv")
+    flatten = L.Flatten(name="flatten")
+    embed = L.Dense(4, activation="tanh", name="embed")
+    left, right = embed(flatten(conv(a))), embed(flatten(conv(b)))
+    difference = L.Subtract(name="difference")([left, right])
+    twice = L.Dense(4, activation="elu", name="twice")
+    both = L.Concatenate(name="both")([left, right, twice(twice(difference))])
+    return K.Model([a, b], L.Dense(3, activation="softmax", name="head")(both), name="siamese")
+
+
+def zoo_shared_nested(K):
+    """A nested Sequential encoder and a nested Functional projector, each called on two inputs."""
+    L = K.layers
+    encoder = K.Sequential([
+        K.Input((7, 3), name="encoder_input"),
+        L.Conv1D(4, 3, activation="relu", name="enc_conv"),
+        L.GlobalAveragePooling1D(name="enc_pool"),
+        L.Dense(5, name="enc_dense"),
+    ], name="encoder")
+    inner = K.Input((5,), name="projector_input")
+    projector = K.Model(inner, L.Dense(3, activation="sigmoid", name="proj_dense")(inner), name="projector")
+    a, b = K.Input((7, 3), name="left"), K.Input((7, 3), name="right")
+    left, right = projector(encoder(a)), projector(encoder(b))
+    merged = L.Concatenate(name="merged")([left, right, L.Subtract(name="difference")([left, right])])
+    return K.Model([a, b], L.Dense(2, name="head")(merged), name="shared_nested")
+
+
+def zoo_shared_chain(K):
+    """One Conv1D applied twice in a row on a single input: a shared layer the explainers can read."""
+    L = K.layers
+    inp = K.Input((10, 3), name="input")
+    conv = L.Conv1D(3, 3, padding="same", activation="relu", name="conv")
+    pooled = L.GlobalAveragePooling1D(name="pooled")(conv(conv(inp)))
+    return K.Model(inp, L.Dense(4, activation="softmax", name="head")(pooled), name="shared_chain")
+
+
+def zoo_nested_outputs(K):
+    """Outputs that are later calls of nested models: Keras numbers the calls of nested models in `output_layers`
+    unlike in inbound nodes (Keras 3) or counting their construction (tf-keras)."""
+    L = K.layers
+    encoder = K.Sequential([K.Input((4,), name="encoder_input"), L.Dense(5, activation="relu", name="enc_dense")],
+                           name="encoder")
+    inner = K.Input((5,), name="projector_input")
+    projector = K.Model(inner, L.Dense(3, name="proj_dense")(inner), name="projector")
+    a, b = K.Input((4,), name="left"), K.Input((4,), name="right")
+    left, right = encoder(a), encoder(b)
+    head = L.Dense(2, name="head")(L.Add(name="sum")([projector(left), projector(right)]))
+    return K.Model([a, b], [projector(right), right, head], name="nested_outputs")
+
+
+def zoo_multi_output(K):
+    """Two heads on one trunk, and the trunk itself as a third output."""
+    L = K.layers
+    inp = K.Input((8, 3), name="input")
+    trunk = L.Conv1D(4, 3, activation="relu", name="trunk")(inp)
+    pooled = L.GlobalMaxPooling1D(name="pooled")(trunk)
+    classes = L.Dense(3, activation="softmax", name="classes")(pooled)
+    box = L.Dense(2, name="box")(pooled)
+    return K.Model(inp, [classes, box, trunk], name="multi_output")
+
+
 @dataclass
 class ZooModel:
     name: str
@@ -951,6 +1036,9 @@ class ZooModel:
     # Standard deviation of the random weights; deep stacks (the U-Net) take smaller ones so that activations stay
     # near unit size instead of growing layer by layer beyond where float32 rounding meets atol 1e-5.
     weight_std: float = 0.5
+    # ("layer" or "nested_model/layer", channel): record the tf_keras output with that output channel of the layer's
+    # kernel zeroed (every call of a shared layer then runs without it), for weight ablation parity.
+    weight_ablation: tuple | None = None
 
 
 ZOO = [
@@ -997,6 +1085,12 @@ ZOO = [
     ZooModel("conv_transpose_2d", zoo_conv_transpose_2d, [(5, 4, 3)], seed=SEED + 21),
     ZooModel("conv_transpose_dilated", zoo_conv_transpose_dilated, [(5, 4, 3)], seed=SEED + 22, keras2_only=True),
     ZooModel("unet", zoo_unet, [(16, 16, 3)], seed=SEED + 23, weight_std=0.2),
+    ZooModel("siamese", zoo_siamese, [(6, 5, 2), (6, 5, 2)], seed=SEED + 40, weight_ablation=("embed", 1)),
+    ZooModel("shared_nested", zoo_shared_nested, [(7, 3), (7, 3)], seed=SEED + 41,
+             weight_ablation=("encoder/enc_conv", 2)),
+    ZooModel("multi_output", zoo_multi_output, [(8, 3)], seed=SEED + 42),
+    ZooModel("shared_chain", zoo_shared_chain, [(10, 3)], seed=SEED + 43, weight_ablation=("conv", 0)),
+    ZooModel("nested_outputs", zoo_nested_outputs, [(4,), (4,)], seed=SEED + 44),
 ]
 ZOO_BATCH = 3
 
@@ -1052,13 +1146,12 @@ def save_output_files(prefix: str, outputs: list[np.ndarray]) -> list[str]:
 
 def check_keras_agreement(spec: ZooModel, k2_model, k3_model, inputs) -> None:
     """Same weights must give the same per-layer outputs in tf_keras and Keras 3."""
-    layers = [l for l in k2_model.layers
-              if not is_input_layer(l) and l.name not in spec.keras_differences]
-    k2_probe = tf_keras.Model(k2_model.inputs, [l.output for l in layers])
-    k3_probe = keras.Model(k3_model.inputs, [k3_model.get_layer(l.name).output for l in layers])
-    for layer, a, b in zip(layers, predict(k2_probe, inputs), predict(k3_probe, inputs)):
-        np.testing.assert_allclose(a, b, err_msg=f"{spec.name}/{layer.name}: tf_keras vs Keras 3",
-                                   **CROSS_KERAS_TOL)
+    k2_calls = [(name, t) for name, t in layer_calls(tf_keras, k2_model) if name not in spec.keras_differences]
+    k3_calls = dict(layer_calls(keras, k3_model))
+    k2_probe = tf_keras.Model(k2_model.inputs, [t for _, t in k2_calls])
+    k3_probe = keras.Model(k3_model.inputs, [k3_calls[name] for name, _ in k2_calls])
+    for (name, _), a, b in zip(k2_calls, predict(k2_probe, inputs), predict(k3_probe, inputs)):
+        np.testing.assert_allclose(a, b, err_msg=f"{spec.name}/{name}: tf_keras vs Keras 3", **CROSS_KERAS_TOL)
 
 
 def build_and_record_zoo_model(spec: ZooModel, K, tag: str, rng: np.random.Generator):
@@ -1103,6 +1196,24 @@ def generate_keras2_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[
                         layers=layers, layer_samples=ZOO_BATCH)]
 
 
+def record_weight_ablation(spec: ZooModel, model, inputs) -> dict | None:
+    """The model's first output with output channel `channel` of the layer's kernel zeroed (weights restored after)."""
+    if spec.weight_ablation is None:
+        return None
+    path, channel = spec.weight_ablation
+    layer = model
+    for part in path.split("/"):
+        layer = layer.get_layer(part)
+    saved = layer.get_weights()
+    kernel = saved[0].copy()
+    kernel[..., channel] = 0
+    layer.set_weights([kernel] + saved[1:])
+    output = predict(model, inputs)[0]
+    layer.set_weights(saved)
+    file = save_npy(f"zoo/{spec.name}.k2.ablated.npy", output)
+    return {"layer": path.split("/")[-1], "channel": channel, "output": file}
+
+
 def generate_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
     """Build, save three ways, reload-check and record one zoo model."""
     if spec.keras3_only:
@@ -1126,6 +1237,7 @@ def generate_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
     k2_files = save_output_files(f"{base}.k2", k2_outputs)
     k3_files = save_output_files(f"{base}.k3", k3_outputs)
     layers = record_layer_outputs(tf_keras, k2_model, inputs, f"{base}.k2.layers")
+    ablation = record_weight_ablation(spec, k2_model, inputs)
 
     files = {"k2": f"{base}.k2.h5", "k3": f"{base}.k3.h5", "keras": f"{base}.keras"}
     k2_model.save(FIXTURES / files["k2"])
@@ -1144,6 +1256,8 @@ def generate_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
         layer_info = {"layers": layers, "layer_samples": ZOO_BATCH} if kind == "k2" else {}
         entries.append(model_entry(f"{spec.name}.{kind}", files[kind], major, reloaded,
                                    input_files, out_files, **layer_info))
+        if ablation is not None:
+            entries[-1]["weight_ablation"] = ablation
     return entries
 
 

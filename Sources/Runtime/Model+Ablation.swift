@@ -14,10 +14,47 @@ extension Model {
         guard node.op.kind.hasAblatableKernel else {
             throw RuntimeError(.unsupported, layer: layer, "\(node.kerasClass) has no kernel; weight ablation needs a Dense or convolution layer")
         }
+        // A shared layer's kernel is zeroed in every call, as zeroing it in Keras would.
+        if graph.callsSharingWeights(with: layer).count > 1 {
+            return try outputsZeroingSharedKernel(of: node, channels: channels, zeroBias: zeroBias, target: target, inputs: inputs)
+        }
         // A zeroed kernel channel leaves the bias (or zero, without one) in that channel of the pre-activation.
         let bias = node.weights["bias"]?.scalars
         return try ablate(layer: node.op.appliedActivation == nil ? layer : layer + Plan.preactivationSuffix,
                           channels: channels, target: target, inputs: inputs) { channel in zeroBias ? 0 : bias?[channel] ?? 0 }
+    }
+
+    /// `outputsAblatingWeights` for a layer called more than once: its calls' outputs change together, so no one
+    /// layer output can stand in for the ablation; each channel runs a copy of the model with the channel zeroed
+    /// in the weights every call uses.
+    private func outputsZeroingSharedKernel(of node: Node, channels: [Int], zeroBias: Bool, target: ScoreTarget,
+                                            inputs: [Tensor]) throws(RuntimeError) -> Tensor {
+        let width = node.outputShape.last ?? 0
+        if let bad = channels.first(where: { $0 < 0 || $0 >= width }) {
+            throw RuntimeError(.inputShape, layer: node.name, "channel \(bad) is outside the layer's \(width) channels")
+        }
+        let kernel = node.op.ablatedKernelName
+        let sharing = Set(graph.callsSharingWeights(with: node.name).map(\.name))
+        let score = scoreLayer(target)
+        var perChannel: [Tensor] = []
+        for channel in channels {
+            var ablated = graph
+            for index in ablated.nodes.indices where sharing.contains(ablated.nodes[index].name) {
+                ablated.nodes[index].weights[kernel]?.zeroChannel(channel, of: width, axesAfter: node.op.ablatedKernelAxesAfterChannel)
+                if zeroBias { ablated.nodes[index].weights["bias"]?.zeroChannel(channel, of: width) }
+            }
+            perChannel.append(try Model(ablated).run(inputs, capture: [score]).layers[score]!)
+        }
+        guard let first = perChannel.first else {
+            return Tensor(zeros: [inputs.first?.shape.first ?? 0, 0] + (graph.node(named: outputNames[0])?.outputShape ?? []))
+        }
+        let batch = first.shape[0], per = first.count / max(batch, 1)
+        var scalars: [Float] = []
+        scalars.reserveCapacity(first.count * channels.count)
+        for sample in 0..<batch {
+            for result in perChannel { scalars += result.scalars[(sample * per)..<((sample + 1) * per)] }
+        }
+        return Tensor(shape: [batch, channels.count] + first.shape.dropFirst(), scalars: scalars)
     }
 
     /// Like `outputsAblatingWeights`, with channel k of the layer's output itself set to zero: works on any layer
@@ -74,6 +111,16 @@ extension Model {
 }
 
 extension Tensor {
+    /// Zeroes every value of output channel `channel` of a kernel whose trailing axes hold `width` output channels
+    /// (a Dense or convolution kernel's last axis; a depthwise kernel's input × multiplier axes), followed by
+    /// `axesAfter` further axes (a transposed convolution's input channels).
+    mutating func zeroChannel(_ channel: Int, of width: Int, axesAfter: Int = 0) {
+        let inner = shape.suffix(axesAfter).reduce(1, *)
+        for start in stride(from: channel * inner, to: scalars.count, by: width * inner) {
+            scalars.replaceSubrange(start..<(start + inner), with: repeatElement(0, count: inner))
+        }
+    }
+
     /// A batch of one sample repeated `count` times.
     func repeated(_ count: Int) -> Tensor {
         Tensor(shape: [count] + shape.dropFirst(), scalars: Array([[Float]](repeating: scalars, count: count).joined()))

@@ -9,7 +9,8 @@ public final class Model: Sendable {
     let inference: Plan
     let differentiable: Plan
     let inputNames: [String]
-    let outputNames: [String]
+    /// The model's outputs, in order (the graph's `outputs`).
+    public let outputNames: [String]
     let pools = PoolCache()
     let schedules = GradientScheduleCache()
 
@@ -68,24 +69,31 @@ public final class Model: Sendable {
     /// that many would not stay near the cache; see `Plan.passSize`), returning the first output, or the output of
     /// `layer` when given (including `<layer>/preactivation` names), for every sample.
     public func predict(_ inputs: [Tensor], layer: String? = nil, batchSize: Int = 64) throws(RuntimeError) -> Tensor {
+        try predict(inputs, layers: [layer ?? outputNames[0]], batchSize: batchSize)[0]
+    }
+
+    /// `predict` for several layers (a model's several outputs) at once: one pass computes them all.
+    public func predict(_ inputs: [Tensor], layers: [String], batchSize: Int = 64) throws(RuntimeError) -> [Tensor] {
         let (total, batched) = try checkInputs(inputs)
-        let plan = plan(naming: [layer ?? outputNames[0]])
-        let target = try step(named: layer ?? outputNames[0], in: plan)
-        let sampleCount = plan.steps[target].count
-        var result = [Float](repeating: 0, count: total * sampleCount)
+        let plan = plan(naming: layers)
+        let targets = try layers.map { name throws(RuntimeError) in try step(named: name, in: plan) }
+        var results = targets.map { [Float](repeating: 0, count: total * plan.steps[$0].count) }
         let pool = pools.take()
         defer { pools.give(pool) }
-        let step = plan.passSize(limit: batchSize)
-        for start in stride(from: 0, to: total, by: step) {
-            let batch = min(step, total - start)
+        let pass = plan.passSize(limit: batchSize)
+        for start in stride(from: 0, to: total, by: pass) {
+            let batch = min(pass, total - start)
             let buffers = plan.execute(batch: batch, given: load(batched, samples: start..<(start + batch), plan: plan, pool: pool),
-                                       keep: [target], pool: pool)
-            result.withUnsafeMutableBufferPointer { result in
-                (result.baseAddress! + start * sampleCount).update(from: buffers[target]!.pointer, count: batch * sampleCount)
+                                       keep: Set(targets), pool: pool)
+            for (index, target) in targets.enumerated() {
+                let sampleCount = plan.steps[target].count
+                results[index].withUnsafeMutableBufferPointer { result in
+                    (result.baseAddress! + start * sampleCount).update(from: buffers[target]!.pointer, count: batch * sampleCount)
+                }
             }
             for buffer in buffers.values { pool.give(buffer) }
         }
-        return Tensor(shape: [total] + plan.steps[target].shape, scalars: result)
+        return zip(targets, results).map { Tensor(shape: [total] + plan.steps[$0].shape, scalars: $1) }
     }
 
     /// Convenience for single-input models.

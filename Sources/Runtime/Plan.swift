@@ -31,6 +31,7 @@ struct Plan: Sendable {
     init(graph: Graph, fused: Bool) throws(RuntimeError) {
         var steps: [Step] = []
         var position: [String: Int] = [:]
+        var preparedKernels = SharedKernels()
         for node in fused ? inferenceNodes(of: graph) : graph.nodes {
             var sources: [Int] = []
             for name in node.inputs {
@@ -43,7 +44,7 @@ struct Plan: Sendable {
             let logit = node.name == graph.outputs.first && graph.node(named: node.name)?.op.appliedActivation != nil
             let fuses = fused && !logit
             let split = node.op.appliedActivation.flatMap { fuses && $0.fuses(rank: node.outputShape.count) ? nil : $0 }
-            let kernel = try makeKernel(for: node, shapes: shapes, fuseActivation: split == nil, directConvolution: fused)
+            let kernel = try preparedKernels.kernel(for: node, shapes: shapes, fuseActivation: split == nil, directConvolution: fused)
             if let split {
                 position[node.name + Self.preactivationSuffix] = steps.count
                 steps.append(Step(name: node.name + Self.preactivationSuffix, kernel: kernel, inputs: sources, shape: node.outputShape))
@@ -110,5 +111,34 @@ extension Op {
     /// The fused activation when there is one to apply (not the identity): the step a gradient plan splits off.
     var appliedActivation: Activation? {
         fusedActivation.flatMap { $0 == .linear ? nil : $0 }
+    }
+}
+
+/// Kernels of a shared layer's calls: a later call whose weights, op and shapes are those of an earlier call of the
+/// same layer uses that call's kernel, so packed weights are prepared and held once.
+private struct SharedKernels {
+    private var made: [String: [(node: Node, shapes: KernelShapes, fuses: Bool, kernel: (any Kernel)?)]] = [:]
+
+    mutating func kernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool, directConvolution: Bool) throws(RuntimeError) -> (any Kernel)? {
+        guard !node.weights.isEmpty else {
+            return try makeKernel(for: node, shapes: shapes, fuseActivation: fuseActivation, directConvolution: directConvolution)
+        }
+        let layer = node.weightsFrom ?? node.name
+        if let earlier = made[layer]?.first(where: { $0.fuses == fuseActivation && $0.shapes.inputs == shapes.inputs
+                                                      && $0.shapes.output == shapes.output && $0.node.op == node.op
+                                                      && Self.sameStorage($0.node.weights, node.weights) }) {
+            return earlier.kernel
+        }
+        let kernel = try makeKernel(for: node, shapes: shapes, fuseActivation: fuseActivation, directConvolution: directConvolution)
+        made[layer, default: []].append((node, shapes, fuseActivation, kernel))
+        return kernel
+    }
+
+    /// The same arrays, not merely equal values: folding a batch normalization into one call makes new ones.
+    private static func sameStorage(_ a: [String: Tensor], _ b: [String: Tensor]) -> Bool {
+        a.count == b.count && a.allSatisfy { name, tensor in
+            guard let other = b[name], other.shape == tensor.shape else { return false }
+            return tensor.scalars.withUnsafeBufferPointer { x in other.scalars.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
+        }
     }
 }

@@ -15,6 +15,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Time this explanation method (gradcam, ablationcam, lime, …) instead of inference.") var explain: String?
     @Option(help: "The layer the explanation reads (CAM methods).") var layer: String?
     @Flag(help: "Print one JSON object.") var json = false
+    @OptionGroup var outputChoice: OutputChoice
 
     func validate() throws {
         guard samples > 0 else { throw ValidationError("--samples must be positive") }
@@ -27,7 +28,9 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        let runner = try Model(loadGraph(model))
+        let graph = try loadGraph(model)
+        // An explanation reads one output; a plain run times them all.
+        let runner = try Model(explain == nil ? graph : outputChoice.graph(graph))
         guard runner.inputShapes.count == 1 else { throw ValidationError("bench takes single-input models") }
         let shape = runner.inputShapes[0]
         var data: Tensor
@@ -51,7 +54,8 @@ struct Bench: ParsableCommand {
             options.batchSize = batchSize
             timings = try Timings.measure(repeats: repeats, warmup: warmup) { _ = try method.explain(runner, inputs: data, options: options) }
         } else {
-            timings = try Timings.measure(repeats: repeats, warmup: warmup) { _ = try runner.predict(data, batchSize: batchSize) }
+            // Every output, as Keras's predict computes them.
+            timings = try Timings.measure(repeats: repeats, warmup: warmup) { _ = try runner.predict([data], layers: runner.outputNames, batchSize: batchSize) }
         }
         let batch = data.shape[0]
         if json {

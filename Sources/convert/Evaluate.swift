@@ -28,6 +28,7 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Evaluate shard K of N (K = 0…N−1): a contiguous block of the samples (of the explained ones too); needs --partial.") var shard: Shard?
     @Option(help: "Write what `keraslens merge` needs (per-sample scores, outputs, figures, a fingerprint of model, options and inputs) to FILE instead of printing results.") var partial: String?
     @OptionGroup var images: ImageInputOptions
+    @OptionGroup var outputChoice: OutputChoice
 
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
@@ -38,7 +39,7 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
-        let runner = try Model(loadGraph(model))
+        let runner = try Model(outputChoice.graph(loadGraph(model)))
         let inputs = try InputRows(input, option: "--input", sampleShape: runner.inputShapes[0], images: images)
         let hasLabels = labels != nil || inputs.folderLabels != nil
         let chosen = try methodList(methods ?? (hasLabels ? "" : "gradcam,gradcam++,ablationcam,lime"))

@@ -18,6 +18,7 @@ extension Evaluate {
             .init("--dataset", datasetName),
             .init("--methods", methods.map(\.rawValue).joined(separator: ",")),
             .init("--layer", layer ?? "none"),
+            .init("--output-name", outputChoice.outputName ?? "none"),
             .init("--frac", String(frac)),
             .init("--samples", String(explained)),
             .init("--show", shown.map(String.init).joined(separator: ",")),

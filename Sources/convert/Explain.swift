@@ -46,6 +46,7 @@ struct Explain: ParsableCommand {
     @Option(help: "lime: how many top segments to report.") var features = 4
     @Option(help: "Explain shard K of N (K = 0…N−1): a contiguous block of whole batches; sample numbers stay those of the whole input.") var shard: Shard?
     @OptionGroup var images: ImageInputOptions
+    @OptionGroup var outputChoice: OutputChoice
 
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
@@ -57,7 +58,7 @@ struct Explain: ParsableCommand {
     }
 
     func run() throws {
-        let runner = try Model(loadGraph(model))
+        let runner = try Model(outputChoice.graph(loadGraph(model)))
         let rows = try InputRows(input, option: "--input", sampleShape: runner.inputShapes[0], images: images)
         let shard = self.shard ?? .whole
         let block = shard.block(of: rows.count, batch: batchSize)

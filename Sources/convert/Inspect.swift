@@ -26,7 +26,10 @@ struct ModelSummary: Encodable {
         var name: String
         var `class`: String
         var output_shape: [Int?]
+        /// A shared layer's parameters are counted at its first call; later calls show 0 and name it here (when
+        /// the layer has weights).
         var params: Int
+        var weights_from: String?
     }
     struct Port: Encodable {
         var name: String
@@ -47,9 +50,12 @@ struct ModelSummary: Encodable {
         format = graph.source.format
         inputs = graph.inputs.compactMap { name in graph.node(named: name).map { Port(name: name, shape: batched($0.outputShape)) } }
         outputs = graph.outputs.compactMap { name in graph.node(named: name).map { Port(name: name, shape: batched($0.outputShape)) } }
-        layers = graph.nodes.map { Layer(name: $0.name, class: $0.kerasClass, output_shape: batched($0.outputShape), params: $0.parameterCount) }
+        layers = graph.nodes.map {
+            Layer(name: $0.name, class: $0.kerasClass, output_shape: batched($0.outputShape),
+                  params: $0.weightsFrom == nil ? $0.parameterCount : 0, weights_from: $0.weights.isEmpty ? nil : $0.weightsFrom)
+        }
         total_params = graph.parameterCount
-        trainable_params = graph.nodes.reduce(0) { total, node in
+        trainable_params = graph.nodes.filter { $0.weightsFrom == nil }.reduce(0) { total, node in
             total + node.weights.filter { !Self.nonTrainable.contains($0.key) && !node.constantNames.contains($0.key) }
                 .values.reduce(0) { $0 + $1.count }
         }
@@ -60,7 +66,9 @@ struct ModelSummary: Encodable {
 
     func table(file: String) -> String {
         let shape = { (dims: [Int?]) in "(" + dims.map { $0.map(String.init) ?? "None" }.joined(separator: ", ") + ")" }
-        let rows = layers.map { ["\($0.name) (\($0.class))", shape($0.output_shape), grouped($0.params)] }
+        let rows = layers.map { layer in
+            ["\(layer.name) (\(layer.class))", shape(layer.output_shape), layer.weights_from.map { "shares \($0)" } ?? grouped(layer.params)]
+        }
         let header = ["Layer (type)", "Output Shape", "Param #"]
         let widths = (0..<3).map { column in ([header] + rows).map { $0[column].count }.max()! + 3 }
         let line = { (cells: [String]) in
@@ -73,6 +81,9 @@ struct ModelSummary: Encodable {
                  "Total params: \(grouped(total_params))",
                  "Trainable params: \(grouped(trainable_params))",
                  "Non-trainable params: \(grouped(total_params - trainable_params))"]
+        if outputs.count > 1 {
+            text.append("Outputs: " + outputs.map { "\($0.name) \(shape($0.shape))" }.joined(separator: ", "))
+        }
         return text.joined(separator: "\n")
     }
 }

@@ -10,13 +10,14 @@ struct Predict: ParsableCommand {
 
     @Argument(help: "Model file (.h5 or .keras).") var model: String
     @Option(help: "Input: a .npy shaped (N, …) or one sample (repeat for models with several inputs), an image (.png, .jpg, .jpeg), or a folder of images or of class subfolders (which give the labels).") var input: [String]
-    @Option(help: "Write the output to this .npy file.") var output: String?
+    @Option(help: "Write the output to this .npy file. A model with several outputs (and no --output-name) writes one file per output, named after the output's layer: Y.npy gives Y.<output>.npy for each.") var output: String?
     @Option(help: "Output the named layer instead of the model's output (needs --output).") var layer: String?
     @Option(help: "Samples per pass.") var batchSize = 64
     @Option(help: "True labels (.npy of class ids or one-hot rows) to report accuracy.") var labels: String?
     @Option(help: "Class names in class-id order: comma-separated, or a file (one per line, or Keras's imagenet_class_index.json).") var classNames: String?
     @Option(help: "Print each sample's K most likely classes with their scores.") var top: Int?
     @OptionGroup var images: ImageInputOptions
+    @OptionGroup var outputChoice: OutputChoice
 
     func validate() throws {
         guard !input.isEmpty else { throw ValidationError("--input is required") }
@@ -26,7 +27,16 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
-        let runner = try Model(loadGraph(model))
+        var graph = try loadGraph(model)
+        if outputChoice.outputName != nil {
+            graph = try outputChoice.graph(graph)
+        } else if graph.outputs.count > 1, layer == nil {
+            guard let output, labels == nil, top == nil else {
+                throw InputError("the model has \(graph.outputs.count) outputs (\(outputList(graph))); --output writes them all, one .npy each; printing classes, --labels and --top need --output-name")
+            }
+            return try writeEveryOutput(Model(graph), to: output)
+        }
+        let runner = try Model(graph)
         var folderLabels: [Int]? = nil
         var names = try classNames.map(readClassNames)
         let result: Tensor
@@ -61,6 +71,26 @@ struct Predict: ParsableCommand {
             print(accuracyTable(ClassAccuracy(predicted: predicted, labels: truth, classes: classes), names: names ?? []))
         } else if output == nil, top == nil {
             for (sample, label) in predicted.enumerated() { print("\(sample)\t\(name(label, names ?? []))") }
+        }
+    }
+
+    /// Writes each of the model's outputs to `<stem>.<output>.npy` beside `path`, from one pass over the inputs.
+    private func writeEveryOutput(_ runner: Model, to path: String) throws {
+        let results: [Tensor]
+        if input.count == 1, ImageSet.isImagePath(input[0]) {
+            let rows = try InputRows(input[0], option: "--input", sampleShape: runner.inputShapes[0], images: images)
+            results = try predictInPieces(runner, rows, layers: runner.outputNames, batchSize: batchSize)
+        } else {
+            if let image = input.first(where: ImageSet.isImagePath) {
+                throw InputError("--input \(image): images are read for single-input models only; give .npy arrays")
+            }
+            results = try runner.predict(try input.map { try loadArray($0, option: "--input") }, layers: runner.outputNames, batchSize: batchSize)
+        }
+        let stem = path.hasSuffix(".npy") ? String(path.dropLast(4)) : path
+        for (name, result) in zip(runner.outputNames, results) {
+            let file = "\(stem).\(name).npy"
+            try NumPyFile.write(result, to: file)
+            print("wrote \(file) \(result.shape)")
         }
     }
 

@@ -67,9 +67,43 @@ import Testing
         #expect(try structure(json).calls.last?.inbound == ["d"])
     }
 
-    @Test func sharedLayersAreRefused() throws {
-        let json = #"{"class_name": "Functional", "config": {"layers": [\#(input), \#(layer("a", "Dense", inbound: #"[[["x", 0, 0, {}]], [["x", 0, 0, {}]]]"#))], "input_layers": [["x", 0, 0]], "output_layers": [["a", 0, 0]]}}"#
-        #expect { try structure(json) } throws: { ($0 as? GraphError)?.layer == "a" && ($0 as? GraphError)?.kind == .unsupported }
+    /// Each call of a shared layer is a call of its own, named `name:K` after the first, taking the first's weights;
+    /// a call may read the layer's own earlier call.
+    @Test func sharedLayerCallsAreNamedInOrder() throws {
+        let json = #"{"class_name": "Functional", "config": {"layers": [\#(input), \#(layer("a", "Dense", inbound: #"[[["x", 0, 0, {}]], [["a", 0, 0, {}]], [["a", 1, 0, {}]]]"#)), \#(layer("sum", "Add", inbound: #"[[["a", 0, 0, {}], ["a", 2, 0, {}]]]"#))], "input_layers": [["x", 0, 0]], "output_layers": [["sum", 0, 0], ["a", 1, 0]]}}"#
+        let model = try structure(json)
+        #expect(model.calls.map(\.config.name) == ["x", "a", "a:1", "a:2", "sum"])
+        #expect(model.calls.map(\.inbound) == [[], ["x"], ["a"], ["a:1"], ["a", "a:2"]])
+        #expect(model.calls.map(\.weightsFrom) == [nil, nil, "a", "a", nil])
+        #expect(Set(model.calls.dropFirst().dropLast().map(\.weights)) == [.hdf5(group: "a", inner: nil)])
+        #expect(model.outputs == ["sum", "a:1"])
+    }
+
+    /// A nested model called twice: tf-keras numbers a nested Sequential built from an Input from 1 (its
+    /// construction is call 0); Keras 3 numbers inbound nodes from 0 but output layers of a Functional from 1.
+    @Test func nestedModelCalledTwice() throws {
+        let input2 = #"{"class_name": "InputLayer", "name": "y", "config": {"name": "y", "batch_input_shape": [null, 4]}, "inbound_nodes": []}"#
+        let inner = #"{"class_name": "Sequential", "name": "enc", "config": {"name": "enc", "layers": [{"class_name": "InputLayer", "config": {"name": "enc_in", "batch_input_shape": [null, 4]}}, {"class_name": "Dense", "config": {"name": "d"}}]}, "inbound_nodes": [[["x", 0, 0, {}]], [["y", 0, 0, {}]]]}"#
+        let json = #"{"class_name": "Functional", "config": {"layers": [\#(input), \#(input2), \#(inner), \#(layer("sub", "Subtract", inbound: #"[[["enc", 2, 0, {}], ["enc", 1, 0, {}]]]"#))], "input_layers": [["x", 0, 0], ["y", 0, 0]], "output_layers": [["sub", 0, 0], ["enc", 2, 0]]}}"#
+        let model = try structure(json)
+        #expect(model.calls.map(\.config.name) == ["x", "y", "d", "d:1", "sub"])
+        #expect(model.calls.map(\.inbound) == [[], [], ["x"], ["y"], ["d:1", "d"]])
+        #expect(model.calls[3].weightsFrom == "d" && model.calls[3].weights == .hdf5(group: "enc", inner: "d"))
+        #expect(model.outputs == ["sub", "d:1"])
+        // Keras 3 writes the same calls as 0 and 1 in inbound nodes.
+        let keras3 = json.replacingOccurrences(of: #"["enc", 2, 0, {}], ["enc", 1, 0, {}]"#, with: #"["enc", 1, 0, {}], ["enc", 0, 0, {}]"#)
+            .replacingOccurrences(of: "Sequential", with: "Functional").replacingOccurrences(of: #""layers": [{"class_name": "InputLayer", "config": {"name": "enc_in", "batch_input_shape": [null, 4]}}, {"class_name": "Dense", "config": {"name": "d"}}]"#,
+                                                                                           with: #""layers": [{"class_name": "InputLayer", "config": {"name": "enc_in", "batch_input_shape": [null, 4]}, "inbound_nodes": []}, {"class_name": "Dense", "config": {"name": "d"}, "inbound_nodes": [[["enc_in", 0, 0, {}]]]}], "input_layers": [["enc_in", 0, 0]], "output_layers": [["d", 0, 0]]"#)
+        let model3 = try structure(keras3, major: 3)
+        #expect(model3.calls.map(\.inbound) == [[], [], ["x"], ["y"], ["d:1", "d"]])
+        #expect(model3.outputs == ["sub", "d:1"])
+    }
+
+    @Test func missingCallsAndSecondOutputsAreRefused() throws {
+        let json = #"{"class_name": "Functional", "config": {"layers": [\#(input), \#(layer("a", "Dense", inbound: #"[[["x", 0, 0, {}]], [["x", 0, 0, {}]]]"#)), \#(layer("b", "Dense", inbound: #"[[["a", 5, 0, {}]]]"#))], "input_layers": [["x", 0, 0]], "output_layers": [["b", 0, 0]]}}"#
+        #expect { try structure(json) } throws: { ($0 as? GraphError)?.layer == "b" && ($0 as? GraphError)?.description.contains("call 5") == true }
+        let second = json.replacingOccurrences(of: #"["a", 5, 0, {}]"#, with: #"["a", 0, 1, {}]"#)
+        #expect { try structure(second) } throws: { ($0 as? GraphError)?.kind == .unsupported && ($0 as? GraphError)?.description.contains("several outputs") == true }
     }
 
     @Test func cyclesAndMissingLayersAreRefused() throws {

@@ -131,6 +131,16 @@ import Testing
         expectRefusal(path, .unknownOp("lstm"), layer: "dense")
     }
 
+    /// `weights_from` must name the first call of the same layer, with the same tensors.
+    @Test func weightsFromANodeThatIsNotTheFirstCall() throws {
+        let path = try withGraph { graph in
+            var nodes = graph["nodes"] as! [[String: Any]]
+            nodes[1]["weights_from"] = "x"
+            graph["nodes"] = nodes
+        }
+        expectRefusal(path, .invalidGraph(reason: "node 'dense' takes its weights from 'x', which is not a first call of the same layer with the same weights"))
+    }
+
     @Test func unknownActivation() throws {
         let path = try withGraph { graph in
             var nodes = graph["nodes"] as! [[String: Any]]

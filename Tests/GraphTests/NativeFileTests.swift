@@ -28,6 +28,7 @@ import Testing
             #expect(read.inputs == written.inputs)
             #expect(read.outputShape == written.outputShape)
             #expect(read.constantNames == written.constantNames)
+            #expect(read.weightsFrom == written.weightsFrom)
             #expect(read.weights.keys.sorted() == written.weights.keys.sorted(), "weights of \(written.name)")
             for (name, tensor) in written.weights {
                 #expect(read.weights[name]?.shape == tensor.shape, "\(written.name)/\(name)")

@@ -14,6 +14,20 @@ import Testing
         try expectWellFormedExport(of: try KerasImporter.load(path: NativeFixtures.path(model.file)))
     }
 
+    /// Inputs and outputs keep the model's order, whatever order its nodes come in; a shared layer's weights are
+    /// one initializer used by each call.
+    @Test func portsKeepTheModelsOrderAndSharedWeightsAreStoredOnce() throws {
+        let graph = try KerasImporter.load(path: NativeFixtures.path("zoo/nested_outputs.k2.h5"))
+        let proto = try ONNXExporter.model(graph).graph
+        #expect(proto.input.map(\.name) == graph.inputs)
+        #expect(proto.input.map(\.name) == ["left", "right"])
+        #expect(proto.output.map(\.name) == graph.outputs)
+        #expect(proto.output.map(\.name) == ["proj_dense:2", "enc_dense:1", "head"])
+        let kernels = proto.initializer.map(\.name).filter { $0.hasPrefix("proj_dense") && $0.hasSuffix("kernel") }
+        #expect(kernels.count == 1)
+        #expect(proto.node.filter { $0.opType == "Gemm" && $0.input.contains(kernels.first ?? "") }.count == 3)
+    }
+
     /// Every op kind of the catalogue exports (its numbers are checked in onnxruntime through the fixtures).
     @Test(arguments: OpExamples.all)
     func everyOpExports(_ example: OpExamples.Example) throws {

@@ -17,9 +17,17 @@ struct FixtureManifest: Decodable {
         var summary: [SummaryRow]?
         var accuracy: Double?
         var labels: String?
+        /// tf-keras's first output with one output channel of a layer's kernel zeroed (shared layers).
+        var weight_ablation: WeightAblation?
 
         var expectedOutputs: [String] { outputs ?? output.map { [$0] } ?? [] }
         var testDescription: String { name }
+    }
+
+    struct WeightAblation: Decodable, Sendable {
+        var layer: String
+        var channel: Int
+        var output: String
     }
 
     struct LayerRecord: Decodable, Sendable {

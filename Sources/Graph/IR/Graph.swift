@@ -37,5 +37,12 @@ public struct Graph: Sendable, Equatable {
         index(of: name).map { nodes[$0] }
     }
 
-    public var parameterCount: Int { nodes.reduce(0) { $0 + $1.parameterCount } }
+    /// Keras's parameter count: a shared layer's weights once.
+    public var parameterCount: Int { nodes.filter { $0.weightsFrom == nil }.reduce(0) { $0 + $1.parameterCount } }
+
+    /// The nodes that use `name`'s weights: the node itself and, for a shared layer, its other calls.
+    public func callsSharingWeights(with name: String) -> [Node] {
+        let owner = node(named: name).map { $0.weightsFrom ?? $0.name } ?? name
+        return nodes.filter { $0.name == owner || $0.weightsFrom == owner }
+    }
 }

@@ -13,6 +13,9 @@ public struct Node: Sendable, Equatable {
     /// Weights that Keras does not count as parameters: statistics given in the layer's configuration rather than
     /// stored as variables (a Normalization layer built with `mean=` and `variance=`).
     public var constantNames: Set<String> = []
+    /// For a later call of a shared Keras layer (`dense:1`), the node of the layer's first call: both hold the same
+    /// weights, which count once in the model's parameters and which a weight ablation zeroes in every call.
+    public var weightsFrom: String? = nil
 
     public init(name: String, kerasClass: String, op: Op, inputs: [String],
                 weights: [String: Tensor] = [:], outputShape: [Int]) {

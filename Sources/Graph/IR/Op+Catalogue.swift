@@ -68,6 +68,37 @@ public enum OpKind: String, CaseIterable, Sendable {
 }
 
 extension Op {
+    /// The weight whose output channels a weight ablation zeroes: the kernel producing the layer's channels.
+    public var ablatedKernelName: String {
+        switch self {
+        case .depthwiseConvolution:
+            return "depthwise_kernel"
+        case .separableConvolution:
+            return "pointwise_kernel"
+        case .dense, .convolution, .groupedConvolution, .transposedConvolution, .input, .pool, .globalPool, .flatten,
+             .reshape, .permute, .identity,
+             .batchNormalization, .activation, .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping,
+             .upsampling, .rescaling, .normalization, .layerNormalization, .slice, .recurrent:
+            return "kernel"
+        }
+    }
+
+    /// How many axes of that kernel follow its output-channel axis: 0, or 1 for a transposed convolution, whose
+    /// kernel is [k…, out, in].
+    public var ablatedKernelAxesAfterChannel: Int {
+        switch self {
+        case .transposedConvolution:
+            return 1
+        case .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution, .input, .pool,
+             .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation, .prelu, .merge,
+             .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
+             .layerNormalization, .slice, .recurrent:
+            return 0
+        }
+    }
+}
+
+extension Op {
     public var kind: OpKind {
         switch self {
         case .input: return .input

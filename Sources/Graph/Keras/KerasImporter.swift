@@ -41,8 +41,10 @@ public enum KerasImporter {
 
         var nodes: [Node] = []
         var shapes: [String: [Int]] = [:]
+        // A shared layer's weights are read once; its calls hold the same (copy-on-write) arrays.
+        var shared: [WeightLocation: [String: Tensor]] = [:]
         for call in try topologicalOrder(structure.calls) {
-            let node = try makeNode(call, shapes: shapes, matcher: matcher)
+            let node = try makeNode(call, shapes: shapes, matcher: matcher, shared: &shared)
             shapes[node.name] = node.outputShape
             nodes.append(node)
         }
@@ -56,7 +58,8 @@ public enum KerasImporter {
                      source: GraphSource(format: file.container.rawValue, kerasVersion: file.kerasVersion, backend: file.backend))
     }
 
-    private static func makeNode(_ call: LayerCall, shapes: [String: [Int]], matcher: WeightMatcher) throws(GraphError) -> Node {
+    private static func makeNode(_ call: LayerCall, shapes: [String: [Int]], matcher: WeightMatcher,
+                                 shared: inout [WeightLocation: [String: Tensor]]) throws(GraphError) -> Node {
         let layer = call.config
         if let shape = call.inputShape {
             do {
@@ -76,7 +79,13 @@ public enum KerasImporter {
         }
         let inputShapes = call.inbound.compactMap { shapes[$0] }
         let built = try builder(layer, inputShapes)
-        let weights = try matcher.weights(for: call, built: built)
+        let weights: [String: Tensor]
+        if let read = shared[call.weights] {
+            weights = read
+        } else {
+            weights = try matcher.weights(for: call, built: built)
+            shared[call.weights] = weights
+        }
         do {
             try built.op.checkAttributes()
             for declared in built.declared { try declared.check(weights) }
@@ -84,6 +93,7 @@ public enum KerasImporter {
             var node = Node(name: layer.name, kerasClass: layer.kerasClass, op: built.op, inputs: call.inbound,
                             weights: weights, outputShape: shape)
             node.constantNames = Set(built.constants.keys)
+            node.weightsFrom = call.weightsFrom
             return node
         } catch {
             var attributed = error

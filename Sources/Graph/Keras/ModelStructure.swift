@@ -1,7 +1,7 @@
 import KerasLensGraph
 
 /// Where a layer's weights are stored in the file.
-enum WeightLocation: Sendable, Equatable {
+enum WeightLocation: Sendable, Hashable {
     /// A layer group of an HDF5 model file; `inner` names a layer of a nested model saved inside that group.
     case hdf5(group: String, inner: String?)
     /// A folder of a `.keras` archive's weights file, such as `layers/conv2d`.
@@ -15,28 +15,40 @@ struct LayerCall: Sendable {
     var inbound: [String]
     var weights: WeightLocation
     /// The per-sample input shape, for input layers.
-    var inputShape: [Int]?
+    var inputShape: [Int]? = nil
+    /// For a later call of a shared layer, the name of the layer's first call, whose weights it uses.
+    var weightsFrom: String? = nil
 }
 
 /// Turns a Keras model configuration into a flat list of layer calls. Nested models are inlined: their layers keep
 /// their own names, and the nested model's name becomes an alias of its output.
+///
+/// A layer called several times (a shared layer, or any layer of a nested model called several times) gives one
+/// call per application: the first keeps the layer's name, the later ones are `name:1`, `name:2`, … in the order
+/// the configuration lists them (Keras makes no layer name with a colon; a clash with a user's name is refused as a
+/// reused name).
+/// Later calls take their weights from the first (`LayerCall.weightsFrom`).
 struct ModelStructure {
     let kerasMajor: Int
     let isArchive: Bool
     private(set) var calls: [LayerCall] = []
     private(set) var inputs: [String] = []
     private(set) var outputs: [String] = []
+    /// Names standing for another call's output: a nested model's call for its output layer's call, a nested
+    /// model's input layer for the tensor it is called on. Resolved once the whole model is read.
     private var aliases: [String: String] = [:]
     private var seenNames: Set<String> = []
-    /// How many calls each Functional model's layer has in the saved graph (its `inbound_nodes`).
-    private var savedCalls: [String: Int] = [:]
+    /// How many calls of each layer (by where its weights live) have been named so far, and its first call's name.
+    private var callCount: [WeightLocation: Int] = [:]
+    private var firstCall: [WeightLocation: String] = [:]
 
     init(config: JSONValue, kerasMajor: Int, isArchive: Bool) throws(GraphError) {
         self.kerasMajor = kerasMajor
         self.isArchive = isArchive
         let (ins, outs) = try parseModel(config, inbound: nil, scope: Scope(hdf5Group: nil, archivePath: ""))
         inputs = ins
-        outputs = outs
+        outputs = outs.map(resolve)
+        for index in calls.indices { calls[index].inbound = calls[index].inbound.map(resolve) }
     }
 
     /// The weight location context of the model being parsed.
@@ -56,6 +68,26 @@ struct ModelStructure {
                 unique = snake
             }
             return .archive(path: archivePath.isEmpty ? "layers/\(unique)" : "\(archivePath)/layers/\(unique)")
+        }
+    }
+
+    /// The names of one Functional model's layer calls in the order of its configuration, and how node indices
+    /// count them.
+    private struct CallTable {
+        struct Layer {
+            var names: [String]
+            /// Node indices of calls in the configuration start here: 1 for nested models whose construction
+            /// Keras counts as a call (`_should_skip_first_node` in tf-keras's functional.py).
+            var firstIndex: Int
+        }
+        var layers: [String: Layer] = [:]
+
+        /// The name of call `node` of `layer`; nil when there is no such call.
+        func name(_ layer: String, node: Int) -> String? {
+            guard let entry = layers[layer] else { return nil }
+            if entry.names.indices.contains(node - entry.firstIndex) { return entry.names[node - entry.firstIndex] }
+            // A producer with one saved call can only be referenced through that call, whatever older files number it.
+            return entry.names.count == 1 ? entry.names[0] : nil
         }
     }
 
@@ -95,12 +127,13 @@ struct ModelStructure {
             let config = try layerConfig(first)
             remaining = remaining.dropFirst()
             if let inbound {
-                aliases[config.name] = try single(inbound, config)
+                previous = nextName(config.name, location: inputLocation(config.name, scope: scope))
+                aliases[previous] = try single(inbound, config)
             } else {
                 try addInput(config, shape: try requiredShape(config))
                 modelInputs = [config.name]
+                previous = config.name
             }
-            previous = resolve(config.name)
         } else if let first = layers.first {
             if let inbound {
                 previous = try single(inbound, try layerConfig(first))
@@ -118,7 +151,10 @@ struct ModelStructure {
             throw GraphError(.invalidConfig, kerasClass: "Sequential", "the model has no layers")
         }
         for entry in remaining {
-            previous = try parseLayer(entry, inbound: [previous], scope: &scope)
+            let layer = try layerConfig(entry)
+            let location = weightLocation(layer, archive: scope.location(layer: layer.name, kerasClass: layer.kerasClass), scope: scope)
+            previous = try addCall(entry, layer: layer, name: nextName(layer.name, location: location), location: location,
+                                   inbound: [previous], scope: scope)
         }
         return (modelInputs, [previous])
     }
@@ -132,67 +168,124 @@ struct ModelStructure {
             throw GraphError(.invalidConfig, layer: config["name"]?.string,
                              "nested model takes \(inputRefs.count) inputs but is called with \(inbound.count)")
         }
-        for entry in layers {
-            if let name = entry["name"]?.string ?? entry["config"]?["name"]?.string {
-                savedCalls[name] = entry["inbound_nodes"]?.array?.count ?? 0
-            }
-        }
-        var pending: [(JSONValue, LayerConfig)] = []
+        // Every call is named first, in the configuration's order, so that a call may read one listed after it.
+        var table = CallTable()
+        var pending: [(entry: JSONValue, layer: LayerConfig, location: WeightLocation, names: [String])] = []
         for entry in layers {
             let layer = try layerConfig(entry)
+            let archive = scope.location(layer: layer.name, kerasClass: layer.kerasClass)
             if layer.kerasClass == "InputLayer" {
-                _ = scope.location(layer: layer.name, kerasClass: layer.kerasClass)
                 if let inbound {
-                    guard let position = inputRefs.firstIndex(of: layer.name) else {
+                    guard let position = inputRefs.firstIndex(where: { $0.name == layer.name }) else {
                         throw layer.error(.invalidConfig, "input layer is not listed in input_layers")
                     }
-                    aliases[layer.name] = inbound[position]
+                    let name = nextName(layer.name, location: inputLocation(layer.name, scope: scope))
+                    aliases[name] = inbound[position]
+                    table.layers[layer.name] = CallTable.Layer(names: [name], firstIndex: 0)
                 } else {
                     try addInput(layer, shape: try requiredShape(layer))
+                    table.layers[layer.name] = CallTable.Layer(names: [layer.name], firstIndex: 0)
                 }
-            } else {
-                pending.append((entry, layer))
+                continue
             }
+            let nodes = entry["inbound_nodes"]?.array ?? []
+            guard !nodes.isEmpty else { throw layer.error(.invalidConfig, "the layer has no inbound node") }
+            let location = weightLocation(layer, archive: archive, scope: scope)
+            var names: [String] = []
+            for _ in nodes { names.append(nextName(layer.name, location: location)) }
+            table.layers[layer.name] = CallTable.Layer(names: names, firstIndex: constructionCalls(entry, layer: layer, inbound: true))
+            pending.append((entry, layer, location, names))
         }
-        for (entry, layer) in pending {
+        for (entry, layer, location, names) in pending {
+            let nodes = entry["inbound_nodes"]?.array ?? []
             if Self.opLambdaClasses.contains(layer.kerasClass) || Self.isKeras3Operation(entry) {
-                let (producers, call) = try opLambdaCall(entry, layer: layer)
-                _ = try parseLayer(entry, inbound: producers, scope: &scope, call: call)
+                guard nodes.count == 1 else {
+                    throw layer.error(.unsupported, "a recorded function call is applied \(nodes.count) times")
+                }
+                let (producers, call) = try opLambdaCall(entry, node: nodes[0], layer: layer, table: table)
+                var called = layer
+                called.call = call
+                _ = try addCall(entry, layer: called, name: names[0], location: location, inbound: producers, scope: scope)
             } else {
-                _ = try parseLayer(entry, inbound: try inboundNames(entry, layer: layer), scope: &scope)
+                for (node, name) in zip(nodes, names) {
+                    let producers = try inboundNames(node, layer: layer, table: table)
+                    _ = try addCall(entry, layer: layer, name: name, location: location, inbound: producers, scope: scope)
+                }
             }
         }
-        let modelInputs = inbound == nil ? inputRefs : []
+        // Keras 3 numbers the input and output layers' calls as tf-keras does, unlike its inbound nodes.
+        var ends = table
+        for (entry, layer, _, _) in pending {
+            ends.layers[layer.name]?.firstIndex = constructionCalls(entry, layer: layer, inbound: false)
+        }
+        var modelOutputs: [String] = []
+        for reference in outputRefs {
+            guard let name = ends.name(reference.name, node: reference.node) else {
+                throw GraphError(.invalidConfig, layer: reference.name, "output_layers names call \(reference.node) of a layer that has no such call")
+            }
+            modelOutputs.append(name)
+        }
+        let modelInputs = inbound == nil ? inputRefs.map(\.name) : []
         for name in modelInputs where !inputs.contains(name) && !calls.contains(where: { $0.config.name == name }) {
             throw GraphError(.invalidConfig, layer: name, "input_layers names a layer that is not an InputLayer of the model")
         }
-        return (modelInputs, outputRefs.map(resolve))
+        return (modelInputs, modelOutputs)
     }
 
-    /// Adds one layer (or inlines a nested model) and returns the name of the node carrying its output.
-    private mutating func parseLayer(_ entry: JSONValue, inbound: [String], scope: inout Scope,
-                                     call: OpLambdaCall? = nil) throws(GraphError) -> String {
-        var layer = try layerConfig(entry)
-        layer.call = call
-        let location = scope.location(layer: layer.name, kerasClass: layer.kerasClass)
+    /// How many calls Keras counts for a nested model before its first saved one, as the file numbers them: tf-keras
+    /// counts the construction of a nested model built from inputs (`_should_skip_first_node`); Keras 3 numbers
+    /// inbound nodes from its first real call, but input and output layers after the construction of a Functional
+    /// model (keras `Functional.get_config`'s reindexing).
+    private func constructionCalls(_ entry: JSONValue, layer: LayerConfig, inbound: Bool) -> Int {
+        switch layer.kerasClass {
+        case "Functional", "Model":
+            return kerasMajor >= 3 && inbound ? 0 : 1
+        case "Sequential":
+            guard kerasMajor < 3 else { return 0 }
+            let layers = entry["config"]?["layers"]?.array ?? entry["config"]?.array ?? []
+            return layers.first?["class_name"]?.string == "InputLayer" ? 1 : 0
+        default:
+            return 0
+        }
+    }
+
+    /// The name of the next call of the layer whose weights live at `location`: the layer's name, then `name:1`, ….
+    private mutating func nextName(_ layer: String, location: WeightLocation) -> String {
+        let count = callCount[location, default: 0]
+        callCount[location] = count + 1
+        return count == 0 ? layer : "\(layer):\(count)"
+    }
+
+    /// Where a layer's weights are read from; also what identifies the layer across its calls.
+    private func weightLocation(_ layer: LayerConfig, archive: WeightLocation, scope: Scope) -> WeightLocation {
+        if isArchive { return archive }
+        if let group = scope.hdf5Group { return .hdf5(group: group, inner: layer.name) }
+        return .hdf5(group: layer.name, inner: nil)
+    }
+
+    /// An identity for a nested model's input layer (which holds no weights) across the model's calls, for
+    /// `nextName`: unique per nested model, as its weight group or archive folder is.
+    private func inputLocation(_ layer: String, scope: Scope) -> WeightLocation {
+        .hdf5(group: (scope.hdf5Group ?? "") + "/" + scope.archivePath, inner: layer)
+    }
+
+    /// Adds one call of a layer (or inlines a call of a nested model) and returns the name carrying its output.
+    private mutating func addCall(_ entry: JSONValue, layer: LayerConfig, name: String, location: WeightLocation,
+                                  inbound: [String], scope: Scope) throws(GraphError) -> String {
         if Self.modelClasses.contains(layer.kerasClass) {
             var nested = Scope(hdf5Group: scope.hdf5Group ?? layer.name, archivePath: "")
             if case .archive(let path) = location { nested.archivePath = path }
-            let (_, outs) = try parseModel(entry, inbound: inbound.map(resolve), scope: nested)
-            aliases[layer.name] = try single(outs, layer)
-            return resolve(layer.name)
+            let (_, outs) = try parseModel(entry, inbound: inbound, scope: nested)
+            aliases[name] = try single(outs, layer)
+            return name
         }
-        try claim(layer)
-        let weights: WeightLocation
-        if isArchive {
-            weights = location
-        } else if let group = scope.hdf5Group {
-            weights = .hdf5(group: group, inner: layer.name)
-        } else {
-            weights = .hdf5(group: layer.name, inner: nil)
-        }
-        calls.append(LayerCall(config: layer, inbound: inbound.map(resolve), weights: weights))
-        return layer.name
+        var call = LayerConfig(name: name, kerasClass: layer.kerasClass, values: layer.values, kerasMajor: kerasMajor)
+        call.call = layer.call
+        try claim(call)
+        let first = firstCall[location, default: name]
+        firstCall[location] = first
+        calls.append(LayerCall(config: call, inbound: inbound, weights: location, weightsFrom: first == name ? nil : first))
+        return name
     }
 
     private mutating func addInput(_ layer: LayerConfig, shape: [Int]) throws(GraphError) {
@@ -264,38 +357,33 @@ struct ModelStructure {
         return shape
     }
 
-    /// Names in `input_layers`/`output_layers`: a list of [name, node, tensor] triples, or one bare triple.
-    private func tensorReferences(_ value: JSONValue?, context: String) throws(GraphError) -> [String] {
+    /// The `[layer, node, tensor]` triples of `input_layers`/`output_layers`: a list of them, or one bare triple.
+    private func tensorReferences(_ value: JSONValue?, context: String) throws(GraphError) -> [(name: String, node: Int)] {
         guard let list = value?.array else { throw GraphError(.invalidConfig, "the Functional model has no \(context)") }
         if list.first?.string != nil { return [try reference(value!, context: context)] }
-        var names: [String] = []
-        for item in list { names.append(try reference(item, context: context)) }
-        return names
+        var references: [(name: String, node: Int)] = []
+        for item in list { references.append(try reference(item, context: context)) }
+        return references
     }
 
-    private func reference(_ triple: JSONValue, context: String) throws(GraphError) -> String {
+    private func reference(_ triple: JSONValue, context: String) throws(GraphError) -> (name: String, node: Int) {
         guard let items = triple.array, let name = items.first?.string else {
             throw GraphError(.invalidConfig, "\(context) holds an entry that is not [layer, node, tensor]")
         }
         if items.count > 2, let tensor = items[2].int, tensor != 0 {
             throw GraphError(.unsupported, layer: name, "layers with several outputs are not supported")
         }
-        return name
+        return (name, items.count > 1 ? items[1].int ?? 0 : 0)
     }
 
-    /// Producer names of a Functional layer's single call, in either Keras 2's nested lists or Keras 3's
+    /// Producer names of one call of a Functional layer, in either Keras 2's nested lists or Keras 3's
     /// `__keras_tensor__` form.
-    private func inboundNames(_ entry: JSONValue, layer: LayerConfig) throws(GraphError) -> [String] {
-        let nodes = entry["inbound_nodes"]?.array ?? []
-        guard nodes.count == 1 else {
-            throw layer.error(nodes.isEmpty ? .invalidConfig : .unsupported,
-                              nodes.isEmpty ? "the layer has no inbound node" : "the layer is called \(nodes.count) times (shared layers are not supported)")
-        }
+    private func inboundNames(_ node: JSONValue, layer: LayerConfig, table: CallTable) throws(GraphError) -> [String] {
         var names: [String] = []
-        if let arguments = nodes[0]["args"] {
-            try collectHistories(arguments, into: &names, layer: layer)
-        } else if let list = nodes[0].array {
-            for item in list { names.append(try keras2Reference(item, layer: layer)) }
+        if let arguments = node["args"] {
+            try collectHistories(arguments, into: &names, layer: layer, table: table)
+        } else if let list = node.array {
+            for item in list { names.append(try producer(item, layer: layer, table: table)) }
         } else {
             throw layer.error(.invalidConfig, "inbound node has an unknown form")
         }
@@ -311,46 +399,40 @@ struct ModelStructure {
 
     /// The producers and recorded call of a `TFOpLambda` or `SlicingOpLambda` layer or a Keras 3 operation node
     /// (see `OpLambdaCall`).
-    private func opLambdaCall(_ entry: JSONValue, layer: LayerConfig) throws(GraphError) -> ([String], OpLambdaCall) {
-        let nodes = entry["inbound_nodes"]?.array ?? []
-        guard nodes.count == 1 else {
-            throw layer.error(nodes.isEmpty ? .invalidConfig : .unsupported,
-                              nodes.isEmpty ? "the layer has no inbound node" : "the layer is called \(nodes.count) times (shared layers are not supported)")
-        }
-        var reader = OpLambdaCallReader(layer: layer) { (triple) throws(GraphError) in try keras2Reference(triple, layer: layer) }
+    private func opLambdaCall(_ entry: JSONValue, node: JSONValue, layer: LayerConfig, table: CallTable) throws(GraphError) -> ([String], OpLambdaCall) {
+        var reader = OpLambdaCallReader(layer: layer) { (triple) throws(GraphError) in try producer(triple, layer: layer, table: table) }
         let call: OpLambdaCall
         if let module = entry["module"]?.string, Self.isKeras3Operation(entry) {
-            call = try reader.readKeras3(nodes[0], module: module)
+            call = try reader.readKeras3(node, module: module)
         } else {
-            call = try reader.read(nodes[0])
+            call = try reader.read(node)
         }
         guard !reader.producers.isEmpty else { throw layer.error(.invalidConfig, "the call has no tensor input") }
         return (reader.producers, call)
     }
 
-    private func keras2Reference(_ item: JSONValue, layer: LayerConfig) throws(GraphError) -> String {
+    /// The name of the call a `[layer, node, tensor, …]` reference reads.
+    private func producer(_ item: JSONValue, layer: LayerConfig, table: CallTable) throws(GraphError) -> String {
         guard let parts = item.array, parts.count >= 3, let name = parts[0].string,
               let node = parts[1].int, let tensor = parts[2].int else {
             throw layer.error(.invalidConfig, "an inbound entry is not [layer, node, tensor, kwargs]")
         }
-        // A node index counts every call of the producer, those outside the saved graph too: tf-keras's nested
-        // Sequential built from an Input has its own construction as call 0, so ConvNeXt's stem is referenced as
-        // call 1. A producer with one saved call can only be referenced through that call.
-        guard node == 0 || savedCalls[name] == 1 else {
-            throw layer.error(.unsupported, "input '\(name)' comes from a shared layer's call \(node)")
+        guard tensor == 0 else { throw layer.error(.unsupported, "input '\(name)' is output \(tensor) of a layer with several outputs, which is not supported") }
+        guard table.layers[name] != nil else { throw layer.error(.invalidConfig, "its input '\(name)' is not a layer of the model") }
+        guard let call = table.name(name, node: node) else {
+            throw layer.error(.invalidConfig, "input '\(name)' refers to call \(node) of a layer with \(table.layers[name]!.names.count) calls")
         }
-        guard tensor == 0 else { throw layer.error(.unsupported, "input '\(name)' is output \(tensor) of a multi-output layer") }
-        return name
+        return call
     }
 
-    private func collectHistories(_ value: JSONValue, into names: inout [String], layer: LayerConfig) throws(GraphError) {
+    private func collectHistories(_ value: JSONValue, into names: inout [String], layer: LayerConfig, table: CallTable) throws(GraphError) {
         if value["class_name"]?.string == "__keras_tensor__" {
             guard let history = value["config"]?["keras_history"] else {
                 throw layer.error(.invalidConfig, "an input tensor has no keras_history")
             }
-            names.append(try keras2Reference(history, layer: layer))
+            names.append(try producer(history, layer: layer, table: table))
         } else if let list = value.array {
-            for item in list { try collectHistories(item, into: &names, layer: layer) }
+            for item in list { try collectHistories(item, into: &names, layer: layer, table: table) }
         }
     }
 }

@@ -26,6 +26,9 @@ struct NodeRecord: Codable, Equatable {
     var weights: [String: String]
     /// Weights that are configuration constants rather than Keras parameters; left out when empty.
     var constants: [String]?
+    /// For a later call of a shared layer, the node of its first call, whose tensors `weights` names; left out
+    /// otherwise.
+    var weights_from: String?
 }
 
 /// An op: its `type` and the attributes that type takes (every other key absent).

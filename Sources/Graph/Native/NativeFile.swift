@@ -36,13 +36,15 @@ public enum NativeFile {
         for node in graph.nodes {
             var weights: [String: String] = [:]
             for (weight, tensor) in node.weights.sorted(by: { $0.key < $1.key }) {
-                let name = "\(node.name)/\(weight)"
+                // A shared layer's later calls name its first call's tensors: the weights are stored once.
+                let name = "\(node.weightsFrom ?? node.name)/\(weight)"
                 weights[weight] = name
-                tensors.append((name, tensor))
+                if node.weightsFrom == nil { tensors.append((name, tensor)) }
             }
             nodes.append(NodeRecord(name: node.name, class: node.kerasClass, op: OpRecord(node.op), inputs: node.inputs,
                                     output_shape: node.outputShape, weights: weights,
-                                    constants: node.constantNames.isEmpty ? nil : node.constantNames.sorted()))
+                                    constants: node.constantNames.isEmpty ? nil : node.constantNames.sorted(),
+                                    weights_from: node.weightsFrom))
         }
         let record = GraphRecord(source: SourceRecord(format: graph.source.format, keras_version: graph.source.kerasVersion,
                                                       backend: graph.source.backend),
@@ -75,9 +77,14 @@ public enum NativeFile {
         try SafetensorsContainer.validate(header, file: path)
 
         let record: GraphRecord = try decode(header.metadata[graphKey], key: graphKey, file: path)
+        // A tensor named by several nodes (a shared layer's calls) is copied out once and shared.
+        var copied: [String: Tensor] = [:]
         func tensor(_ name: String, layer: String?) throws(GraphError) -> Tensor {
+            if let done = copied[name] { return done }
             guard let entry = header.entries[name] else { throw .native(.missingTensor(name), file: path, layer: layer) }
-            return SafetensorsContainer.tensor(entry, in: header.buffer)
+            let read = SafetensorsContainer.tensor(entry, in: header.buffer)
+            copied[name] = read
+            return read
         }
         var nodes: [Node] = []
         var shapes: [String: [Int]] = [:]
@@ -96,8 +103,16 @@ public enum NativeFile {
             var built = Node(name: node.name, kerasClass: node.class, op: op, inputs: node.inputs, weights: weights,
                              outputShape: node.output_shape)
             built.constantNames = Set(node.constants ?? [])
+            built.weightsFrom = node.weights_from
             shapes[node.name] = node.output_shape
             nodes.append(built)
+        }
+        let records = Dictionary(record.nodes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for node in record.nodes {
+            guard let owner = node.weights_from else { continue }
+            guard let first = records[owner], first.weights_from == nil, first.class == node.class, first.weights == node.weights else {
+                throw .native(.invalidGraph(reason: "node '\(node.name)' takes its weights from '\(owner)', which is not a first call of the same layer with the same weights"), file: path)
+            }
         }
         for name in record.inputs + record.outputs where shapes[name] == nil {
             throw .native(.invalidGraph(reason: "the graph's inputs or outputs name '\(name)', which is not a node"), file: path)

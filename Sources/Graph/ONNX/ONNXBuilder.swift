@@ -11,9 +11,16 @@ struct ONNXBuilder {
     private(set) var nodes: [Onnx_NodeProto] = []
     private(set) var initializers: [Onnx_TensorProto] = []
     private var used: Set<String>
+    /// A shared layer's later calls (`dense:1`) → its first call (`Node.weightsFrom`).
+    private let weightOwners: [String: String]
+    /// The first float initializer made for each `<first call>/<label>`, by position in `initializers`.
+    private var sharedConstants: [String: Int] = [:]
 
     /// `reserved` are the layer names, so no intermediate value can take one.
-    init(reserved: Set<String>) { used = reserved }
+    init(reserved: Set<String>, weightOwners: [String: String] = [:]) {
+        used = reserved
+        self.weightOwners = weightOwners
+    }
 
     /// A value name under `layer` that nothing else uses.
     mutating func fresh(_ layer: String, _ label: String) -> String {
@@ -45,15 +52,21 @@ struct ONNXBuilder {
         return output
     }
 
-    /// A float32 initializer holding `tensor`.
+    /// A float32 initializer holding `tensor`. The calls of a shared layer use one initializer for each label whose
+    /// values are the same in every call (its kernel and bias), so its weights are stored once.
     mutating func constant(_ tensor: Tensor, layer: String, _ label: String) -> String {
         var proto = Onnx_TensorProto()
-        proto.name = fresh(layer, label)
         proto.dims = tensor.shape.map(Int64.init)
         proto.dataType = Int32(Onnx_TensorProto.DataType.float.rawValue)
         var bytes = Data(capacity: tensor.count * 4)
         for value in tensor.scalars { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
         proto.rawData = bytes
+        let key = "\(weightOwners[layer] ?? layer)/\(label)"
+        if let index = sharedConstants[key], initializers[index].dims == proto.dims, initializers[index].rawData == proto.rawData {
+            return initializers[index].name
+        }
+        proto.name = fresh(layer, label)
+        if sharedConstants[key] == nil { sharedConstants[key] = initializers.count }
         initializers.append(proto)
         return proto.name
     }

@@ -34,20 +34,22 @@ public enum ONNXExporter {
 
     /// The ONNX model for `graph`; refuses, naming the layer, what opset 17 cannot express.
     static func model(_ graph: Graph) throws(GraphError) -> Onnx_ModelProto {
-        var builder = ONNXBuilder(reserved: Set(graph.nodes.map(\.name)))
+        var owners: [String: String] = [:]
+        for node in graph.nodes { if let owner = node.weightsFrom { owners[node.name] = owner } }
+        var builder = ONNXBuilder(reserved: Set(graph.nodes.map(\.name)), weightOwners: owners)
         var shapes: [String: [Int]] = [:]
         var proto = Onnx_GraphProto()
         proto.name = "keraslens"
         for node in graph.nodes {
             shapes[node.name] = node.outputShape
-            if node.op == .input {
-                proto.input.append(valueInfo(node.name, shape: node.outputShape))
-            } else {
+            if node.op != .input {
                 try lower(node, inputShapes: node.inputs.map { shapes[$0]! }, into: &builder)
             }
         }
         proto.node = builder.nodes
         proto.initializer = builder.initializers
+        // The model's input order, which the node order need not follow.
+        proto.input = graph.inputs.map { valueInfo($0, shape: shapes[$0]!) }
         proto.output = graph.outputs.map { valueInfo($0, shape: shapes[$0]!) }
 
         var model = Onnx_ModelProto()
