@@ -860,6 +860,74 @@ def zoo_bidirectional(K):
     return K.Model(inp, concat_flat(K, branches), name="bidirectional")
 
 
+def zoo_upsampling_bilinear(K):
+    """UpSampling2D with bilinear interpolation (tf.image.resize, half-pixel centres) by (2, 3) and 2, then nearest."""
+    L = K.layers
+    return K.Sequential([
+        K.Input((5, 4, 3), name="input"),
+        L.Conv2D(4, 3, padding="same", activation="tanh", name="conv"),
+        L.UpSampling2D((2, 3), interpolation="bilinear", name="up_bilinear_23"),
+        L.Conv2D(3, 3, strides=2, name="conv_s2"),
+        L.UpSampling2D(2, interpolation="bilinear", name="up_bilinear_2"),
+        L.UpSampling2D((1, 2), interpolation="nearest", name="up_nearest"),
+    ], name="upsampling_bilinear")
+
+
+def zoo_resizing_crop(K):
+    """Resizing down and up (bilinear, nearest; no antialiasing) and CenterCrop of larger images (odd and even
+    differences), joined at 6 x 5."""
+    L = K.layers
+    inp = K.Input((9, 8, 3), name="input")
+    conv = L.Conv2D(4, 3, padding="same", activation="elu", name="conv")(inp)
+    branches = [
+        L.Resizing(6, 5, name="resize_down_bilinear")(inp),
+        L.Resizing(6, 5, interpolation="nearest", name="resize_down_nearest")(conv),
+        L.CenterCrop(6, 5, name="center_crop")(conv),
+        L.CenterCrop(6, 5, name="center_crop_upsized")(L.Resizing(13, 11, name="resize_up_bilinear")(inp)),
+        L.Resizing(6, 5, interpolation="nearest", name="resize_nearest_back")(
+            L.Resizing(11, 7, interpolation="nearest", name="resize_up_nearest")(conv)),
+    ]
+    x = L.Concatenate(name="concat")(branches)
+    return K.Model(inp, L.Conv2D(3, 3, name="conv_out")(x), name="resizing_crop")
+
+
+def zoo_group_normalization(K):
+    """GroupNormalization over the channels: 3 groups, 2 groups without beta, one group per channel without gamma,
+    and one group over a sequence."""
+    L = K.layers
+    inp = K.Input((5, 4, 6), name="input")
+    branches = [
+        L.GroupNormalization(groups=3, name="gn_3")(inp),
+        L.GroupNormalization(groups=2, center=False, epsilon=1e-5, name="gn_2")(inp),
+        L.GroupNormalization(groups=-1, scale=False, name="gn_instance")(inp),
+    ]
+    x = L.Concatenate(name="concat")(branches)
+    x = L.Conv2D(4, 3, name="conv")(x)
+    x = L.Reshape((6, 4), name="sequence")(x)
+    return K.Model(inp, L.GroupNormalization(groups=1, name="gn_sequence")(x), name="group_normalization")
+
+
+def zoo_unit_normalization(K):
+    """UnitNormalization over the channels and over the rows."""
+    L = K.layers
+    inp = K.Input((5, 4, 3), name="input")
+    x = L.Conv2D(4, 3, padding="same", name="conv")(inp)
+    branches = [L.UnitNormalization(name="unit_channels")(x), L.UnitNormalization(axis=1, name="unit_rows")(x)]
+    return K.Model(inp, L.Concatenate(name="concat")(branches), name="unit_normalization")
+
+
+def zoo_unit_normalization_axes(K):
+    """UnitNormalization over several axes: the spatial axes and everything."""
+    L = K.layers
+    inp = K.Input((5, 4, 3), name="input")
+    x = L.Conv2D(4, 3, padding="same", name="conv")(inp)
+    branches = [
+        L.UnitNormalization(axis=[1, 2], name="unit_spatial")(x),
+        L.UnitNormalization(axis=[-3, -2, -1], name="unit_all")(x),
+    ]
+    return K.Model(inp, L.Concatenate(name="concat")(branches), name="unit_normalization_axes")
+
+
 @dataclass
 class ZooModel:
     name: str
@@ -920,6 +988,15 @@ ZOO = [
     # hard_sigmoid is 0.2x + 0.5 in tf_keras and x/6 + 0.5 in Keras 3.
     ZooModel("recurrent", zoo_recurrent, [(7, 3)], seed=SEED + 10, keras_differences={"lstm_backwards", "concat"}),
     ZooModel("bidirectional", zoo_bidirectional, [(7, 3)], seed=SEED + 11),
+    ZooModel("upsampling_bilinear", zoo_upsampling_bilinear, [(5, 4, 3)], seed=SEED + 30),
+    ZooModel("resizing_crop", zoo_resizing_crop, [(9, 8, 3)], seed=SEED + 31),
+    ZooModel("group_normalization", zoo_group_normalization, [(5, 4, 6)], seed=SEED + 32),
+    ZooModel("unit_normalization", zoo_unit_normalization, [(5, 4, 3)], seed=SEED + 33),
+    # Keras 3.15 reloads its legacy HDF5 file of a UnitNormalization over a list of axes as one over the last axis:
+    # the .keras archive alone; tf_keras reads and writes the list in its .h5.
+    ZooModel("unit_normalization_axes", zoo_unit_normalization_axes, [(5, 4, 3)], seed=SEED + 34, keras3_only=True,
+             keras3_files=("keras",)),
+    ZooModel("unit_normalization_axes_k2", zoo_unit_normalization_axes, [(5, 4, 3)], seed=SEED + 35, keras2_only=True),
 ]
 ZOO_BATCH = 3
 

@@ -53,8 +53,8 @@ private func foldingNormalization(_ norm: Node, into layer: Node) -> Node? {
     case .separableConvolution:
         (kernelName, channelAxes) = ("pointwise_kernel", 1)
     case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-         .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
-         .layerNormalization, .slice, .recurrent:
+         .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
+         .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
         return nil
     }
     guard let kernel = layer.weights[kernelName], kernel.shape.suffix(channelAxes).reduce(1, *) == channels else { return nil }

@@ -127,6 +127,10 @@ import Testing
             try check(.cropping(crops: [[1, 0], [0, 1]]), inputs: [[3, 3, 1]])
         case .upsampling:
             try check(.upsampling(size: [2]), inputs: [[3, 2]])
+        case .resize:
+            try check(.resize(size: [6, 4], interpolation: .bilinear), inputs: [[3, 2, 2]])
+            try check(.resize(size: [2, 5], interpolation: .bilinear), inputs: [[5, 3, 1]])
+            try check(.resize(size: [5, 2], interpolation: .nearest), inputs: [[3, 4, 2]])
         case .rescaling:
             try check(.rescaling(scale: [2, -1], offset: [0.5]), inputs: [[3, 2]])
         case .normalization:
@@ -141,6 +145,13 @@ import Testing
                       weights: ["gamma": weights([2, 2], seed: 20)])
             try check(.layerNormalization(axes: [1, 2], epsilon: 1e-3, rmsScaling: true), inputs: [[3, 2]],
                       weights: ["gamma": weights([3, 2], seed: 21)])
+        case .groupNormalization:
+            try check(.groupNormalization(groups: 2, epsilon: 1e-3), inputs: [[3, 2, 4]],
+                      weights: ["gamma": weights([4], seed: 22), "beta": weights([4], seed: 23)])
+            try check(.groupNormalization(groups: 3, epsilon: 1e-5), inputs: [[4, 3]])
+        case .unitNormalization:
+            try check(.unitNormalization(axes: [2], epsilon: 1e-12), inputs: [[3, 4]])
+            try check(.unitNormalization(axes: [1, 3], epsilon: 1e-6), inputs: [[2, 3, 2]])
         case .slice:
             try check(.slice(begin: [1, 0, 1], end: [3, 3, 3], strides: [1, 2, 1], shape: [2, 2, 2]), inputs: [[3, 4, 3]])
             try check(.slice(begin: [1, 0], end: [2, 4], strides: [1, 3], shape: [2, 1]), inputs: [[3, 4]])

@@ -21,8 +21,10 @@ public enum OpKind: String, CaseIterable, Sendable {
     case activation, prelu, merge, concatenate
     case linearCombination = "linear_combination"
     case zeroPadding = "zero_padding"
-    case cropping, upsampling, rescaling, normalization
+    case cropping, upsampling, resize, rescaling, normalization
     case layerNormalization = "layer_normalization"
+    case groupNormalization = "group_normalization"
+    case unitNormalization = "unit_normalization"
     case slice, recurrent
 
     /// Whether the op applies an activation after its linear part (Keras's `activation=` option). Plans fuse it
@@ -32,8 +34,8 @@ public enum OpKind: String, CaseIterable, Sendable {
         case .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution:
             return true
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
-             .layerNormalization, .slice, .recurrent:
+             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
             return false
         }
     }
@@ -45,8 +47,8 @@ public enum OpKind: String, CaseIterable, Sendable {
         case .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution:
             return true
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
-             .layerNormalization, .slice, .recurrent:
+             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
             return false
         }
     }
@@ -76,9 +78,12 @@ extension Op {
         case .zeroPadding: return .zeroPadding
         case .cropping: return .cropping
         case .upsampling: return .upsampling
+        case .resize: return .resize
         case .rescaling: return .rescaling
         case .normalization: return .normalization
         case .layerNormalization: return .layerNormalization
+        case .groupNormalization: return .groupNormalization
+        case .unitNormalization: return .unitNormalization
         case .slice: return .slice
         case .recurrent: return .recurrent
         }
@@ -92,8 +97,8 @@ extension Op {
              .depthwiseConvolution(_, _, let activation), .separableConvolution(_, _, let activation):
             return activation
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
-             .layerNormalization, .slice, .recurrent:
+             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
             return nil
         }
     }
@@ -112,8 +117,8 @@ extension Op {
         case .separableConvolution(let window, let multiplier, _):
             return .separableConvolution(window: window, multiplier: multiplier, activation: activation)
         case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
-             .layerNormalization, .slice, .recurrent:
+             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
             return self
         }
     }

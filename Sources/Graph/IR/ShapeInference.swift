@@ -174,6 +174,10 @@ extension Op {
             let input = try spatialInput(single(), rank: size.count)
             return zip(input.dropLast(), size).map { $0 * $1 } + [input.last!]
 
+        case .resize(let size, _):
+            let input = try spatialInput(single(), rank: 2)
+            return size + [input.last!]
+
         case .rescaling(let scale, let offset):
             let input = try single()
             for values in [scale, offset] where values.count != 1 && values.count != input.last {
@@ -203,6 +207,21 @@ extension Op {
                 }
             }
             if rmsScaling, weights["beta"] != nil { throw GraphError(.weights, "beta is not used with rms_scaling") }
+            return input
+
+        case .groupNormalization(let groups, _):
+            let input = try single()
+            guard input.count >= 1, input.last! % groups == 0 else { throw fail("\(groups) groups do not split the channels of input \(input)") }
+            for name in ["gamma", "beta"] {
+                if let tensor = weights[name], tensor.shape != [input.last!] {
+                    throw GraphError(.weights, "\(name) has shape \(tensor.shape), expected [\(input.last!)]")
+                }
+            }
+            return input
+
+        case .unitNormalization(let axes, _):
+            let input = try single()
+            guard axes.allSatisfy({ $0 >= 1 && $0 <= input.count }) else { throw fail("axes \(axes) are outside input \(input)") }
             return input
 
         case .slice(let begin, let end, let strides, let shape):
