@@ -928,6 +928,25 @@ def zoo_unit_normalization_axes(K):
     return K.Model(inp, L.Concatenate(name="concat")(branches), name="unit_normalization_axes")
 
 
+def zoo_image_resize_op(K):
+    """Image resizing called on Keras tensors: tf.image.resize (a TFOpLambda in tf_keras) or Keras 3's
+    keras.ops.image.resize (an operation node), bilinear and nearest, up and down."""
+    L = K.layers
+    if hasattr(K, "ops"):
+        def resize(x, size, method="bilinear"):
+            return K.ops.image.resize(x, size, interpolation=method)
+    else:
+        import tensorflow as tf
+
+        def resize(x, size, method="bilinear"):
+            return tf.image.resize(x, size, method=method)
+    inp = K.Input((5, 4, 3), name="input")
+    x = L.Conv2D(4, 3, padding="same", activation="tanh", name="conv")(inp)
+    branches = [resize(x, (8, 6)), resize(x, (8, 6), "nearest"), resize(resize(x, (3, 2)), (8, 6))]
+    x = L.Concatenate(name="concat")(branches)
+    return K.Model(inp, L.Conv2D(3, 3, name="conv_out")(x), name="image_resize_op")
+
+
 @dataclass
 class ZooModel:
     name: str
@@ -997,6 +1016,11 @@ ZOO = [
     ZooModel("unit_normalization_axes", zoo_unit_normalization_axes, [(5, 4, 3)], seed=SEED + 34, keras3_only=True,
              keras3_files=("keras",)),
     ZooModel("unit_normalization_axes_k2", zoo_unit_normalization_axes, [(5, 4, 3)], seed=SEED + 35, keras2_only=True),
+    # The resize calls are layers of different names in the two Kerases (tf.image.resize_1, resize_1): one model each.
+    ZooModel("image_resize_op", zoo_image_resize_op, [(5, 4, 3)], seed=SEED + 36, keras2_only=True),
+    # Keras 3.15 cannot reload its legacy HDF5 file of a Resize operation ("Unknown layer"): the .keras archive alone.
+    ZooModel("image_resize_op_keras3", zoo_image_resize_op, [(5, 4, 3)], seed=SEED + 37, keras3_only=True,
+             keras3_files=("keras",)),
 ]
 ZOO_BATCH = 3
 

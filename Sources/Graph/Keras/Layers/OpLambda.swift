@@ -70,6 +70,7 @@ enum OpLambdaFunction: Sendable {
     case leakyReLU, swish, gelu, softmax, negative, clipByValue
     case spatialReduction(PoolKind)
     case reshape, expandDims, squeeze, transpose, concat, getItem
+    case imageResize, keras3ImageResize
 
     func op(_ context: OpLambdaContext) throws(GraphError) -> Op {
         switch self {
@@ -104,6 +105,8 @@ enum OpLambdaFunction: Sendable {
         case .transpose: return try transposeOp(context)
         case .concat: return try concatOp(context)
         case .getItem: return try getItemOp(context)
+        case .imageResize: return try imageResizeOp(context)
+        case .keras3ImageResize: return try keras3ImageResizeOp(context)
         }
     }
 }
@@ -117,7 +120,7 @@ let opLambdaFunctions: [String: OpLambdaFunction] = {
         "tf.math.reduce_max": .spatialReduction(.max), "tf.reshape": .reshape, "tf.expand_dims": .expandDims,
         "tf.squeeze": .squeeze, "tf.compat.v1.squeeze": .squeeze, "tf.transpose": .transpose,
         "tf.compat.v1.transpose": .transpose, "tf.concat": .concat,
-        "tf.__operators__.getitem": .getItem,
+        "tf.__operators__.getitem": .getItem, "tf.image.resize": .imageResize,
     ]
     let arithmetic: [([String], ArithmeticKind)] = [
         (["tf.__operators__.add", "tf.math.add"], .add), (["tf.math.subtract", "tf.__operators__.sub"], .subtract),
@@ -131,6 +134,7 @@ let opLambdaFunctions: [String: OpLambdaFunction] = {
                                               ("Divide", .divide), ("TrueDivide", .divide), ("Maximum", .maximum),
                                               ("Minimum", .minimum)]
     for (name, kind) in keras3 { table["keras.src.ops.numpy.\(name)"] = .arithmetic(kind) }
+    table["keras.src.ops.image.Resize"] = .keras3ImageResize
     let activations: [([String], Activation)] = [
         (["tf.nn.relu"], .relu), (["tf.nn.relu6"], .relu6), (["tf.math.sigmoid", "tf.nn.sigmoid", "tf.sigmoid"], .sigmoid),
         (["tf.math.tanh", "tf.nn.tanh", "tf.tanh"], .tanh), (["tf.nn.selu"], .selu), (["tf.math.softplus", "tf.nn.softplus"], .softplus),
@@ -269,4 +273,41 @@ func concatOp(_ context: OpLambdaContext) throws(GraphError) -> Op {
     }
     guard let axis = try context.ints("axis"), axis.count == 1 else { throw context.error("expects one integer axis") }
     return .concatenate(axis: try context.featureAxis(axis[0], rank: context.input.count))
+}
+
+/// `tf.image.resize(x, size, method)` of [H, W, C] images: bilinear or nearest, no antialiasing, no preserved
+/// aspect ratio.
+func imageResizeOp(_ context: OpLambdaContext) throws(GraphError) -> Op {
+    try context.unaryInput()
+    guard context.input.count == 3 else { throw context.error("expects [height, width, channels] images, got \(context.input)") }
+    guard let size = try context.ints("size"), size.count == 2, size.allSatisfy((1...ShapeLimits.maxAttribute).contains) else {
+        throw context.error("expects a constant size (height, width)")
+    }
+    for option in ["antialias", "preserve_aspect_ratio"] where try context.bool(option, default: false) {
+        throw context.error("\(option) is not supported")
+    }
+    let value = context.call.constant("method")
+    guard let method = value == nil ? "bilinear" : value?.string, let interpolation = Interpolation(rawValue: method) else {
+        throw context.error("method \(value.map { "\($0)" } ?? "") is not supported; only bilinear and nearest")
+    }
+    return .resize(size: size, interpolation: interpolation)
+}
+
+/// Keras 3's `keras.ops.image.resize(x, size, interpolation)`, whose options are the operation's configuration:
+/// bilinear or nearest, channels last, no antialiasing, no crop or pad to the aspect ratio.
+func keras3ImageResizeOp(_ context: OpLambdaContext) throws(GraphError) -> Op {
+    try context.unaryInput()
+    let config = context.config
+    guard context.input.count == 3 else { throw context.error("expects [height, width, channels] images, got \(context.input)") }
+    try config.requireChannelsLast()
+    for option in ["antialias", "crop_to_aspect_ratio", "pad_to_aspect_ratio"] where try config.bool(option, default: false) {
+        throw context.error("\(option) is not supported")
+    }
+    let size = try config.ints("size", count: 2)
+    guard size.allSatisfy((1...ShapeLimits.maxAttribute).contains) else { throw context.error("size \(size) is not (height, width)") }
+    let method = try config.string("interpolation", default: "bilinear")
+    guard let interpolation = Interpolation(rawValue: method) else {
+        throw context.error("interpolation '\(method)' is not supported; only bilinear and nearest")
+    }
+    return .resize(size: size, interpolation: interpolation)
 }
