@@ -947,6 +947,38 @@ def zoo_image_resize_op(K):
     return K.Model(inp, L.Conv2D(3, 3, name="conv_out")(x), name="image_resize_op")
 
 
+def zoo_tf_reductions(K):
+    """Reductions called on Keras tensors over the channels and other axes, with and without keepdims, joined to
+    their input by broadcasting: tf.math.reduce_* (TFOpLambda) in tf_keras, keras.ops.* (operation nodes) in
+    Keras 3."""
+    L = K.layers
+    if hasattr(K, "ops"):
+        ops = K.ops
+        mean, total, largest, smallest = ops.mean, ops.sum, ops.max, ops.min
+
+        def expand(t, axis):  # a Reshape layer: KerasLens does not read Keras 3's ExpandDims operation
+            shape = list(t.shape[1:])
+            shape.insert(axis - 1 if axis >= 0 else len(shape) + 1 + axis, 1)
+            return L.Reshape(shape)(t)
+    else:
+        import tensorflow as tf
+        mean, total, largest, smallest = tf.math.reduce_mean, tf.math.reduce_sum, tf.math.reduce_max, tf.math.reduce_min
+        expand = tf.expand_dims
+    inp = K.Input((5, 4, 3), name="input")
+    x = L.Conv2D(4, 3, padding="same", name="conv")(inp)
+    branches = [
+        x * largest(x, axis=-1, keepdims=True),
+        x - smallest(x, axis=[1], keepdims=True),
+        x + mean(x, axis=[-3, -1], keepdims=True),
+        x + total(x, axis=[1, 2, 3], keepdims=True),
+        x * expand(total(x, axis=-1), -1),
+        x + expand(largest(x, axis=2), 2),
+        x - expand(smallest(x, axis=-1), -1),
+        x * expand(expand(mean(x, axis=[1, 3]), 1), -1),
+    ]
+    return K.Model(inp, L.Concatenate(name="concat")(branches), name="tf_reductions")
+
+
 @dataclass
 class ZooModel:
     name: str
@@ -1020,6 +1052,9 @@ ZOO = [
     ZooModel("image_resize_op", zoo_image_resize_op, [(5, 4, 3)], seed=SEED + 36, keras2_only=True),
     # Keras 3.15 cannot reload its legacy HDF5 file of a Resize operation ("Unknown layer"): the .keras archive alone.
     ZooModel("image_resize_op_keras3", zoo_image_resize_op, [(5, 4, 3)], seed=SEED + 37, keras3_only=True,
+             keras3_files=("keras",)),
+    ZooModel("tf_reductions", zoo_tf_reductions, [(5, 4, 3)], seed=SEED + 38, keras2_only=True),
+    ZooModel("keras3_reductions", zoo_tf_reductions, [(5, 4, 3)], seed=SEED + 39, keras3_only=True,
              keras3_files=("keras",)),
 ]
 ZOO_BATCH = 3

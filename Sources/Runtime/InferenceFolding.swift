@@ -52,7 +52,7 @@ private func foldingNormalization(_ norm: Node, into layer: Node) -> Node? {
         (kernelName, channelAxes) = ("depthwise_kernel", 2)
     case .separableConvolution:
         (kernelName, channelAxes) = ("pointwise_kernel", 1)
-    case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
+    case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
          .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
          .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
         return nil

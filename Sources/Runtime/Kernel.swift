@@ -56,6 +56,8 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
         return PoolKernel(kind: kind, window: window, shapes: shapes)
     case .globalPool(let kind, _):
         return GlobalPoolKernel(kind: kind, shapes: shapes)
+    case .reduce(let kind, let axes, _):
+        return ReduceKernel(kind: kind, axes: axes, shapes: shapes)
     case .flatten, .reshape, .identity:
         return CopyKernel(count: shapes.inputCount)
     case .permute(let order):

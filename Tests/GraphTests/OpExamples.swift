@@ -78,6 +78,11 @@ enum OpExamples {
             return [Example(op: .cropping(crops: [[2, 1]]), inputs: [[6, 2]])]
         case .upsampling:
             return [Example(op: .upsampling(size: [2, 3]), inputs: [[2, 2, 1]])]
+        case .reduce:
+            return [Example(op: .reduce(kind: .sum, axes: [3], keepDims: true), inputs: [[2, 3, 4]]),
+                    Example(op: .reduce(kind: .max, axes: [1, 3], keepDims: false), inputs: [[2, 3, 4]]),
+                    Example(op: .reduce(kind: .min, axes: [2], keepDims: false), inputs: [[2, 3]]),
+                    Example(op: .reduce(kind: .mean, axes: [1], keepDims: false), inputs: [[5, 2]])]
         case .resize:
             return [Example(op: .resize(size: [5, 3], interpolation: .bilinear), inputs: [[2, 4, 3]]),
                     Example(op: .resize(size: [3, 7], interpolation: .nearest), inputs: [[4, 3, 2]])]

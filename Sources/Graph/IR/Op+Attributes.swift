@@ -21,6 +21,10 @@ extension Op {
             try require(crops.flatMap { $0 }, in: 0...ShapeLimits.maxAttribute, "cropping")
         case .upsampling(let size):
             try require(size, in: positive, "upsampling size")
+        case .reduce(_, let axes, _):
+            guard !axes.isEmpty, zip(axes, axes.dropFirst()).allSatisfy({ $0 < $1 }), axes[0] >= 1 else {
+                throw GraphError(.invalidConfig, "reduction axes \(axes) are not distinct, sorted feature axes")
+            }
         case .resize(let size, _):
             guard size.count == 2 else { throw GraphError(.invalidConfig, "resize size \(size) is not (height, width)") }
             try require(size, in: positive, "resize size")

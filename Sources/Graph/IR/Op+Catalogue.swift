@@ -16,6 +16,7 @@ public enum OpKind: String, CaseIterable, Sendable {
     case separableConvolution = "separable_convolution"
     case pool
     case globalPool = "global_pool"
+    case reduce
     case flatten, reshape, permute, identity
     case batchNormalization = "batch_normalization"
     case activation, prelu, merge, concatenate
@@ -33,7 +34,7 @@ public enum OpKind: String, CaseIterable, Sendable {
         switch self {
         case .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution:
             return true
-        case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
+        case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
              .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
              .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
             return false
@@ -46,7 +47,7 @@ public enum OpKind: String, CaseIterable, Sendable {
         switch self {
         case .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution:
             return true
-        case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
+        case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
              .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
              .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
             return false
@@ -65,6 +66,7 @@ extension Op {
         case .separableConvolution: return .separableConvolution
         case .pool: return .pool
         case .globalPool: return .globalPool
+        case .reduce: return .reduce
         case .flatten: return .flatten
         case .reshape: return .reshape
         case .permute: return .permute
@@ -96,7 +98,7 @@ extension Op {
         case .dense(let activation), .convolution(_, let activation), .groupedConvolution(_, _, let activation),
              .depthwiseConvolution(_, _, let activation), .separableConvolution(_, _, let activation):
             return activation
-        case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
+        case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
              .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
              .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
             return nil
@@ -116,7 +118,7 @@ extension Op {
             return .depthwiseConvolution(window: window, multiplier: multiplier, activation: activation)
         case .separableConvolution(let window, let multiplier, _):
             return .separableConvolution(window: window, multiplier: multiplier, activation: activation)
-        case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
+        case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
              .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
              .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
             return self

@@ -14,6 +14,11 @@ public enum Interpolation: String, Sendable, Equatable, Hashable {
     case bilinear, nearest
 }
 
+/// What `reduce` computes over its axes.
+public enum ReduceKind: String, Sendable, Equatable, Hashable {
+    case mean, sum, max, min
+}
+
 public enum MergeKind: String, Sendable, Equatable, Hashable {
     case add, subtract, multiply, average, maximum, minimum
     /// The first input divided by the second (tf-keras's `x / y` on two tensors; Keras has no Divide layer).
@@ -58,6 +63,9 @@ public enum Op: Sendable, Equatable {
     /// Average pooling counts only the positions inside the input (padding is excluded).
     case pool(kind: PoolKind, window: Window)
     case globalPool(kind: PoolKind, keepDims: Bool)
+    /// Mean, sum, maximum or minimum per sample over `axes` (sorted, never the batch axis), as TensorFlow's
+    /// `reduce_*`: the reduced axes dropped, or kept with size 1 with `keepDims`.
+    case reduce(kind: ReduceKind, axes: [Int], keepDims: Bool)
     /// Collapses every axis after the batch, in channels-last (row-major) order.
     case flatten
     /// Per-sample target shape, fully resolved.

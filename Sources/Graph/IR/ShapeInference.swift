@@ -92,6 +92,13 @@ extension Op {
             guard input.count >= 2 else { throw fail("global pooling needs spatial axes, input is \(input)") }
             return keepDims ? Array(repeating: 1, count: input.count - 1) + [input.last!] : [input.last!]
 
+        case .reduce(_, let axes, let keepDims):
+            let input = try single()
+            guard axes.last! <= input.count else { throw fail("axes \(axes) are outside input \(input)") }
+            let kept = input.indices.compactMap { axes.contains($0 + 1) ? (keepDims ? 1 : nil) : input[$0] }
+            guard !kept.isEmpty else { throw fail("a reduction over every axis of \(input) to one number per sample needs keepdims") }
+            return kept
+
         case .flatten:
             return [try single().reduce(1, *)]
 

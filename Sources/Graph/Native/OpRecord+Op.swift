@@ -32,6 +32,10 @@ extension OpRecord {
         case .globalPool(let kind, let keepDims):
             self.kind = kind.rawValue
             self.keep_dims = keepDims
+        case .reduce(let kind, let axes, let keepDims):
+            self.kind = kind.rawValue
+            self.axes = axes
+            self.keep_dims = keepDims
         case .reshape(let shape):
             self.shape = shape
         case .permute(let order):
@@ -114,6 +118,9 @@ extension OpRecord {
         case .globalPool:
             guard let kind = PoolKind(rawValue: try need(self.kind, "kind")) else { throw .native(.badAttribute(op: type, attribute: "kind")) }
             return .globalPool(kind: kind, keepDims: try need(keep_dims, "keep_dims"))
+        case .reduce:
+            guard let kind = ReduceKind(rawValue: try need(self.kind, "kind")) else { throw .native(.badAttribute(op: type, attribute: "kind")) }
+            return .reduce(kind: kind, axes: try need(axes, "axes"), keepDims: try need(keep_dims, "keep_dims"))
         case .flatten: return .flatten
         case .reshape: return .reshape(shape: try need(shape, "shape"))
         case .permute: return .permute(order: try need(order, "order"))

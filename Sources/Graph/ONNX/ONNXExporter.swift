@@ -87,6 +87,8 @@ public enum ONNXExporter {
             try builder.pool(node, kind: kind, window: window, input: input, shape: shape, into: output)
         case .globalPool(let kind, let keepDims):
             builder.globalPool(kind: kind, keepDims: keepDims, input: input, shape: shape, into: output)
+        case .reduce(let kind, let axes, let keepDims):
+            builder.reduce(kind, axes: axes, keepDims: keepDims, input: input, layer: node.name, into: output)
         case .flatten:
             builder.flatten(input: input, into: output)
         case .reshape(let target):
