@@ -1015,6 +1015,125 @@ def zoo_multi_output(K):
     return K.Model(inp, [classes, box, trunk], name="multi_output")
 
 
+def zoo_upsampling_bilinear(K):
+    """UpSampling2D with bilinear interpolation (tf.image.resize, half-pixel centres) by (2, 3) and 2, then nearest."""
+    L = K.layers
+    return K.Sequential([
+        K.Input((5, 4, 3), name="input"),
+        L.Conv2D(4, 3, padding="same", activation="tanh", name="conv"),
+        L.UpSampling2D((2, 3), interpolation="bilinear", name="up_bilinear_23"),
+        L.Conv2D(3, 3, strides=2, name="conv_s2"),
+        L.UpSampling2D(2, interpolation="bilinear", name="up_bilinear_2"),
+        L.UpSampling2D((1, 2), interpolation="nearest", name="up_nearest"),
+    ], name="upsampling_bilinear")
+
+
+def zoo_resizing_crop(K):
+    """Resizing down and up (bilinear, nearest; no antialiasing) and CenterCrop of larger images (odd and even
+    differences), joined at 6 x 5."""
+    L = K.layers
+    inp = K.Input((9, 8, 3), name="input")
+    conv = L.Conv2D(4, 3, padding="same", activation="elu", name="conv")(inp)
+    branches = [
+        L.Resizing(6, 5, name="resize_down_bilinear")(inp),
+        L.Resizing(6, 5, interpolation="nearest", name="resize_down_nearest")(conv),
+        L.CenterCrop(6, 5, name="center_crop")(conv),
+        L.CenterCrop(6, 5, name="center_crop_upsized")(L.Resizing(13, 11, name="resize_up_bilinear")(inp)),
+        L.Resizing(6, 5, interpolation="nearest", name="resize_nearest_back")(
+            L.Resizing(11, 7, interpolation="nearest", name="resize_up_nearest")(conv)),
+    ]
+    x = L.Concatenate(name="concat")(branches)
+    return K.Model(inp, L.Conv2D(3, 3, name="conv_out")(x), name="resizing_crop")
+
+
+def zoo_group_normalization(K):
+    """GroupNormalization over the channels: 3 groups, 2 groups without beta, one group per channel without gamma,
+    and one group over a sequence."""
+    L = K.layers
+    inp = K.Input((5, 4, 6), name="input")
+    branches = [
+        L.GroupNormalization(groups=3, name="gn_3")(inp),
+        L.GroupNormalization(groups=2, center=False, epsilon=1e-5, name="gn_2")(inp),
+        L.GroupNormalization(groups=-1, scale=False, name="gn_instance")(inp),
+    ]
+    x = L.Concatenate(name="concat")(branches)
+    x = L.Conv2D(4, 3, name="conv")(x)
+    x = L.Reshape((6, 4), name="sequence")(x)
+    return K.Model(inp, L.GroupNormalization(groups=1, name="gn_sequence")(x), name="group_normalization")
+
+
+def zoo_unit_normalization(K):
+    """UnitNormalization over the channels and over the rows."""
+    L = K.layers
+    inp = K.Input((5, 4, 3), name="input")
+    x = L.Conv2D(4, 3, padding="same", name="conv")(inp)
+    branches = [L.UnitNormalization(name="unit_channels")(x), L.UnitNormalization(axis=1, name="unit_rows")(x)]
+    return K.Model(inp, L.Concatenate(name="concat")(branches), name="unit_normalization")
+
+
+def zoo_unit_normalization_axes(K):
+    """UnitNormalization over several axes: the spatial axes and everything."""
+    L = K.layers
+    inp = K.Input((5, 4, 3), name="input")
+    x = L.Conv2D(4, 3, padding="same", name="conv")(inp)
+    branches = [
+        L.UnitNormalization(axis=[1, 2], name="unit_spatial")(x),
+        L.UnitNormalization(axis=[-3, -2, -1], name="unit_all")(x),
+    ]
+    return K.Model(inp, L.Concatenate(name="concat")(branches), name="unit_normalization_axes")
+
+
+def zoo_image_resize_op(K):
+    """Image resizing called on Keras tensors: tf.image.resize (a TFOpLambda in tf_keras) or Keras 3's
+    keras.ops.image.resize (an operation node), bilinear and nearest, up and down."""
+    L = K.layers
+    if hasattr(K, "ops"):
+        def resize(x, size, method="bilinear"):
+            return K.ops.image.resize(x, size, interpolation=method)
+    else:
+        import tensorflow as tf
+
+        def resize(x, size, method="bilinear"):
+            return tf.image.resize(x, size, method=method)
+    inp = K.Input((5, 4, 3), name="input")
+    x = L.Conv2D(4, 3, padding="same", activation="tanh", name="conv")(inp)
+    branches = [resize(x, (8, 6)), resize(x, (8, 6), "nearest"), resize(resize(x, (3, 2)), (8, 6))]
+    x = L.Concatenate(name="concat")(branches)
+    return K.Model(inp, L.Conv2D(3, 3, name="conv_out")(x), name="image_resize_op")
+
+
+def zoo_tf_reductions(K):
+    """Reductions called on Keras tensors over the channels and other axes, with and without keepdims, joined to
+    their input by broadcasting: tf.math.reduce_* (TFOpLambda) in tf_keras, keras.ops.* (operation nodes) in
+    Keras 3."""
+    L = K.layers
+    if hasattr(K, "ops"):
+        ops = K.ops
+        mean, total, largest, smallest = ops.mean, ops.sum, ops.max, ops.min
+
+        def expand(t, axis):  # a Reshape layer: KerasLens does not read Keras 3's ExpandDims operation
+            shape = list(t.shape[1:])
+            shape.insert(axis - 1 if axis >= 0 else len(shape) + 1 + axis, 1)
+            return L.Reshape(shape)(t)
+    else:
+        import tensorflow as tf
+        mean, total, largest, smallest = tf.math.reduce_mean, tf.math.reduce_sum, tf.math.reduce_max, tf.math.reduce_min
+        expand = tf.expand_dims
+    inp = K.Input((5, 4, 3), name="input")
+    x = L.Conv2D(4, 3, padding="same", name="conv")(inp)
+    branches = [
+        x * largest(x, axis=-1, keepdims=True),
+        x - smallest(x, axis=[1], keepdims=True),
+        x + mean(x, axis=[-3, -1], keepdims=True),
+        x + total(x, axis=[1, 2, 3], keepdims=True),
+        x * expand(total(x, axis=-1), -1),
+        x + expand(largest(x, axis=2), 2),
+        x - expand(smallest(x, axis=-1), -1),
+        x * expand(expand(mean(x, axis=[1, 3]), 1), -1),
+    ]
+    return K.Model(inp, L.Concatenate(name="concat")(branches), name="tf_reductions")
+
+
 @dataclass
 class ZooModel:
     name: str
@@ -1091,6 +1210,23 @@ ZOO = [
     ZooModel("multi_output", zoo_multi_output, [(8, 3)], seed=SEED + 42),
     ZooModel("shared_chain", zoo_shared_chain, [(10, 3)], seed=SEED + 43, weight_ablation=("conv", 0)),
     ZooModel("nested_outputs", zoo_nested_outputs, [(4,), (4,)], seed=SEED + 44),
+    ZooModel("upsampling_bilinear", zoo_upsampling_bilinear, [(5, 4, 3)], seed=SEED + 30),
+    ZooModel("resizing_crop", zoo_resizing_crop, [(9, 8, 3)], seed=SEED + 31),
+    ZooModel("group_normalization", zoo_group_normalization, [(5, 4, 6)], seed=SEED + 32),
+    ZooModel("unit_normalization", zoo_unit_normalization, [(5, 4, 3)], seed=SEED + 33),
+    # Keras 3.15 reloads its legacy HDF5 file of a UnitNormalization over a list of axes as one over the last axis:
+    # the .keras archive alone; tf_keras reads and writes the list in its .h5.
+    ZooModel("unit_normalization_axes", zoo_unit_normalization_axes, [(5, 4, 3)], seed=SEED + 34, keras3_only=True,
+             keras3_files=("keras",)),
+    ZooModel("unit_normalization_axes_k2", zoo_unit_normalization_axes, [(5, 4, 3)], seed=SEED + 35, keras2_only=True),
+    # The resize calls are layers of different names in the two Kerases (tf.image.resize_1, resize_1): one model each.
+    ZooModel("image_resize_op", zoo_image_resize_op, [(5, 4, 3)], seed=SEED + 36, keras2_only=True),
+    # Keras 3.15 cannot reload its legacy HDF5 file of a Resize operation ("Unknown layer"): the .keras archive alone.
+    ZooModel("image_resize_op_keras3", zoo_image_resize_op, [(5, 4, 3)], seed=SEED + 37, keras3_only=True,
+             keras3_files=("keras",)),
+    ZooModel("tf_reductions", zoo_tf_reductions, [(5, 4, 3)], seed=SEED + 38, keras2_only=True),
+    ZooModel("keras3_reductions", zoo_tf_reductions, [(5, 4, 3)], seed=SEED + 39, keras3_only=True,
+             keras3_files=("keras",)),
 ]
 ZOO_BATCH = 3
 

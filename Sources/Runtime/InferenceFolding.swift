@@ -55,9 +55,9 @@ private func foldingNormalization(_ norm: Node, into layer: Node) -> Node? {
         (kernelName, channelAxes, trailing) = ("depthwise_kernel", 2, 0)
     case .separableConvolution:
         (kernelName, channelAxes, trailing) = ("pointwise_kernel", 1, 0)
-    case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-         .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
-         .layerNormalization, .slice, .recurrent:
+    case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
+         .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
+         .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
         return nil
     }
     guard let kernel = layer.weights[kernelName],

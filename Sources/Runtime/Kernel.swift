@@ -59,6 +59,8 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
         return PoolKernel(kind: kind, window: window, shapes: shapes)
     case .globalPool(let kind, _):
         return GlobalPoolKernel(kind: kind, shapes: shapes)
+    case .reduce(let kind, let axes, _):
+        return ReduceKernel(kind: kind, axes: axes, shapes: shapes)
     case .flatten, .reshape, .identity:
         return CopyKernel(count: shapes.inputCount)
     case .permute(let order):
@@ -81,12 +83,18 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
         return PaddingKernel(amounts: crops, cropping: true, shapes: shapes)
     case .upsampling(let size):
         return UpsamplingKernel(size: size, shapes: shapes)
+    case .resize(let size, let interpolation):
+        return ResizeKernel(size: size, interpolation: interpolation, shapes: shapes)
     case .rescaling(let scale, let offset):
         return RescalingKernel(scale: scale, offset: offset, shapes: shapes)
     case .normalization(let axes, let epsilon, let invert):
         return NormalizationKernel(node: node, axes: axes, epsilon: epsilon, invert: invert, shapes: shapes)
     case .layerNormalization(let axes, let epsilon, let rmsScaling):
         return LayerNormalizationKernel(node: node, axes: axes, epsilon: epsilon, rmsScaling: rmsScaling, shapes: shapes)
+    case .groupNormalization(let groups, let epsilon):
+        return GroupNormalizationKernel(node: node, groups: groups, epsilon: epsilon, shapes: shapes)
+    case .unitNormalization(let axes, let epsilon):
+        return UnitNormalizationKernel(axes: axes, epsilon: epsilon, shapes: shapes)
     case .slice(let begin, let end, let strides, _):
         return SliceKernel(begin: begin, end: end, strides: strides, shapes: shapes)
     case .recurrent(let recurrence) where recurrence.merge != nil:

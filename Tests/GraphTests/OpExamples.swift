@@ -84,6 +84,14 @@ enum OpExamples {
             return [Example(op: .cropping(crops: [[2, 1]]), inputs: [[6, 2]])]
         case .upsampling:
             return [Example(op: .upsampling(size: [2, 3]), inputs: [[2, 2, 1]])]
+        case .reduce:
+            return [Example(op: .reduce(kind: .sum, axes: [3], keepDims: true), inputs: [[2, 3, 4]]),
+                    Example(op: .reduce(kind: .max, axes: [1, 3], keepDims: false), inputs: [[2, 3, 4]]),
+                    Example(op: .reduce(kind: .min, axes: [2], keepDims: false), inputs: [[2, 3]]),
+                    Example(op: .reduce(kind: .mean, axes: [1], keepDims: false), inputs: [[5, 2]])]
+        case .resize:
+            return [Example(op: .resize(size: [5, 3], interpolation: .bilinear), inputs: [[2, 4, 3]]),
+                    Example(op: .resize(size: [3, 7], interpolation: .nearest), inputs: [[4, 3, 2]])]
         case .rescaling:
             return [Example(op: .rescaling(scale: [1.0 / 255], offset: [-0.5]), inputs: [[3, 3]]),
                     Example(op: .rescaling(scale: [1, 2, 3], offset: [0, 0.1, 0.2]), inputs: [[2, 3]])]
@@ -95,6 +103,12 @@ enum OpExamples {
                             weights: ["gamma": tensor([4]), "beta": tensor([4])]),
                     Example(op: .layerNormalization(axes: [1, 3], epsilon: 1e-5, rmsScaling: true), inputs: [[2, 3, 4]],
                             weights: ["gamma": tensor([2, 4])])]
+        case .groupNormalization:
+            return [Example(op: .groupNormalization(groups: 2, epsilon: 1e-3), inputs: [[2, 3, 4]],
+                            weights: ["gamma": tensor([4]), "beta": tensor([4])]),
+                    Example(op: .groupNormalization(groups: 3, epsilon: 1e-5), inputs: [[4, 6]], weights: ["beta": tensor([6])])]
+        case .unitNormalization:
+            return [Example(op: .unitNormalization(axes: [1, 3], epsilon: 1e-12), inputs: [[2, 3, 4]])]
         case .slice:
             return [Example(op: .slice(begin: [1, 0, 2], end: [2, 3, 4], strides: [1, 2, 1], shape: [2, 2]), inputs: [[2, 3, 4]])]
         case .recurrent:

@@ -137,6 +137,10 @@ import Testing
             try check(.cropping(crops: [[1, 0], [0, 1]]), inputs: [[3, 3, 1]])
         case .upsampling:
             try check(.upsampling(size: [2]), inputs: [[3, 2]])
+        case .reduce:
+            try checkReductions()
+        case .resize:
+            try checkResizing()
         case .rescaling:
             try check(.rescaling(scale: [2, -1], offset: [0.5]), inputs: [[3, 2]])
         case .normalization:
@@ -151,6 +155,8 @@ import Testing
                       weights: ["gamma": weights([2, 2], seed: 20)])
             try check(.layerNormalization(axes: [1, 2], epsilon: 1e-3, rmsScaling: true), inputs: [[3, 2]],
                       weights: ["gamma": weights([3, 2], seed: 21)])
+        case .groupNormalization, .unitNormalization:
+            try checkGroupAndUnitNormalization()
         case .slice:
             try check(.slice(begin: [1, 0, 1], end: [3, 3, 3], strides: [1, 2, 1], shape: [2, 2, 2]), inputs: [[3, 4, 3]])
             try check(.slice(begin: [1, 0], end: [2, 4], strides: [1, 3], shape: [2, 1]), inputs: [[3, 4]])
@@ -168,6 +174,30 @@ import Testing
                 try check(.recurrent(recurrence), inputs: [[5, 3]], weights: parameters)
             }
         }
+    }
+
+    // The checks of the newer ops live in functions of their own: each `check` call adds to the stack frame of the
+    // switch above, which overflowed the test thread's stack in debug builds.
+
+    func checkReductions() throws {
+        for kind in [ReduceKind.mean, .sum, .max, .min] {
+            try check(.reduce(kind: kind, axes: [3], keepDims: false), inputs: [[2, 3, 4]])
+            try check(.reduce(kind: kind, axes: [1, 3], keepDims: true), inputs: [[2, 3, 4]])
+        }
+    }
+
+    func checkResizing() throws {
+        try check(.resize(size: [6, 4], interpolation: .bilinear), inputs: [[3, 2, 2]])
+        try check(.resize(size: [2, 5], interpolation: .bilinear), inputs: [[5, 3, 1]])
+        try check(.resize(size: [5, 2], interpolation: .nearest), inputs: [[3, 4, 2]])
+    }
+
+    func checkGroupAndUnitNormalization() throws {
+        try check(.groupNormalization(groups: 2, epsilon: 1e-3), inputs: [[3, 2, 4]],
+                  weights: ["gamma": weights([4], seed: 22), "beta": weights([4], seed: 23)])
+        try check(.groupNormalization(groups: 3, epsilon: 1e-5), inputs: [[4, 3]])
+        try check(.unitNormalization(axes: [2], epsilon: 1e-12), inputs: [[3, 4]])
+        try check(.unitNormalization(axes: [1, 3], epsilon: 1e-6), inputs: [[2, 3, 2]])
     }
 
     /// Every cell, reading both ways, sequences and last states, with the gate and state activations varied.

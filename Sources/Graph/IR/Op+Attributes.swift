@@ -31,6 +31,25 @@ extension Op {
             try require(crops.flatMap { $0 }, in: 0...ShapeLimits.maxAttribute, "cropping")
         case .upsampling(let size):
             try require(size, in: positive, "upsampling size")
+        case .reduce(_, let axes, _):
+            guard !axes.isEmpty, zip(axes, axes.dropFirst()).allSatisfy({ $0 < $1 }), axes[0] >= 1 else {
+                throw GraphError(.invalidConfig, "reduction axes \(axes) are not distinct, sorted feature axes")
+            }
+        case .resize(let size, _):
+            guard size.count == 2 else { throw GraphError(.invalidConfig, "resize size \(size) is not (height, width)") }
+            try require(size, in: positive, "resize size")
+        case .groupNormalization(let groups, let epsilon):
+            try require([groups], in: positive, "groups")
+            guard epsilon.isFinite, epsilon >= 0 else {
+                throw GraphError(.invalidConfig, "group normalization epsilon \(epsilon) is not a finite value ≥ 0")
+            }
+        case .unitNormalization(let axes, let epsilon):
+            guard !axes.isEmpty, zip(axes, axes.dropFirst()).allSatisfy({ $0 < $1 }), axes[0] >= 1 else {
+                throw GraphError(.invalidConfig, "unit normalization axes \(axes) are not distinct, sorted feature axes")
+            }
+            guard epsilon.isFinite, epsilon > 0 else {
+                throw GraphError(.invalidConfig, "unit normalization epsilon \(epsilon) is not a finite value > 0")
+            }
         case .normalization(let axes, _, _):
             guard zip(axes, axes.dropFirst()).allSatisfy({ $0 < $1 }) else {
                 throw GraphError(.invalidConfig, "normalization axes \(axes) are not distinct and sorted")

@@ -17,13 +17,16 @@ public enum OpKind: String, CaseIterable, Sendable {
     case separableConvolution = "separable_convolution"
     case pool
     case globalPool = "global_pool"
+    case reduce
     case flatten, reshape, permute, identity
     case batchNormalization = "batch_normalization"
     case activation, prelu, merge, concatenate
     case linearCombination = "linear_combination"
     case zeroPadding = "zero_padding"
-    case cropping, upsampling, rescaling, normalization
+    case cropping, upsampling, resize, rescaling, normalization
     case layerNormalization = "layer_normalization"
+    case groupNormalization = "group_normalization"
+    case unitNormalization = "unit_normalization"
     case slice, recurrent
 
     /// Whether the op applies an activation after its linear part (Keras's `activation=` option). Plans fuse it
@@ -32,9 +35,9 @@ public enum OpKind: String, CaseIterable, Sendable {
         switch self {
         case .dense, .convolution, .groupedConvolution, .transposedConvolution, .depthwiseConvolution, .separableConvolution:
             return true
-        case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
-             .layerNormalization, .slice, .recurrent:
+        case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
+             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
             return false
         }
     }
@@ -45,9 +48,9 @@ public enum OpKind: String, CaseIterable, Sendable {
         switch self {
         case .dense, .convolution, .groupedConvolution, .transposedConvolution, .depthwiseConvolution, .separableConvolution:
             return true
-        case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
-             .layerNormalization, .slice, .recurrent:
+        case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
+             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
             return false
         }
     }
@@ -59,9 +62,9 @@ public enum OpKind: String, CaseIterable, Sendable {
         case .flatten, .reshape, .permute, .identity:
             return true
         case .input, .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution,
-             .transposedConvolution, .pool,
-             .globalPool, .batchNormalization, .activation, .prelu, .merge, .linearCombination, .concatenate,
-             .zeroPadding, .cropping, .upsampling, .rescaling, .normalization, .layerNormalization, .slice, .recurrent:
+             .transposedConvolution, .pool, .globalPool, .reduce, .batchNormalization, .activation, .prelu, .merge,
+             .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
             return false
         }
     }
@@ -75,10 +78,10 @@ extension Op {
             return "depthwise_kernel"
         case .separableConvolution:
             return "pointwise_kernel"
-        case .dense, .convolution, .groupedConvolution, .transposedConvolution, .input, .pool, .globalPool, .flatten,
-             .reshape, .permute, .identity,
-             .batchNormalization, .activation, .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping,
-             .upsampling, .rescaling, .normalization, .layerNormalization, .slice, .recurrent:
+        case .dense, .convolution, .groupedConvolution, .transposedConvolution, .input, .pool, .globalPool, .reduce,
+             .flatten, .reshape, .permute, .identity, .batchNormalization, .activation, .prelu, .merge,
+             .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
             return "kernel"
         }
     }
@@ -90,9 +93,9 @@ extension Op {
         case .transposedConvolution:
             return 1
         case .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution, .input, .pool,
-             .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation, .prelu, .merge,
-             .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
-             .layerNormalization, .slice, .recurrent:
+             .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation, .prelu,
+             .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
             return 0
         }
     }
@@ -110,6 +113,7 @@ extension Op {
         case .separableConvolution: return .separableConvolution
         case .pool: return .pool
         case .globalPool: return .globalPool
+        case .reduce: return .reduce
         case .flatten: return .flatten
         case .reshape: return .reshape
         case .permute: return .permute
@@ -123,9 +127,12 @@ extension Op {
         case .zeroPadding: return .zeroPadding
         case .cropping: return .cropping
         case .upsampling: return .upsampling
+        case .resize: return .resize
         case .rescaling: return .rescaling
         case .normalization: return .normalization
         case .layerNormalization: return .layerNormalization
+        case .groupNormalization: return .groupNormalization
+        case .unitNormalization: return .unitNormalization
         case .slice: return .slice
         case .recurrent: return .recurrent
         }
@@ -138,9 +145,9 @@ extension Op {
         case .dense(let activation), .convolution(_, let activation), .groupedConvolution(_, _, let activation),
              .transposedConvolution(_, _, let activation), .depthwiseConvolution(_, _, let activation), .separableConvolution(_, _, let activation):
             return activation
-        case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
-             .layerNormalization, .slice, .recurrent:
+        case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
+             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
             return nil
         }
     }
@@ -160,9 +167,9 @@ extension Op {
             return .depthwiseConvolution(window: window, multiplier: multiplier, activation: activation)
         case .separableConvolution(let window, let multiplier, _):
             return .separableConvolution(window: window, multiplier: multiplier, activation: activation)
-        case .input, .pool, .globalPool, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
-             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .rescaling, .normalization,
-             .layerNormalization, .slice, .recurrent:
+        case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
+             .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
             return self
         }
     }

@@ -8,6 +8,17 @@ public enum PoolKind: String, Sendable, Equatable, Hashable {
     case max, average
 }
 
+/// How `resize` reads between input positions, as TensorFlow's `tf.image.resize` (half-pixel centres, no
+/// antialiasing) computes it.
+public enum Interpolation: String, Sendable, Equatable, Hashable {
+    case bilinear, nearest
+}
+
+/// What `reduce` computes over its axes.
+public enum ReduceKind: String, Sendable, Equatable, Hashable {
+    case mean, sum, max, min
+}
+
 public enum MergeKind: String, Sendable, Equatable, Hashable {
     case add, subtract, multiply, average, maximum, minimum
     /// The first input divided by the second (tf-keras's `x / y` on two tensors; Keras has no Divide layer).
@@ -59,6 +70,9 @@ public enum Op: Sendable, Equatable {
     /// Average pooling counts only the positions inside the input (padding is excluded).
     case pool(kind: PoolKind, window: Window)
     case globalPool(kind: PoolKind, keepDims: Bool)
+    /// Mean, sum, maximum or minimum per sample over `axes` (sorted, never the batch axis), as TensorFlow's
+    /// `reduce_*`: the reduced axes dropped, or kept with size 1 with `keepDims`.
+    case reduce(kind: ReduceKind, axes: [Int], keepDims: Bool)
     /// Collapses every axis after the batch, in channels-last (row-major) order.
     case flatten
     /// Per-sample target shape, fully resolved.
@@ -86,6 +100,9 @@ public enum Op: Sendable, Equatable {
     case cropping(crops: [[Int]])
     /// Nearest-neighbour upsampling: each position repeated `size[i]` times along spatial axis i.
     case upsampling(size: [Int])
+    /// Resampling of the two spatial axes to `size` (height, width) as `tf.image.resize`: source coordinate
+    /// `(i + 0.5) · in / out − 0.5` (bilinear, clamped to the edges) or `floor((i + 0.5) · in / out)` (nearest).
+    case resize(size: [Int], interpolation: Interpolation)
     /// `x · scale + offset`; each is a scalar or one value per channel.
     case rescaling(scale: [Float], offset: [Float])
     /// `(x − mean) / max(sqrt(variance), epsilon)`, or with `invert` `x · sqrt(variance) + mean`. Weights `mean`
@@ -96,6 +113,13 @@ public enum Op: Sendable, Equatable {
     /// which keeps its variance) `gamma · x / sqrt(variance + epsilon)`. Optional weights `gamma`, `beta` are shaped
     /// like the input's sizes along `axes` and broadcast over the other axes.
     case layerNormalization(axes: [Int], epsilon: Float, rmsScaling: Bool)
+    /// Keras's GroupNormalization over the channels: per sample and per group of `channels / groups` consecutive
+    /// channels (all positions), `(x − mean) / sqrt(variance + epsilon)`, then optional weights `gamma`, `beta`
+    /// (one value per channel).
+    case groupNormalization(groups: Int, epsilon: Float)
+    /// Keras's UnitNormalization: `x / max(sqrt(Σ x²), epsilon)`, the sum per sample over `axes` (sorted, never the
+    /// batch axis). Keras 3 takes epsilon 1e-12; tf-keras's `l2_normalize` clamps Σ x² at 1e-12, i.e. epsilon 1e-6.
+    case unitNormalization(axes: [Int], epsilon: Float)
     /// `x[begin ..< end : stride]` along each per-sample axis (axis 0 of the arrays is the first axis after the
     /// batch), bounds resolved and strides positive, read out as `shape`: the sliced sizes with axes of size 1
     /// dropped or added, as TensorFlow's strided slice does for an integer index or `tf.newaxis` (same elements,

@@ -102,6 +102,13 @@ extension Op {
             guard input.count >= 2 else { throw fail("global pooling needs spatial axes, input is \(input)") }
             return keepDims ? Array(repeating: 1, count: input.count - 1) + [input.last!] : [input.last!]
 
+        case .reduce(_, let axes, let keepDims):
+            let input = try single()
+            guard axes.last! <= input.count else { throw fail("axes \(axes) are outside input \(input)") }
+            let kept = input.indices.compactMap { axes.contains($0 + 1) ? (keepDims ? 1 : nil) : input[$0] }
+            guard !kept.isEmpty else { throw fail("a reduction over every axis of \(input) to one number per sample needs keepdims") }
+            return kept
+
         case .flatten:
             return [try single().reduce(1, *)]
 
@@ -184,6 +191,10 @@ extension Op {
             let input = try spatialInput(single(), rank: size.count)
             return zip(input.dropLast(), size).map { $0 * $1 } + [input.last!]
 
+        case .resize(let size, _):
+            let input = try spatialInput(single(), rank: 2)
+            return size + [input.last!]
+
         case .rescaling(let scale, let offset):
             let input = try single()
             for values in [scale, offset] where values.count != 1 && values.count != input.last {
@@ -213,6 +224,21 @@ extension Op {
                 }
             }
             if rmsScaling, weights["beta"] != nil { throw GraphError(.weights, "beta is not used with rms_scaling") }
+            return input
+
+        case .groupNormalization(let groups, _):
+            let input = try single()
+            guard input.count >= 1, input.last! % groups == 0 else { throw fail("\(groups) groups do not split the channels of input \(input)") }
+            for name in ["gamma", "beta"] {
+                if let tensor = weights[name], tensor.shape != [input.last!] {
+                    throw GraphError(.weights, "\(name) has shape \(tensor.shape), expected [\(input.last!)]")
+                }
+            }
+            return input
+
+        case .unitNormalization(let axes, _):
+            let input = try single()
+            guard axes.allSatisfy({ $0 >= 1 && $0 <= input.count }) else { throw fail("axes \(axes) are outside input \(input)") }
             return input
 
         case .slice(let begin, let end, let strides, let shape):

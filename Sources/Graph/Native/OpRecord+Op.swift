@@ -36,6 +36,10 @@ extension OpRecord {
         case .globalPool(let kind, let keepDims):
             self.kind = kind.rawValue
             self.keep_dims = keepDims
+        case .reduce(let kind, let axes, let keepDims):
+            self.kind = kind.rawValue
+            self.axes = axes
+            self.keep_dims = keepDims
         case .reshape(let shape):
             self.shape = shape
         case .permute(let order):
@@ -57,6 +61,9 @@ extension OpRecord {
             self.crops = crops
         case .upsampling(let size):
             self.size = size
+        case .resize(let size, let interpolation):
+            self.size = size
+            self.kind = interpolation.rawValue
         case .rescaling(let scale, let offset):
             self.scale = scale
             self.offset = offset
@@ -68,6 +75,12 @@ extension OpRecord {
             self.axes = axes
             self.epsilon = epsilon
             self.rms_scaling = rmsScaling
+        case .groupNormalization(let groups, let epsilon):
+            self.groups = groups
+            self.epsilon = epsilon
+        case .unitNormalization(let axes, let epsilon):
+            self.axes = axes
+            self.epsilon = epsilon
         case .slice(let begin, let end, let strides, let shape):
             self.begin = begin
             self.end = end
@@ -112,6 +125,9 @@ extension OpRecord {
         case .globalPool:
             guard let kind = PoolKind(rawValue: try need(self.kind, "kind")) else { throw .native(.badAttribute(op: type, attribute: "kind")) }
             return .globalPool(kind: kind, keepDims: try need(keep_dims, "keep_dims"))
+        case .reduce:
+            guard let kind = ReduceKind(rawValue: try need(self.kind, "kind")) else { throw .native(.badAttribute(op: type, attribute: "kind")) }
+            return .reduce(kind: kind, axes: try need(axes, "axes"), keepDims: try need(keep_dims, "keep_dims"))
         case .flatten: return .flatten
         case .reshape: return .reshape(shape: try need(shape, "shape"))
         case .permute: return .permute(order: try need(order, "order"))
@@ -127,12 +143,21 @@ extension OpRecord {
         case .zeroPadding: return .zeroPadding(pads: try pairs(pads, "pads"))
         case .cropping: return .cropping(crops: try pairs(crops, "crops"))
         case .upsampling: return .upsampling(size: try need(size, "size"))
+        case .resize:
+            guard let interpolation = Interpolation(rawValue: try need(self.kind, "kind")) else {
+                throw .native(.badAttribute(op: type, attribute: "kind"))
+            }
+            return .resize(size: try need(size, "size"), interpolation: interpolation)
         case .rescaling: return .rescaling(scale: try need(scale, "scale"), offset: try need(offset, "offset"))
         case .normalization:
             return .normalization(axes: try need(axes, "axes"), epsilon: try need(epsilon, "epsilon"), invert: try need(invert, "invert"))
         case .layerNormalization:
             return .layerNormalization(axes: try need(axes, "axes"), epsilon: try need(epsilon, "epsilon"),
                                        rmsScaling: try need(rms_scaling, "rms_scaling"))
+        case .groupNormalization:
+            return .groupNormalization(groups: try need(groups, "groups"), epsilon: try need(epsilon, "epsilon"))
+        case .unitNormalization:
+            return .unitNormalization(axes: try need(axes, "axes"), epsilon: try need(epsilon, "epsilon"))
         case .slice:
             return .slice(begin: try need(begin, "begin"), end: try need(end, "end"), strides: try need(strides, "strides"),
                           shape: try need(shape, "shape"))

@@ -91,6 +91,8 @@ public enum ONNXExporter {
             try builder.pool(node, kind: kind, window: window, input: input, shape: shape, into: output)
         case .globalPool(let kind, let keepDims):
             builder.globalPool(kind: kind, keepDims: keepDims, input: input, shape: shape, into: output)
+        case .reduce(let kind, let axes, let keepDims):
+            builder.reduce(kind, axes: axes, keepDims: keepDims, input: input, layer: node.name, into: output)
         case .flatten:
             builder.flatten(input: input, into: output)
         case .reshape(let target):
@@ -117,6 +119,8 @@ public enum ONNXExporter {
             builder.cropping(crops: crops, input: input, shape: shape, layer: node.name, into: output)
         case .upsampling(let size):
             builder.upsampling(size: size, input: input, shape: shape, layer: node.name, into: output)
+        case .resize(let size, let interpolation):
+            builder.resize(to: size, interpolation: interpolation, input: input, layer: node.name, into: output)
         case .rescaling(let scale, let offset):
             builder.rescaling(scale: scale, offset: offset, input: input, layer: node.name, into: output)
         case .normalization(let axes, let epsilon, let invert):
@@ -124,6 +128,10 @@ public enum ONNXExporter {
         case .layerNormalization(let axes, let epsilon, let rmsScaling):
             builder.layerNormalization(node, axes: axes, epsilon: epsilon, rmsScaling: rmsScaling, shape: shape,
                                        input: input, into: output)
+        case .groupNormalization(let groups, let epsilon):
+            builder.groupNormalization(node, groups: groups, epsilon: epsilon, shape: shape, input: input, into: output)
+        case .unitNormalization(let axes, let epsilon):
+            builder.unitNormalization(axes: axes, epsilon: epsilon, input: input, layer: node.name, into: output)
         case .slice(let begin, let end, let strides, let target):
             builder.slice(begin: begin, end: end, strides: strides, shape: target, input: input, layer: node.name, into: output)
         case .recurrent(let recurrence):

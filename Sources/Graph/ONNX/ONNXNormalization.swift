@@ -38,16 +38,48 @@ extension ONNXBuilder {
                                      input: String, into output: String) {
         let layer = node.name
         let broadcast = shape.indices.map { axes.contains($0 + 1) ? shape[$0] : 1 }
+        let result = standardized(input, axes: axes, epsilon: epsilon, centered: !rmsScaling, layer: layer)
+        affine(node, result, broadcast: broadcast, into: output)
+    }
+
+    /// `(x − μ) / sqrt(σ² + epsilon)` (or `x / sqrt(σ² + epsilon)` when not `centered`), μ and σ² over `axes`.
+    private mutating func standardized(_ input: String, axes: [Int], epsilon: Float, centered: Bool, layer: String) -> String {
         let mean = step("ReduceMean", [input], layer: layer, [.ints("axes", axes), .int("keepdims", 1)])
-        let centered = step("Sub", [input, mean], layer: layer)
-        let squares = step("Mul", [centered, centered], layer: layer)
+        let deviations = step("Sub", [input, mean], layer: layer)
+        let squares = step("Mul", [deviations, deviations], layer: layer)
         let variance = step("ReduceMean", [squares], layer: layer, [.ints("axes", axes), .int("keepdims", 1)])
         let deviation = step("Sqrt", [step("Add", [variance, scalar(epsilon, layer: layer, "epsilon")], layer: layer)], layer: layer)
-        var result = step("Div", [rmsScaling ? input : centered, deviation], layer: layer)
-        let affine = [("gamma", "Mul"), ("beta", "Add")].compactMap { name, op in node.weights[name].map { (name, op, $0) } }
-        for (index, (name, op, weight)) in affine.enumerated() {
+        return step("Div", [centered ? deviations : input, deviation], layer: layer)
+    }
+
+    /// Keras's GroupNormalization: the channels split as `[…, groups, C / groups]` by a Reshape, standardized over
+    /// every per-sample axis but the group axis, reshaped back, then `· gamma + beta` per channel.
+    mutating func groupNormalization(_ node: Node, groups: Int, epsilon: Float, shape: [Int], input: String, into output: String) {
+        let layer = node.name
+        let channels = shape.last!
+        let split = step("Reshape", [input, int64s([0] + shape.dropLast() + [groups, channels / groups], layer: layer, "split_shape")],
+                         layer: layer)
+        let axes = Array(1..<shape.count) + [shape.count + 1]
+        let result = standardized(split, axes: axes, epsilon: epsilon, centered: true, layer: layer)
+        let merged = step("Reshape", [result, int64s([0] + shape, layer: layer, "shape")], layer: layer)
+        affine(node, merged, broadcast: [channels], into: output)
+    }
+
+    /// `x / max(sqrt(Σ x²), epsilon)` with the sum over `axes`.
+    mutating func unitNormalization(axes: [Int], epsilon: Float, input: String, layer: String, into output: String) {
+        let squares = step("ReduceSumSquare", [input], layer: layer, [.ints("axes", axes), .int("keepdims", 1)])
+        let norm = step("Max", [step("Sqrt", [squares], layer: layer), scalar(epsilon, layer: layer, "epsilon")], layer: layer)
+        add("Div", [input, norm], into: output)
+    }
+
+    /// `result · gamma + beta` for whichever of the node's `gamma`, `beta` exist, shaped `broadcast`, into `output`.
+    private mutating func affine(_ node: Node, _ standardized: String, broadcast: [Int], into output: String) {
+        let layer = node.name
+        var result = standardized
+        let present = [("gamma", "Mul"), ("beta", "Add")].compactMap { name, op in node.weights[name].map { (name, op, $0) } }
+        for (index, (name, op, weight)) in present.enumerated() {
             let value = constant(Tensor(shape: broadcast, scalars: weight.scalars), layer: layer, name)
-            if index == affine.count - 1 {
+            if index == present.count - 1 {
                 add(op, [result, value], into: output)
                 return
             }

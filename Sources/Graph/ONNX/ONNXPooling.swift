@@ -28,3 +28,17 @@ extension ONNXBuilder {
             [.ints("axes", Array(1..<shape.count)), .int("keepdims", keepDims ? 1 : 0)])
     }
 }
+
+extension ONNXBuilder {
+    /// TensorFlow's `reduce_*` over `axes`: opset 17's ReduceMean/ReduceMax/ReduceMin take the axes as an attribute,
+    /// ReduceSum (since opset 13) as an input.
+    mutating func reduce(_ kind: ReduceKind, axes: [Int], keepDims: Bool, input: String, layer: String, into output: String) {
+        let keep = Onnx_AttributeProto.int("keepdims", keepDims ? 1 : 0)
+        switch kind {
+        case .mean: add("ReduceMean", [input], into: output, [.ints("axes", axes), keep])
+        case .max: add("ReduceMax", [input], into: output, [.ints("axes", axes), keep])
+        case .min: add("ReduceMin", [input], into: output, [.ints("axes", axes), keep])
+        case .sum: add("ReduceSum", [input, int64s(axes, layer: layer, "axes")], into: output, [keep])
+        }
+    }
+}

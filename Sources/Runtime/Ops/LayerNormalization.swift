@@ -28,7 +28,7 @@ struct LayerNormalizationKernel: Kernel {
 
     /// `order[group · groupSize + k]` is the position of element k of `group`, both counted row-major (the group over
     /// the other axes, k over `axes`).
-    private static func groupOrder(_ shape: [Int], axes: [Int]) -> [Int] {
+    static func groupOrder(_ shape: [Int], axes: [Int]) -> [Int] {
         let normalized = Set(axes.map { $0 - 1 })
         let groupSize = axes.map { shape[$0 - 1] }.reduce(1, *)
         var order = [Int](repeating: 0, count: shape.reduce(1, *))

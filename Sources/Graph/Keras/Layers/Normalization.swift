@@ -45,7 +45,44 @@ import KerasLensGraph
 /// Keras's LayerNormalization: `axis` an integer or a list (never the batch axis); weights `gamma` (with `scale`
 /// or Keras 3's `rms_scaling`) then `beta` (with `center`, not with `rms_scaling`).
 @Sendable func buildLayerNormalization(_ config: LayerConfig, _ inputs: [[Int]]) throws(GraphError) -> BuiltLayer {
-    let rank = inputs.first?.count ?? 1
+    let axes = try featureAxes(config, inputRank: inputs.first?.count ?? 1)
+    let rmsScaling = try config.bool("rms_scaling", default: false)
+    var names: [String] = []
+    if try config.bool("scale", default: true) || rmsScaling { names.append("gamma") }
+    if try config.bool("center", default: true), !rmsScaling { names.append("beta") }
+    return BuiltLayer(op: .layerNormalization(axes: axes, epsilon: try config.float("epsilon", default: 1e-3),
+                                              rmsScaling: rmsScaling),
+                      weightNames: names)
+}
+
+/// Keras's GroupNormalization over the channel axis (the only axis supported): `groups` (−1: one per channel),
+/// weights `gamma` (with `scale`) then `beta` (with `center`).
+@Sendable func buildGroupNormalization(_ config: LayerConfig, _ inputs: [[Int]]) throws(GraphError) -> BuiltLayer {
+    let input = inputs.first ?? []
+    let axis = try singleAxis(config, key: "axis", default: -1, inputRank: input.count)
+    guard axis == input.count else { throw config.error(.unsupported, "axis \(axis) is not supported; only the channel axis (-1)") }
+    var groups = try config.int("groups", default: 32)
+    if groups == -1 { groups = input.last ?? 1 }
+    guard groups >= 1, let channels = input.last, channels % groups == 0 else {
+        throw config.error(.invalidConfig, "groups \(groups) do not split the \(input.last ?? 0) channels evenly")
+    }
+    var names: [String] = []
+    if try config.bool("scale", default: true) { names.append("gamma") }
+    if try config.bool("center", default: true) { names.append("beta") }
+    return BuiltLayer(op: .groupNormalization(groups: groups, epsilon: try config.float("epsilon", default: 1e-3)),
+                      weightNames: names)
+}
+
+/// Keras's UnitNormalization: `axis` an integer or a list (never the batch axis). Keras 3 divides by
+/// `max(norm, 1e-12)`; tf-keras's `tf.linalg.l2_normalize` by `sqrt(max(norm², 1e-12))`, i.e. `max(norm, 1e-6)`.
+@Sendable func buildUnitNormalization(_ config: LayerConfig, _ inputs: [[Int]]) throws(GraphError) -> BuiltLayer {
+    let axes = try featureAxes(config, inputRank: inputs.first?.count ?? 1)
+    return BuiltLayer(op: .unitNormalization(axes: axes, epsilon: config.kerasMajor >= 3 ? 1e-12 : 1e-6))
+}
+
+/// The `axis` option of a normalization layer (an integer or a list, default −1) as sorted, distinct feature axes
+/// of the batched tensor.
+private func featureAxes(_ config: LayerConfig, inputRank rank: Int) throws(GraphError) -> [Int] {
     let raw: [Int]
     if !config.has("axis") { raw = [-1] } else if let single = config.values["axis"]?.int { raw = [single] } else { raw = try config.intList("axis") }
     var axes: [Int] = []
@@ -53,11 +90,5 @@ import KerasLensGraph
     guard !axes.isEmpty, Set(axes).count == axes.count else {
         throw config.error(.invalidConfig, "axis \(raw) names no axis or one axis twice")
     }
-    let rmsScaling = try config.bool("rms_scaling", default: false)
-    var names: [String] = []
-    if try config.bool("scale", default: true) || rmsScaling { names.append("gamma") }
-    if try config.bool("center", default: true), !rmsScaling { names.append("beta") }
-    return BuiltLayer(op: .layerNormalization(axes: axes.sorted(), epsilon: try config.float("epsilon", default: 1e-3),
-                                              rmsScaling: rmsScaling),
-                      weightNames: names)
+    return axes.sorted()
 }

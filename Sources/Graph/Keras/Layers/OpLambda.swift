@@ -68,8 +68,9 @@ enum OpLambdaFunction: Sendable {
     case arithmetic(ArithmeticKind)
     case activation(Activation)
     case leakyReLU, swish, gelu, softmax, negative, clipByValue
-    case spatialReduction(PoolKind)
+    case reduction(ReduceKind), keras3Reduction(ReduceKind)
     case reshape, expandDims, squeeze, transpose, concat, getItem
+    case imageResize, keras3ImageResize
 
     func op(_ context: OpLambdaContext) throws(GraphError) -> Op {
         switch self {
@@ -97,13 +98,18 @@ enum OpLambdaFunction: Sendable {
             try context.unaryInput()
             return .rescaling(scale: [-1], offset: [0])
         case .clipByValue: return try clipByValueOp(context)
-        case .spatialReduction(let kind): return try spatialReductionOp(kind, context)
+        case .reduction(let kind):
+            return try reductionOp(kind, axes: try context.ints("axis"), keepDims: try context.bool("keepdims", default: false), context)
+        case .keras3Reduction(let kind):
+            return try keras3ReductionOp(kind, context)
         case .reshape: return try reshapeOp(context)
         case .expandDims: return try expandDimsOp(context)
         case .squeeze: return try squeezeOp(context)
         case .transpose: return try transposeOp(context)
         case .concat: return try concatOp(context)
         case .getItem: return try getItemOp(context)
+        case .imageResize: return try imageResizeOp(context)
+        case .keras3ImageResize: return try keras3ImageResizeOp(context)
         }
     }
 }
@@ -113,11 +119,12 @@ let opLambdaFunctions: [String: OpLambdaFunction] = {
     var table: [String: OpLambdaFunction] = [
         "tf.nn.elu": .activation(.elu(alpha: 1)), "tf.nn.leaky_relu": .leakyReLU, "tf.nn.silu": .swish, "tf.nn.swish": .swish,
         "tf.nn.gelu": .gelu, "tf.nn.softmax": .softmax, "tf.math.softmax": .softmax, "tf.math.negative": .negative,
-        "tf.clip_by_value": .clipByValue, "tf.math.reduce_mean": .spatialReduction(.average),
-        "tf.math.reduce_max": .spatialReduction(.max), "tf.reshape": .reshape, "tf.expand_dims": .expandDims,
+        "tf.clip_by_value": .clipByValue, "tf.math.reduce_mean": .reduction(.mean),
+        "tf.math.reduce_max": .reduction(.max), "tf.math.reduce_sum": .reduction(.sum), "tf.math.reduce_min": .reduction(.min),
+        "tf.reshape": .reshape, "tf.expand_dims": .expandDims,
         "tf.squeeze": .squeeze, "tf.compat.v1.squeeze": .squeeze, "tf.transpose": .transpose,
         "tf.compat.v1.transpose": .transpose, "tf.concat": .concat,
-        "tf.__operators__.getitem": .getItem,
+        "tf.__operators__.getitem": .getItem, "tf.image.resize": .imageResize,
     ]
     let arithmetic: [([String], ArithmeticKind)] = [
         (["tf.__operators__.add", "tf.math.add"], .add), (["tf.math.subtract", "tf.__operators__.sub"], .subtract),
@@ -131,6 +138,10 @@ let opLambdaFunctions: [String: OpLambdaFunction] = {
                                               ("Divide", .divide), ("TrueDivide", .divide), ("Maximum", .maximum),
                                               ("Minimum", .minimum)]
     for (name, kind) in keras3 { table["keras.src.ops.numpy.\(name)"] = .arithmetic(kind) }
+    table["keras.src.ops.image.Resize"] = .keras3ImageResize
+    for (name, kind) in [("Mean", ReduceKind.mean), ("Sum", .sum), ("Max", .max), ("Min", .min)] {
+        table["keras.src.ops.numpy.\(name)"] = .keras3Reduction(kind)
+    }
     let activations: [([String], Activation)] = [
         (["tf.nn.relu"], .relu), (["tf.nn.relu6"], .relu6), (["tf.math.sigmoid", "tf.nn.sigmoid", "tf.sigmoid"], .sigmoid),
         (["tf.math.tanh", "tf.nn.tanh", "tf.tanh"], .tanh), (["tf.nn.selu"], .selu), (["tf.math.softplus", "tf.nn.softplus"], .softplus),
@@ -198,17 +209,39 @@ func clipByValueOp(_ context: OpLambdaContext) throws(GraphError) -> Op {
     return .activation(.clippedReLU(maxValue: Float(high), negativeSlope: 0, threshold: 0))
 }
 
-/// A mean or maximum over exactly the spatial axes (every per-sample axis but the channels): global pooling.
-func spatialReductionOp(_ kind: PoolKind, _ context: OpLambdaContext) throws(GraphError) -> Op {
+/// A mean, sum, maximum or minimum over some feature axes (`raw`, nil for every axis, which takes in the batch and
+/// is refused). A mean or maximum over exactly the spatial axes is global pooling, as Keras's layers compute it.
+func reductionOp(_ kind: ReduceKind, axes raw: [Int]?, keepDims: Bool, _ context: OpLambdaContext) throws(GraphError) -> Op {
     try context.unaryInput()
     let rank = context.input.count
-    guard let raw = try context.ints("axis") else { throw context.error("a reduction over every axis, the batch too, is not supported") }
+    guard let raw else { throw context.error("a reduction over every axis, the batch too, is not supported") }
     var axes: [Int] = []
     for axis in raw { axes.append(try context.featureAxis(axis, rank: rank)) }
-    guard rank >= 2, axes.sorted() == Array(1..<rank) else {
-        throw context.error("only a reduction over the spatial axes \(Array(1..<max(rank, 2))) is supported, not \(raw)")
+    axes.sort()
+    guard !axes.isEmpty, Set(axes).count == axes.count else { throw context.error("axis \(raw) names no axis or one axis twice") }
+    if rank >= 2, axes == Array(1..<rank) {
+        switch kind {
+        case .mean: return .globalPool(kind: .average, keepDims: keepDims)
+        case .max: return .globalPool(kind: .max, keepDims: keepDims)
+        case .sum, .min: break
+        }
     }
-    return .globalPool(kind: kind, keepDims: try context.bool("keepdims", default: false))
+    guard keepDims || axes.count < rank else {
+        throw context.error("a reduction over every feature axis needs keepdims (one number per sample is not supported)")
+    }
+    return .reduce(kind: kind, axes: axes, keepDims: keepDims)
+}
+
+/// Keras 3's `keras.ops.mean/sum/max/min(x, axis, keepdims)`, whose options are the operation's configuration;
+/// `initial` is refused.
+func keras3ReductionOp(_ kind: ReduceKind, _ context: OpLambdaContext) throws(GraphError) -> Op {
+    let config = context.config
+    if let initial = config.values["initial"], !initial.isNull { throw context.error("initial is not supported") }
+    var axes: [Int]? = nil
+    if let value = config.values["axis"], !value.isNull {
+        if let single = value.int { axes = [single] } else { axes = try config.intList("axis") }
+    }
+    return try reductionOp(kind, axes: axes, keepDims: try config.bool("keepdims", default: false), context)
 }
 
 /// `tf.reshape(x, [-1, …])`: the batch axis must stay first and free.
@@ -269,4 +302,41 @@ func concatOp(_ context: OpLambdaContext) throws(GraphError) -> Op {
     }
     guard let axis = try context.ints("axis"), axis.count == 1 else { throw context.error("expects one integer axis") }
     return .concatenate(axis: try context.featureAxis(axis[0], rank: context.input.count))
+}
+
+/// `tf.image.resize(x, size, method)` of [H, W, C] images: bilinear or nearest, no antialiasing, no preserved
+/// aspect ratio.
+func imageResizeOp(_ context: OpLambdaContext) throws(GraphError) -> Op {
+    try context.unaryInput()
+    guard context.input.count == 3 else { throw context.error("expects [height, width, channels] images, got \(context.input)") }
+    guard let size = try context.ints("size"), size.count == 2, size.allSatisfy((1...ShapeLimits.maxAttribute).contains) else {
+        throw context.error("expects a constant size (height, width)")
+    }
+    for option in ["antialias", "preserve_aspect_ratio"] where try context.bool(option, default: false) {
+        throw context.error("\(option) is not supported")
+    }
+    let value = context.call.constant("method")
+    guard let method = value == nil ? "bilinear" : value?.string, let interpolation = Interpolation(rawValue: method) else {
+        throw context.error("method \(value.map { "\($0)" } ?? "") is not supported; only bilinear and nearest")
+    }
+    return .resize(size: size, interpolation: interpolation)
+}
+
+/// Keras 3's `keras.ops.image.resize(x, size, interpolation)`, whose options are the operation's configuration:
+/// bilinear or nearest, channels last, no antialiasing, no crop or pad to the aspect ratio.
+func keras3ImageResizeOp(_ context: OpLambdaContext) throws(GraphError) -> Op {
+    try context.unaryInput()
+    let config = context.config
+    guard context.input.count == 3 else { throw context.error("expects [height, width, channels] images, got \(context.input)") }
+    try config.requireChannelsLast()
+    for option in ["antialias", "crop_to_aspect_ratio", "pad_to_aspect_ratio"] where try config.bool(option, default: false) {
+        throw context.error("\(option) is not supported")
+    }
+    let size = try config.ints("size", count: 2)
+    guard size.allSatisfy((1...ShapeLimits.maxAttribute).contains) else { throw context.error("size \(size) is not (height, width)") }
+    let method = try config.string("interpolation", default: "bilinear")
+    guard let interpolation = Interpolation(rawValue: method) else {
+        throw context.error("interpolation '\(method)' is not supported; only bilinear and nearest")
+    }
+    return .resize(size: size, interpolation: interpolation)
 }
