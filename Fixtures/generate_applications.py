@@ -124,7 +124,8 @@ def last_spatial_layer(model) -> str:
     counting those after a global pooling (MobileNet's keeps the axes at size 1 before its 1×1 convolution head)."""
     pooled = set()
     for layer in model.layers:
-        if layer.__class__.__name__.startswith("Global") or any(p.name in pooled for p in parent_layers(layer)):
+        parents = parent_layers(layer)  # a squeeze-and-excitation product with its pooled scale keeps the axes
+        if layer.__class__.__name__.startswith("Global") or (parents and all(p.name in pooled for p in parents)):
             pooled.add(layer.name)
     return next(layer.name for layer in reversed(model.layers)
                 if len(layer.output.shape) == 4 and layer.__class__.__name__ != "InputLayer" and layer.name not in pooled)

@@ -3,7 +3,7 @@
 # Grad-CAM tutorial's recorded steps into the ignored .build-zoo-cache/ (Fixtures/generate_applications.py and
 # generate_tutorial.py in the pinned Fixtures/.venv; each again only when its generator changed), then builds and runs
 # the whole test suite, then checks the ONNX exports in onnxruntime (scripts/check-onnx.sh) with the keraslens that
-# `swift build` produced, then fuzzes each file parser for 20 seconds (scripts/fuzz.sh).
+# the test build produced, then fuzzes each file parser for 20 seconds (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -16,7 +16,10 @@ if [ ! -f .build-zoo-cache/tutorial/manifest.json ] || [ Fixtures/generate_tutor
     python_venv Fixtures/.venv "tensorflow, keras, matplotlib" -r Fixtures/requirements.txt
     Fixtures/.venv/bin/python Fixtures/generate_tutorial.py
 fi
-swift build
-swift test
-bash scripts/check-onnx.sh
+# Release mode with testing enabled (@testable imports): the tests run the keras.applications backbones forward
+# and backward, which an unoptimised build runs several times slower.
+release=(-c release -Xswiftc -enable-testing)
+swift build "${release[@]}"
+swift test "${release[@]}"
+KERASLENS="$(swift build "${release[@]}" --show-bin-path)/keraslens" bash scripts/check-onnx.sh
 bash scripts/fuzz.sh 20

@@ -12,7 +12,8 @@ public enum CAMLayerChoice {
         guard let input = graph.inputs.first.flatMap(graph.node(named:)), input.outputShape.count >= 2 else { return nil }
         let rank = input.outputShape.count
         var pooled = Set<String>()
-        for node in graph.nodes where node.op.kind == .globalPool || node.inputs.contains(where: pooled.contains) {
+        // Pooled when every input is: a squeeze-and-excitation block's product with its pooled scale keeps the axes.
+        for node in graph.nodes where node.op.kind == .globalPool || (!node.inputs.isEmpty && node.inputs.allSatisfy(pooled.contains)) {
             pooled.insert(node.name)
         }
         func isSpatial(_ node: Node) -> Bool { node.op != .input && node.outputShape.count == rank && !pooled.contains(node.name) }
