@@ -9,43 +9,17 @@ struct LayerNormalizationKernel: Kernel {
     let epsilon: Float
     let rmsScaling: Bool
     let count: Int
-    let groupSize: Int
-    /// Per-sample positions listed group by group, in `gamma`'s order within a group; nil when the normalized axes
-    /// are the trailing ones, so that each group is already one contiguous run.
-    let order: [Int]?
+    let groups: NormalizationGroups
+    /// Elements per group, `gamma`'s length.
+    var groupSize: Int { groups.size }
 
     init(node: Node, axes: [Int], epsilon: Float, rmsScaling: Bool, shapes: KernelShapes) {
-        let input = shapes.input
-        let sizes = axes.map { input[$0 - 1] }
-        groupSize = sizes.reduce(1, *)
+        groups = NormalizationGroups(shape: shapes.input, axes: axes)
         count = shapes.inputCount
-        gamma = node.weights["gamma"]?.scalars ?? Array(repeating: 1, count: groupSize)
-        beta = node.weights["beta"]?.scalars ?? Array(repeating: 0, count: groupSize)
+        gamma = node.weights["gamma"]?.scalars ?? Array(repeating: 1, count: groups.size)
+        beta = node.weights["beta"]?.scalars ?? Array(repeating: 0, count: groups.size)
         self.epsilon = epsilon
         self.rmsScaling = rmsScaling
-        order = axes == Array((input.count - axes.count + 1)...input.count) ? nil : Self.groupOrder(input, axes: axes)
-    }
-
-    /// `order[group · groupSize + k]` is the position of element k of `group`, both counted row-major (the group over
-    /// the other axes, k over `axes`).
-    static func groupOrder(_ shape: [Int], axes: [Int]) -> [Int] {
-        let normalized = Set(axes.map { $0 - 1 })
-        let groupSize = axes.map { shape[$0 - 1] }.reduce(1, *)
-        var order = [Int](repeating: 0, count: shape.reduce(1, *))
-        var index = [Int](repeating: 0, count: shape.count)
-        for position in order.indices {
-            var group = 0, within = 0
-            for axis in shape.indices {
-                if normalized.contains(axis) { within = within * shape[axis] + index[axis] } else { group = group * shape[axis] + index[axis] }
-            }
-            order[group * groupSize + within] = position
-            for axis in stride(from: shape.count - 1, through: 0, by: -1) {
-                index[axis] += 1
-                if index[axis] < shape[axis] { break }
-                index[axis] = 0
-            }
-        }
-        return order
     }
 
     /// The group's mean and `1 / sqrt(variance + epsilon)`, the variance taken around the mean (two passes, as
@@ -63,9 +37,7 @@ struct LayerNormalizationKernel: Kernel {
         return (Float(mean), 1 / (variance + epsilon).squareRoot())
     }
 
-    @inline(__always) private func position(_ group: Int, _ k: Int) -> Int {
-        order.map { $0[group * groupSize + k] } ?? group * groupSize + k
-    }
+    @inline(__always) private func position(_ group: Int, _ k: Int) -> Int { groups.position(group, k) }
 
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
         for sample in 0..<batch {

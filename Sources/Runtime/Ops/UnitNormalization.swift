@@ -6,23 +6,16 @@ import KerasLensGraph
 struct UnitNormalizationKernel: Kernel {
     let epsilon: Float
     let count: Int
-    let groupSize: Int
-    /// Per-sample positions listed group by group; nil when the normalized axes are the trailing ones, so that each
-    /// group is already one contiguous run.
-    let order: [Int]?
+    let groups: NormalizationGroups
+    var groupSize: Int { groups.size }
 
     init(axes: [Int], epsilon: Float, shapes: KernelShapes) {
-        let input = shapes.input
-        groupSize = axes.map { input[$0 - 1] }.reduce(1, *)
+        groups = NormalizationGroups(shape: shapes.input, axes: axes)
         count = shapes.inputCount
         self.epsilon = epsilon
-        let trailing = axes == Array((input.count - axes.count + 1)...input.count)
-        order = trailing ? nil : LayerNormalizationKernel.groupOrder(input, axes: axes)
     }
 
-    @inline(__always) private func position(_ group: Int, _ k: Int) -> Int {
-        order.map { $0[group * groupSize + k] } ?? group * groupSize + k
-    }
+    @inline(__always) private func position(_ group: Int, _ k: Int) -> Int { groups.position(group, k) }
 
     /// The group's norm `max(sqrt(Σ x²), epsilon)` and whether the clamp is off (the norm depends on x).
     private func norm(_ x: UnsafePointer<Float>, group: Int) -> (norm: Float, free: Bool) {
