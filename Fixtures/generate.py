@@ -68,7 +68,7 @@ SHARED_MODELS = FIXTURES.parent.parent / "shared" / "models"
 SEED = 1512
 
 # Outputs of previous runs that are deleted before generating (nothing else is touched).
-GENERATED_DIRS = ("zoo", "expected", "h5", "refuse")
+GENERATED_DIRS = ("zoo", "expected", "h5", "refuse", "sequence")
 GENERATED_FILES = (
     "MNIST1D.h5", "HMT.h5", "mnist1d_test_x.npy", "mnist1d_test_y.npy",
     "hmt_inputs.npy", "manifest.json",
@@ -1712,6 +1712,8 @@ def main() -> None:
     models += timed("B. HMT", generate_hmt)
     zoo_entries = timed("C. zoo", generate_zoo)
     models += zoo_entries
+    from generate_sequence import generate_sequence_models
+    models += timed("C. sequence models", generate_sequence_models)
     models += timed("D. odd layouts", lambda: generate_odd_layouts(zoo_entries))
     h5 = timed("D. HDF5 strings", generate_h5_strings)
     refuse = timed("D. refusals", generate_refusals)

@@ -61,6 +61,8 @@ import Testing
         Edit(file: "conv_transpose_1d.k3.h5", replace: #""kernel_size": [4], "strides": [3], "padding": "same", "output_padding": [1]"#,
              with: #""kernel_size": [4], "strides": [3], "padding": "same", "output_padding": [3]"#,
              kind: .invalidConfig, fragment: "layer 'tconv1d_same_s3_op1' (Conv1DTranspose): output_padding [3] must be at least 0 and below strides [3]"),
+        Edit(file: "../sequence/cudnn.k2.h5", replace: #""time_major": false, "units": 4"#, with: #""time_major": false, "units": 5"#,
+             kind: .weights, fragment: "layer 'lstm_sequences' (CuDNNLSTM): kernel has shape [3, 16], expected [inputs, 20]"),
     ]
 
     @Test(arguments: edits) func isRefused(_ edit: Edit) throws {

@@ -19,6 +19,8 @@ struct BuiltLayer: Sendable {
     /// Folders under the layer's folder of a `.keras` archive whose variables it reads, in order (a recurrent
     /// layer's `cell`); nil for the layer's folder itself.
     var archiveFolders: [String]? = nil
+    /// Turns weights stored in another layout into Keras's (cuDNN's recurrent kernels), after they are matched.
+    var convertStored: (@Sendable ([String: Tensor]) throws(GraphError) -> [String: Tensor])? = nil
 }
 
 /// Builds one layer from its configuration and its inputs' per-sample shapes.
@@ -46,6 +48,7 @@ let layerBuilders: [String: LayerBuilder] = {
         "Concatenate": buildConcatenate,
         "CustomScaleLayer": buildCustomScale, "Custom>CustomScaleLayer": buildCustomScale,
         "LSTM": recurrentBuilder(.lstm), "GRU": recurrentBuilder(.gru), "SimpleRNN": recurrentBuilder(.simpleRNN),
+        "CuDNNLSTM": cuDNNBuilder(.lstm), "CuDNNGRU": cuDNNBuilder(.gru),
         "Bidirectional": buildBidirectional,
     ]
     for (name, kind) in [("MaxPooling", PoolKind.max), ("MaxPool", .max), ("AveragePooling", .average), ("AvgPool", .average)] {
@@ -79,9 +82,6 @@ let refusedLayers: [String: String] = {
     var reasons: [String: String] = [:]
     for name in ["RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "LSTMCell", "GRUCell", "SimpleRNNCell", "TimeDistributed"] {
         reasons[name] = "\(name) layers are not supported (LSTM, GRU, SimpleRNN and Bidirectional are)"
-    }
-    for name in ["CuDNNLSTM", "CuDNNGRU"] {
-        reasons[name] = "Keras 2's \(name) (weights in cuDNN's layout) is not supported; rebuild it as LSTM/GRU in tf-keras and save again"
     }
     reasons["Lambda"] = "Lambda layers hold Python code, which cannot run without Python"
 

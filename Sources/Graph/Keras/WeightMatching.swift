@@ -23,7 +23,7 @@ struct WeightMatcher {
                 result[name] = Tensor(shape: shape, scalars: tensor.scalars)
             }
         }
-        return result
+        return try built.convertStored?(result) ?? result
     }
 
     private func read(_ location: WeightLocation, layer: LayerConfig) throws(GraphError) -> [NamedArray] {

@@ -44,7 +44,8 @@ extension ONNXBuilder {
         for backward in directions {
             func weight(_ name: String) -> Tensor? { node.weights[Recurrence.weightName(name, backward: backward)] }
             let bias = weight("bias")?.scalars ?? Array(repeating: 0, count: columns)
-            let recurrentBias = recurrence.resetAfter ? Array(bias.suffix(columns)) : Array(repeating: 0, count: columns)
+            // Two rows (a GRU with reset_after, an LSTM in cuDNN's layout) are ONNX's Wb and Rb.
+            let recurrentBias = bias.count == 2 * columns ? Array(bias.suffix(columns)) : Array(repeating: 0, count: columns)
             w += Self.gateRows(weight("kernel")!, order: order, units: units)
             r += Self.gateRows(weight("recurrent_kernel")!, order: order, units: units)
             b += Self.reorder(Array(bias.prefix(columns)), order, units) + Self.reorder(recurrentBias, order, units)
