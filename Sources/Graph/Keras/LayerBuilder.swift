@@ -47,6 +47,8 @@ let layerBuilders: [String: LayerBuilder] = {
         "CustomScaleLayer": buildCustomScale, "Custom>CustomScaleLayer": buildCustomScale,
         "LSTM": recurrentBuilder(.lstm), "GRU": recurrentBuilder(.gru), "SimpleRNN": recurrentBuilder(.simpleRNN),
         "Bidirectional": buildBidirectional,
+        "MultiHeadAttention": buildMultiHeadAttention,
+        "Attention": dotAttentionBuilder(additive: false), "AdditiveAttention": dotAttentionBuilder(additive: true),
     ]
     for (name, kind) in [("MaxPooling", PoolKind.max), ("MaxPool", .max), ("AveragePooling", .average), ("AvgPool", .average)] {
         table["\(name)1D"] = poolBuilder(kind, rank: 1)
