@@ -19,6 +19,9 @@ struct BuiltLayer: Sendable {
     /// Folders under the layer's folder of a `.keras` archive whose variables it reads, in order (a recurrent
     /// layer's `cell`); nil for the layer's folder itself.
     var archiveFolders: [String]? = nil
+    /// With no `weightNames`: the file must hold no weights for the layer either (an Attention saved with
+    /// `use_scale` whose configuration was edited to drop it). Other weightless layers are not read at all.
+    var refusesStoredWeights = false
 }
 
 /// Builds one layer from its configuration and its inputs' per-sample shapes.

@@ -48,7 +48,8 @@ func dotAttentionBuilder(additive: Bool) -> LayerBuilder {
         let causalOption = try config.bool("causal", default: false)
         let causal = try config.causalCall() || causalOption
         return BuiltLayer(op: .attention(Attention(score: score, causal: causal)),
-                          weightNames: (useScale ? ["scale"] : []) + (score == .concat ? ["concat_score_weight"] : []))
+                          weightNames: (useScale ? ["scale"] : []) + (score == .concat ? ["concat_score_weight"] : []),
+                          refusesStoredWeights: true)
     }
 }
 
