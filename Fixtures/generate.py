@@ -1134,6 +1134,54 @@ def zoo_tf_reductions(K):
     return K.Model(inp, L.Concatenate(name="concat")(branches), name="tf_reductions")
 
 
+
+def zoo_mha_self(K):
+    """Two transformer blocks over a token sequence: self attention (dropout, identity at inference) with a
+    residual Add and LayerNormalization, then causal self attention with value_dim and the key given, pooled into a
+    small classifier (so that Grad-CAM has a class to explain)."""
+    L = K.layers
+    tokens = K.Input((6, 8), name="tokens")
+    attended = L.MultiHeadAttention(num_heads=2, key_dim=4, dropout=0.1, name="mha")(tokens, tokens)
+    x = L.LayerNormalization(name="norm")(L.Add(name="residual")([tokens, attended]))
+    causal = L.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=2, name="mha_causal")(x, x, x, use_causal_mask=True)
+    x = L.LayerNormalization(name="norm_causal")(L.Add(name="residual_causal")([x, causal]))
+    pooled = L.GlobalAveragePooling1D(name="pool")(x)
+    return K.Model(tokens, L.Dense(3, activation="softmax", name="classes")(pooled), name="mha_self")
+
+
+def zoo_mha_cross(K):
+    """Cross attention: the query from one input, value from another and the key a projection of it, without bias
+    and with an int output_shape; and a call by keywords with a tuple output_shape."""
+    L = K.layers
+    query = K.Input((5, 6), name="query")
+    memory = K.Input((7, 4), name="memory")
+    key = L.Dense(5, name="key_proj")(memory)
+    cross = L.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=4, use_bias=False, output_shape=3,
+                                 name="cross")(query, memory, key=key)
+    shaped = L.MultiHeadAttention(num_heads=1, key_dim=2, output_shape=(2, 3), name="cross_shaped")(query=query,
+                                                                                                    value=memory)
+    flat = L.Reshape((5, 6), name="flat")(shaped)
+    return K.Model([query, memory], L.Concatenate(name="concat")([cross, flat]), name="mha_cross")
+
+
+def zoo_attention_layers(K):
+    """Luong attention with dot and concat scores (use_scale), Bahdanau attention with and without its scale,
+    with and without a separate key, and causal variants through the call's use_causal_mask."""
+    L = K.layers
+    query = K.Input((5, 4), name="query")
+    value = K.Input((6, 4), name="value")
+    key = L.Dense(4, name="key_proj")(value)
+    branches = [
+        L.Attention(use_scale=True, name="dot")([query, value]),
+        L.Attention(use_scale=True, score_mode="concat", name="concat_scores")([query, value, key]),
+        L.AdditiveAttention(name="additive")([query, value, key]),
+        L.AdditiveAttention(use_scale=False, name="additive_plain")([query, value]),
+        L.Attention(name="causal")([query, query], use_causal_mask=True),
+        L.Attention(score_mode="concat", name="causal_concat")([query, value], use_causal_mask=True),
+        L.AdditiveAttention(name="causal_additive")([query, value, key], use_causal_mask=True),
+    ]
+    return K.Model([query, value], L.Concatenate(name="concat")(branches), name="attention_layers")
+
 @dataclass
 class ZooModel:
     name: str
@@ -1226,6 +1274,13 @@ ZOO = [
              keras3_files=("keras",)),
     ZooModel("tf_reductions", zoo_tf_reductions, [(5, 4, 3)], seed=SEED + 38, keras2_only=True),
     ZooModel("keras3_reductions", zoo_tf_reductions, [(5, 4, 3)], seed=SEED + 39, keras3_only=True,
+             keras3_files=("keras",)),
+    ZooModel("mha_self", zoo_mha_self, [(6, 8)], seed=SEED + 50),
+    ZooModel("mha_cross", zoo_mha_cross, [(5, 6), (7, 4)], seed=SEED + 51),
+    # Keras 3.15 cannot reload its legacy HDF5 file of an Attention layer (score_mode "dot" is read back as the
+    # function keras.ops.dot): tf_keras's .h5 and Keras 3's .keras archive, one model each.
+    ZooModel("attention_layers", zoo_attention_layers, [(5, 4), (6, 4)], seed=SEED + 52, keras2_only=True),
+    ZooModel("attention_layers_keras3", zoo_attention_layers, [(5, 4), (6, 4)], seed=SEED + 53, keras3_only=True,
              keras3_files=("keras",)),
 ]
 ZOO_BATCH = 3

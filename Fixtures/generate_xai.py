@@ -701,6 +701,7 @@ class GradientCase:
 
 def gradient_cases(shared: bool) -> list[GradientCase]:
     mnist, hmt = ["mnist1d_test_x.npy"], ["hmt_inputs.npy"]
+    attention_inputs = ["zoo/attention_layers.input0.npy", "zoo/attention_layers.input1.npy"]
     n = MNIST1D_GRADIENT_SAMPLES
     cases = [
         GradientCase("mnist1d_fixture.probability", "MNIST1D.h5", mnist, n, ["conv1d_2", "conv1d", "input_1"]),
@@ -762,6 +763,20 @@ def gradient_cases(shared: bool) -> list[GradientCase]:
                      ["input", "lstm", "lstm_1"], "logit"),
         GradientCase("sequence.mnist1d_conv_gru", "sequence/mnist1d_conv_gru.k2.h5", mnist, n,
                      ["input", "conv1d", "bidirectional", "gru"]),
+        # Attention: back through self, causal and cross multi-head attention and every score of Attention and
+        # AdditiveAttention to each input (classes pick elements of different branches of the flattened outputs).
+        GradientCase("zoo.mha_self", "zoo/mha_self.k2.h5", ["zoo/mha_self.input.npy"], 3,
+                     ["tokens", "mha", "norm", "mha_causal"]),
+        GradientCase("zoo.mha_self.logit", "zoo/mha_self.k2.h5", ["zoo/mha_self.input.npy"], 3,
+                     ["tokens", "mha"], "logit", [0, 1, 2]),
+        GradientCase("zoo.mha_cross", "zoo/mha_cross.k2.h5", ["zoo/mha_cross.input0.npy", "zoo/mha_cross.input1.npy"],
+                     3, ["query", "memory", "key_proj", "cross", "cross_shaped"], classes=[1, 13, 40]),
+        GradientCase("zoo.attention_layers.a", "zoo/attention_layers.k2.h5", attention_inputs, 3,
+                     ["query", "value", "key_proj", "dot", "concat_scores", "additive"], classes=[1, 61, 122]),
+        GradientCase("zoo.attention_layers.b", "zoo/attention_layers.k2.h5", attention_inputs, 3,
+                     ["query", "value", "additive_plain", "causal", "causal_concat"], classes=[41, 101, 133]),
+        GradientCase("zoo.attention_layers.c", "zoo/attention_layers.k2.h5", attention_inputs, 3,
+                     ["query", "value", "key_proj", "causal_additive"], classes=[81, 138, 24]),
     ]
     if shared:
         cases += [
@@ -925,6 +940,10 @@ def map_cases(shared: bool) -> list[MapCase]:
                          options={"masks_count": 1000, "grid": 4, "p": 0.5}))
     cases.append(MapCase("zoo.depthwise_separable.smoothgrad", ds, ds_in, 3, "smoothgrad", upsample=None))
     cases.append(MapCase("zoo.depthwise_separable.saliency", ds, ds_in, 3, "saliency", upsample=None))
+    # A [time, features] layer: Grad-CAM and HiResCAM at the self-attention layer of a transformer block ([T] maps).
+    for method in ("gradcam", "hirescam"):
+        cases.append(MapCase(f"zoo.mha_self.{method}", "zoo/mha_self.k2.h5", "zoo/mha_self.input.npy", 3, method, "mha",
+                             upsample="none"))
     # Transposed convolutions: every CAM method at the U-Net's last up path layer (at the input's resolution), with
     # weight ablation (the reference ablates activations of Sequential models only), gradient methods back through
     # the whole U-Net; 1-D at a transposed layer and below one.

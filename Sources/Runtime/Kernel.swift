@@ -101,5 +101,7 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
         return BidirectionalKernel(node: node, recurrence: recurrence, shapes: shapes)
     case .recurrent(let recurrence):
         return RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes)
+    case .attention(let attention):
+        return AttentionKernel(node: node, attention: attention, shapes: shapes)
     }
 }

@@ -21,8 +21,9 @@ import Testing
         }
     }
 
+    /// `everyElement` checks every input element instead of the first, middle and last.
     func check(_ op: Op, inputs shapes: [[Int]], weights: [String: Tensor] = [:], batch: Int = 2,
-               tolerance: Float = 3e-3, sourceLocation: SourceLocation = #_sourceLocation) throws {
+               tolerance: Float = 3e-3, everyElement: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let model = try model(op, inputs: shapes, weights: weights)
         let inputs = shapes.enumerated().map { Tensor(shape: [batch] + $1, scalars: values(batch * $1.reduce(1, *), seed: $0)) }
         let outputWidth = model.outputShapes[0].reduce(1, *)
@@ -32,7 +33,8 @@ import Testing
             let analytic = try model.gradients(inputs, classes: classes, withRespectTo: names)
             for (inputIndex, name) in names.enumerated() {
                 let gradient = try #require(analytic.gradients[name])
-                for element in Set([0, inputs[inputIndex].count / 2, inputs[inputIndex].count - 1]) {
+                let count = inputs[inputIndex].count
+                for element in everyElement ? Set(0..<count) : Set([0, count / 2, count - 1]) {
                     let h: Float = 2e-3
                     var plus = inputs, minus = inputs
                     plus[inputIndex].scalars[element] += h
@@ -173,7 +175,38 @@ import Testing
                 }
                 try check(.recurrent(recurrence), inputs: [[5, 3]], weights: parameters)
             }
+        case .attention:
+            try checkAttention()
         }
+    }
+
+    /// Every input element of each attention example (a separate key, the value as key, causal masks, every
+    /// score), with weights scaled so that the softmax is neither flat nor saturated.
+    func checkAttention() throws {
+        let heads = AttentionHeads(count: 2, keyDim: 3, valueDim: 2, outputShape: [2, 3])
+        var projected: [String: Tensor] = [:]
+        for (seed, (name, shape)) in [("query_kernel", [4, 2, 3]), ("query_bias", [2, 3]), ("key_kernel", [5, 2, 3]),
+                                      ("key_bias", [2, 3]), ("value_kernel", [3, 2, 2]), ("value_bias", [2, 2]),
+                                      ("output_kernel", [2, 2, 2, 3]), ("output_bias", [2, 3])].enumerated() {
+            projected[name] = weights(shape, seed: 30 + seed, scale: 0.6)
+        }
+        try check(.attention(Attention(score: .dot, causal: true, heads: heads)), inputs: [[4, 4], [6, 3], [6, 5]],
+                  weights: projected, everyElement: true)
+        let plain = ["query_kernel": weights([3, 2, 2], seed: 40, scale: 0.7), "key_kernel": weights([3, 2, 2], seed: 41, scale: 0.7),
+                     "value_kernel": weights([3, 2, 1], seed: 42), "output_kernel": weights([2, 1, 3], seed: 43)]
+        try check(.attention(Attention(score: .dot, causal: false, heads: AttentionHeads(count: 2, keyDim: 2, valueDim: 1, outputShape: [3]))),
+                  inputs: [[5, 3], [4, 3]], weights: plain, everyElement: true)
+        let scalar = { (value: Float) in Tensor(shape: [], scalars: [value]) }
+        try check(.attention(Attention(score: .dot, causal: false)), inputs: [[4, 3], [5, 2], [5, 3]],
+                  weights: ["scale": scalar(0.7)], everyElement: true)
+        try check(.attention(Attention(score: .dot, causal: true)), inputs: [[4, 3], [4, 3]], everyElement: true)
+        try check(.attention(Attention(score: .concat, causal: true)), inputs: [[5, 3], [4, 3]],
+                  weights: ["scale": scalar(1.3), "concat_score_weight": scalar(-0.8)], everyElement: true)
+        try check(.attention(Attention(score: .concat, causal: false)), inputs: [[3, 2], [4, 3], [4, 2]],
+                  weights: ["concat_score_weight": scalar(1.1)], everyElement: true)
+        try check(.attention(Attention(score: .additive, causal: false)), inputs: [[4, 3], [5, 2], [5, 3]],
+                  weights: ["scale": weights([3], seed: 44)], everyElement: true)
+        try check(.attention(Attention(score: .additive, causal: true)), inputs: [[4, 3], [4, 3]], everyElement: true)
     }
 
     // The checks of the newer ops live in functions of their own: each `check` call adds to the stack frame of the

@@ -70,6 +70,8 @@ extension Op {
             try require(shape, in: positive, "slice shape")
         case .recurrent(let recurrence):
             try recurrence.checkAttributes()
+        case .attention(let attention):
+            try attention.checkAttributes()
         case .input, .dense, .globalPool, .flatten, .permute, .identity, .batchNormalization, .activation, .prelu,
              .merge, .linearCombination, .concatenate, .rescaling:
             // Nothing to range-check before shape inference, which checks these ops' axes and orders against

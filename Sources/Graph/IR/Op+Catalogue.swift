@@ -27,7 +27,7 @@ public enum OpKind: String, CaseIterable, Sendable {
     case layerNormalization = "layer_normalization"
     case groupNormalization = "group_normalization"
     case unitNormalization = "unit_normalization"
-    case slice, recurrent
+    case slice, recurrent, attention
 
     /// Whether the op applies an activation after its linear part (Keras's `activation=` option). Plans fuse it
     /// into the kernel for inference and split it off for gradients.
@@ -37,7 +37,7 @@ public enum OpKind: String, CaseIterable, Sendable {
             return true
         case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
              .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
-             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .attention:
             return false
         }
     }
@@ -50,7 +50,7 @@ public enum OpKind: String, CaseIterable, Sendable {
             return true
         case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
              .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
-             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .attention:
             return false
         }
     }
@@ -64,7 +64,7 @@ public enum OpKind: String, CaseIterable, Sendable {
         case .input, .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution,
              .transposedConvolution, .pool, .globalPool, .reduce, .batchNormalization, .activation, .prelu, .merge,
              .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
-             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .attention:
             return false
         }
     }
@@ -81,7 +81,7 @@ extension Op {
         case .dense, .convolution, .groupedConvolution, .transposedConvolution, .input, .pool, .globalPool, .reduce,
              .flatten, .reshape, .permute, .identity, .batchNormalization, .activation, .prelu, .merge,
              .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
-             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .attention:
             return "kernel"
         }
     }
@@ -95,7 +95,7 @@ extension Op {
         case .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution, .input, .pool,
              .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation, .prelu,
              .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
-             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .attention:
             return 0
         }
     }
@@ -135,6 +135,7 @@ extension Op {
         case .unitNormalization: return .unitNormalization
         case .slice: return .slice
         case .recurrent: return .recurrent
+        case .attention: return .attention
         }
     }
 
@@ -147,7 +148,7 @@ extension Op {
             return activation
         case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
              .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
-             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .attention:
             return nil
         }
     }
@@ -169,7 +170,7 @@ extension Op {
             return .separableConvolution(window: window, multiplier: multiplier, activation: activation)
         case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
              .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
-             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent:
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .attention:
             return self
         }
     }

@@ -127,4 +127,7 @@ public enum Op: Sendable, Equatable {
     case slice(begin: [Int], end: [Int], strides: [Int], shape: [Int])
     /// An LSTM, GRU or SimpleRNN over a [time, features] input (`Recurrence.swift`).
     case recurrent(Recurrence)
+    /// Keras's MultiHeadAttention, Attention or AdditiveAttention over [time, features] inputs `[query, value]` or
+    /// `[query, value, key]` (`Attention.swift`).
+    case attention(Attention)
 }

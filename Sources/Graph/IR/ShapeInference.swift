@@ -258,6 +258,9 @@ extension Op {
 
         case .recurrent(let recurrence):
             return try recurrence.outputShape(input: single(), weights: weights)
+
+        case .attention(let attention):
+            return try attention.outputShape(inputs: inputs, weights: weights)
         }
     }
 }

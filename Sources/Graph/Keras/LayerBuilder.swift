@@ -21,6 +21,9 @@ struct BuiltLayer: Sendable {
     var archiveFolders: [String]? = nil
     /// Turns weights stored in another layout into Keras's (cuDNN's recurrent kernels), after they are matched.
     var convertStored: (@Sendable ([String: Tensor]) throws(GraphError) -> [String: Tensor])? = nil
+    /// With no `weightNames`: the file must hold no weights for the layer either (an Attention saved with
+    /// `use_scale` whose configuration was edited to drop it). Other weightless layers are not read at all.
+    var refusesStoredWeights = false
 }
 
 /// Builds one layer from its configuration and its inputs' per-sample shapes.
@@ -50,6 +53,8 @@ let layerBuilders: [String: LayerBuilder] = {
         "LSTM": recurrentBuilder(.lstm), "GRU": recurrentBuilder(.gru), "SimpleRNN": recurrentBuilder(.simpleRNN),
         "CuDNNLSTM": cuDNNBuilder(.lstm), "CuDNNGRU": cuDNNBuilder(.gru),
         "Bidirectional": buildBidirectional,
+        "MultiHeadAttention": buildMultiHeadAttention,
+        "Attention": dotAttentionBuilder(additive: false), "AdditiveAttention": dotAttentionBuilder(additive: true),
     ]
     for (name, kind) in [("MaxPooling", PoolKind.max), ("MaxPool", .max), ("AveragePooling", .average), ("AvgPool", .average)] {
         table["\(name)1D"] = poolBuilder(kind, rank: 1)

@@ -208,8 +208,9 @@ struct ModelStructure {
                 _ = try addCall(entry, layer: called, name: names[0], location: location, inbound: producers, scope: scope)
             } else {
                 for (node, name) in zip(nodes, names) {
-                    let producers = try inboundNames(node, layer: layer, table: table)
-                    _ = try addCall(entry, layer: layer, name: name, location: location, inbound: producers, scope: scope)
+                    var called = layer
+                    let producers = try inboundNames(node, layer: layer, table: table, keywords: &called.keywords)
+                    _ = try addCall(entry, layer: called, name: name, location: location, inbound: producers, scope: scope)
                 }
             }
         }
@@ -281,6 +282,7 @@ struct ModelStructure {
         }
         var call = LayerConfig(name: name, kerasClass: layer.kerasClass, values: layer.values, kerasMajor: kerasMajor)
         call.call = layer.call
+        call.keywords = layer.keywords
         try claim(call)
         let first = firstCall[location, default: name]
         firstCall[location] = first
@@ -376,18 +378,50 @@ struct ModelStructure {
         return (name, items.count > 1 ? items[1].int ?? 0 : 0)
     }
 
+    /// Tensors a layer's call takes by keyword after its positional ones, in the order of the call's parameters:
+    /// `mha(query, value=v, key=k)`. Any other keyword tensor (a mask) is refused.
+    static let tensorParameters: [String: [String]] = ["MultiHeadAttention": ["query", "value", "key"]]
+
     /// Producer names of one call of a Functional layer, in either Keras 2's nested lists or Keras 3's
-    /// `__keras_tensor__` form.
-    private func inboundNames(_ node: JSONValue, layer: LayerConfig, table: CallTable) throws(GraphError) -> [String] {
+    /// `__keras_tensor__` form: the positional tensors, then the keyword tensors the layer's call takes
+    /// (`tensorParameters`). The other keyword arguments go to `keywords`.
+    private func inboundNames(_ node: JSONValue, layer: LayerConfig, table: CallTable,
+                              keywords: inout [String: JSONValue]) throws(GraphError) -> [String] {
         var names: [String] = []
+        var tensors: [String: String] = [:]
         if let arguments = node["args"] {
             try collectHistories(arguments, into: &names, layer: layer, table: table)
+            for (key, value) in node["kwargs"]?.object ?? [:] {
+                var found: [String] = []
+                try collectHistories(value, into: &found, layer: layer, table: table)
+                if found.isEmpty { keywords[key] = value } else if found.count == 1, value.array == nil { tensors[key] = found[0] } else {
+                    throw layer.error(.unsupported, "call argument '\(key)' passes tensors, which is not supported")
+                }
+            }
         } else if let list = node.array {
-            for item in list { names.append(try producer(item, layer: layer, table: table)) }
+            for item in list {
+                names.append(try producer(item, layer: layer, table: table))
+                // tf-keras repeats the call's keyword arguments in every entry; a tensor among them is [layer, node, tensor].
+                let itemKeywords: [String: JSONValue] = item.array.flatMap { $0.count > 3 ? $0[3].object : nil } ?? [:]
+                for (key, value) in itemKeywords {
+                    if let parts = value.array, parts.count >= 3, parts[0].string != nil, parts[1].int != nil, parts[2].int != nil {
+                        tensors[key] = try producer(value, layer: layer, table: table)
+                    } else {
+                        keywords[key] = value
+                    }
+                }
+            }
         } else {
             throw layer.error(.invalidConfig, "inbound node has an unknown form")
         }
+        for parameter in (Self.tensorParameters[layer.kerasClass] ?? []).dropFirst(names.count) {
+            guard let tensor = tensors.removeValue(forKey: parameter) else { break }
+            names.append(tensor)
+        }
         guard !names.isEmpty else { throw layer.error(.invalidConfig, "the layer has no inputs") }
+        if let key = tensors.keys.sorted().first {
+            throw layer.error(.unsupported, "call argument '\(key)' passes a tensor, which is not supported")
+        }
         return names
     }
 

@@ -63,6 +63,11 @@ struct OpRecord: Codable, Equatable {
     var return_sequences: Bool?
     var go_backwards: Bool?
     var merge_mode: String?
+    var score: String?
+    var causal: Bool?
+    var num_heads: Int?
+    var key_dim: Int?
+    var value_dim: Int?
 
     init(type: String) { self.type = type }
 }

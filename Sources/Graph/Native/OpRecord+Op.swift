@@ -88,6 +88,8 @@ extension OpRecord {
             self.shape = shape
         case .recurrent(let recurrence):
             record(recurrence)
+        case .attention(let attention):
+            record(attention)
         }
     }
 
@@ -162,6 +164,7 @@ extension OpRecord {
             return .slice(begin: try need(begin, "begin"), end: try need(end, "end"), strides: try need(strides, "strides"),
                           shape: try need(shape, "shape"))
         case .recurrent: return .recurrent(try recurrence())
+        case .attention: return .attention(try attention())
         }
     }
 }

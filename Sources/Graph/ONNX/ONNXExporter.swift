@@ -136,6 +136,8 @@ public enum ONNXExporter {
             builder.slice(begin: begin, end: end, strides: strides, shape: target, input: input, layer: node.name, into: output)
         case .recurrent(let recurrence):
             try builder.recurrent(node, recurrence, shape: shape, input: input, into: output)
+        case .attention(let attention):
+            builder.attention(node, attention, inputShapes: inputShapes, into: output)
         }
     }
 
