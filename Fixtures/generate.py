@@ -203,6 +203,9 @@ def layer_calls(K, model) -> list[tuple[str, object]]:
     for layer in model.layers:
         if is_input_layer(layer) or isinstance(layer, (keras.Model, tf_keras.Model)):
             continue
+        # TimeDistributed around a nested model is inlined too: its layers run distributed, under their own names.
+        if isinstance(getattr(layer, "layer", None), (keras.Model, tf_keras.Model)):
+            continue
         if K is keras:
             from keras.src.ops.function import make_node_key
             nodes = [n for i, n in enumerate(layer._inbound_nodes) if make_node_key(layer, i) in model._nodes]
@@ -1134,6 +1137,35 @@ def zoo_tf_reductions(K):
     return K.Model(inp, L.Concatenate(name="concat")(branches), name="tf_reductions")
 
 
+def zoo_time_distributed(K):
+    """TimeDistributed around Conv2D, BatchNormalization, Activation, MaxPooling2D, Dropout and Flatten feeding an
+    LSTM (a video-like CNN-LSTM), around Conv1D, GlobalMaxPooling1D, Flatten and Dense, and around a nested
+    Sequential; each applied to every step of axis 1 alone."""
+    L = K.layers
+    frames, series = K.Input((4, 6, 5, 2), name="frames"), K.Input((4, 8, 3), name="series")
+    x = L.TimeDistributed(L.Conv2D(3, 3, padding="same"), name="td_conv2d")(frames)
+    x = L.TimeDistributed(L.BatchNormalization(), name="td_batchnorm")(x)
+    x = L.TimeDistributed(L.Activation("relu"), name="td_relu")(x)
+    x = L.TimeDistributed(L.MaxPooling2D(2), name="td_pool2d")(x)
+    x = L.TimeDistributed(L.Dropout(0.3), name="td_dropout")(x)
+    x = L.TimeDistributed(L.Flatten(), name="td_flatten2d")(x)
+    video = L.LSTM(5, return_sequences=True, name="lstm")(x)
+    conv = L.TimeDistributed(L.Conv1D(4, 3, activation="tanh"), name="td_conv1d")(series)
+    peaks = L.TimeDistributed(L.GlobalMaxPooling1D(), name="td_global_max")(conv)
+    flat = L.TimeDistributed(L.Flatten(), name="td_flatten1d")(conv)
+    dense = L.TimeDistributed(L.Dense(3, activation="tanh"), name="td_dense")(flat)
+    encoder = K.Sequential([
+        K.Input((8, 3), name="step_input"),
+        L.Conv1D(2, 3, activation="relu", name="step_conv"),
+        L.GlobalAveragePooling1D(name="step_pool"),
+        L.Dense(3, name="step_dense"),
+    ], name="step_encoder")
+    encoded = L.TimeDistributed(encoder, name="td_encoder")(series)
+    merged = L.Concatenate(name="merged")([video, peaks, dense, encoded])
+    head = L.TimeDistributed(L.Dense(2, activation="softmax"), name="td_head")(merged)
+    return K.Model([frames, series], head, name="time_distributed")
+
+
 @dataclass
 class ZooModel:
     name: str
@@ -1227,6 +1259,7 @@ ZOO = [
     ZooModel("tf_reductions", zoo_tf_reductions, [(5, 4, 3)], seed=SEED + 38, keras2_only=True),
     ZooModel("keras3_reductions", zoo_tf_reductions, [(5, 4, 3)], seed=SEED + 39, keras3_only=True,
              keras3_files=("keras",)),
+    ZooModel("time_distributed", zoo_time_distributed, [(4, 6, 5, 2), (4, 8, 3)], seed=SEED + 70),
 ]
 ZOO_BATCH = 3
 

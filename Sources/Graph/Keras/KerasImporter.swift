@@ -78,7 +78,15 @@ public enum KerasImporter {
             throw layer.error(.unsupported, "this layer class is not supported (custom or subclassed layers need their Python code)")
         }
         let inputShapes = call.inbound.compactMap { shapes[$0] }
-        let built = try builder(layer, inputShapes)
+        // A distributed layer is built for one step: its inputs without the distributed axes.
+        let innerShapes: [[Int]]
+        do {
+            _ = call.distributedAxes > 0 ? try Op.distributedLead(inputShapes, axes: call.distributedAxes) : []
+            innerShapes = inputShapes.map { Array($0.dropFirst(call.distributedAxes)) }
+        } catch {
+            throw layer.error(error.kind, error.detail)
+        }
+        let built = try builder(layer, innerShapes)
         let weights: [String: Tensor]
         if let read = shared[call.weights] {
             weights = read
@@ -89,16 +97,18 @@ public enum KerasImporter {
         do {
             try built.op.checkAttributes()
             for declared in built.declared { try declared.check(weights) }
-            let shape = try built.op.outputShape(inputs: inputShapes, weights: weights)
-            var node = Node(name: layer.name, kerasClass: layer.kerasClass, op: built.op, inputs: call.inbound,
+            let shape = try built.op.outputShape(inputs: inputShapes, weights: weights, distributedAxes: call.distributedAxes)
+            let kerasClass = call.wrapper.map { "\($0)(\(layer.kerasClass))" } ?? layer.kerasClass
+            var node = Node(name: layer.name, kerasClass: kerasClass, op: built.op, inputs: call.inbound,
                             weights: weights, outputShape: shape)
+            node.distributedAxes = call.distributedAxes
             node.constantNames = Set(built.constants.keys)
             node.weightsFrom = call.weightsFrom
             return node
         } catch {
             var attributed = error
             attributed.layer = layer.name
-            attributed.kerasClass = layer.kerasClass
+            attributed.kerasClass = call.wrapper.map { "\($0)(\(layer.kerasClass))" } ?? layer.kerasClass
             throw attributed
         }
     }

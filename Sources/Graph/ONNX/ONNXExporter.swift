@@ -43,7 +43,12 @@ public enum ONNXExporter {
         for node in graph.nodes {
             shapes[node.name] = node.outputShape
             if node.op != .input {
-                try lower(node, inputShapes: node.inputs.map { shapes[$0]! }, into: &builder)
+                let inputShapes = node.inputs.map { shapes[$0]! }
+                if node.distributedAxes > 0 {
+                    try lowerDistributed(node, inputShapes: inputShapes, into: &builder)
+                } else {
+                    try lower(node, inputShapes: inputShapes, output: node.name, into: &builder)
+                }
             }
         }
         proto.node = builder.nodes
@@ -64,11 +69,28 @@ public enum ONNXExporter {
         return model
     }
 
-    /// Emits the ONNX nodes for one layer; the last one writes the value named after the layer.
-    private static func lower(_ node: Node, inputShapes: [[Int]], into builder: inout ONNXBuilder) throws(GraphError) {
+    /// A node distributed over leading axes (TimeDistributed): each input reshaped to `(N·T, …)`, the op lowered as
+    /// for one application, its result reshaped back to `(N, T, …)` under the layer's name.
+    private static func lowerDistributed(_ node: Node, inputShapes: [[Int]], into builder: inout ONNXBuilder) throws(GraphError) {
+        let axes = node.distributedAxes
+        var inner = node
+        inner.distributedAxes = 0
+        inner.outputShape = node.innerOutputShape
+        inner.inputs = []
+        for (input, shape) in zip(node.inputs, inputShapes) {
+            let target = builder.int64s([-1] + shape.dropFirst(axes), layer: node.name, "folded_shape")
+            inner.inputs.append(builder.step("Reshape", [input, target], layer: node.name))
+        }
+        let result = builder.fresh(node.name, "per_step")
+        try lower(inner, inputShapes: inputShapes.map { Array($0.dropFirst(axes)) }, output: result, into: &builder)
+        let target = builder.int64s([-1] + node.outputShape, layer: node.name, "unfolded_shape")
+        builder.add("Reshape", [result, target], into: node.name)
+    }
+
+    /// Emits the ONNX nodes for one layer; the last one writes `output`.
+    private static func lower(_ node: Node, inputShapes: [[Int]], output: String, into builder: inout ONNXBuilder) throws(GraphError) {
         let input = node.inputs.first ?? ""
         let shape = inputShapes.first ?? []
-        let output = node.name
         switch node.op {
         case .input:
             return  // Graph inputs are value infos, added by the caller.
