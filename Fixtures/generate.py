@@ -167,6 +167,8 @@ def summarize(model) -> list[dict]:
             "output_shape": shape,
             "params": int(layer.count_params()),
         })
+        if isinstance(getattr(layer, "layer", None), (keras.Model, tf_keras.Model)):
+            rows[-1]["wrapped_model"] = type(layer.layer).__name__
     return rows
 
 

@@ -98,8 +98,7 @@ public enum KerasImporter {
             try built.op.checkAttributes()
             for declared in built.declared { try declared.check(weights) }
             let shape = try built.op.outputShape(inputs: inputShapes, weights: weights, distributedAxes: call.distributedAxes)
-            let kerasClass = call.wrapper.map { "\($0)(\(layer.kerasClass))" } ?? layer.kerasClass
-            var node = Node(name: layer.name, kerasClass: kerasClass, op: built.op, inputs: call.inbound,
+            var node = Node(name: layer.name, kerasClass: call.wrapper ?? layer.kerasClass, op: built.op, inputs: call.inbound,
                             weights: weights, outputShape: shape)
             node.distributedAxes = call.distributedAxes
             node.constantNames = Set(built.constants.keys)

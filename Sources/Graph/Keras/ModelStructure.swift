@@ -20,7 +20,8 @@ struct LayerCall: Sendable {
     var weightsFrom: String? = nil
     /// How many TimeDistributed wrappers the call sits in (`Node.distributedAxes`).
     var distributedAxes: Int = 0
-    /// The wrapper's class when the layer is the one a TimeDistributed wraps, for summaries (`TimeDistributed`).
+    /// The wrapper's class when the layer is the one a TimeDistributed wraps: the node's class, as Keras's summary
+    /// shows it (`TimeDistributed`).
     var wrapper: String? = nil
 }
 
