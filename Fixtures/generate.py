@@ -1168,6 +1168,26 @@ def zoo_time_distributed(K):
     return K.Model([frames, series], head, name="time_distributed")
 
 
+def zoo_open_length(K):
+    """A sequence of open length: Conv1D, LSTM and GRU run at the length of the input they are given."""
+    L = K.layers
+    inp = K.Input((None, 3), name="sequence")
+    x = L.Conv1D(4, 3, padding="same", activation="relu", name="conv1d")(inp)
+    x = L.LSTM(5, return_sequences=True, name="lstm")(x)
+    x = L.GRU(4, name="gru")(x)
+    return K.Model(inp, L.Dense(3, activation="softmax", name="head")(x), name="open_length")
+
+
+def zoo_open_size_2d(K):
+    """Images of open height and width: Conv2D, then GlobalAveragePooling2D makes the size irrelevant."""
+    L = K.layers
+    inp = K.Input((None, None, 3), name="image")
+    x = L.Conv2D(4, 3, padding="same", activation="relu", name="conv2d")(inp)
+    x = L.Conv2D(5, 3, strides=2, activation="relu", name="conv2d_strided")(x)
+    x = L.GlobalAveragePooling2D(name="pooled")(x)
+    return K.Model(inp, L.Dense(3, activation="softmax", name="head")(x), name="open_size_2d")
+
+
 @dataclass
 class ZooModel:
     name: str
@@ -1192,6 +1212,9 @@ class ZooModel:
     # ("layer" or "nested_model/layer", channel): record the tf_keras output with that output channel of the layer's
     # kernel zeroed (every call of a shared layer then runs without it), for weight ablation parity.
     weight_ablation: tuple | None = None
+    # For inputs with open (None) dimensions: the per-sample input shapes of a second recording, at other sizes
+    # than `input_shapes`; its manifest entries are named `<name>.second.<kind>`.
+    second_input_shapes: list | None = None
 
 
 ZOO = [
@@ -1262,6 +1285,8 @@ ZOO = [
     ZooModel("keras3_reductions", zoo_tf_reductions, [(5, 4, 3)], seed=SEED + 39, keras3_only=True,
              keras3_files=("keras",)),
     ZooModel("time_distributed", zoo_time_distributed, [(4, 6, 5, 2), (4, 8, 3)], seed=SEED + 70),
+    ZooModel("open_length", zoo_open_length, [(9, 3)], seed=SEED + 71, second_input_shapes=[(14, 3)]),
+    ZooModel("open_size_2d", zoo_open_size_2d, [(7, 9, 3)], seed=SEED + 72, second_input_shapes=[(12, 6, 3)]),
 ]
 ZOO_BATCH = 3
 
@@ -1429,6 +1454,29 @@ def generate_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
                                    input_files, out_files, **layer_info))
         if ablation is not None:
             entries[-1]["weight_ablation"] = ablation
+    if spec.second_input_shapes is not None:
+        entries += record_second_input(spec, rng, files, k2_model, k3_model)
+    return entries
+
+
+def record_second_input(spec: ZooModel, rng: np.random.Generator, files: dict, k2_model, k3_model) -> list[dict]:
+    """A model with open input dimensions recorded again at the sizes of `second_input_shapes`: entries for the same
+    files with other inputs and outputs."""
+    inputs = [rng.normal(0, spec.input_std, (ZOO_BATCH, *s)).astype(np.float32) for s in spec.second_input_shapes]
+    base = f"zoo/{spec.name}.second"
+    input_files = [save_npy(f"{base}.input.npy", inputs[0])] if len(inputs) == 1 else \
+        [save_npy(f"{base}.input{i}.npy", x) for i, x in enumerate(inputs)]
+    k2_outputs, k3_outputs = predict(k2_model, inputs), predict(k3_model, inputs)
+    np.testing.assert_allclose(k2_outputs[0], k3_outputs[0], err_msg=f"{spec.name}: tf_keras vs Keras 3", **CROSS_KERAS_TOL)
+    k2_files, k3_files = save_output_files(f"{base}.k2", k2_outputs), save_output_files(f"{base}.k3", k3_outputs)
+    entries = []
+    for kind, loader, major, expected, out_files in (
+            ("k2", load_k2, 2, k2_outputs, k2_files),
+            ("k3", load_k3, 3, k3_outputs, k3_files),
+            ("keras", load_k3, 3, k3_outputs, k3_files)):
+        reloaded = loader(FIXTURES / files[kind])
+        assert_close(predict(reloaded, inputs), expected, f"{files[kind]} reload at the second sizes", RELOAD_TOL)
+        entries.append(model_entry(f"{spec.name}.second.{kind}", files[kind], major, reloaded, input_files, out_files))
     return entries
 
 

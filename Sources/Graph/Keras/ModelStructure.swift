@@ -382,12 +382,17 @@ struct ModelStructure {
         return ["batch_input_shape": value]
     }
 
+    /// The declared per-sample shape; an open (`null`) dimension becomes `openDimension`.
     private func staticShape(_ dims: [JSONValue], layer: String?) throws(GraphError) -> [Int] {
         var shape: [Int] = []
         for dim in dims {
+            if dim.isNull {
+                shape.append(openDimension)
+                continue
+            }
             guard let size = dim.int, size > 0 else {
                 throw GraphError(.unsupported, layer: layer, kerasClass: "InputLayer",
-                                 "input shape has an open or invalid dimension (\(dims.map { $0.int.map(String.init) ?? "None" })); KerasLens needs fixed input shapes")
+                                 "input shape has an invalid dimension (\(dims.map { $0.int.map(String.init) ?? "None" }))")
             }
             shape.append(size)
         }

@@ -155,11 +155,11 @@ public enum NativeFile {
             throw .native(.invalidGraph(reason: "distributed_axes is \(axes), not a positive count (absent when 0)"), file: file, layer: node.name)
         }
         if op == .input {
-            guard node.inputs.isEmpty, node.output_shape.allSatisfy({ $0 > 0 }), (node.distributed_axes ?? 0) == 0 else {
-                throw .native(.invalidGraph(reason: "an input node takes no inputs, is not distributed and has a positive shape"), file: file, layer: node.name)
+            guard node.inputs.isEmpty, node.output_shape.allSatisfy({ $0 > 0 || $0 == openDimension }), (node.distributed_axes ?? 0) == 0 else {
+                throw .native(.invalidGraph(reason: "an input node takes no inputs, is not distributed and has a shape of positive or open (-1) sizes"), file: file, layer: node.name)
             }
             do {
-                try ShapeLimits.check(node.output_shape)
+                try ShapeLimits.check(node.output_shape.map { $0 == openDimension ? 1 : $0 })
             } catch {
                 throw GraphError(.shape, file: file, layer: node.name, kerasClass: node.class, "input \(error.detail)")
             }
@@ -167,7 +167,7 @@ public enum NativeFile {
         }
         let inferred: [Int]
         do {
-            inferred = try op.outputShape(inputs: inputShapes, weights: weights, distributedAxes: node.distributed_axes ?? 0)
+            inferred = try op.symbolicOutputShape(inputs: inputShapes, weights: weights, distributedAxes: node.distributed_axes ?? 0)
         } catch {
             var attributed = error.inFile(file)
             attributed.layer = node.name
