@@ -73,6 +73,13 @@ extension Op {
         guard inputs.contains(where: { $0.contains(openDimension) }) else {
             return try outputShape(inputs: inputs, weights: weights, distributedAxes: distributedAxes)
         }
+        // A reshape to fixed sizes (Keras allows one after an open axis) fits one size only, which the probes need
+        // not hit: its shape is its target, and a run at another size is refused when the model is specialised.
+        if case .reshape(let target) = self, distributedAxes == 0 {
+            try checkAttributes()
+            try ShapeLimits.check(target)
+            return target
+        }
         func at(_ size: Int) throws(GraphError) -> [Int] {
             let concrete = inputs.map { $0.map { $0 == openDimension ? size : $0 } }
             do {
