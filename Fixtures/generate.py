@@ -1142,7 +1142,7 @@ def zoo_tf_reductions(K):
 def zoo_time_distributed(K):
     """TimeDistributed around Conv2D, BatchNormalization, Activation, MaxPooling2D, Dropout and Flatten feeding an
     LSTM (a video-like CNN-LSTM), around Conv1D, GlobalMaxPooling1D, Flatten and Dense, and around a nested
-    Sequential; each applied to every step of axis 1 alone."""
+    Sequential and a nested Functional model; each applied to every step of axis 1 alone."""
     L = K.layers
     frames, series = K.Input((4, 6, 5, 2), name="frames"), K.Input((4, 8, 3), name="series")
     x = L.TimeDistributed(L.Conv2D(3, 3, padding="same"), name="td_conv2d")(frames)
@@ -1163,7 +1163,10 @@ def zoo_time_distributed(K):
         L.Dense(3, name="step_dense"),
     ], name="step_encoder")
     encoded = L.TimeDistributed(encoder, name="td_encoder")(series)
-    merged = L.Concatenate(name="merged")([video, peaks, dense, encoded])
+    frame = K.Input((6, 5, 2), name="frame_input")
+    summary = L.Dense(2, activation="tanh", name="frame_dense")(L.GlobalAveragePooling2D(name="frame_pool")(frame))
+    summarized = L.TimeDistributed(K.Model(frame, summary, name="frame_summary"), name="td_summary")(frames)
+    merged = L.Concatenate(name="merged")([video, peaks, dense, encoded, summarized])
     head = L.TimeDistributed(L.Dense(2, activation="softmax"), name="td_head")(merged)
     return K.Model([frames, series], head, name="time_distributed")
 

@@ -9,8 +9,10 @@ extension Model {
     public func forward(from layer: String, substituting tensor: Tensor, inputs: [Tensor]? = nil,
                         capture layers: [String] = []) throws(RuntimeError) -> Outputs {
         if specializations != nil {
-            guard let inputs else { throw requireConcreteShapesError("a forward pass from a layer") }
-            return try specialized(forInputs: inputs)!.forward(from: layer, substituting: tensor, inputs: inputs, capture: layers)
+            guard let inputs, let specialized = try specialized(forInputs: inputs) else {
+                throw requireConcreteShapesError("a forward pass from a layer")
+            }
+            return try specialized.forward(from: layer, substituting: tensor, inputs: inputs, capture: layers)
         }
         let plan = plan(naming: [layer] + layers)
         let root = try step(named: layer, in: plan)

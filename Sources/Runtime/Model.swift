@@ -3,7 +3,9 @@ import KerasLensGraph
 /// A graph made ready to run. Two plans are built once: one that fuses each layer's activation into its kernel
 /// (inference) and one that keeps activations as steps of their own (gradients, logits, weight ablation).
 ///
-/// A `Model` is immutable and can be used from several threads at once; each call owns its buffers.
+/// A `Model` is immutable and can be used from several threads at once; each call owns its buffers. A graph with open
+/// input dimensions gets no plans of its own: each call runs on the model specialised to its inputs' shapes
+/// (`Model+OpenDimensions.swift`).
 public final class Model: Sendable {
     public let graph: Graph
     let inference: Plan
