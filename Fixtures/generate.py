@@ -1172,10 +1172,12 @@ def zoo_time_distributed(K):
 
 
 def zoo_open_length(K):
-    """A sequence of open length: Conv1D, LSTM and GRU run at the length of the input they are given."""
+    """A sequence of open length: a TimeDistributed Dense, Conv1D, LSTM and GRU run at the length of the input they
+    are given."""
     L = K.layers
     inp = K.Input((None, 3), name="sequence")
-    x = L.Conv1D(4, 3, padding="same", activation="relu", name="conv1d")(inp)
+    x = L.TimeDistributed(L.Dense(4, activation="tanh"), name="td_dense")(inp)
+    x = L.Conv1D(4, 3, padding="same", activation="relu", name="conv1d")(x)
     x = L.LSTM(5, return_sequences=True, name="lstm")(x)
     x = L.GRU(4, name="gru")(x)
     return K.Model(inp, L.Dense(3, activation="softmax", name="head")(x), name="open_length")
@@ -1763,6 +1765,11 @@ def timed(label: str, step: Callable):
     return result
 
 
+def zoo_model_name(entry: str) -> str:
+    """The zoo model a manifest entry records: `mlp.k2` and `open_length.second.k2` → `mlp`, `open_length`."""
+    return entry.rsplit(".", 1)[0].removesuffix(".second")
+
+
 def generate_zoo_only(names: list[str]) -> None:
     """Writes only the named zoo models (which must have their own seed) and puts their entries into the existing
     manifest where a full run would: after the earlier zoo models, before the odd layouts."""
@@ -1774,9 +1781,9 @@ def generate_zoo_only(names: list[str]) -> None:
     order = [spec.name for spec in ZOO]
     for spec in specs:
         entries = generate_zoo_model(spec, np.random.default_rng(spec.seed))
-        models = [m for m in manifest["models"] if m["name"].rsplit(".", 1)[0] != spec.name]
+        models = [m for m in manifest["models"] if zoo_model_name(m["name"]) != spec.name]
         position = max(i + 1 for i, m in enumerate(models)
-                       if m["name"].rsplit(".", 1)[0] in order[:order.index(spec.name)])
+                       if zoo_model_name(m["name"]) in order[:order.index(spec.name)])
         manifest["models"] = models[:position] + entries + models[position:]
     with open(FIXTURES / "manifest.json", "w") as f:
         json.dump(manifest, f, indent=1)

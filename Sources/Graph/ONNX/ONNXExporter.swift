@@ -104,7 +104,8 @@ public enum ONNXExporter {
     }
 
     /// A node distributed over leading axes (TimeDistributed): each input reshaped to `(N·T, …)`, the op lowered as
-    /// for one application, its result reshaped back to `(N, T, …)` under the layer's name.
+    /// for one application, its result reshaped back to `(N, T, …)` under the layer's name (N and T read from the
+    /// first input's shape).
     private static func lowerDistributed(_ node: Node, inputShapes: [[Int]], into builder: inout ONNXBuilder) throws(GraphError) {
         let axes = node.distributedAxes
         var inner = node
@@ -117,7 +118,14 @@ public enum ONNXExporter {
         }
         let result = builder.fresh(node.name, "per_step")
         try lower(inner, inputShapes: inputShapes.map { Array($0.dropFirst(axes)) }, output: result, into: &builder)
-        let target = builder.int64s([-1] + node.outputShape, layer: node.name, "unfolded_shape")
+        // The distributed axes' sizes are read from the first input when the model runs, so that an open one (a
+        // sequence of open length) passes through.
+        let inputShape = builder.step("Shape", [node.inputs[0]], layer: node.name)
+        let lead = builder.step("Slice", [inputShape, builder.int64s([0], layer: node.name, "starts"),
+                                          builder.int64s([1 + axes], layer: node.name, "ends"),
+                                          builder.int64s([0], layer: node.name, "axes")], layer: node.name)
+        let target = builder.step("Concat", [lead, builder.int64s(node.innerOutputShape, layer: node.name, "inner_shape")],
+                                  layer: node.name, [.int("axis", 0)])
         builder.add("Reshape", [result, target], into: node.name)
     }
 
