@@ -27,6 +27,14 @@ import Testing
         #expect(header.contains("'shape': (3, 14)"))
     }
 
+    @Test func benchTimesTheGivenInputAndNeedsOne() throws {
+        let timed = try CLIRunner.run(["bench", model, "--input", input])
+        #expect(timed.status == 0, "\(timed.stderr)")
+        let refused = try CLIRunner.run(["bench", model])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("(N, None, 3)"), "\(refused.stderr)")
+    }
+
     @Test func aWrongFeatureCountIsRefusedWithTheOpenShape() throws {
         let folder = try CLIRunner.temporaryFolder()
         let bad = folder.appendingPathComponent("bad.npy")
