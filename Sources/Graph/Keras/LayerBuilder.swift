@@ -85,7 +85,7 @@ let layerBuilders: [String: LayerBuilder] = {
 /// Why well-known Keras layers that KerasLens does not run are refused.
 let refusedLayers: [String: String] = {
     var reasons: [String: String] = [:]
-    for name in ["RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "LSTMCell", "GRUCell", "SimpleRNNCell", "TimeDistributed"] {
+    for name in ["RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "LSTMCell", "GRUCell", "SimpleRNNCell"] {
         reasons[name] = "\(name) layers are not supported (LSTM, GRU, SimpleRNN and Bidirectional are)"
     }
     reasons["Lambda"] = "Lambda layers hold Python code, which cannot run without Python"

@@ -18,6 +18,11 @@ struct LayerCall: Sendable {
     var inputShape: [Int]? = nil
     /// For a later call of a shared layer, the name of the layer's first call, whose weights it uses.
     var weightsFrom: String? = nil
+    /// How many TimeDistributed wrappers the call sits in (`Node.distributedAxes`).
+    var distributedAxes: Int = 0
+    /// The wrapper's class when the layer is the one a TimeDistributed wraps: the node's class, as Keras's summary
+    /// shows it (`TimeDistributed`).
+    var wrapper: String? = nil
 }
 
 /// Turns a Keras model configuration into a flat list of layer calls. Nested models are inlined: their layers keep
@@ -41,6 +46,8 @@ struct ModelStructure {
     /// How many calls of each layer (by where its weights live) have been named so far, and its first call's name.
     private var callCount: [WeightLocation: Int] = [:]
     private var firstCall: [WeightLocation: String] = [:]
+    /// How many TimeDistributed wrappers the calls being added sit in.
+    private var distributedAxes = 0
 
     init(config: JSONValue, kerasMajor: Int, isArchive: Bool) throws(GraphError) {
         self.kerasMajor = kerasMajor
@@ -272,7 +279,10 @@ struct ModelStructure {
 
     /// Adds one call of a layer (or inlines a call of a nested model) and returns the name carrying its output.
     private mutating func addCall(_ entry: JSONValue, layer: LayerConfig, name: String, location: WeightLocation,
-                                  inbound: [String], scope: Scope) throws(GraphError) -> String {
+                                  inbound: [String], scope: Scope, wrapper: String? = nil) throws(GraphError) -> String {
+        if layer.kerasClass == "TimeDistributed" {
+            return try addDistributedCall(layer: layer, name: name, location: location, inbound: inbound, scope: scope)
+        }
         if Self.modelClasses.contains(layer.kerasClass) {
             var nested = Scope(hdf5Group: scope.hdf5Group ?? layer.name, archivePath: "")
             if case .archive(let path) = location { nested.archivePath = path }
@@ -286,8 +296,35 @@ struct ModelStructure {
         try claim(call)
         let first = firstCall[location, default: name]
         firstCall[location] = first
-        calls.append(LayerCall(config: call, inbound: inbound, weights: location, weightsFrom: first == name ? nil : first))
+        calls.append(LayerCall(config: call, inbound: inbound, weights: location, weightsFrom: first == name ? nil : first,
+                               distributedAxes: distributedAxes, wrapper: wrapper))
         return name
+    }
+
+    /// A call of TimeDistributed: its inner layer called under the wrapper's name (a nested model: each of its
+    /// layers) with one more distributed axis. The inner layer's weights are the wrapper's in an HDF5 file
+    /// (`td/kernel:0`, or `td/<inner layer>/kernel` for a nested model's), and under `<wrapper folder>/layer` in a
+    /// `.keras` archive.
+    private mutating func addDistributedCall(layer: LayerConfig, name: String, location: WeightLocation,
+                                             inbound: [String], scope: Scope) throws(GraphError) -> String {
+        guard let innerEntry = layer.values["layer"] else {
+            throw layer.error(.invalidConfig, "option 'layer' is not a layer configuration")
+        }
+        let inner = try layer.wrapped("layer")
+        _ = try single(inbound, layer)
+        var innerLocation = location
+        if case .archive(let path) = location { innerLocation = .archive(path: "\(path)/layer") }
+        distributedAxes += 1
+        defer { distributedAxes -= 1 }
+        if Self.modelClasses.contains(inner.kerasClass) {
+            var nested = Scope(hdf5Group: scope.hdf5Group ?? layer.name, archivePath: "")
+            if case .archive(let path) = innerLocation { nested.archivePath = path }
+            let (_, outs) = try parseModel(innerEntry, inbound: inbound, scope: nested)
+            aliases[name] = try single(outs, layer)
+            return name
+        }
+        return try addCall(innerEntry, layer: inner, name: name, location: innerLocation, inbound: inbound, scope: scope,
+                           wrapper: "TimeDistributed")
     }
 
     private mutating func addInput(_ layer: LayerConfig, shape: [Int]) throws(GraphError) {
@@ -347,12 +384,17 @@ struct ModelStructure {
         return ["batch_input_shape": value]
     }
 
+    /// The declared per-sample shape; an open (`null`) dimension becomes `openDimension`.
     private func staticShape(_ dims: [JSONValue], layer: String?) throws(GraphError) -> [Int] {
         var shape: [Int] = []
         for dim in dims {
+            if dim.isNull {
+                shape.append(openDimension)
+                continue
+            }
             guard let size = dim.int, size > 0 else {
                 throw GraphError(.unsupported, layer: layer, kerasClass: "InputLayer",
-                                 "input shape has an open or invalid dimension (\(dims.map { $0.int.map(String.init) ?? "None" })); KerasLens needs fixed input shapes")
+                                 "input shape has an invalid dimension (\(dims.map { $0.int.map(String.init) ?? "None" }))")
             }
             shape.append(size)
         }

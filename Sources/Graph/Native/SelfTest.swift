@@ -21,10 +21,12 @@ public struct SelfTest: Sendable, Equatable {
 
     /// The self-test input for a model with these per-sample input shapes: one SplitMix64 stream seeded with
     /// `seed`, drawn input after input in row-major order, each draw `x` giving `(x >> 40) / 2^23 − 1`, a float in
-    /// [−1, 1) that is exact in float32 (docs/FORMAT.md, "Self-test").
+    /// [−1, 1) that is exact in float32 (docs/FORMAT.md, "Self-test"). Open dimensions take size 53.
     public static func inputs(shapes: [[Int]]) -> [Tensor] {
         var generator = SplitMix64(seed: seed)
-        return shapes.map { shape in
+        return shapes.map { declared in
+            // An open dimension takes the first size its shapes were inferred at, which every layer is known to take.
+            let shape = declared.map { $0 == openDimension ? Op.openProbes.0 : $0 }
             let count = samples * shape.reduce(1, *)
             let scalars = (0..<count).map { _ in Float(generator.next() >> 40) / Float(1 << 23) - 1 }
             return Tensor(shape: [samples] + shape, scalars: scalars)

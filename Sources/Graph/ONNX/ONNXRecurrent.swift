@@ -85,16 +85,17 @@ extension ONNXBuilder {
                                           sequences: Bool, layer: String) -> String {
         let backward = index == 1 || reversed
         guard sequences else {
-            let last = backward ? 0 : steps - 1
-            let final = step("Slice", [states, int64s([last, index], layer: layer, "starts"),
-                                       int64s([last + 1, index + 1], layer: layer, "ends"), int64s([0, 1], layer: layer, "axes")],
+            // Time 0, or the last time counted from the end, so that the lowering holds at any sequence length.
+            let (first, end) = backward ? (0, 1) : (-1, Int(Int64.max))
+            let final = step("Slice", [states, int64s([first, index], layer: layer, "starts"),
+                                       int64s([end, index + 1], layer: layer, "ends"), int64s([0, 1], layer: layer, "axes")],
                              layer: layer)
             return step("Reshape", [final, int64s([-1, units], layer: layer, "shape")], layer: layer)
         }
         let one = step("Slice", [states, int64s([index], layer: layer, "starts"), int64s([index + 1], layer: layer, "ends"),
                                  int64s([1], layer: layer, "axes")], layer: layer)
         let batchFirst = step("Transpose", [one], layer: layer, [.ints("perm", [2, 0, 1, 3])])
-        let sequence = step("Reshape", [batchFirst, int64s([-1, steps, units], layer: layer, "shape")], layer: layer)
+        let sequence = step("Squeeze", [batchFirst, int64s([2], layer: layer, "axes")], layer: layer)
         guard reversed else { return sequence }
         return step("Slice", [sequence, int64s([-1], layer: layer, "starts"), int64s([Int(Int64.min)], layer: layer, "ends"),
                               int64s([1], layer: layer, "axes"), int64s([-1], layer: layer, "steps")], layer: layer)
