@@ -210,6 +210,8 @@ import Testing
         try check(.attention(Attention(score: .additive, causal: false)), inputs: [[4, 3], [5, 2], [5, 3]],
                   weights: ["scale": weights([3], seed: 44)], everyElement: true)
         try check(.attention(Attention(score: .additive, causal: true)), inputs: [[4, 3], [4, 3]], everyElement: true)
+    }
+
     /// TimeDistributed: the op's backward pass over the batch times the distributed positions, with an activation
     /// split off (a softmax over the steps' features), several inputs, a recurrence per step and two wrappers.
     @Test func distributedBackwardMatchesFiniteDifferences() throws {

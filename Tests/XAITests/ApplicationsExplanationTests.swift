@@ -13,6 +13,8 @@ import Testing
             var classes: [Int]
             var maps: String
             var input_gradients: String
+            /// The largest change of TensorFlow's own saliency map when the input is perturbed by 1e-6 relative.
+            var saliency_sensitivity: Float
         }
         var name: String
         var file: String
@@ -77,17 +79,14 @@ import Testing
         }
     }
 
-    /// Families where a ReLU pre-activation of an explained image lies within float32 accumulation error of zero, so
-    /// that KerasLens and TensorFlow take different sides of the kink and the input gradient differs from there down.
-    /// Measured 2026-12-04 (saliency map error VGG16 1.0e-3, VGG19 8.1e-3, ResNet152V2 8.1e-3, InceptionV3 1.4e-2,
-    /// InceptionResNetV2 4.0e-2): on VGG19's second image KerasLens's gradient matches TensorFlow's to 7e-7 relative
-    /// down to `block4_conv4` and differs by 1e-2 from `block3_pool` on, where `block4_conv1` has a pre-activation at
-    /// 2.7e-6 of its layer's maximum (the first image: all gradients within 1.1e-6, no pre-activation below 6.8e-6).
-    /// These are held to 1e-4 at half the positions and 5e-2 everywhere; every other family to 1e-4 everywhere.
-    static let kinkedFamilies: Set<String> = ["VGG16", "VGG19", "ResNet152V2", "InceptionV3", "InceptionResNetV2"]
-
-    /// Saliency is `max_ch |∂score/∂x|` scaled to a maximum of 1: from TensorFlow's gradient within 1e-4 (see
-    /// `kinkedFamilies`).
+    /// Saliency is `max_ch |∂score/∂x|` scaled to a maximum of 1: from TensorFlow's gradient within 1e-4 plus four
+    /// times the family's measured sensitivity to rounding. A deep ReLU network may hold a pre-activation within
+    /// float32 accumulation error of zero; two engines then take different sides of the kink and the input gradients
+    /// differ from there down. Which families do depends on the CPU: on a Zen 3 five did (on VGG19's second image
+    /// KerasLens's gradient matches TensorFlow's to 7e-7 relative down to `block4_conv4`, where `block4_conv1` holds
+    /// a pre-activation at 2.7e-6 of its layer's maximum), on a Zen 4 six others (ResNet101V2: TensorFlow's own map
+    /// moves by 1.2e-2 when the input moves by 1e-6 relative; KerasLens's differs from it by 1.2e-2). A wrong
+    /// gradient misses by tenths.
     @Test(arguments: families)
     func saliencyMatchesGradientTape(_ record: Record) throws {
         let (model, inputs) = try load(record)
@@ -106,11 +105,9 @@ import Testing
         let worst = errors.max() ?? .infinity
         let close = Double(errors.filter { $0 <= 1e-4 }.count) / Double(max(errors.count, 1))
         #expect(explanation.maps.count == expected.count)
-        if Self.kinkedFamilies.contains(record.family) {
-            #expect(worst <= 5e-2 && close >= 0.5, "max error \(worst), \(close * 100)% within 1e-4")
-        } else {
-            #expect(worst <= 1e-4, "max error \(worst), \(close * 100)% within 1e-4")
-        }
+        let sensitivity = record.gradcam!.saliency_sensitivity
+        #expect(worst <= 1e-4 + 4 * sensitivity,
+                "max error \(worst), \(close * 100)% within 1e-4; TensorFlow's own sensitivity \(sensitivity)")
     }
 
     /// Ablation-CAM (at the picked layer) and integrated gradients run on every family: finite maps in [0, 1]
