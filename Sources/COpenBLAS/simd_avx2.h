@@ -41,3 +41,8 @@ static inline __m256i kl_mask8(int left) {
 #define KL_ADD(a, b) _mm256_add_ps(a, b)
 #define KL_SUB(a, b) _mm256_sub_ps(a, b)
 #define KL_MAX(a, b) _mm256_max_ps(a, b)
+#define KL_MIN(a, b) _mm256_min_ps(a, b)
+#define KL_MUL(a, b) _mm256_mul_ps(a, b)
+#define KL_DIV(a, b) _mm256_div_ps(a, b)
+#define KL_ROUND(a) _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+#define KL_POW2(n) _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23))

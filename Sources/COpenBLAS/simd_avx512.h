@@ -35,3 +35,8 @@ static inline __mmask16 kl_mask16(int left) {
 #define KL_ADD(a, b) _mm512_add_ps(a, b)
 #define KL_SUB(a, b) _mm512_sub_ps(a, b)
 #define KL_MAX(a, b) _mm512_max_ps(a, b)
+#define KL_MIN(a, b) _mm512_min_ps(a, b)
+#define KL_MUL(a, b) _mm512_mul_ps(a, b)
+#define KL_DIV(a, b) _mm512_div_ps(a, b)
+#define KL_ROUND(a) _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+#define KL_POW2(n) _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23))

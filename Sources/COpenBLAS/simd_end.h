@@ -15,3 +15,8 @@
 #undef KL_ADD
 #undef KL_SUB
 #undef KL_MAX
+#undef KL_MIN
+#undef KL_MUL
+#undef KL_DIV
+#undef KL_ROUND
+#undef KL_POW2

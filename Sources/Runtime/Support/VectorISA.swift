@@ -44,6 +44,11 @@ enum VectorISA: Sendable, CaseIterable, CustomStringConvertible {
     /// `kl_depthwise_run_<isa>`: one run of output positions of the depthwise kernel.
     var depthwiseRun: DepthwiseRun { self == .avx512 ? kl_depthwise_run_avx512 : kl_depthwise_run_avx2 }
 
+    typealias ActivationRun = @convention(c) (UnsafeMutablePointer<Float>?, Int64) -> Void
+    /// `kl_sigmoid_<isa>`, `kl_tanh_<isa>`: the function over n floats in place, lane for lane `kl_sigmoid1`, `kl_tanh1`.
+    var sigmoid: ActivationRun { self == .avx512 ? kl_sigmoid_avx512 : kl_sigmoid_avx2 }
+    var tanh: ActivationRun { self == .avx512 ? kl_tanh_avx512 : kl_tanh_avx2 }
+
     /// `groups` matrices of `rows × width` floats (`value(group, row, column)`), the columns zero-padded to a multiple
     /// of `filterBlock` (the returned stride) and packed in blocks of `filterBlock` columns,
     /// [group][block][row][filterBlock]: the kernels' weight layout, where one register block's weights are one

@@ -1,0 +1,57 @@
+// Sigmoid and tanh over n floats in place, a vector at a time (the operations of activation_scalar.h in each lane).
+// Instantiated per instruction set between a simd_*.h header and simd_end.h (see shim.h).
+#include <stdint.h>
+
+KL_TARGET
+static inline kl_vec KL_NAME(kl_exp)(kl_vec x) {
+    x = KL_MIN(KL_MAX(x, KL_SET1(KL_EXP_LOW)), KL_SET1(KL_EXP_HIGH));
+    kl_vec n = KL_ROUND(KL_MUL(x, KL_SET1(KL_LOG2E)));
+    kl_vec r = KL_FMADD(n, KL_SET1(-KL_LN2_HIGH), x);
+    r = KL_FMADD(n, KL_SET1(-KL_LN2_LOW), r);
+    kl_vec p = KL_FMADD(KL_SET1(KL_EXP_P0), r, KL_SET1(KL_EXP_P1));
+    p = KL_FMADD(p, r, KL_SET1(KL_EXP_P2));
+    p = KL_FMADD(p, r, KL_SET1(KL_EXP_P3));
+    p = KL_FMADD(p, r, KL_SET1(KL_EXP_P4));
+    p = KL_FMADD(p, r, KL_SET1(KL_EXP_P5));
+    kl_vec e = KL_ADD(KL_FMADD(p, KL_MUL(r, r), r), KL_SET1(1.0f));
+    return KL_MUL(e, KL_POW2(n));
+}
+
+KL_TARGET
+static inline kl_vec KL_NAME(kl_sigmoid_vec)(kl_vec x) {
+    kl_vec one = KL_SET1(1.0f);
+    return KL_DIV(one, KL_ADD(one, KL_NAME(kl_exp)(KL_SUB(KL_ZERO(), x))));
+}
+
+KL_TARGET
+static inline kl_vec KL_NAME(kl_tanh_vec)(kl_vec x) {
+    x = KL_MIN(KL_MAX(x, KL_SET1(-KL_TANH_CLAMP)), KL_SET1(KL_TANH_CLAMP));
+    kl_vec x2 = KL_MUL(x, x);
+    kl_vec p = KL_FMADD(x2, KL_SET1(KL_TANH_A13), KL_SET1(KL_TANH_A11));
+    p = KL_FMADD(x2, p, KL_SET1(KL_TANH_A9));
+    p = KL_FMADD(x2, p, KL_SET1(KL_TANH_A7));
+    p = KL_FMADD(x2, p, KL_SET1(KL_TANH_A5));
+    p = KL_FMADD(x2, p, KL_SET1(KL_TANH_A3));
+    p = KL_FMADD(x2, p, KL_SET1(KL_TANH_A1));
+    p = KL_MUL(x, p);
+    kl_vec q = KL_FMADD(x2, KL_SET1(KL_TANH_B6), KL_SET1(KL_TANH_B4));
+    q = KL_FMADD(x2, q, KL_SET1(KL_TANH_B2));
+    q = KL_FMADD(x2, q, KL_SET1(KL_TANH_B0));
+    return KL_DIV(p, q);
+}
+
+KL_TARGET
+static inline void KL_NAME(kl_sigmoid)(float *x, int64_t n) {
+    for (int64_t i = 0; i < n; i += KL_LANES) {
+        int left = (int)(n - i);
+        KL_STORE_LEFT(x + i, left, KL_NAME(kl_sigmoid_vec)(KL_LOAD_LEFT(x + i, left)));
+    }
+}
+
+KL_TARGET
+static inline void KL_NAME(kl_tanh)(float *x, int64_t n) {
+    for (int64_t i = 0; i < n; i += KL_LANES) {
+        int left = (int)(n - i);
+        KL_STORE_LEFT(x + i, left, KL_NAME(kl_tanh_vec)(KL_LOAD_LEFT(x + i, left)));
+    }
+}
