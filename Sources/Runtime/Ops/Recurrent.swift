@@ -24,6 +24,8 @@ struct RecurrentKernel: Kernel {
     let recurrentBias: [Float]
     let activation: any ElementwiseActivation
     let gate: any ElementwiseActivation
+    /// With AVX2 or AVX-512, the weights for the inference pass over blocks of samples (`RecurrentBlocks.swift`).
+    let blockWeights: RecurrentBlockWeights?
 
     /// One direction of `node`'s recurrence: its `backward_` weights and reading the other way for the backward half
     /// of a bidirectional layer.
@@ -58,9 +60,16 @@ struct RecurrentKernel: Kernel {
         recurrentBias = recurrence.resetAfter && !bias.isEmpty ? Array(bias.suffix(columns)) : Array(repeating: 0, count: columns)
         activation = recurrence.activation.elementwise
         gate = (recurrence.recurrentActivation ?? .linear).elementwise
+        if let isa = VectorISA.best {
+            blockWeights = RecurrentBlockWeights(isa: isa, kernel: kernel, recurrent: recurrent, candidate: candidate,
+                                                 features: features, units: units, columns: columns)
+        } else {
+            blockWeights = nil
+        }
     }
 
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
+        if let blockWeights { return forwardInBlocks(inputs[0], output, batch: batch, weights: blockWeights) }
         let outputCount = recurrence.returnSequences ? steps * units : units
         Parallel.forEachRange(batch, cost: steps * columns * (features + units)) { samples in
             let trace = RecurrentTrace(steps: steps, units: units, columns: columns)
@@ -97,7 +106,7 @@ struct RecurrentKernel: Kernel {
     }
 
     /// The time index read at the k-th step.
-    private func time(_ step: Int) -> Int { recurrence.goBackwards ? steps - 1 - step : step }
+    func time(_ step: Int) -> Int { recurrence.goBackwards ? steps - 1 - step : step }
 
     /// One sample's forward pass, keeping every step's gates and states in `trace`.
     private func run(_ x: UnsafePointer<Float>, trace: RecurrentTrace) {
