@@ -57,6 +57,8 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
                                           isa: directConvolution ? VectorISA.best : nil)
     case .pool(let kind, let window):
         return PoolKernel(kind: kind, window: window, shapes: shapes)
+    case .globalPool(.average, _) where node.inputs.count == 2:
+        return MaskedAveragePoolKernel(shapes: shapes)
     case .globalPool(let kind, _):
         return GlobalPoolKernel(kind: kind, shapes: shapes)
     case .reduce(let kind, let axes, _):
@@ -100,6 +102,9 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
     case .recurrent(let recurrence) where recurrence.merge != nil:
         return BidirectionalKernel(node: node, recurrence: recurrence, shapes: shapes)
     case .recurrent(let recurrence):
-        return RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes)
+        return RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes)    case .embedding:
+        return EmbeddingKernel(node: node, shapes: shapes)
+    case .sequenceMask(let value):
+        return SequenceMaskKernel(value: value, shapes: shapes)
     }
 }

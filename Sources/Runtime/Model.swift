@@ -13,6 +13,8 @@ public final class Model: Sendable {
     public let outputNames: [String]
     let pools = PoolCache()
     let schedules = GradientScheduleCache()
+    /// The inputs Embedding layers read as ids, checked before every run.
+    public let tokenInputs: [TokenInput]
 
     public init(_ graph: Graph) throws(RuntimeError) {
         self.graph = graph
@@ -23,6 +25,7 @@ public final class Model: Sendable {
         }
         inputNames = graph.inputs
         outputNames = graph.outputs
+        tokenInputs = try graph.tokenInputs()
     }
 
     /// Per-sample shapes of the model's inputs, in order.
@@ -142,6 +145,7 @@ public final class Model: Sendable {
             batch = tensor.shape[0]
             batched.append(tensor)
         }
+        try checkTokenIds(batched)
         return (batch ?? 0, batched)
     }
 }

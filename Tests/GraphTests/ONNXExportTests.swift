@@ -70,7 +70,7 @@ import Testing
         "MaxPool", "AveragePool", "ReduceMean", "ReduceMax", "Flatten", "Reshape", "Concat", "Pad", "Slice", "Expand",
         "PRelu", "Sum", "Mean", "Max", "Min", "Unsqueeze", "LogSoftmax", "Celu", "Shrink", "Neg", "Sqrt",
         "GreaterOrEqual", "LSTM", "GRU", "RNN", "Shape", "Resize", "ReduceSumSquare",
-        "ReduceSum", "ReduceMin",
+        "ReduceSum", "ReduceMin", "Cast", "Gather", "Equal", "Not",
     ]
 
     /// A one-activation graph `x` (4, 6) → `act`, exported.

@@ -70,7 +70,9 @@ extension Op {
             try require(shape, in: positive, "slice shape")
         case .recurrent(let recurrence):
             try recurrence.checkAttributes()
-        case .input, .dense, .globalPool, .flatten, .permute, .identity, .batchNormalization, .activation, .prelu,
+        case .sequenceMask(let value):
+            guard value.isFinite else { throw GraphError(.invalidConfig, "mask value \(value) is not finite") }
+        case .embedding, .input, .dense, .globalPool, .flatten, .permute, .identity, .batchNormalization, .activation, .prelu,
              .merge, .linearCombination, .concatenate, .rescaling:
             // Nothing to range-check before shape inference, which checks these ops' axes and orders against
             // their inputs.

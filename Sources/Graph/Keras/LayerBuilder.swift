@@ -47,6 +47,7 @@ let layerBuilders: [String: LayerBuilder] = {
         "CustomScaleLayer": buildCustomScale, "Custom>CustomScaleLayer": buildCustomScale,
         "LSTM": recurrentBuilder(.lstm), "GRU": recurrentBuilder(.gru), "SimpleRNN": recurrentBuilder(.simpleRNN),
         "Bidirectional": buildBidirectional,
+        "Embedding": buildEmbedding, "Masking": buildMasking,
     ]
     for (name, kind) in [("MaxPooling", PoolKind.max), ("MaxPool", .max), ("AveragePooling", .average), ("AvgPool", .average)] {
         table["\(name)1D"] = poolBuilder(kind, rank: 1)

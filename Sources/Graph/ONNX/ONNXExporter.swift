@@ -89,6 +89,8 @@ public enum ONNXExporter {
                                          input: input, shape: shape, into: output)
         case .pool(let kind, let window):
             try builder.pool(node, kind: kind, window: window, input: input, shape: shape, into: output)
+        case .globalPool(_, let keepDims) where node.inputs.count == 2:
+            builder.maskedGlobalAverage(keepDims: keepDims, input: input, mask: node.inputs[1], layer: node.name, into: output)
         case .globalPool(let kind, let keepDims):
             builder.globalPool(kind: kind, keepDims: keepDims, input: input, shape: shape, into: output)
         case .reduce(let kind, let axes, let keepDims):
@@ -134,8 +136,16 @@ public enum ONNXExporter {
             builder.unitNormalization(axes: axes, epsilon: epsilon, input: input, layer: node.name, into: output)
         case .slice(let begin, let end, let strides, let target):
             builder.slice(begin: begin, end: end, strides: strides, shape: target, input: input, layer: node.name, into: output)
+        case .recurrent where node.inputs.count == 2:
+            // ONNX's sequence_lens skips only trailing steps; a Keras mask may mask any step.
+            throw GraphError(.unsupported, layer: node.name, kerasClass: node.kerasClass,
+                             "a recurrent layer reading a mask cannot be exported to ONNX (its sequence_lens handles right padding only, a Keras mask may skip any step)")
         case .recurrent(let recurrence):
             try builder.recurrent(node, recurrence, shape: shape, input: input, into: output)
+        case .embedding:
+            builder.embedding(node, input: input, into: output)
+        case .sequenceMask(let value):
+            builder.sequenceMask(value: value, input: input, shape: shape, layer: node.name, into: output)
         }
     }
 
