@@ -9,10 +9,16 @@ import KerasLensGraph
 /// A mask is a node of its own (`<layer>/mask`, `Op.sequenceMask`), [time, 1] per sample.
 struct MaskTracker {
     let kerasMajor: Int
+    /// Whether the file records the masks Keras passed to each call (a Keras 3 Functional model's `mask` keywords):
+    /// then every mask this tracker feeds a layer must be one the file records, and the other way round.
+    let recorded: Bool
     /// Tensor (node name) → the mask node carried with it.
     private var masks: [String: String] = [:]
 
-    init(kerasMajor: Int) { self.kerasMajor = kerasMajor }
+    init(kerasMajor: Int, recorded: Bool) {
+        self.kerasMajor = kerasMajor
+        self.recorded = recorded
+    }
 
     /// How a layer class treats a mask reaching it. The tables follow `supports_masking`, `compute_mask` and the
     /// `mask` argument of `call` in tf-keras 2.21 and Keras 3.15.
@@ -75,6 +81,10 @@ struct MaskTracker {
             break
         }
         let incoming = call.inbound.compactMap { masks[$0] }
+        if call.recordedMask != nil && incoming.isEmpty
+            || recorded && call.recordedMask == nil && !incoming.isEmpty && behaviour(layer.kerasClass) == .consumes {
+            throw layer.error(.unsupported, "the file records \(call.recordedMask == nil ? "no mask" : "a mask") for this call, unlike the mask propagation KerasLens follows")
+        }
         guard !incoming.isEmpty else { return (call, []) }
         switch behaviour(layer.kerasClass) {
         case .consumes:

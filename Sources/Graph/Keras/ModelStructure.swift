@@ -18,6 +18,9 @@ struct LayerCall: Sendable {
     var inputShape: [Int]? = nil
     /// For a later call of a shared layer, the name of the layer's first call, whose weights it uses.
     var weightsFrom: String? = nil
+    /// The producer of the mask Keras 3 records as the call's `mask` keyword (tf-keras records none); the importer
+    /// derives masks itself (`MaskTracker`) and checks them against this.
+    var recordedMask: String? = nil
 }
 
 /// Turns a Keras model configuration into a flat list of layer calls. Nested models are inlined: their layers keep
@@ -48,7 +51,11 @@ struct ModelStructure {
         let (ins, outs) = try parseModel(config, inbound: nil, scope: Scope(hdf5Group: nil, archivePath: ""))
         inputs = ins
         outputs = outs.map(resolve)
-        for index in calls.indices { calls[index].inbound = calls[index].inbound.map(resolve) }
+        for index in calls.indices {
+            calls[index].inbound = calls[index].inbound.map(resolve)
+            calls[index].recordedMask = calls[index].recordedMask.map(resolve)
+        }
+        dropMaskOperations()
     }
 
     /// The weight location context of the model being parsed.
@@ -210,6 +217,10 @@ struct ModelStructure {
                 for (node, name) in zip(nodes, names) {
                     let producers = try inboundNames(node, layer: layer, table: table)
                     _ = try addCall(entry, layer: layer, name: name, location: location, inbound: producers, scope: scope)
+                    if let mask = node["kwargs"]?["mask"], mask["class_name"]?.string == "__keras_tensor__",
+                       let history = mask["config"]?["keras_history"], calls.last?.config.name == name {
+                        calls[calls.count - 1].recordedMask = try producer(history, layer: layer, table: table)
+                    }
                 }
             }
         }
@@ -286,6 +297,22 @@ struct ModelStructure {
         firstCall[location] = first
         calls.append(LayerCall(config: call, inbound: inbound, weights: location, weightsFrom: first == name ? nil : first))
         return name
+    }
+
+    /// Removes Keras 3's operations that only compute masks (`NotEqual`, `Any`, … read only as `mask` keywords or by
+    /// other such operations): the importer derives the same masks as mask nodes of its own.
+    private mutating func dropMaskOperations() {
+        var maskOnly = Set(calls.filter { $0.config.call?.function.hasPrefix("keras.src.ops.") ?? false }.map(\.config.name))
+        guard calls.contains(where: { $0.recordedMask != nil }) else { return }
+        var changed = true
+        while changed {
+            changed = false
+            for call in calls where !maskOnly.contains(call.config.name) {
+                for producer in call.inbound where maskOnly.remove(producer) != nil { changed = true }
+            }
+            for output in outputs where maskOnly.remove(output) != nil { changed = true }
+        }
+        calls.removeAll { maskOnly.contains($0.config.name) }
     }
 
     private mutating func addInput(_ layer: LayerConfig, shape: [Int]) throws(GraphError) {
