@@ -1213,6 +1213,8 @@ class ZooModel:
     # Keras 3.15 writes a mask it computes as NotEqual/Any operations into a legacy HDF5 configuration, which it then
     # cannot reload ("Unknown layer: 'NotEqual'"): such models are recorded as .k2.h5 and .keras only.
     keras3_h5: bool = True
+    # Text of the error KerasLens must give when exporting the model to ONNX (scripts/check-onnx.py checks it).
+    onnx_refusal: str | None = None
 
 
 ZOO = [
@@ -1284,7 +1286,8 @@ ZOO = [
              keras3_files=("keras",)),
     ZooModel("embedding", zoo_embedding, [(6,)], seed=SEED + 60, make_inputs=token_inputs(11, 6)),
     ZooModel("masking_recurrent", zoo_masking_recurrent, [(7, 3), (7,)], seed=SEED + 61,
-             make_inputs=masked_sequence_inputs, keras3_h5=False),
+             make_inputs=masked_sequence_inputs, keras3_h5=False,
+             onnx_refusal="a recurrent layer reading a mask cannot be exported to ONNX"),
 ]
 ZOO_BATCH = 3
 
@@ -1457,6 +1460,8 @@ def generate_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
                                    input_files, out_files, **layer_info))
         if ablation is not None:
             entries[-1]["weight_ablation"] = ablation
+        if spec.onnx_refusal is not None:
+            entries[-1]["onnx_refusal"] = spec.onnx_refusal
     return entries
 
 
