@@ -68,7 +68,7 @@ SHARED_MODELS = FIXTURES.parent.parent / "shared" / "models"
 SEED = 1512
 
 # Outputs of previous runs that are deleted before generating (nothing else is touched).
-GENERATED_DIRS = ("zoo", "expected", "h5", "refuse")
+GENERATED_DIRS = ("zoo", "expected", "h5", "refuse", "text")
 GENERATED_FILES = (
     "MNIST1D.h5", "HMT.h5", "mnist1d_test_x.npy", "mnist1d_test_y.npy",
     "hmt_inputs.npy", "manifest.json",
@@ -1475,6 +1475,85 @@ def generate_zoo() -> list[dict]:
 
 
 # --------------------------------------------------------------------------------------
+# E. A small text classifier: Embedding(mask_zero) + LSTM trained briefly with tf_keras
+# --------------------------------------------------------------------------------------
+
+TEXT_VOCABULARY, TEXT_LENGTH, TEXT_TRAIN, TEXT_TEST, TEXT_EPOCHS = 40, 20, 4000, 200, 8
+TEXT_SEED = SEED + 62
+# Test samples whose embedding-output attributions TensorFlow's GradientTape records.
+TEXT_ATTRIBUTION_SAMPLES = 6
+
+
+def text_task(rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sequences of 6..20 tokens (ids 1..39, zero padding at the end) holding token 7 and token 9 once each;
+    the class is 1 when 7 comes before 9."""
+    fillers = np.array([t for t in range(1, TEXT_VOCABULARY) if t not in (7, 9)])
+    ids = np.zeros((count, TEXT_LENGTH), np.int32)
+    labels = np.zeros(count, np.int64)
+    for i in range(count):
+        length = rng.integers(6, TEXT_LENGTH + 1)
+        ids[i, :length] = rng.choice(fillers, length)
+        first, second = rng.choice(length, 2, replace=False)
+        ids[i, first], ids[i, second] = 7, 9
+        labels[i] = int(first < second)
+    return ids, labels
+
+
+def generate_text_classifier() -> list[dict]:
+    """Trains the classifier, records its test outputs and accuracy, and TensorFlow's gradient × embedding at the
+    Embedding's output (summed over features) for the first test samples' predicted classes."""
+    rng = np.random.default_rng(TEXT_SEED)
+    tf_keras.utils.set_random_seed(TEXT_SEED)
+    x_train, y_train = text_task(rng, TEXT_TRAIN)
+    x_test, y_test = text_task(rng, TEXT_TEST)
+    layers = tf_keras.layers
+    model = tf_keras.Sequential([
+        tf_keras.Input((TEXT_LENGTH,), name="tokens"),
+        layers.Embedding(TEXT_VOCABULARY, 8, mask_zero=True, name="embedding"),
+        layers.LSTM(16, name="lstm"),
+        layers.Dense(2, activation="softmax", name="dense"),
+    ], name="text_classifier")
+    model.compile(optimizer=tf_keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x_train, y_train, epochs=TEXT_EPOCHS, batch_size=64, verbose=0)
+    file = "text/text_classifier.k2.h5"
+    model.save(FIXTURES / file)
+    reloaded = load_k2(FIXTURES / file)
+    output = predict(reloaded, [x_test])[0]
+    acc = accuracy(output, y_test)
+    log(f"  text_classifier: test accuracy {acc:.4f}")
+
+    ids = tf.constant(x_test[:TEXT_ATTRIBUTION_SAMPLES])
+    embedding, lstm, dense = (reloaded.get_layer(n) for n in ("embedding", "lstm", "dense"))
+    with tf.GradientTape() as tape:
+        values = embedding(ids)
+        tape.watch(values)
+        probabilities = dense(lstm(values, mask=embedding.compute_mask(ids)))
+        classes = tf.argmax(probabilities, axis=1)
+        score = tf.reduce_sum(tf.gather(probabilities, classes, batch_dims=1))
+    attributions = tf.reduce_sum(tape.gradient(score, values) * values, axis=-1).numpy()
+    save_npy("text/text_classifier.attribution_inputs.npy", x_test[:TEXT_ATTRIBUTION_SAMPLES], dtype="<i4")
+    save_npy("text/text_classifier.attribution_classes.npy", classes.numpy(), dtype="<i8")
+    save_npy("text/text_classifier.attributions.npy", attributions)
+
+    save_npy("text/text_classifier.test_x.npy", x_test, dtype="<i4")
+    save_npy("text/text_classifier.test_y.npy", y_test, dtype="<i8")
+    return [model_entry("text_classifier.k2", file, 2, reloaded, ["text/text_classifier.test_x.npy"],
+                        [save_npy("text/text_classifier.k2.output.npy", output)],
+                        accuracy=acc, labels="text/text_classifier.test_y.npy")]
+
+
+def generate_text_only() -> None:
+    """Writes the text classifier alone and puts its entry into the existing manifest (replacing an older one)."""
+    with open(FIXTURES / "manifest.json") as f:
+        manifest = json.load(f)
+    models = [m for m in manifest["models"] if not m["name"].startswith("text_classifier")]
+    manifest["models"] = models + generate_text_classifier()
+    with open(FIXTURES / "manifest.json", "w") as f:
+        json.dump(manifest, f, indent=1)
+    log("text classifier written, manifest updated")
+
+
+# --------------------------------------------------------------------------------------
 # D. Odd HDF5 layouts derived from tf_keras zoo files
 # --------------------------------------------------------------------------------------
 
@@ -1770,6 +1849,11 @@ def main() -> None:
         seed_everything()
         generate_zoo_only(sys.argv[2:])
         return
+    if sys.argv[1:] == ["--text"]:
+        tf.config.experimental.enable_op_determinism()
+        seed_everything()
+        generate_text_only()
+        return
     start = time.time()
     assert SHARED_MODELS.is_dir(), f"course models not found in {SHARED_MODELS}"
     tf.config.experimental.enable_op_determinism()
@@ -1783,6 +1867,7 @@ def main() -> None:
     models += timed("D. odd layouts", lambda: generate_odd_layouts(zoo_entries))
     h5 = timed("D. HDF5 strings", generate_h5_strings)
     refuse = timed("D. refusals", generate_refusals)
+    models += timed("E. text classifier", generate_text_classifier)
 
     manifest = {
         "generator": {"tensorflow": tf.__version__, "tf_keras": tf_keras.__version__,
