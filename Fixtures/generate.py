@@ -1162,6 +1162,19 @@ def zoo_masking_recurrent(K):
     return K.Model([seq, ids], concat_flat(K, [gru, pooled, bi_last, rnn, lstm]), name="masking_recurrent")
 
 
+def zoo_masking_last_state(K):
+    """Masked recurrent layers returning their last state only (which KerasLens also exports to ONNX): Masking into
+    a GRU, Embedding(mask_zero) into a Bidirectional LSTM and a SimpleRNN reading backwards, masked steps anywhere."""
+    L = K.layers
+    seq = K.Input((7, 3), name="sequence")
+    ids = K.Input((7,), name="ids")
+    gru = L.GRU(3, name="gru_last")(L.Masking(mask_value=0.0, name="masking")(seq))
+    emb = L.Embedding(12, 4, mask_zero=True, name="embedding_masked")(ids)
+    bi = L.Bidirectional(L.LSTM(3), name="bi_lstm_last")(emb)
+    rnn = L.SimpleRNN(2, go_backwards=True, name="rnn_backwards_last")(emb)
+    return K.Model([seq, ids], L.Concatenate(name="concat")([gru, bi, rnn]), name="masking_last_state")
+
+
 def masked_sequence_inputs(rng: np.random.Generator) -> list[np.ndarray]:
     """Inputs of `zoo_masking_recurrent`: sequences with all-zero steps and ids with zero (padding) ids at the start,
     in the middle and at the end; one sample of ids is padding at the end only."""
@@ -1288,6 +1301,8 @@ ZOO = [
     ZooModel("masking_recurrent", zoo_masking_recurrent, [(7, 3), (7,)], seed=SEED + 61,
              make_inputs=masked_sequence_inputs, keras3_h5=False,
              onnx_refusal="a recurrent layer reading a mask cannot be exported to ONNX"),
+    ZooModel("masking_last_state", zoo_masking_last_state, [(7, 3), (7,)], seed=SEED + 63,
+             make_inputs=masked_sequence_inputs, keras3_h5=False),
 ]
 ZOO_BATCH = 3
 

@@ -136,12 +136,9 @@ public enum ONNXExporter {
             builder.unitNormalization(axes: axes, epsilon: epsilon, input: input, layer: node.name, into: output)
         case .slice(let begin, let end, let strides, let target):
             builder.slice(begin: begin, end: end, strides: strides, shape: target, input: input, layer: node.name, into: output)
-        case .recurrent where node.inputs.count == 2:
-            // ONNX's sequence_lens skips only trailing steps; a Keras mask may mask any step.
-            throw GraphError(.unsupported, layer: node.name, kerasClass: node.kerasClass,
-                             "a recurrent layer reading a mask cannot be exported to ONNX (its sequence_lens handles right padding only, a Keras mask may skip any step)")
         case .recurrent(let recurrence):
-            try builder.recurrent(node, recurrence, shape: shape, input: input, into: output)
+            try builder.recurrent(node, recurrence, shape: shape, input: input, mask: node.inputs.count == 2 ? node.inputs[1] : nil,
+                                  into: output)
         case .embedding:
             builder.embedding(node, input: input, into: output)
         case .sequenceMask(let value):

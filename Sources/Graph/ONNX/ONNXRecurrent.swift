@@ -7,7 +7,12 @@ import KerasLensGraph
 /// is transposed, and the LSTM's blocks go from Keras's i, f, c, o to ONNX's i, o, f, c. A GRU's `reset_after`
 /// is ONNX's `linear_before_reset`, and its recurrent bias becomes ONNX's `Rb`.
 extension ONNXBuilder {
-    mutating func recurrent(_ node: Node, _ recurrence: Recurrence, shape: [Int], input: String, into output: String) throws(GraphError) {
+    /// With a mask (`mask`, [N, time, 1]) and last states only: the unmasked steps are moved to the front in time
+    /// order (TopK of `t + time·(1 − mask)`, then GatherElements) and their count is ONNX's `sequence_lens`, so the
+    /// op runs exactly the steps Keras runs; its `Y_h` is then Keras's last state, both ways. Masked sequences are
+    /// refused (Keras's carried-over outputs would need the compacted states scattered back).
+    mutating func recurrent(_ node: Node, _ recurrence: Recurrence, shape: [Int], input: String, mask: String? = nil,
+                            into output: String) throws(GraphError) {
         let layer = node.name
         let (steps, units) = (shape[0], recurrence.units)
         let columns = recurrence.cell.gateCount * units
@@ -50,11 +55,17 @@ extension ONNXBuilder {
             b += Self.reorder(Array(bias.prefix(columns)), order, units) + Self.reorder(recurrentBias, order, units)
         }
         let count = directions.count
-        let timeFirst = step("Transpose", [input], layer: layer, [.ints("perm", [1, 0, 2])])
-        let inputs = [timeFirst,
+        if mask != nil, recurrence.returnSequences || recurrence.zeroOutputForMask {
+            throw GraphError(.unsupported, layer: layer, kerasClass: node.kerasClass,
+                             "a recurrent layer reading a mask cannot be exported to ONNX when it returns sequences (or zero_output_for_mask): ONNX's sequence_lens handles right padding only, a Keras mask may skip any step")
+        }
+        let (sequence, lengths) = mask.map { compacted(input, mask: $0, steps: steps, layer: layer) } ?? (input, "")
+        let timeFirst = step("Transpose", [sequence], layer: layer, [.ints("perm", [1, 0, 2])])
+        var inputs = [timeFirst,
                       constant(Tensor(shape: [count, columns, shape[1]], scalars: w), layer: layer, "W"),
                       constant(Tensor(shape: [count, columns, units], scalars: r), layer: layer, "R"),
                       constant(Tensor(shape: [count, 2 * columns], scalars: b), layer: layer, "B")]
+        if mask != nil { inputs.append(lengths) }
         let direction = count == 2 ? "bidirectional" : recurrence.goBackwards ? "reverse" : "forward"
         var attributes: [Onnx_AttributeProto] = [.int("hidden_size", units), .string("direction", direction),
                                                  .strings("activations", Array(repeating: names, count: count).flatMap { $0 })]
@@ -63,10 +74,22 @@ extension ONNXBuilder {
         if recurrence.cell == .gru { attributes.append(.int("linear_before_reset", recurrence.resetAfter ? 1 : 0)) }
         // Y [time, directions, batch, units]; ONNX writes a reverse run's states at the time index they were
         // computed for, which is the order Bidirectional merges them in.
-        let states = step(opType, inputs, layer: layer, attributes)
-        let outputs = (0..<count).map { index in
-            directionOutput(states, index: index, reversed: recurrence.goBackwards, steps: steps, units: units,
-                            sequences: recurrence.returnSequences, layer: layer)
+        let outputs: [String]
+        if mask != nil {
+            // Y_h [directions, batch, units]: each direction's state after its last step within sequence_lens.
+            let last = fresh(layer, "\(opType)_Y_h")
+            add(opType, inputs, outputs: ["", last], attributes)
+            outputs = (0..<count).map { index in
+                let one = step("Slice", [last, int64s([index], layer: layer, "starts"), int64s([index + 1], layer: layer, "ends"),
+                                         int64s([0], layer: layer, "axes")], layer: layer)
+                return step("Reshape", [one, int64s([-1, units], layer: layer, "shape")], layer: layer)
+            }
+        } else {
+            let states = step(opType, inputs, layer: layer, attributes)
+            outputs = (0..<count).map { index in
+                directionOutput(states, index: index, reversed: recurrence.goBackwards, steps: steps, units: units,
+                                sequences: recurrence.returnSequences, layer: layer)
+            }
         }
         switch recurrence.merge {
         case nil: add("Identity", outputs, into: output)
@@ -97,6 +120,23 @@ extension ONNXBuilder {
         guard reversed else { return sequence }
         return step("Slice", [sequence, int64s([-1], layer: layer, "starts"), int64s([Int(Int64.min)], layer: layer, "ends"),
                               int64s([1], layer: layer, "axes"), int64s([-1], layer: layer, "steps")], layer: layer)
+    }
+
+    /// The sequence [N, time, F] with its unmasked steps first, in time order, and their count per sample (int32).
+    private mutating func compacted(_ input: String, mask: String, steps: Int, layer: String) -> (String, String) {
+        let flat = step("Reshape", [mask, int64s([-1, steps], layer: layer, "mask_shape")], layer: layer)
+        let masked = step("Sub", [scalar(1, layer: layer, "one"), flat], layer: layer)
+        let positions = constant(Tensor(shape: [1, steps], scalars: (0..<steps).map(Float.init)), layer: layer, "positions")
+        let keys = step("Add", [positions, step("Mul", [masked, scalar(Float(steps), layer: layer, "steps")], layer: layer)], layer: layer)
+        let order = fresh(layer, "order")
+        add("TopK", [keys, int64s([steps], layer: layer, "k")], outputs: [fresh(layer, "sorted_keys"), order],
+            [.int("axis", 1), .int("largest", 0), .int("sorted", 1)])
+        let indices = step("Expand", [step("Unsqueeze", [order, int64s([2], layer: layer, "feature_axis")], layer: layer),
+                                      step("Shape", [input], layer: layer)], layer: layer)
+        let gathered = step("GatherElements", [input, indices], layer: layer, [.int("axis", 1)])
+        let count = step("ReduceSum", [flat, int64s([1], layer: layer, "time_axis")], layer: layer, [.int("keepdims", 0)])
+        let lengths = step("Cast", [count], layer: layer, [.int("to", Int(Onnx_TensorProto.DataType.int32.rawValue))])
+        return (gathered, lengths)
     }
 
     /// A Keras kernel [rows, g·units] as ONNX's [g·units, rows] (row-major values), its gate blocks in ONNX's order.
