@@ -1163,8 +1163,9 @@ def zoo_masking_recurrent(K):
 
 
 def zoo_masking_last_state(K):
-    """Masked recurrent layers returning their last state only (which KerasLens also exports to ONNX): Masking into
-    a GRU, Embedding(mask_zero) into a Bidirectional LSTM and a SimpleRNN reading backwards, masked steps anywhere."""
+    """Masked recurrent layers returning their last state: Masking into a GRU, Embedding(mask_zero) into a
+    Bidirectional LSTM and a SimpleRNN reading backwards, masked steps anywhere; and zero_output_for_mask set on
+    layers of their own (an LSTM's last state, a GRU's sequence read backwards)."""
     L = K.layers
     seq = K.Input((7, 3), name="sequence")
     ids = K.Input((7,), name="ids")
@@ -1172,7 +1173,11 @@ def zoo_masking_last_state(K):
     emb = L.Embedding(12, 4, mask_zero=True, name="embedding_masked")(ids)
     bi = L.Bidirectional(L.LSTM(3), name="bi_lstm_last")(emb)
     rnn = L.SimpleRNN(2, go_backwards=True, name="rnn_backwards_last")(emb)
-    return K.Model([seq, ids], L.Concatenate(name="concat")([gru, bi, rnn]), name="masking_last_state")
+    # zero_output_for_mask outside a Bidirectional: zeros where the step read last (or any step of a sequence) is masked.
+    zero_last = L.LSTM(2, zero_output_for_mask=True, name="lstm_zero_last")(emb)
+    zero_sequence = L.GRU(2, return_sequences=True, go_backwards=True, zero_output_for_mask=True,
+                          name="gru_zero_sequence")(emb)
+    return K.Model([seq, ids], concat_flat(K, [gru, bi, rnn, zero_last, zero_sequence]), name="masking_last_state")
 
 
 def masked_sequence_inputs(rng: np.random.Generator) -> list[np.ndarray]:
@@ -1226,8 +1231,6 @@ class ZooModel:
     # Keras 3.15 writes a mask it computes as NotEqual/Any operations into a legacy HDF5 configuration, which it then
     # cannot reload ("Unknown layer: 'NotEqual'"): such models are recorded as .k2.h5 and .keras only.
     keras3_h5: bool = True
-    # Text of the error KerasLens must give when exporting the model to ONNX (scripts/check-onnx.py checks it).
-    onnx_refusal: str | None = None
 
 
 ZOO = [
@@ -1299,8 +1302,7 @@ ZOO = [
              keras3_files=("keras",)),
     ZooModel("embedding", zoo_embedding, [(6,)], seed=SEED + 60, make_inputs=token_inputs(11, 6)),
     ZooModel("masking_recurrent", zoo_masking_recurrent, [(7, 3), (7,)], seed=SEED + 61,
-             make_inputs=masked_sequence_inputs, keras3_h5=False,
-             onnx_refusal="a recurrent layer reading a mask cannot be exported to ONNX"),
+             make_inputs=masked_sequence_inputs, keras3_h5=False),
     ZooModel("masking_last_state", zoo_masking_last_state, [(7, 3), (7,)], seed=SEED + 63,
              make_inputs=masked_sequence_inputs, keras3_h5=False),
 ]
@@ -1475,8 +1477,6 @@ def generate_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
                                    input_files, out_files, **layer_info))
         if ablation is not None:
             entries[-1]["weight_ablation"] = ablation
-        if spec.onnx_refusal is not None:
-            entries[-1]["onnx_refusal"] = spec.onnx_refusal
     return entries
 
 

@@ -186,23 +186,6 @@ def main():
             if not os.path.exists(resolve(arguments.root, record["file"])):
                 print(f"{record['name']:<28} skipped: {record['file']} is not here (../shared/models absent)")
                 continue
-            if record.get("onnx_refusal"):
-                # A model KerasLens must refuse to export, with this reason; its native export is still checked.
-                try:
-                    convert(arguments.keraslens, resolve(arguments.root, record["file"]),
-                            os.path.join(folder, record["name"] + ".onnx"))
-                    problem = "exported, but should be refused"
-                except RuntimeError as error:
-                    problem = None if record["onnx_refusal"] in str(error) else f"refused otherwise: {error}"
-                try:
-                    tensors = check_safetensors(arguments.keraslens, arguments.root, record, folder)
-                except Exception as error:
-                    problem = problem or f"safetensors: {error}"
-                passed += problem is None
-                failed += problem is not None
-                print(f"{record['name']:<28} {'-':>12} {'-':>12} {'-':>8} {'':>12}  "
-                      f"{'ONNX export refused as expected' if problem is None else 'FAILED: ' + problem}")
-                continue
             try:
                 absolute, relative, failing = check_onnx(arguments.keraslens, arguments.root, record, folder)
                 tensors = check_safetensors(arguments.keraslens, arguments.root, record, folder)

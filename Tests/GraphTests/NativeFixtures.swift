@@ -10,8 +10,6 @@ enum NativeFixtures {
     struct Model: Decodable, Sendable, CustomStringConvertible {
         var name: String
         var file: String
-        /// The error an ONNX export of the model must give (a masked recurrent layer), when it is refused.
-        var onnx_refusal: String?
         var description: String { name }
     }
 

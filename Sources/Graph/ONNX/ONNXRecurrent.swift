@@ -7,10 +7,10 @@ import KerasLensGraph
 /// is transposed, and the LSTM's blocks go from Keras's i, f, c, o to ONNX's i, o, f, c. A GRU's `reset_after`
 /// is ONNX's `linear_before_reset`, and its recurrent bias becomes ONNX's `Rb`.
 extension ONNXBuilder {
-    /// With a mask (`mask`, [N, time, 1]) and last states only: the unmasked steps are moved to the front in time
-    /// order (TopK of `t + time·(1 − mask)`, then GatherElements) and their count is ONNX's `sequence_lens`, so the
-    /// op runs exactly the steps Keras runs; its `Y_h` is then Keras's last state, both ways. Masked sequences are
-    /// refused (Keras's carried-over outputs would need the compacted states scattered back).
+    /// With a mask (`mask`, [N, time, 1]): the unmasked steps are moved to the front in time order (TopK of
+    /// `t + time·(1 − mask)`, then GatherElements) and their count is ONNX's `sequence_lens`, so the op runs exactly
+    /// the steps Keras runs. Its `Y_h` is Keras's last state, both ways; a sequence output is the compacted states
+    /// gathered back to time order (`maskedSequence`); `zero_output_for_mask` zeroes the masked steps' outputs.
     mutating func recurrent(_ node: Node, _ recurrence: Recurrence, shape: [Int], input: String, mask: String? = nil,
                             into output: String) throws(GraphError) {
         let layer = node.name
@@ -55,10 +55,6 @@ extension ONNXBuilder {
             b += Self.reorder(Array(bias.prefix(columns)), order, units) + Self.reorder(recurrentBias, order, units)
         }
         let count = directions.count
-        if mask != nil, recurrence.returnSequences || recurrence.zeroOutputForMask {
-            throw GraphError(.unsupported, layer: layer, kerasClass: node.kerasClass,
-                             "a recurrent layer reading a mask cannot be exported to ONNX when it returns sequences (or zero_output_for_mask): ONNX's sequence_lens handles right padding only, a Keras mask may skip any step")
-        }
         let (sequence, lengths) = mask.map { compacted(input, mask: $0, steps: steps, layer: layer) } ?? (input, "")
         let timeFirst = step("Transpose", [sequence], layer: layer, [.ints("perm", [1, 0, 2])])
         var inputs = [timeFirst,
@@ -75,14 +71,29 @@ extension ONNXBuilder {
         // Y [time, directions, batch, units]; ONNX writes a reverse run's states at the time index they were
         // computed for, which is the order Bidirectional merges them in.
         let outputs: [String]
-        if mask != nil {
+        if let mask, recurrence.returnSequences {
+            let states = step(opType, inputs, layer: layer, attributes)
+            outputs = (0..<count).map { index in
+                let compact = directionOutput(states, index: index, reversed: false, steps: steps, units: units, sequences: true, layer: layer)
+                return maskedSequence(compact, mask: mask, backward: index == 1 || recurrence.goBackwards,
+                                      reversed: recurrence.goBackwards, zeroMasked: recurrence.zeroOutputForMask,
+                                      steps: steps, layer: layer)
+            }
+        } else if let mask {
             // Y_h [directions, batch, units]: each direction's state after its last step within sequence_lens.
             let last = fresh(layer, "\(opType)_Y_h")
             add(opType, inputs, outputs: ["", last], attributes)
             outputs = (0..<count).map { index in
                 let one = step("Slice", [last, int64s([index], layer: layer, "starts"), int64s([index + 1], layer: layer, "ends"),
                                          int64s([0], layer: layer, "axes")], layer: layer)
-                return step("Reshape", [one, int64s([-1, units], layer: layer, "shape")], layer: layer)
+                let state = step("Reshape", [one, int64s([-1, units], layer: layer, "shape")], layer: layer)
+                guard recurrence.zeroOutputForMask else { return state }
+                // Zeros when the step read last (time 0 reading backwards) is masked.
+                let time = index == 1 || recurrence.goBackwards ? 0 : steps - 1
+                let kept = step("Slice", [step("Reshape", [mask, int64s([-1, steps], layer: layer, "mask_shape")], layer: layer),
+                                          int64s([time], layer: layer, "last_start"), int64s([time + 1], layer: layer, "last_end"),
+                                          int64s([1], layer: layer, "time_axis")], layer: layer)
+                return step("Mul", [state, kept], layer: layer)
             }
         } else {
             let states = step(opType, inputs, layer: layer, attributes)
@@ -117,6 +128,33 @@ extension ONNXBuilder {
                                  int64s([1], layer: layer, "axes")], layer: layer)
         let batchFirst = step("Transpose", [one], layer: layer, [.ints("perm", [2, 0, 1, 3])])
         let sequence = step("Reshape", [batchFirst, int64s([-1, steps, units], layer: layer, "shape")], layer: layer)
+        guard reversed else { return sequence }
+        return step("Slice", [sequence, int64s([-1], layer: layer, "starts"), int64s([Int(Int64.min)], layer: layer, "ends"),
+                              int64s([1], layer: layer, "axes"), int64s([-1], layer: layer, "steps")], layer: layer)
+    }
+
+    /// Keras's masked sequence output [N, time, units] from the compacted run's states `compact` (state j after the
+    /// j-th unmasked step; zeros past the count). Forwards, time t holds the state after the unmasked steps up to t:
+    /// compacted index `cumsum(mask)[t] − 1`, read from the states with a zero row put in front. Backwards, the state
+    /// after the unmasked steps from t on: index `cumsum(mask)[t] − mask[t]`. Masked steps are then zeroed with
+    /// `zeroMasked`, and a one-way layer reading backwards gives its rows in the order it read them.
+    private mutating func maskedSequence(_ compact: String, mask: String, backward: Bool, reversed: Bool, zeroMasked: Bool,
+                                         steps: Int, layer: String) -> String {
+        let flat = step("Reshape", [mask, int64s([-1, steps], layer: layer, "mask_shape")], layer: layer)
+        let counted = step("CumSum", [flat, int64s([1], layer: layer, "cumsum_axis")], layer: layer)
+        let position = backward ? step("Sub", [counted, flat], layer: layer) : counted
+        var states = compact
+        if !backward {
+            let first = step("Slice", [compact, int64s([0], layer: layer, "first_start"), int64s([1], layer: layer, "first_end"),
+                                       int64s([1], layer: layer, "time_axis_1")], layer: layer)
+            let zero = step("Mul", [first, scalar(0, layer: layer, "zero")], layer: layer)
+            states = step("Concat", [zero, compact], layer: layer, [.int("axis", 1)])
+        }
+        let index = step("Cast", [position], layer: layer, [.int("to", Int(Onnx_TensorProto.DataType.int64.rawValue))])
+        let indices = step("Expand", [step("Unsqueeze", [index, int64s([2], layer: layer, "unit_axis")], layer: layer),
+                                      step("Shape", [compact], layer: layer)], layer: layer)
+        var sequence = step("GatherElements", [states, indices], layer: layer, [.int("axis", 1)])
+        if zeroMasked { sequence = step("Mul", [sequence, mask], layer: layer) }
         guard reversed else { return sequence }
         return step("Slice", [sequence, int64s([-1], layer: layer, "starts"), int64s([Int(Int64.min)], layer: layer, "ends"),
                               int64s([1], layer: layer, "axes"), int64s([-1], layer: layer, "steps")], layer: layer)
