@@ -45,11 +45,11 @@ struct ONNXBuilder {
         nodes.append(node)
     }
 
-    /// Appends one ONNX node with several outputs ("" for an optional output left out).
+    /// Appends one ONNX node with several outputs (named after the first).
     mutating func add(_ opType: String, _ inputs: [String], outputs: [String], _ attributes: [Onnx_AttributeProto] = []) {
         var node = Onnx_NodeProto()
         node.opType = opType
-        node.name = outputs.first { !$0.isEmpty } ?? opType
+        node.name = outputs[0]
         node.input = inputs
         node.output = outputs
         node.attribute = attributes

@@ -82,7 +82,7 @@ extension ONNXBuilder {
         } else if let mask {
             // Y_h [directions, batch, units]: each direction's state after its last step within sequence_lens.
             let last = fresh(layer, "\(opType)_Y_h")
-            add(opType, inputs, outputs: ["", last], attributes)
+            add(opType, inputs, outputs: [fresh(layer, "\(opType)_Y"), last], attributes)
             outputs = (0..<count).map { index in
                 let one = step("Slice", [last, int64s([index], layer: layer, "starts"), int64s([index + 1], layer: layer, "ends"),
                                          int64s([0], layer: layer, "axes")], layer: layer)
