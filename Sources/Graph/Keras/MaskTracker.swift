@@ -32,7 +32,7 @@ struct MaskTracker {
                                     "UnitNormalization"]
         var refusing: Set<String> = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot",
                                      "Attention", "AdditiveAttention", "MultiHeadAttention", "GroupedQueryAttention",
-                                     "TimeDistributed", "Lambda", "Softmax", "Masking", "Embedding"]
+                                     "TimeDistributed", "Lambda", "Softmax"]
         if kerasMajor >= 3 {
             // Keras 3's preprocessing layers and GroupNormalization support masking and ignore the mask.
             passing.formUnion(["Rescaling", "Normalization", "GroupNormalization", "Identity"])

@@ -302,8 +302,8 @@ struct ModelStructure {
     /// Removes Keras 3's operations that only compute masks (`NotEqual`, `Any`, … read only as `mask` keywords or by
     /// other such operations): the importer derives the same masks as mask nodes of its own.
     private mutating func dropMaskOperations() {
-        var maskOnly = Set(calls.filter { $0.config.call?.function.hasPrefix("keras.src.ops.") ?? false }.map(\.config.name))
         guard calls.contains(where: { $0.recordedMask != nil }) else { return }
+        var maskOnly = Set(calls.filter { $0.config.call?.function.hasPrefix("keras.src.ops.") ?? false }.map(\.config.name))
         var changed = true
         while changed {
             changed = false
