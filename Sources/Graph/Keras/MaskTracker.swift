@@ -4,7 +4,7 @@ import KerasLensGraph
 /// Masking make a mask; layers that support masking without using it pass it on unchanged; recurrent layers and
 /// GlobalAveragePooling1D consume it (the mask becomes their second input); every other layer drops it, as Keras
 /// does for a layer that does not support masking. A layer that would use a mask in a way KerasLens does not run
-/// (merges, attention, softmax, …) is refused rather than run without it.
+/// (merges, attention, softmax, …), or that Keras refuses a mask in (CuDNNLSTM), is refused rather than run without it.
 ///
 /// A mask is a node of its own (`<layer>/mask`, `Op.sequenceMask`), [time, 1] per sample.
 struct MaskTracker {
@@ -32,7 +32,7 @@ struct MaskTracker {
                                     "UnitNormalization"]
         var refusing: Set<String> = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot",
                                      "Attention", "AdditiveAttention", "MultiHeadAttention", "GroupedQueryAttention",
-                                     "TimeDistributed", "Lambda", "Softmax"]
+                                     "TimeDistributed", "Lambda", "Softmax", "CuDNNLSTM", "CuDNNGRU"]
         if kerasMajor >= 3 {
             // Keras 3's preprocessing layers and GroupNormalization support masking and ignore the mask.
             passing.formUnion(["Rescaling", "Normalization", "GroupNormalization", "Identity"])
