@@ -3,7 +3,8 @@
 Rows (issue 6): MNIST-1D one sample (latency) and 1000 samples (throughput); HMT one image and a batch of 32.
 Issue 15 adds the keras.applications backbones of `backbones.py` (ResNet50, MobileNetV2, Xception, DenseNet121,
 VGG16, InceptionV3 at 224×224, generated on first use into the ignored `.build-bench-cache/`): one image, a batch of
-32 and Grad-CAM at the last spatial layer. `--only TEXT` (repeatable) keeps the rows whose name contains TEXT and
+32 and Grad-CAM at the last spatial layer. Issue 14 adds recurrent models (`sequences.py`: LSTM(128) and GRU(128) over
+1,000 sequences of 100 steps, and the MNIST-1D LSTM fixture on its test set). `--only TEXT` (repeatable) keeps the rows whose name contains TEXT and
 loads only their models (`--only ResNet50`, `--only "1 image" --only "batch of 32"`).
 Columns: ours (`keraslens bench --json`, timed inside its own process with the model loaded once), TensorFlow
 (tf-keras `Model.predict` and a `tf.function` of the model call), onnxruntime on tf2onnx's conversion of the Keras
@@ -21,7 +22,7 @@ numbers. Run through ``Benchmarks/run.sh`` (which builds the release binary and 
 Adding a row: append a `Row` to the list in `main()` with ours as `keraslens bench` arguments and a callable per
 other engine (see `Row`). Explanation rows (Grad-CAM, Ablation-CAM, LIME) are in `explanation_rows()`, ours timed
 through ``keraslens bench MODEL --explain METHOD --layer L``; whole commands (start-up, `evaluate`) in
-`process_rows()`; backbones in `backbone_rows()`.
+`process_rows()`; recurrent models in `sequence_rows()`; backbones in `backbone_rows()`.
 """
 
 from __future__ import annotations
@@ -227,6 +228,26 @@ def backbone_rows(keraslens: str, scratch: Path, selected: Callable[[str], bool]
     return rows
 
 
+def sequence_rows(keraslens: str, scratch: Path, selected: Callable[[str], bool]) -> list[Row]:
+    """Recurrent models (issue 14): LSTM(128) and GRU(128) over 1,000 sequences of 100 steps (`sequences.NAMES`,
+    generated on first use), and the MNIST-1D LSTM fixture on its 1,000 test samples, each in one batch."""
+    import sequences
+
+    rows = []
+    for name in sequences.NAMES:
+        label = f"{name}(128) 1000 × 100 steps"
+        if selected(label):
+            inputs = sequences.inputs_path()
+            work = Workload(sequences.model_path(name), keraslens, scratch, np.load(inputs))
+            rows.append(inference_row(label, work, inputs, sequences.COUNT, sequences.COUNT))
+    label = "MNIST-1D LSTM 1000 samples"
+    if selected(label):
+        inputs = FIXTURES / "mnist1d_test_x.npy"
+        work = Workload(FIXTURES / "sequence" / "mnist1d_lstm.k2.h5", keraslens, scratch, np.load(inputs))
+        rows.append(inference_row(label, work, inputs, 1000, 1000))
+    return rows
+
+
 def explanation_rows(keraslens: str, mnist: Workload, hmt: Workload, inputs: dict[str, Path]) -> list[Row]:
     """Explanation workloads, one sample each, ours timed by `keraslens bench --explain`; `forward` names the
     inference row whose time they are compared with (issue 6: Grad-CAM ≤ 3×, Ablation-CAM ≤ 5× our forward).
@@ -408,7 +429,8 @@ def main() -> None:
             inference_row("HMT 1 image", hmt, scratch / "hmt.npy", 1, 1),
             inference_row("HMT batch of 32", hmt, scratch / "hmt.npy", 32, 32),
         ] + explanation_rows(args.keraslens, mnist, hmt, {"MNIST-1D": scratch / "mnist.npy", "HMT": scratch / "hmt.npy"}) \
-          + process_rows(args.keraslens, mnist, hmt, scratch) + backbone_rows(args.keraslens, scratch, selected)
+          + process_rows(args.keraslens, mnist, hmt, scratch) + sequence_rows(args.keraslens, scratch, selected) \
+          + backbone_rows(args.keraslens, scratch, selected)
         rows = [row for row in rows if selected(row.name)]
         results = []
         index = 0

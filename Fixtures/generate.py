@@ -68,7 +68,7 @@ SHARED_MODELS = FIXTURES.parent.parent / "shared" / "models"
 SEED = 1512
 
 # Outputs of previous runs that are deleted before generating (nothing else is touched).
-GENERATED_DIRS = ("zoo", "expected", "h5", "refuse", "text")
+GENERATED_DIRS = ("zoo", "expected", "h5", "refuse", "text", "sequence")
 GENERATED_FILES = (
     "MNIST1D.h5", "HMT.h5", "mnist1d_test_x.npy", "mnist1d_test_y.npy",
     "hmt_inputs.npy", "manifest.json",
@@ -167,6 +167,8 @@ def summarize(model) -> list[dict]:
             "output_shape": shape,
             "params": int(layer.count_params()),
         })
+        if isinstance(getattr(layer, "layer", None), (keras.Model, tf_keras.Model)):
+            rows[-1]["wrapped_model"] = type(layer.layer).__name__
     return rows
 
 
@@ -202,6 +204,9 @@ def layer_calls(K, model) -> list[tuple[str, object]]:
     calls = []
     for layer in model.layers:
         if is_input_layer(layer) or isinstance(layer, (keras.Model, tf_keras.Model)):
+            continue
+        # TimeDistributed around a nested model is inlined too: its layers run distributed, under their own names.
+        if isinstance(getattr(layer, "layer", None), (keras.Model, tf_keras.Model)):
             continue
         if K is keras:
             from keras.src.ops.function import make_node_key
@@ -1202,6 +1207,108 @@ def token_inputs(vocabulary: int, length: int):
     return make
 
 
+def zoo_mha_self(K):
+    """Two transformer blocks over a token sequence: self attention (dropout, identity at inference) with a
+    residual Add and LayerNormalization, then causal self attention with value_dim and the key given, pooled into a
+    small classifier (so that Grad-CAM has a class to explain)."""
+    L = K.layers
+    tokens = K.Input((6, 8), name="tokens")
+    attended = L.MultiHeadAttention(num_heads=2, key_dim=4, dropout=0.1, name="mha")(tokens, tokens)
+    x = L.LayerNormalization(name="norm")(L.Add(name="residual")([tokens, attended]))
+    causal = L.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=2, name="mha_causal")(x, x, x, use_causal_mask=True)
+    x = L.LayerNormalization(name="norm_causal")(L.Add(name="residual_causal")([x, causal]))
+    pooled = L.GlobalAveragePooling1D(name="pool")(x)
+    return K.Model(tokens, L.Dense(3, activation="softmax", name="classes")(pooled), name="mha_self")
+
+
+def zoo_mha_cross(K):
+    """Cross attention: the query from one input, value from another and the key a projection of it, without bias
+    and with an int output_shape; and a call by keywords with a tuple output_shape."""
+    L = K.layers
+    query = K.Input((5, 6), name="query")
+    memory = K.Input((7, 4), name="memory")
+    key = L.Dense(5, name="key_proj")(memory)
+    cross = L.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=4, use_bias=False, output_shape=3,
+                                 name="cross")(query, memory, key=key)
+    shaped = L.MultiHeadAttention(num_heads=1, key_dim=2, output_shape=(2, 3), name="cross_shaped")(query=query,
+                                                                                                    value=memory)
+    flat = L.Reshape((5, 6), name="flat")(shaped)
+    return K.Model([query, memory], L.Concatenate(name="concat")([cross, flat]), name="mha_cross")
+
+
+def zoo_attention_layers(K):
+    """Luong attention with dot and concat scores (use_scale), Bahdanau attention with and without its scale,
+    with and without a separate key, and causal variants through the call's use_causal_mask."""
+    L = K.layers
+    query = K.Input((5, 4), name="query")
+    value = K.Input((6, 4), name="value")
+    key = L.Dense(4, name="key_proj")(value)
+    branches = [
+        L.Attention(use_scale=True, name="dot")([query, value]),
+        L.Attention(use_scale=True, score_mode="concat", name="concat_scores")([query, value, key]),
+        L.AdditiveAttention(name="additive")([query, value, key]),
+        L.AdditiveAttention(use_scale=False, name="additive_plain")([query, value]),
+        L.Attention(name="causal")([query, query], use_causal_mask=True),
+        L.Attention(score_mode="concat", name="causal_concat")([query, value], use_causal_mask=True),
+        L.AdditiveAttention(name="causal_additive")([query, value, key], use_causal_mask=True),
+    ]
+    return K.Model([query, value], L.Concatenate(name="concat")(branches), name="attention_layers")
+
+
+def zoo_time_distributed(K):
+    """TimeDistributed around Conv2D, BatchNormalization, Activation, MaxPooling2D, Dropout and Flatten feeding an
+    LSTM (a video-like CNN-LSTM), around Conv1D, GlobalMaxPooling1D, Flatten and Dense, and around a nested
+    Sequential and a nested Functional model; each applied to every step of axis 1 alone."""
+    L = K.layers
+    frames, series = K.Input((4, 6, 5, 2), name="frames"), K.Input((4, 8, 3), name="series")
+    x = L.TimeDistributed(L.Conv2D(3, 3, padding="same"), name="td_conv2d")(frames)
+    x = L.TimeDistributed(L.BatchNormalization(), name="td_batchnorm")(x)
+    x = L.TimeDistributed(L.Activation("relu"), name="td_relu")(x)
+    x = L.TimeDistributed(L.MaxPooling2D(2), name="td_pool2d")(x)
+    x = L.TimeDistributed(L.Dropout(0.3), name="td_dropout")(x)
+    x = L.TimeDistributed(L.Flatten(), name="td_flatten2d")(x)
+    video = L.LSTM(5, return_sequences=True, name="lstm")(x)
+    conv = L.TimeDistributed(L.Conv1D(4, 3, activation="tanh"), name="td_conv1d")(series)
+    peaks = L.TimeDistributed(L.GlobalMaxPooling1D(), name="td_global_max")(conv)
+    flat = L.TimeDistributed(L.Flatten(), name="td_flatten1d")(conv)
+    dense = L.TimeDistributed(L.Dense(3, activation="tanh"), name="td_dense")(flat)
+    encoder = K.Sequential([
+        K.Input((8, 3), name="step_input"),
+        L.Conv1D(2, 3, activation="relu", name="step_conv"),
+        L.GlobalAveragePooling1D(name="step_pool"),
+        L.Dense(3, name="step_dense"),
+    ], name="step_encoder")
+    encoded = L.TimeDistributed(encoder, name="td_encoder")(series)
+    frame = K.Input((6, 5, 2), name="frame_input")
+    summary = L.Dense(2, activation="tanh", name="frame_dense")(L.GlobalAveragePooling2D(name="frame_pool")(frame))
+    summarized = L.TimeDistributed(K.Model(frame, summary, name="frame_summary"), name="td_summary")(frames)
+    merged = L.Concatenate(name="merged")([video, peaks, dense, encoded, summarized])
+    head = L.TimeDistributed(L.Dense(2, activation="softmax"), name="td_head")(merged)
+    return K.Model([frames, series], head, name="time_distributed")
+
+
+def zoo_open_length(K):
+    """A sequence of open length: a TimeDistributed Dense, Conv1D, LSTM and GRU run at the length of the input they
+    are given."""
+    L = K.layers
+    inp = K.Input((None, 3), name="sequence")
+    x = L.TimeDistributed(L.Dense(4, activation="tanh"), name="td_dense")(inp)
+    x = L.Conv1D(4, 3, padding="same", activation="relu", name="conv1d")(x)
+    x = L.LSTM(5, return_sequences=True, name="lstm")(x)
+    x = L.GRU(4, name="gru")(x)
+    return K.Model(inp, L.Dense(3, activation="softmax", name="head")(x), name="open_length")
+
+
+def zoo_open_size_2d(K):
+    """Images of open height and width: Conv2D, then GlobalAveragePooling2D makes the size irrelevant."""
+    L = K.layers
+    inp = K.Input((None, None, 3), name="image")
+    x = L.Conv2D(4, 3, padding="same", activation="relu", name="conv2d")(inp)
+    x = L.Conv2D(5, 3, strides=2, activation="relu", name="conv2d_strided")(x)
+    x = L.GlobalAveragePooling2D(name="pooled")(x)
+    return K.Model(inp, L.Dense(3, activation="softmax", name="head")(x), name="open_size_2d")
+
+
 @dataclass
 class ZooModel:
     name: str
@@ -1231,6 +1338,9 @@ class ZooModel:
     # Keras 3.15 writes a mask it computes as NotEqual/Any operations into a legacy HDF5 configuration, which it then
     # cannot reload ("Unknown layer: 'NotEqual'"): such models are recorded as .k2.h5 and .keras only.
     keras3_h5: bool = True
+    # For inputs with open (None) dimensions: the per-sample input shapes of a second recording, at other sizes
+    # than `input_shapes`; its manifest entries are named `<name>.second.<kind>`.
+    second_input_shapes: list | None = None
 
 
 ZOO = [
@@ -1305,6 +1415,17 @@ ZOO = [
              make_inputs=masked_sequence_inputs, keras3_h5=False),
     ZooModel("masking_last_state", zoo_masking_last_state, [(7, 3), (7,)], seed=SEED + 63,
              make_inputs=masked_sequence_inputs, keras3_h5=False),
+    ZooModel("mha_self", zoo_mha_self, [(6, 8)], seed=SEED + 50),
+    ZooModel("mha_cross", zoo_mha_cross, [(5, 6), (7, 4)], seed=SEED + 51),
+    # Keras 3.15 cannot reload its legacy HDF5 file of an Attention layer (score_mode "dot" is read back as the
+    # function keras.ops.dot): tf_keras's .h5 and Keras 3's .keras archive, one model each.
+    ZooModel("attention_layers", zoo_attention_layers, [(5, 4), (6, 4)], seed=SEED + 52, keras2_only=True),
+    ZooModel("attention_layers_keras3", zoo_attention_layers, [(5, 4), (6, 4)], seed=SEED + 53, keras3_only=True,
+             keras3_files=("keras",)),
+    ZooModel("time_distributed", zoo_time_distributed, [(4, 6, 5, 2), (4, 8, 3)], seed=SEED + 70),
+    ZooModel("open_length", zoo_open_length, [(9, 3)], seed=SEED + 71, second_input_shapes=[(14, 3)]),
+    # Small weights so that the softmax stays away from one-hot and the outputs test the sums before it.
+    ZooModel("open_size_2d", zoo_open_size_2d, [(7, 9, 3)], seed=SEED + 72, second_input_shapes=[(12, 6, 3)], weight_std=0.2),
 ]
 ZOO_BATCH = 3
 
@@ -1477,6 +1598,29 @@ def generate_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
                                    input_files, out_files, **layer_info))
         if ablation is not None:
             entries[-1]["weight_ablation"] = ablation
+    if spec.second_input_shapes is not None:
+        entries += record_second_input(spec, rng, files, k2_model, k3_model)
+    return entries
+
+
+def record_second_input(spec: ZooModel, rng: np.random.Generator, files: dict, k2_model, k3_model) -> list[dict]:
+    """A model with open input dimensions recorded again at the sizes of `second_input_shapes`: entries for the same
+    files with other inputs and outputs."""
+    inputs = [rng.normal(0, spec.input_std, (ZOO_BATCH, *s)).astype(np.float32) for s in spec.second_input_shapes]
+    base = f"zoo/{spec.name}.second"
+    input_files = [save_npy(f"{base}.input.npy", inputs[0])] if len(inputs) == 1 else \
+        [save_npy(f"{base}.input{i}.npy", x) for i, x in enumerate(inputs)]
+    k2_outputs, k3_outputs = predict(k2_model, inputs), predict(k3_model, inputs)
+    np.testing.assert_allclose(k2_outputs[0], k3_outputs[0], err_msg=f"{spec.name}: tf_keras vs Keras 3", **CROSS_KERAS_TOL)
+    k2_files, k3_files = save_output_files(f"{base}.k2", k2_outputs), save_output_files(f"{base}.k3", k3_outputs)
+    entries = []
+    for kind, loader, major, expected, out_files in (
+            ("k2", load_k2, 2, k2_outputs, k2_files),
+            ("k3", load_k3, 3, k3_outputs, k3_files),
+            ("keras", load_k3, 3, k3_outputs, k3_files)):
+        reloaded = loader(FIXTURES / files[kind])
+        assert_close(predict(reloaded, inputs), expected, f"{files[kind]} reload at the second sizes", RELOAD_TOL)
+        entries.append(model_entry(f"{spec.name}.second.{kind}", files[kind], major, reloaded, input_files, out_files))
     return entries
 
 
@@ -1838,6 +1982,11 @@ def timed(label: str, step: Callable):
     return result
 
 
+def zoo_model_name(entry: str) -> str:
+    """The zoo model a manifest entry records: `mlp.k2` and `open_length.second.k2` → `mlp`, `open_length`."""
+    return entry.rsplit(".", 1)[0].removesuffix(".second")
+
+
 def generate_zoo_only(names: list[str]) -> None:
     """Writes only the named zoo models (which must have their own seed) and puts their entries into the existing
     manifest where a full run would: after the earlier zoo models, before the odd layouts."""
@@ -1849,9 +1998,9 @@ def generate_zoo_only(names: list[str]) -> None:
     order = [spec.name for spec in ZOO]
     for spec in specs:
         entries = generate_zoo_model(spec, np.random.default_rng(spec.seed))
-        models = [m for m in manifest["models"] if m["name"].rsplit(".", 1)[0] != spec.name]
+        models = [m for m in manifest["models"] if zoo_model_name(m["name"]) != spec.name]
         position = max(i + 1 for i, m in enumerate(models)
-                       if m["name"].rsplit(".", 1)[0] in order[:order.index(spec.name)])
+                       if zoo_model_name(m["name"]) in order[:order.index(spec.name)])
         manifest["models"] = models[:position] + entries + models[position:]
     with open(FIXTURES / "manifest.json", "w") as f:
         json.dump(manifest, f, indent=1)
@@ -1879,6 +2028,8 @@ def main() -> None:
     models += timed("B. HMT", generate_hmt)
     zoo_entries = timed("C. zoo", generate_zoo)
     models += zoo_entries
+    from generate_sequence import generate_sequence_models
+    models += timed("C. sequence models", generate_sequence_models)
     models += timed("D. odd layouts", lambda: generate_odd_layouts(zoo_entries))
     h5 = timed("D. HDF5 strings", generate_h5_strings)
     refuse = timed("D. refusals", generate_refusals)

@@ -391,6 +391,8 @@ class Context:
     masks: np.ndarray | None = None
     segments: np.ndarray | None = None
     z: np.ndarray | None = None
+    # Grad-CAM++: per sample, min |2g² + S g³| / (2g² + |S g³|) (see well_conditioned).
+    cancellation: list = field(default_factory=list)
 
     @property
     def size(self) -> tuple[int, ...]:
@@ -435,6 +437,9 @@ def gradcam_pp(A, g, ctx, i):
     denominator = 2 * g2 + S * g3
     ok = (g != 0) & (denominator != 0)
     alpha = np.where(ok, g2 / np.where(ok, denominator, 1), 0)
+    # How far the worst denominator is from cancelling, relative to its terms' sizes.
+    sizes = 2 * g2 + np.abs(S * g3)
+    ctx.cancellation.append(float(np.min(np.abs(denominator)[sizes > 0] / sizes[sizes > 0], initial=1.0)))
     return A @ (relu(g) * alpha).sum(axis=positions(g))
 
 
@@ -696,6 +701,7 @@ class GradientCase:
 
 def gradient_cases(shared: bool) -> list[GradientCase]:
     mnist, hmt = ["mnist1d_test_x.npy"], ["hmt_inputs.npy"]
+    attention_inputs = ["zoo/attention_layers.input0.npy", "zoo/attention_layers.input1.npy"]
     n = MNIST1D_GRADIENT_SAMPLES
     cases = [
         GradientCase("mnist1d_fixture.probability", "MNIST1D.h5", mnist, n, ["conv1d_2", "conv1d", "input_1"]),
@@ -741,6 +747,36 @@ def gradient_cases(shared: bool) -> list[GradientCase]:
                      classes=[30, 150, 240]),
         GradientCase("zoo.unet", "zoo/unet.k2.h5", ["zoo/unet.input.npy"], 3,
                      ["input", "up1", "up2", "up2_relu", "enc1", "bottleneck"], classes=[5, 300, 700]),
+        # Back through time: each sample's class is an element of a different recurrent branch (offsets from the
+        # zoo's branch order: 28 + 5 + 28 + 5 + 21 + 28 + 3 + 3 outputs, and 56 + 3 + 28 + 21 + 6 + 6).
+        GradientCase("zoo.recurrent.a", "zoo/recurrent.k2.h5", ["zoo/recurrent.input.npy"], 3,
+                     ["input", "lstm_sequences", "lstm_backwards", "gru_reset_after"], classes=[10, 30, 40]),
+        GradientCase("zoo.recurrent.b", "zoo/recurrent.k2.h5", ["zoo/recurrent.input.npy"], 3,
+                     ["input", "gru_reset_before", "gru_no_bias", "rnn_sequences"], classes=[62, 70, 100]),
+        GradientCase("zoo.recurrent.c", "zoo/recurrent.k2.h5", ["zoo/recurrent.input.npy"], 3,
+                     ["input", "rnn_linear", "gru_stacked", "lstm_stacked"], classes=[116, 119, 120]),
+        GradientCase("zoo.bidirectional.a", "zoo/bidirectional.k2.h5", ["zoo/bidirectional.input.npy"], 3,
+                     ["input", "bi_lstm_concat", "bi_gru_sum", "bi_gru_mul"], classes=[10, 57, 70]),
+        GradientCase("zoo.bidirectional.b", "zoo/bidirectional.k2.h5", ["zoo/bidirectional.input.npy"], 3,
+                     ["input", "bi_rnn_ave", "bi_lstm_last", "bi_rnn_given"], classes=[100, 110, 117]),
+        GradientCase("sequence.mnist1d_lstm.logit", "sequence/mnist1d_lstm.k2.h5", mnist, n,
+                     ["input", "lstm", "lstm_1"], "logit"),
+        GradientCase("sequence.mnist1d_conv_gru", "sequence/mnist1d_conv_gru.k2.h5", mnist, n,
+                     ["input", "conv1d", "bidirectional", "gru"]),
+        # Attention: back through self, causal and cross multi-head attention and every score of Attention and
+        # AdditiveAttention to each input (classes pick elements of different branches of the flattened outputs).
+        GradientCase("zoo.mha_self", "zoo/mha_self.k2.h5", ["zoo/mha_self.input.npy"], 3,
+                     ["tokens", "mha", "norm", "mha_causal"]),
+        GradientCase("zoo.mha_self.logit", "zoo/mha_self.k2.h5", ["zoo/mha_self.input.npy"], 3,
+                     ["tokens", "mha"], "logit", [0, 1, 2]),
+        GradientCase("zoo.mha_cross", "zoo/mha_cross.k2.h5", ["zoo/mha_cross.input0.npy", "zoo/mha_cross.input1.npy"],
+                     3, ["query", "memory", "key_proj", "cross", "cross_shaped"], classes=[1, 13, 40]),
+        GradientCase("zoo.attention_layers.a", "zoo/attention_layers.k2.h5", attention_inputs, 3,
+                     ["query", "value", "key_proj", "dot", "concat_scores", "additive"], classes=[1, 61, 122]),
+        GradientCase("zoo.attention_layers.b", "zoo/attention_layers.k2.h5", attention_inputs, 3,
+                     ["query", "value", "additive_plain", "causal", "causal_concat"], classes=[41, 101, 133]),
+        GradientCase("zoo.attention_layers.c", "zoo/attention_layers.k2.h5", attention_inputs, 3,
+                     ["query", "value", "key_proj", "causal_additive"], classes=[81, 138, 24]),
     ]
     if shared:
         cases += [
@@ -904,6 +940,10 @@ def map_cases(shared: bool) -> list[MapCase]:
                          options={"masks_count": 1000, "grid": 4, "p": 0.5}))
     cases.append(MapCase("zoo.depthwise_separable.smoothgrad", ds, ds_in, 3, "smoothgrad", upsample=None))
     cases.append(MapCase("zoo.depthwise_separable.saliency", ds, ds_in, 3, "saliency", upsample=None))
+    # A [time, features] layer: Grad-CAM and HiResCAM at the self-attention layer of a transformer block ([T] maps).
+    for method in ("gradcam", "hirescam"):
+        cases.append(MapCase(f"zoo.mha_self.{method}", "zoo/mha_self.k2.h5", "zoo/mha_self.input.npy", 3, method, "mha",
+                             upsample="none"))
     # Transposed convolutions: every CAM method at the U-Net's last up path layer (at the input's resolution), with
     # weight ablation (the reference ablates activations of Sequential models only), gradient methods back through
     # the whole U-Net; 1-D at a transposed layer and below one.
@@ -920,6 +960,21 @@ def map_cases(shared: bool) -> list[MapCase]:
     for layer in ("tconv1d_stacked", "conv1d_down"):
         cases.append(MapCase(f"zoo.conv_transpose_1d.{layer}.gradcam.linear", ct1, ct1_in, 3, "gradcam", layer,
                              classes=[180, 185, 190], upsample="linear"))
+    # Recurrent MNIST-1D classifiers: the time axis of a returned sequence, or of the convolution before the GRUs,
+    # plays the spatial role; gradient and perturbation methods on the input.
+    lstm, conv_gru = "sequence/mnist1d_lstm.k2.h5", "sequence/mnist1d_conv_gru.k2.h5"
+    for method in ("gradcam", "gradcam++", "layercam", "scorecam"):
+        cases.append(MapCase(f"sequence.mnist1d_lstm.lstm.{method}.logit", lstm, mnist, 20, method, "lstm",
+                             target="logit"))
+    for layer in ("conv1d", "bidirectional"):
+        cases.append(MapCase(f"sequence.mnist1d_conv_gru.{layer}.gradcam.linear", conv_gru, mnist, 20, "gradcam",
+                             layer, upsample="linear"))
+    cases.append(MapCase("sequence.mnist1d_conv_gru.conv1d.ablationcam.weights", conv_gru, mnist, 10, "ablationcam",
+                         "conv1d", options={"ablation": "weights", "zero_bias": False}))
+    for method in ("saliency", "integrated-gradients", "occlusion"):
+        cases.append(MapCase(f"sequence.mnist1d_lstm.{method}.logit", lstm, mnist, 20, method, target="logit",
+                             upsample=None))
+        cases.append(MapCase(f"sequence.mnist1d_conv_gru.{method}", conv_gru, mnist, 20, method, upsample=None))
     if not shared:
         return cases
 
@@ -1027,6 +1082,7 @@ def compute_maps(case: MapCase, ctx: Context, options: dict) -> np.ndarray:
 
 # Probability scores above this make float32 maps implementation-dependent (1 - p is rounded to ulps of 1).
 CONDITIONING_LIMIT = 0.99
+GRADCAM_PP_CANCELLATION = 1e-2
 
 
 def well_conditioned(sub: Subject, x: np.ndarray, classes: np.ndarray, target: str) -> np.ndarray:
@@ -1041,6 +1097,18 @@ def well_conditioned(sub: Subject, x: np.ndarray, classes: np.ndarray, target: s
     if target == "logit" or output.get("activation") != "softmax":
         return np.ones(len(x), np.int32)
     return (sub.scores([x], classes, target) <= CONDITIONING_LIMIT).astype(np.int32)
+
+
+def well_separated(cancellation: list[float], samples: int) -> np.ndarray:
+    """1 per sample unless a Grad-CAM++ denominator nearly cancels (below GRADCAM_PP_CANCELLATION of its terms).
+
+    There α = g² / (2g² + S g³) turns float32 rounding of the gradient into large changes: at the MNIST-1D LSTM's
+    `lstm` layer, perturbing A and g by 1e-6 relative moves the normalised map by up to 2.5e-4 on a sample whose
+    denominator is 2.5e-3 of its terms, and by < 2e-5 on samples above 1e-2.
+    """
+    if not cancellation:
+        return np.ones(samples, np.int32)
+    return (np.asarray(cancellation) >= GRADCAM_PP_CANCELLATION).astype(np.int32)
 
 
 def record_map(case: MapCase) -> dict:
@@ -1058,7 +1126,8 @@ def record_map(case: MapCase) -> dict:
     draws = random_draws(case, ctx, options)
     maps = compute_maps(case, ctx, options)
     extras = {"scores": save_npy(f"{base}.scores.npy", sub.scores([x], classes, case.target)),
-              "well_conditioned": save_int(f"{base}.well_conditioned.npy", well_conditioned(sub, x, classes, case.target))}
+              "well_conditioned": save_int(f"{base}.well_conditioned.npy", well_conditioned(sub, x, classes, case.target)
+                                           & well_separated(ctx.cancellation, len(x)))}
     for key, rows in ctx.extras.items():
         dtype = "<i4" if key == "lime_top_features" else "<f4"
         extras[key] = save_npy(f"{base}.{key}.npy", np.stack(rows), dtype=dtype)

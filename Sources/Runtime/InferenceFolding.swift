@@ -27,7 +27,7 @@ func inferenceNodes(of graph: Graph) -> [Node] {
         }
         absorbed.insert(norm.name)
         if let next = onlyReader[norm.name], case .activation(let activation) = next.op,
-           activation.fuses(rank: node.outputShape.count) {
+           next.distributedAxes == node.distributedAxes, activation.fuses(rank: node.innerOutputShape.count) {
             folded.op = folded.op.replacingFusedActivation(with: activation)
             folded.name = next.name
             absorbed.insert(next.name)
@@ -41,7 +41,8 @@ func inferenceNodes(of graph: Graph) -> [Node] {
 /// `kernel · scale` and `bias · scale + shift`, named as `norm`; nil when `norm` is not a batch normalization over
 /// the layer's channels.
 private func foldingNormalization(_ norm: Node, into layer: Node) -> Node? {
-    guard case .batchNormalization(let axis, let epsilon) = norm.op, axis == layer.outputShape.count,
+    // The axis counts over the normalization's own (distributed) input; the channels are the last axis either way.
+    guard case .batchNormalization(let axis, let epsilon) = norm.op, axis + norm.distributedAxes == layer.outputShape.count,
           let channels = layer.outputShape.last else { return nil }
     // The kernel and where its output channels are: its last `channelAxes` axes before `trailing` others
     // ([…, in, multiplier] for a depthwise one; […, out, in] for a transposed one, one axis after them).
@@ -58,7 +59,7 @@ private func foldingNormalization(_ norm: Node, into layer: Node) -> Node? {
     case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
          .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
          .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .embedding,
-         .sequenceMask:
+         .sequenceMask, .attention:
         return nil
     }
     guard let kernel = layer.weights[kernelName],

@@ -102,7 +102,10 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
     case .recurrent(let recurrence) where recurrence.merge != nil:
         return BidirectionalKernel(node: node, recurrence: recurrence, shapes: shapes)
     case .recurrent(let recurrence):
-        return RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes)    case .embedding:
+        return RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes)
+    case .attention(let attention):
+        return AttentionKernel(node: node, attention: attention, shapes: shapes)
+    case .embedding:
         return EmbeddingKernel(node: node, shapes: shapes)
     case .sequenceMask(let value):
         return SequenceMaskKernel(value: value, shapes: shapes)

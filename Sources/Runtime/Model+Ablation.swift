@@ -10,6 +10,9 @@ extension Model {
     /// changed, so several ablations can run at once.
     public func outputsAblatingWeights(of layer: String, channels: [Int], zeroBias: Bool = false, target: ScoreTarget = .probability,
                                        inputs: [Tensor]) throws(RuntimeError) -> Tensor {
+        if let specialized = try specialized(forInputs: inputs) {
+            return try specialized.outputsAblatingWeights(of: layer, channels: channels, zeroBias: zeroBias, target: target, inputs: inputs)
+        }
         let node = graph.nodes[try nodeIndex(named: layer)]
         guard node.op.kind.hasAblatableKernel else {
             throw RuntimeError(.unsupported, layer: layer, "\(node.kerasClass) has no kernel; weight ablation needs a Dense or convolution layer")
@@ -61,7 +64,10 @@ extension Model {
     /// with channels, pooling layers included.
     public func outputsAblatingActivations(of layer: String, channels: [Int], target: ScoreTarget = .probability,
                                            inputs: [Tensor]) throws(RuntimeError) -> Tensor {
-        try ablate(layer: layer, channels: channels, target: target, inputs: inputs) { _ in 0 }
+        if let specialized = try specialized(forInputs: inputs) {
+            return try specialized.outputsAblatingActivations(of: layer, channels: channels, target: target, inputs: inputs)
+        }
+        return try ablate(layer: layer, channels: channels, target: target, inputs: inputs) { _ in 0 }
     }
 
     /// Runs the model to `layer` once, then from `layer` on with each channel in turn replaced by a constant.

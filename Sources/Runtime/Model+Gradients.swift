@@ -41,6 +41,9 @@ extension Model {
     /// Large batches run in passes (`inPasses`).
     public func gradients(_ inputs: [Tensor], classes: [Int]? = nil, target: ScoreTarget = .probability,
                           withRespectTo layers: [String]) throws(RuntimeError) -> Gradients {
+        if let specialized = try specialized(forInputs: inputs) {
+            return try specialized.gradients(inputs, classes: classes, target: target, withRespectTo: layers)
+        }
         let (batch, batched) = try checkInputs(inputs)
         if let classes, classes.count != batch {
             throw RuntimeError(.inputShape, "expected \(batch) class indices, got \(classes.count)")
@@ -57,6 +60,9 @@ extension Model {
     /// Embedding's output walk such substituted values from a baseline to the real embedding.
     public func gradients(_ inputs: [Tensor], substituting layer: String, with values: Tensor, classes: [Int]? = nil,
                           target: ScoreTarget = .probability) throws(RuntimeError) -> Gradients {
+        if let specialized = try specialized(forInputs: inputs) {
+            return try specialized.gradients(inputs, substituting: layer, with: values, classes: classes, target: target)
+        }
         let (batch, batched) = try checkInputs(inputs)
         if let classes, classes.count != batch {
             throw RuntimeError(.inputShape, "expected \(batch) class indices, got \(classes.count)")
@@ -127,7 +133,8 @@ extension Model {
     public func scoreLayer(_ target: ScoreTarget) -> String {
         let output = outputNames[0]
         guard target == .logit else { return output }
-        if differentiable.position[output + Plan.preactivationSuffix] != nil { return output + Plan.preactivationSuffix }
+        // The differentiable plan splits every applied activation off into a step of its own.
+        if graph.node(named: output)?.op.appliedActivation != nil { return output + Plan.preactivationSuffix }
         if case .activation = graph.node(named: output)?.op, let input = graph.node(named: output)?.inputs.first { return input }
         return output
     }
@@ -138,6 +145,9 @@ extension Model {
     /// layers' outputs, as `gradients` would report them, without the backward pass.
     public func scores(_ inputs: [Tensor], classes: [Int]? = nil, target: ScoreTarget = .probability,
                        capture layers: [String] = []) throws(RuntimeError) -> Gradients {
+        if let specialized = try specialized(forInputs: inputs) {
+            return try specialized.scores(inputs, classes: classes, target: target, capture: layers)
+        }
         let score = scoreLayer(target)
         let result = try run(inputs, capture: layers + [score], plan: plan(naming: layers + [score]))
         let outputs = result.outputs[0], values = result.layers[score]!

@@ -8,6 +8,12 @@ extension Model {
     /// `layer` may also name a layer's linear part, `<layer>/preactivation`, for layers with a built-in activation.
     public func forward(from layer: String, substituting tensor: Tensor, inputs: [Tensor]? = nil,
                         capture layers: [String] = []) throws(RuntimeError) -> Outputs {
+        if specializations != nil {
+            guard let inputs, let specialized = try specialized(forInputs: inputs) else {
+                throw requireConcreteShapesError("a forward pass from a layer")
+            }
+            return try specialized.forward(from: layer, substituting: tensor, inputs: inputs, capture: layers)
+        }
         let plan = plan(naming: [layer] + layers)
         let root = try step(named: layer, in: plan)
         let substitute = try tensor.batched(plan.steps[root].shape, name: layer)
@@ -52,6 +58,7 @@ extension Model {
     /// Whether `forward(from: layer, …)` needs the inputs too: some output (or the logit) depends on a branch that
     /// does not pass through `layer`.
     public func forwardNeedsInputs(from layer: String) throws(RuntimeError) -> Bool {
+        try requireConcreteShapes("whether a forward pass from a layer needs the inputs")
         let targets = outputNames + [scoreLayer(.logit)]
         let plan = plan(naming: [layer] + targets)
         let root = try step(named: layer, in: plan)

@@ -3,7 +3,9 @@ import KerasLensGraph
 /// A graph made ready to run. Two plans are built once: one that fuses each layer's activation into its kernel
 /// (inference) and one that keeps activations as steps of their own (gradients, logits, weight ablation).
 ///
-/// A `Model` is immutable and can be used from several threads at once; each call owns its buffers.
+/// A `Model` is immutable and can be used from several threads at once; each call owns its buffers. A graph with open
+/// input dimensions gets no plans of its own: each call runs on the model specialised to its inputs' shapes
+/// (`Model+OpenDimensions.swift`).
 public final class Model: Sendable {
     public let graph: Graph
     let inference: Plan
@@ -15,23 +17,30 @@ public final class Model: Sendable {
     let schedules = GradientScheduleCache()
     /// The inputs Embedding layers read as ids, checked before every run.
     public let tokenInputs: [TokenInput]
+    /// For a graph with open input dimensions (whose plans are empty): the model at each input shape met
+    /// (`Model+OpenDimensions.swift`); nil otherwise.
+    let specializations: SpecializationCache?
+    /// Per-sample shapes of the model's inputs, in order; `openDimension` (-1) where an input's size is open.
+    public let inputShapes: [[Int]]
+    /// Per-sample shapes of the model's outputs, in order; `openDimension` (-1) where it follows an open input size.
+    public let outputShapes: [[Int]]
 
     public init(_ graph: Graph) throws(RuntimeError) {
         self.graph = graph
-        inference = try Plan(graph: graph, fused: true)
-        differentiable = try Plan(graph: graph, fused: false)
-        for name in graph.inputs + graph.outputs where inference.position[name] == nil {
+        for name in graph.inputs + graph.outputs where graph.node(named: name) == nil {
             throw RuntimeError(.unknownLayer, layer: name, "the graph lists it as an input or output but has no such node")
         }
+        let open = graph.hasOpenDimensions
+        let planned = open ? Graph(nodes: [], inputs: [], outputs: [], source: graph.source) : graph
+        inference = try Plan(graph: planned, fused: true)
+        differentiable = try Plan(graph: planned, fused: false)
+        specializations = open ? SpecializationCache() : nil
         inputNames = graph.inputs
         outputNames = graph.outputs
         tokenInputs = try graph.tokenInputs()
+        inputShapes = graph.inputs.map { graph.node(named: $0)!.outputShape }
+        outputShapes = graph.outputs.map { graph.node(named: $0)!.outputShape }
     }
-
-    /// Per-sample shapes of the model's inputs, in order.
-    public var inputShapes: [[Int]] { inputNames.map { inference.steps[inference.position[$0]!].shape } }
-    /// Per-sample shapes of the model's outputs, in order.
-    public var outputShapes: [[Int]] { outputNames.map { inference.steps[inference.position[$0]!].shape } }
 
     /// The outputs of one pass: the model's outputs and any layers asked for, each batch-first.
     public struct Outputs: Sendable {
@@ -42,7 +51,8 @@ public final class Model: Sendable {
     /// Runs one pass over a whole batch. Each input is batch-first with the model's per-sample shape, or a single
     /// sample without the batch axis.
     public func run(_ inputs: [Tensor], capture layers: [String] = []) throws(RuntimeError) -> Outputs {
-        try run(inputs, capture: layers, plan: plan(naming: layers))
+        if let specialized = try specialized(forInputs: inputs) { return try specialized.run(inputs, capture: layers) }
+        return try run(inputs, capture: layers, plan: plan(naming: layers))
     }
 
     /// Large batches run in passes (`inPasses`).
@@ -77,6 +87,9 @@ public final class Model: Sendable {
 
     /// `predict` for several layers (a model's several outputs) at once: one pass computes them all.
     public func predict(_ inputs: [Tensor], layers: [String], batchSize: Int = 64) throws(RuntimeError) -> [Tensor] {
+        if let specialized = try specialized(forInputs: inputs) {
+            return try specialized.predict(inputs, layers: layers, batchSize: batchSize)
+        }
         let (total, batched) = try checkInputs(inputs)
         let plan = plan(naming: layers)
         let targets = try layers.map { name throws(RuntimeError) in try step(named: name, in: plan) }

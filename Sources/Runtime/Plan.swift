@@ -40,16 +40,19 @@ struct Plan: Sendable {
                 }
                 sources.append(source)
             }
-            let shapes = KernelShapes(inputs: sources.map { steps[$0].shape }, output: node.outputShape)
+            // A distributed node's kernel is built for one application and runs over the batch times its count.
+            let shapes = KernelShapes(inputs: sources.map { Array(steps[$0].shape.dropFirst(node.distributedAxes)) },
+                                      output: node.innerOutputShape)
             let logit = node.name == graph.outputs.first && graph.node(named: node.name)?.op.appliedActivation != nil
             let fuses = fused && !logit
-            let split = node.op.appliedActivation.flatMap { fuses && $0.fuses(rank: node.outputShape.count) ? nil : $0 }
+            let split = node.op.appliedActivation.flatMap { fuses && $0.fuses(rank: node.innerOutputShape.count) ? nil : $0 }
             let kernel = try preparedKernels.kernel(for: node, shapes: shapes, fuseActivation: split == nil, directConvolution: fused)
+                .map { distributed($0, count: node.distributedCount) }
             if let split {
                 position[node.name + Self.preactivationSuffix] = steps.count
                 steps.append(Step(name: node.name + Self.preactivationSuffix, kernel: kernel, inputs: sources, shape: node.outputShape))
-                steps.append(Step(name: node.name, kernel: ActivationKernel(activation: split, shape: node.outputShape),
-                                  inputs: [steps.count - 1], shape: node.outputShape))
+                let activation = distributed(ActivationKernel(activation: split, shape: node.innerOutputShape), count: node.distributedCount)
+                steps.append(Step(name: node.name, kernel: activation, inputs: [steps.count - 1], shape: node.outputShape))
             } else {
                 steps.append(Step(name: node.name, kernel: kernel, inputs: sources, shape: node.outputShape))
             }

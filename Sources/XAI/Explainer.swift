@@ -10,9 +10,17 @@ extension ExplanationMethod {
     /// Explains each input's class score (`options.classes`, else the predicted class). Inputs are batch-first with
     /// the model's per-sample shape, or one sample; they are explained `options.batchSize` at a time so that memory
     /// stays bounded on large sets.
-    public func explain(_ model: Model, inputs: Tensor, options: ExplanationOptions = .init()) throws(ExplainError) -> Explanation {
-        guard model.inputShapes.count == 1 else {
-            throw ExplainError("explanations need a model with one input; this one has \(model.inputShapes.count)")
+    public func explain(_ given: Model, inputs: Tensor, options: ExplanationOptions = .init()) throws(ExplainError) -> Explanation {
+        guard given.inputShapes.count == 1 else {
+            throw ExplainError("explanations need a model with one input; this one has \(given.inputShapes.count)")
+        }
+        // A model with open input dimensions is explained at the input's sizes.
+        let model: Model
+        do {
+            let declared = given.inputShapes[0]
+            model = try given.specialized(for: [inputs.rank == declared.count ? inputs.shape : Array(inputs.shape.dropFirst())])
+        } catch {
+            throw ExplainError("\(error)")
         }
         let shape = model.inputShapes[0]
         let geometry = SpatialGeometry(sampleShape: shape)

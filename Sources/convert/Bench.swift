@@ -30,12 +30,22 @@ struct Bench: ParsableCommand {
     func run() throws {
         let graph = try loadGraph(model)
         // An explanation reads one output; a plain run times them all.
-        let runner = try Model(explain == nil ? graph : outputChoice.graph(graph))
-        guard runner.inputShapes.count == 1 else { throw ValidationError("bench takes single-input models") }
+        let opened = try Model(explain == nil ? graph : outputChoice.graph(graph))
+        guard opened.inputShapes.count == 1 else { throw ValidationError("bench takes single-input models") }
+        let loaded = try input.map { try loadArray($0, option: "--input") }
+        var runner = opened
+        if let loaded {
+            // A model with open input dimensions is timed at the input's sizes.
+            let declared = opened.inputShapes[0]
+            runner = try opened.specialized(for: [loaded.rank == declared.count ? loaded.shape : Array(loaded.shape.dropFirst())])
+        } else if opened.inputShapes[0].contains(openDimension) {
+            let shape = opened.inputShapes[0].map { $0 == openDimension ? "None" : String($0) }.joined(separator: ", ")
+            throw InputError("the model takes (N, \(shape)), with open dimensions; give --input to time it at that input's sizes")
+        }
         let shape = runner.inputShapes[0]
         var data: Tensor
-        if let input {
-            data = try loadArray(input, option: "--input")
+        if let input, let loaded {
+            data = loaded
             if data.shape == shape { data.shape = [1] + shape }
             guard data.rank == shape.count + 1, Array(data.shape.dropFirst()) == shape else {
                 throw InputError("--input \(input): shape \(data.shape), the model takes (N, \(shape.map(String.init).joined(separator: ", ")))")

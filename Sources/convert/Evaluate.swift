@@ -40,8 +40,9 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
-        let runner = try Model(outputChoice.graph(loadGraph(model)))
-        let inputs = try InputRows(input, option: "--input", sampleShape: runner.inputShapes[0], images: images)
+        let opened = try Model(outputChoice.graph(loadGraph(model)))
+        let inputs = try InputRows(input, option: "--input", sampleShape: opened.inputShapes[0], images: images)
+        let runner = try opened.specialized(for: [inputs.sampleShape])
         let hasLabels = labels != nil || inputs.folderLabels != nil
         let chosen = try methodList(methods ?? (hasLabels ? "" : "gradcam,gradcam++,ablationcam,lime"))
         let layer = try camLayer(chosen, model: runner, given: self.layer)

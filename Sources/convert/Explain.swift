@@ -59,8 +59,10 @@ struct Explain: ParsableCommand {
     }
 
     func run() throws {
-        let runner = try Model(outputChoice.graph(loadGraph(model)))
-        let rows = try InputRows(input, option: "--input", sampleShape: runner.inputShapes[0], images: images)
+        let opened = try Model(outputChoice.graph(loadGraph(model)))
+        let rows = try InputRows(input, option: "--input", sampleShape: opened.inputShapes[0], images: images)
+        // A model with open input dimensions is explained at the input's sizes.
+        let runner = try opened.specialized(for: [rows.sampleShape])
         let shard = self.shard ?? .whole
         let block = shard.block(of: rows.count, batch: batchSize)
         guard !block.isEmpty else {

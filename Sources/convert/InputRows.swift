@@ -17,11 +17,17 @@ struct InputRows {
     let folderLabels: [Int]?
     let folderClassNames: [String]?
     let source: Source
+    /// The per-sample shape of the rows: the model's, with its open dimensions at the sizes the input has.
+    let sampleShape: [Int]
 
     init(_ path: String, option: String, sampleShape: [Int], images: ImageInputOptions) throws {
         self.option = option
         self.path = path
         if ImageSet.isImagePath(path) {
+            guard !sampleShape.contains(openDimension) else {
+                throw InputError("\(option): \(path): images are read for models of a fixed input size; this one takes (N, \(Self.describe(sampleShape))); give a .npy array")
+            }
+            self.sampleShape = sampleShape
             let set: ImageSet
             do {
                 set = try ImageSet(path: path)
@@ -41,14 +47,21 @@ struct InputRows {
         } catch {
             throw InputError("\(option): \(error)")
         }
-        let single = file.shape == sampleShape
-        guard single || Array(file.shape.dropFirst()) == sampleShape, file.rowCount > 0 else {
-            throw InputError("\(option): \(path) has shape \(file.shape); the model takes (N, \(sampleShape.map(String.init).joined(separator: ", "))) with N ≥ 1")
+        let fits = { (shape: [Int]) in shape.count == sampleShape.count && zip(shape, sampleShape).allSatisfy { $1 == openDimension || $0 == $1 } }
+        let single = fits(file.shape)
+        guard single || fits(Array(file.shape.dropFirst())), file.rowCount > 0 else {
+            throw InputError("\(option): \(path) has shape \(file.shape); the model takes (N, \(Self.describe(sampleShape))) with N ≥ 1")
         }
+        self.sampleShape = single ? file.shape : Array(file.shape.dropFirst())
         source = .array(file, single: single)
         count = single ? 1 : file.rowCount
         folderLabels = nil
         folderClassNames = nil
+    }
+
+    /// A per-sample shape as the messages show it, open dimensions as `None`.
+    static func describe(_ shape: [Int]) -> String {
+        shape.map { $0 == openDimension ? "None" : String($0) }.joined(separator: ", ")
     }
 
     /// Samples `range`, batch-first.

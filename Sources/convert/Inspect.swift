@@ -45,7 +45,8 @@ struct ModelSummary: Encodable {
     var trainable_params: Int
 
     init(graph: Graph) {
-        let batched = { (shape: [Int]) in [nil] + shape.map { Optional($0) } }
+        // The batch axis and open dimensions are None, as Keras prints them.
+        let batched = { (shape: [Int]) in [nil] + shape.map { $0 == openDimension ? nil : Optional($0) } }
         keras_version = graph.source.kerasVersion
         format = graph.source.format
         inputs = graph.inputs.compactMap { name in graph.node(named: name).map { Port(name: name, shape: batched($0.outputShape)) } }

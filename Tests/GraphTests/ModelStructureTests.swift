@@ -117,9 +117,32 @@ import Testing
         }
     }
 
-    @Test func openInputDimensionsAreRefused() throws {
+    @Test func openInputDimensionsAreKeptAndInvalidOnesRefused() throws {
         let json = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", "config": {"name": "x", "batch_input_shape": [null, null, 3]}}]}}"#
-        #expect(throws: GraphError.self) { try structure(json) }
+        #expect(try structure(json).calls.first?.inputShape == [openDimension, 3])
+        for bad in ["0", "-1", "\"seven\""] {
+            let json = #"{"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", "config": {"name": "x", "batch_input_shape": [null, \#(bad), 3]}}]}}"#
+            #expect(throws: GraphError.self) { try structure(json) }
+        }
+    }
+
+    /// TimeDistributed: the wrapped layer is a call under the wrapper's name, one more axis distributed, its weights
+    /// in the wrapper's HDF5 group or under `layer` in the archive; a wrapped model's layers are each distributed.
+    @Test func timeDistributedWrapsALayerOrAModel() throws {
+        let dense = #"{"class_name": "TimeDistributed", "name": "td", "config": {"name": "td", "layer": {"class_name": "Dense", "config": {"name": "dense", "units": 2}}}, "inbound_nodes": [[["x", 0, 0, {}]]]}"#
+        let model = #"{"class_name": "TimeDistributed", "name": "tds", "config": {"name": "tds", "layer": {"class_name": "Sequential", "config": {"name": "step", "layers": [{"class_name": "InputLayer", "config": {"name": "step_in", "batch_shape": [null, 2]}}, {"class_name": "Dense", "config": {"name": "inner"}}]}}}, "inbound_nodes": [[["td", 0, 0, {}]]]}"#
+        let json = #"{"class_name": "Functional", "config": {"layers": [\#(input), \#(dense), \#(model), \#(layer("out", "Dense", inbound: #"[[["tds", 0, 0, {}]]]"#))], "input_layers": [["x", 0, 0]], "output_layers": [["out", 0, 0]]}}"#
+        let h5 = try structure(json)
+        #expect(h5.calls.map(\.config.name) == ["x", "td", "inner", "out"])
+        #expect(h5.calls.map(\.config.kerasClass) == ["InputLayer", "Dense", "Dense", "Dense"])
+        #expect(h5.calls.map(\.distributedAxes) == [0, 1, 1, 0])
+        #expect(h5.calls.map(\.wrapper) == [nil, "TimeDistributed", nil, nil])
+        #expect(h5.calls[1].weights == .hdf5(group: "td", inner: nil))
+        #expect(h5.calls[2].weights == .hdf5(group: "tds", inner: "inner"))
+        #expect(h5.calls[3].inbound == ["inner"])
+        let archive = try structure(json, archive: true, major: 3)
+        #expect(archive.calls[1].weights == .archive(path: "layers/time_distributed/layer"))
+        #expect(archive.calls[2].weights == .archive(path: "layers/time_distributed_1/layer/layers/dense"))
     }
 
     @Test func subclassedModelsAreRefused() throws {

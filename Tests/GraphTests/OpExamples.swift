@@ -137,8 +137,35 @@ enum OpExamples {
                             weights: ["kernel": tensor([3, 6]), "recurrent_kernel": tensor([2, 6]), "bias": tensor([6]),
                                       "backward_kernel": tensor([3, 6]), "backward_recurrent_kernel": tensor([2, 6]),
                                       "backward_bias": tensor([6])])]
+        case .attention:
+            return attentionExamples
         }
     }
+
+    /// Multi-head attention with a separate key, biases, a causal mask and a 2-D output shape, and without biases on
+    /// [query, value]; Keras's Attention (dot, concat) and AdditiveAttention with and without their scales.
+    static let attentionExamples: [Example] = {
+        let heads = AttentionHeads(count: 2, keyDim: 3, valueDim: 2, outputShape: [2, 3])
+        let projected: [String: Tensor] = [
+            "query_kernel": tensor([4, 2, 3]), "query_bias": tensor([2, 3]), "key_kernel": tensor([5, 2, 3]),
+            "key_bias": tensor([2, 3]), "value_kernel": tensor([3, 2, 2]), "value_bias": tensor([2, 2]),
+            "output_kernel": tensor([2, 2, 2, 3]), "output_bias": tensor([2, 3])]
+        let plain = AttentionHeads(count: 3, keyDim: 2, valueDim: 1, outputShape: [4])
+        return [
+            Example(op: .attention(Attention(score: .dot, causal: true, heads: heads)), inputs: [[4, 4], [6, 3], [6, 5]],
+                    weights: projected),
+            Example(op: .attention(Attention(score: .dot, causal: false, heads: plain)), inputs: [[5, 4], [3, 4]],
+                    weights: ["query_kernel": tensor([4, 3, 2]), "key_kernel": tensor([4, 3, 2]), "value_kernel": tensor([4, 3, 1]),
+                              "output_kernel": tensor([3, 1, 4])]),
+            Example(op: .attention(Attention(score: .dot, causal: false)), inputs: [[4, 3], [5, 2], [5, 3]],
+                    weights: ["scale": Tensor(shape: [], scalars: [0.7])]),
+            Example(op: .attention(Attention(score: .concat, causal: true)), inputs: [[5, 3], [4, 3]],
+                    weights: ["scale": Tensor(shape: [], scalars: [1.3]), "concat_score_weight": Tensor(shape: [], scalars: [-0.8])]),
+            Example(op: .attention(Attention(score: .additive, causal: false)), inputs: [[4, 3], [5, 2], [5, 3]],
+                    weights: ["scale": tensor([3])]),
+            Example(op: .attention(Attention(score: .additive, causal: true)), inputs: [[4, 3], [4, 3]]),
+        ]
+    }()
 
     static func activations(_ kind: ActivationKind) -> [Activation] {
         switch kind {

@@ -8,10 +8,12 @@ import Testing
 /// MNIST-1D probabilities that moved by up to 2.1e-6 between `predict` with batch size 1 and 64.
 @Suite struct BatchInvarianceTests {
     /// The course MNIST-1D model (convolutions, then dense over the flattened features), the zoo's MLP (dense
-    /// layers only) and its U-Net (transposed convolutions, a batch normalization folded into one), each given 64
+    /// layers only), its U-Net (transposed convolutions, a batch normalization folded into one), its transformer
+    /// blocks (multi-head attention, causal too) and its open-length recurrent model (at length 12), each given 64
     /// samples.
     static let cases: [(file: String, input: [Int])] = [("MNIST1D.h5", [40, 1]), ("zoo/mlp.k2.h5", [12]),
-                                                        ("zoo/unet.k2.h5", [16, 16, 3])]
+                                                        ("zoo/unet.k2.h5", [16, 16, 3]), ("zoo/mha_self.k2.h5", [6, 8]),
+                                                        ("zoo/open_length.k2.h5", [12, 3])]
 
     /// 64 samples of deterministic values in [-1, 1).
     static func batch(_ shape: [Int]) -> Tensor {

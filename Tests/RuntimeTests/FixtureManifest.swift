@@ -40,6 +40,8 @@ struct FixtureManifest: Decodable {
         var name: String
         var `class`: String
         var output_shape: [Int?]?
+        /// The class of the model a TimeDistributed wraps (KerasLens inlines its layers, as it does a nested model's).
+        var wrapped_model: String?
         var params: Int
     }
 

@@ -5,10 +5,13 @@ import Testing
 /// Backward passes checked against central finite differences of the forward pass, op by op.
 @Suite struct GradientCheckTests {
     /// A graph of one op over inputs of the given per-sample shapes.
-    func model(_ op: Op, inputs shapes: [[Int]], weights: [String: Tensor] = [:]) throws -> Model {
+    /// With `distributedAxes`, the op runs on each position of that many leading axes (TimeDistributed).
+    func model(_ op: Op, inputs shapes: [[Int]], weights: [String: Tensor] = [:], distributedAxes: Int = 0) throws -> Model {
         var nodes = shapes.enumerated().map { Node(name: "x\($0)", kerasClass: "InputLayer", op: .input, inputs: [], outputShape: $1) }
-        let output = try op.outputShape(inputs: shapes, weights: weights)
-        nodes.append(Node(name: "y", kerasClass: "Test", op: op, inputs: nodes.map(\.name), weights: weights, outputShape: output))
+        let output = try op.outputShape(inputs: shapes, weights: weights, distributedAxes: distributedAxes)
+        var node = Node(name: "y", kerasClass: "Test", op: op, inputs: nodes.map(\.name), weights: weights, outputShape: output)
+        node.distributedAxes = distributedAxes
+        nodes.append(node)
         return try Model(Graph(nodes: nodes, inputs: nodes.dropLast().map(\.name), outputs: ["y"],
                                source: GraphSource(format: "test", kerasVersion: nil, backend: nil)))
     }
@@ -23,9 +26,11 @@ import Testing
 
     /// `given` holds inputs that are not differentiable (token ids, masks): their values are used as they are, and
     /// instead of finite differences, which a step function does not have, their gradient must be exactly zero.
-    func check(_ op: Op, inputs shapes: [[Int]], weights: [String: Tensor] = [:], batch: Int = 2, given: [Int: [Float]] = [:],
-               tolerance: Float = 3e-3, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let model = try model(op, inputs: shapes, weights: weights)
+    /// `everyElement` checks every input element instead of the first, middle and last.
+    func check(_ op: Op, inputs shapes: [[Int]], weights: [String: Tensor] = [:], distributedAxes: Int = 0, batch: Int = 2,
+               given: [Int: [Float]] = [:], tolerance: Float = 3e-3, everyElement: Bool = false,
+               sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let model = try model(op, inputs: shapes, weights: weights, distributedAxes: distributedAxes)
         let inputs = shapes.enumerated().map {
             Tensor(shape: [batch] + $1, scalars: given[$0] ?? values(batch * $1.reduce(1, *), seed: $0))
         }
@@ -40,7 +45,8 @@ import Testing
                     #expect(gradient.scalars.allSatisfy { $0 == 0 }, "\(op): ∂y/∂\(name) is not zero", sourceLocation: sourceLocation)
                     continue
                 }
-                for element in Set([0, inputs[inputIndex].count / 2, inputs[inputIndex].count - 1]) {
+                let count = inputs[inputIndex].count
+                for element in everyElement ? Set(0..<count) : Set([0, count / 2, count - 1]) {
                     let h: Float = 2e-3
                     var plus = inputs, minus = inputs
                     plus[inputIndex].scalars[element] += h
@@ -184,7 +190,59 @@ import Testing
                 try check(.recurrent(recurrence), inputs: [[5, 3]], weights: parameters)
             }
             try checkMaskedRecurrences()
+        case .attention:
+            try checkAttention()
         }
+    }
+
+    /// Every input element of each attention example (a separate key, the value as key, causal masks, every
+    /// score), with weights scaled so that the softmax is neither flat nor saturated.
+    func checkAttention() throws {
+        let heads = AttentionHeads(count: 2, keyDim: 3, valueDim: 2, outputShape: [2, 3])
+        var projected: [String: Tensor] = [:]
+        for (seed, (name, shape)) in [("query_kernel", [4, 2, 3]), ("query_bias", [2, 3]), ("key_kernel", [5, 2, 3]),
+                                      ("key_bias", [2, 3]), ("value_kernel", [3, 2, 2]), ("value_bias", [2, 2]),
+                                      ("output_kernel", [2, 2, 2, 3]), ("output_bias", [2, 3])].enumerated() {
+            projected[name] = weights(shape, seed: 30 + seed, scale: 0.6)
+        }
+        try check(.attention(Attention(score: .dot, causal: true, heads: heads)), inputs: [[4, 4], [6, 3], [6, 5]],
+                  weights: projected, everyElement: true)
+        let plain = ["query_kernel": weights([3, 2, 2], seed: 40, scale: 0.7), "key_kernel": weights([3, 2, 2], seed: 41, scale: 0.7),
+                     "value_kernel": weights([3, 2, 1], seed: 42), "output_kernel": weights([2, 1, 3], seed: 43)]
+        try check(.attention(Attention(score: .dot, causal: false, heads: AttentionHeads(count: 2, keyDim: 2, valueDim: 1, outputShape: [3]))),
+                  inputs: [[5, 3], [4, 3]], weights: plain, everyElement: true)
+        let scalar = { (value: Float) in Tensor(shape: [], scalars: [value]) }
+        try check(.attention(Attention(score: .dot, causal: false)), inputs: [[4, 3], [5, 2], [5, 3]],
+                  weights: ["scale": scalar(0.7)], everyElement: true)
+        try check(.attention(Attention(score: .dot, causal: true)), inputs: [[4, 3], [4, 3]], everyElement: true)
+        try check(.attention(Attention(score: .concat, causal: true)), inputs: [[5, 3], [4, 3]],
+                  weights: ["scale": scalar(1.3), "concat_score_weight": scalar(-0.8)], everyElement: true)
+        try check(.attention(Attention(score: .concat, causal: false)), inputs: [[3, 2], [4, 3], [4, 2]],
+                  weights: ["concat_score_weight": scalar(1.1)], everyElement: true)
+        try check(.attention(Attention(score: .additive, causal: false)), inputs: [[4, 3], [5, 2], [5, 3]],
+                  weights: ["scale": weights([3], seed: 44)], everyElement: true)
+        try check(.attention(Attention(score: .additive, causal: true)), inputs: [[4, 3], [4, 3]], everyElement: true)
+    }
+
+    /// TimeDistributed: the op's backward pass over the batch times the distributed positions, with an activation
+    /// split off (a softmax over the steps' features), several inputs, a recurrence per step and two wrappers.
+    @Test func distributedBackwardMatchesFiniteDifferences() throws {
+        try check(.dense(activation: .softmax(axis: 1)), inputs: [[3, 4]], weights: ["kernel": weights([4, 3], seed: 31)],
+                  distributedAxes: 1)
+        try check(.convolution(window: window([3], strides: [1], .same), activation: .tanh), inputs: [[3, 5, 2]],
+                  weights: ["kernel": weights([3, 2, 3], seed: 32), "bias": weights([3], seed: 33)], distributedAxes: 1)
+        try check(.pool(kind: .max, window: window([2, 2], strides: [2, 2], .valid)), inputs: [[2, 4, 4, 1]], distributedAxes: 1)
+        try check(.globalPool(kind: .average, keepDims: false), inputs: [[3, 4, 2]], distributedAxes: 1)
+        try check(.flatten, inputs: [[2, 3, 2, 2]], distributedAxes: 2)
+        try check(.batchNormalization(axis: 2, epsilon: 1e-3), inputs: [[2, 3, 2]],
+                  weights: ["gamma": weights([2], seed: 34), "beta": weights([2], seed: 35),
+                            "moving_mean": weights([2], seed: 36), "moving_variance": Tensor(shape: [2], scalars: [0.5, 2])],
+                  distributedAxes: 1)
+        try check(.merge(.multiply), inputs: [[3, 2], [3, 2]], distributedAxes: 1)
+        let lstm = Recurrence(cell: .lstm, units: 3, activation: .tanh, recurrentActivation: .sigmoid, returnSequences: false, goBackwards: false)
+        try check(.recurrent(lstm), inputs: [[2, 4, 3]],
+                  weights: ["kernel": weights([3, 12], seed: 37, scale: 0.5), "recurrent_kernel": weights([3, 12], seed: 38, scale: 0.5),
+                            "bias": weights([12], seed: 39)], distributedAxes: 1)
     }
 
     // The checks of the newer ops live in functions of their own: each `check` call adds to the stack frame of the

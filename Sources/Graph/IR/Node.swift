@@ -16,6 +16,10 @@ public struct Node: Sendable, Equatable {
     /// For a later call of a shared Keras layer (`dense:1`), the node of the layer's first call: both hold the same
     /// weights, which count once in the model's parameters and which a weight ablation zeroes in every call.
     public var weightsFrom: String? = nil
+    /// How many leading per-sample axes the op runs over independently (Keras's TimeDistributed, 1 per wrapper):
+    /// the op sees each sample as `outputShape[..<distributedAxes]` samples of the remaining axes. Tensors are
+    /// batch-first and contiguous, so [N, T, …] is [N·T, …] for the op. 0 for an ordinary node.
+    public var distributedAxes: Int = 0
 
     public init(name: String, kerasClass: String, op: Op, inputs: [String],
                 weights: [String: Tensor] = [:], outputShape: [Int]) {

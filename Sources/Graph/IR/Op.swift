@@ -136,4 +136,7 @@ public enum Op: Sendable, Equatable {
     /// differs from `value`, else 0. Embedding's `mask_zero` (value 0 on the ids) and Masking (`mask_value` on the
     /// features) make it; layers that honour masks take it as an extra input. Not differentiable.
     case sequenceMask(value: Float)
+    /// Keras's MultiHeadAttention, Attention or AdditiveAttention over [time, features] inputs `[query, value]` or
+    /// `[query, value, key]` (`Attention.swift`).
+    case attention(Attention)
 }

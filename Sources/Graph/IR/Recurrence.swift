@@ -28,7 +28,8 @@ public enum RecurrentMerge: String, Sendable, Equatable, Hashable, CaseIterable 
 
 /// One recurrent layer (Keras's LSTM, GRU, SimpleRNN) run from a zero state over the sequence axis of a
 /// [time, features] input. Weights: `kernel` [features, g·units], `recurrent_kernel` [units, g·units], optional
-/// `bias` [g·units] — for a GRU with `resetAfter`, [2, 3·units]: the input bias then the recurrent bias.
+/// `bias` [g·units] — for a GRU with `resetAfter`, [2, 3·units]: the input bias then the recurrent bias; an LSTM may
+/// also keep these two rows (cuDNN's layout, which Keras counts as parameters), and adds them.
 ///
 /// With `merge` it is Keras's Bidirectional around such a layer: the same cell reads the sequence both ways, the
 /// backward run with the weights `backward_kernel`, `backward_recurrent_kernel`, `backward_bias`, its sequence
@@ -99,7 +100,7 @@ public struct Recurrence: Sendable, Equatable, Hashable {
                 guard tensor.shape == shape else { throw GraphError(.weights, "\(name) has shape \(tensor.shape), expected \(shape)") }
             }
             let name = Self.weightName("bias", backward: backward)
-            if let bias = weights[name], bias.shape != biasShape {
+            if let bias = weights[name], bias.shape != biasShape, !(cell == .lstm && bias.shape == [2, columns]) {
                 throw GraphError(.weights, "\(name) has shape \(bias.shape), expected \(biasShape)")
             }
         }

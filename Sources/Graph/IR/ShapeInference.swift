@@ -276,6 +276,9 @@ extension Op {
 
         case .sequenceMask:
             return [try single()[0], 1]
+
+        case .attention(let attention):
+            return try attention.outputShape(inputs: inputs, weights: weights)
         }
     }
 }

@@ -71,7 +71,7 @@ public enum KerasImporter {
         let layer = call.config
         if let shape = call.inputShape {
             do {
-                try ShapeLimits.check(shape)
+                try ShapeLimits.check(shape.map { $0 == openDimension ? 1 : $0 })
             } catch {
                 throw layer.error(.shape, "the declared input \(error.detail)")
             }
@@ -86,7 +86,15 @@ public enum KerasImporter {
             throw layer.error(.unsupported, "this layer class is not supported (custom or subclassed layers need their Python code)")
         }
         let inputShapes = call.inbound.compactMap { shapes[$0] }
-        let built = try builder(layer, inputShapes)
+        // A distributed layer is built for one step: its inputs without the distributed axes.
+        let innerShapes: [[Int]]
+        do {
+            _ = call.distributedAxes > 0 ? try Op.distributedLead(inputShapes, axes: call.distributedAxes) : []
+            innerShapes = inputShapes.map { Array($0.dropFirst(call.distributedAxes)) }
+        } catch {
+            throw layer.error(error.kind, error.detail)
+        }
+        let built = try build(layer, builder: builder, inputs: innerShapes)
         let weights: [String: Tensor]
         if let read = shared[call.weights] {
             weights = read
@@ -97,18 +105,33 @@ public enum KerasImporter {
         do {
             try built.op.checkAttributes()
             for declared in built.declared { try declared.check(weights) }
-            let shape = try built.op.outputShape(inputs: inputShapes, weights: weights)
-            var node = Node(name: layer.name, kerasClass: layer.kerasClass, op: built.op, inputs: call.inbound,
+            let shape = try built.op.symbolicOutputShape(inputs: inputShapes, weights: weights, distributedAxes: call.distributedAxes)
+            var node = Node(name: layer.name, kerasClass: call.wrapper ?? layer.kerasClass, op: built.op, inputs: call.inbound,
                             weights: weights, outputShape: shape)
+            node.distributedAxes = call.distributedAxes
             node.constantNames = Set(built.constants.keys)
             node.weightsFrom = call.weightsFrom
             return node
         } catch {
             var attributed = error
             attributed.layer = layer.name
-            attributed.kerasClass = layer.kerasClass
+            attributed.kerasClass = call.wrapper.map { "\($0)(\(layer.kerasClass))" } ?? layer.kerasClass
             throw attributed
         }
+    }
+
+    /// Builds a layer; over inputs with open dimensions, twice with them at two sizes (`Op.openProbes`): a layer
+    /// whose op depends on the size (a Reshape that resolves -1 from the element count) is refused.
+    private static func build(_ layer: LayerConfig, builder: LayerBuilder, inputs: [[Int]]) throws(GraphError) -> BuiltLayer {
+        guard inputs.contains(where: { $0.contains(openDimension) }) else { return try builder(layer, inputs) }
+        func at(_ size: Int) throws(GraphError) -> BuiltLayer {
+            try builder(layer, inputs.map { $0.map { $0 == openDimension ? size : $0 } })
+        }
+        let first = try at(Op.openProbes.0), second = try at(Op.openProbes.1)
+        guard first.op == second.op, first.weightNames == second.weightNames, first.constants == second.constants else {
+            throw layer.error(.unsupported, "its configuration depends on the size of the open dimensions of input \(inputs.map(Graph.describe).joined(separator: ", ")); it needs a fixed input shape")
+        }
+        return first
     }
 
     /// Orders calls so that every producer comes before its consumers; refuses cycles and unknown producers.

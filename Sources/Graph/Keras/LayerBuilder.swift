@@ -19,6 +19,11 @@ struct BuiltLayer: Sendable {
     /// Folders under the layer's folder of a `.keras` archive whose variables it reads, in order (a recurrent
     /// layer's `cell`); nil for the layer's folder itself.
     var archiveFolders: [String]? = nil
+    /// Turns weights stored in another layout into Keras's (cuDNN's recurrent kernels), after they are matched.
+    var convertStored: (@Sendable ([String: Tensor]) throws(GraphError) -> [String: Tensor])? = nil
+    /// With no `weightNames`: the file must hold no weights for the layer either (an Attention saved with
+    /// `use_scale` whose configuration was edited to drop it). Other weightless layers are not read at all.
+    var refusesStoredWeights = false
 }
 
 /// Builds one layer from its configuration and its inputs' per-sample shapes.
@@ -46,8 +51,11 @@ let layerBuilders: [String: LayerBuilder] = {
         "Concatenate": buildConcatenate,
         "CustomScaleLayer": buildCustomScale, "Custom>CustomScaleLayer": buildCustomScale,
         "LSTM": recurrentBuilder(.lstm), "GRU": recurrentBuilder(.gru), "SimpleRNN": recurrentBuilder(.simpleRNN),
+        "CuDNNLSTM": cuDNNBuilder(.lstm), "CuDNNGRU": cuDNNBuilder(.gru),
         "Bidirectional": buildBidirectional,
         "Embedding": buildEmbedding, "Masking": buildMasking,
+        "MultiHeadAttention": buildMultiHeadAttention,
+        "Attention": dotAttentionBuilder(additive: false), "AdditiveAttention": dotAttentionBuilder(additive: true),
     ]
     for (name, kind) in [("MaxPooling", PoolKind.max), ("MaxPool", .max), ("AveragePooling", .average), ("AvgPool", .average)] {
         table["\(name)1D"] = poolBuilder(kind, rank: 1)
@@ -78,11 +86,8 @@ let layerBuilders: [String: LayerBuilder] = {
 /// Why well-known Keras layers that KerasLens does not run are refused.
 let refusedLayers: [String: String] = {
     var reasons: [String: String] = [:]
-    for name in ["RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "LSTMCell", "GRUCell", "SimpleRNNCell", "TimeDistributed"] {
+    for name in ["RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "LSTMCell", "GRUCell", "SimpleRNNCell"] {
         reasons[name] = "\(name) layers are not supported (LSTM, GRU, SimpleRNN and Bidirectional are)"
-    }
-    for name in ["CuDNNLSTM", "CuDNNGRU"] {
-        reasons[name] = "Keras 2's \(name) (weights in cuDNN's layout) is not supported; rebuild it as LSTM/GRU in tf-keras and save again"
     }
     reasons["Lambda"] = "Lambda layers hold Python code, which cannot run without Python"
 

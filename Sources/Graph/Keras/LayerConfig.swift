@@ -9,6 +9,9 @@ struct LayerConfig: Sendable {
     let kerasMajor: Int
     /// The recorded call of a tf-keras `TFOpLambda` or `SlicingOpLambda` layer.
     var call: OpLambdaCall? = nil
+    /// The call's keyword arguments that are not tensors (`use_causal_mask`, `training`); tensors passed by
+    /// keyword are inputs (`ModelStructure.tensorParameters`).
+    var keywords: [String: JSONValue] = [:]
 
     func error(_ kind: GraphError.Kind, _ detail: String) -> GraphError {
         GraphError(kind, layer: name, kerasClass: kerasClass, detail)

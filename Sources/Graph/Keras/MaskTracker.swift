@@ -64,6 +64,18 @@ struct MaskTracker {
             return Node(name: name, kerasClass: layer.kerasClass, op: .sequenceMask(value: value), inputs: [source],
                         outputShape: [steps, 1])
         }
+        let incoming = call.inbound.compactMap { masks[$0] }
+        // TimeDistributed is in the refusal table: a layer it wraps (the call carries the inner layer's class) can
+        // neither make a mask nor receive one.
+        if call.distributedAxes > 0 {
+            let maskZero = layer.kerasClass == "Embedding" ? try layer.bool("mask_zero", default: false) : false
+            let makesMask = layer.kerasClass == "Masking" || maskZero
+            if makesMask || !incoming.isEmpty {
+                throw layer.error(.unsupported, makesMask ? "a Keras mask made inside TimeDistributed is not supported"
+                                                          : "it receives a Keras mask (from Embedding mask_zero or Masking), which KerasLens cannot apply to a TimeDistributed layer")
+            }
+            return (call, [])
+        }
         switch layer.kerasClass {
         case "Masking":
             guard call.inbound.count == 1 else { throw layer.error(.invalidConfig, "Masking takes one input") }
@@ -80,7 +92,6 @@ struct MaskTracker {
         default:
             break
         }
-        let incoming = call.inbound.compactMap { masks[$0] }
         if call.recordedMask != nil && incoming.isEmpty
             || recorded && call.recordedMask == nil && !incoming.isEmpty && behaviour(layer.kerasClass) == .consumes {
             throw layer.error(.unsupported, "the file records \(call.recordedMask == nil ? "no mask" : "a mask") for this call, unlike the mask propagation KerasLens follows")

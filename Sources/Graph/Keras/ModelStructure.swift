@@ -21,6 +21,11 @@ struct LayerCall: Sendable {
     /// The producer of the mask Keras 3 records as the call's `mask` keyword (tf-keras records none); the importer
     /// derives masks itself (`MaskTracker`) and checks them against this.
     var recordedMask: String? = nil
+    /// How many TimeDistributed wrappers the call sits in (`Node.distributedAxes`).
+    var distributedAxes: Int = 0
+    /// The wrapper's class when the layer is the one a TimeDistributed wraps: the node's class, as Keras's summary
+    /// shows it (`TimeDistributed`).
+    var wrapper: String? = nil
 }
 
 /// Turns a Keras model configuration into a flat list of layer calls. Nested models are inlined: their layers keep
@@ -44,6 +49,8 @@ struct ModelStructure {
     /// How many calls of each layer (by where its weights live) have been named so far, and its first call's name.
     private var callCount: [WeightLocation: Int] = [:]
     private var firstCall: [WeightLocation: String] = [:]
+    /// How many TimeDistributed wrappers the calls being added sit in.
+    private var distributedAxes = 0
 
     init(config: JSONValue, kerasMajor: Int, isArchive: Bool) throws(GraphError) {
         self.kerasMajor = kerasMajor
@@ -215,8 +222,9 @@ struct ModelStructure {
                 _ = try addCall(entry, layer: called, name: names[0], location: location, inbound: producers, scope: scope)
             } else {
                 for (node, name) in zip(nodes, names) {
-                    let producers = try inboundNames(node, layer: layer, table: table)
-                    _ = try addCall(entry, layer: layer, name: name, location: location, inbound: producers, scope: scope)
+                    var called = layer
+                    let producers = try inboundNames(node, layer: layer, table: table, keywords: &called.keywords)
+                    _ = try addCall(entry, layer: called, name: name, location: location, inbound: producers, scope: scope)
                     if let mask = node["kwargs"]?["mask"], mask["class_name"]?.string == "__keras_tensor__",
                        let history = mask["config"]?["keras_history"], calls.last?.config.name == name {
                         calls[calls.count - 1].recordedMask = try producer(history, layer: layer, table: table)
@@ -282,7 +290,10 @@ struct ModelStructure {
 
     /// Adds one call of a layer (or inlines a call of a nested model) and returns the name carrying its output.
     private mutating func addCall(_ entry: JSONValue, layer: LayerConfig, name: String, location: WeightLocation,
-                                  inbound: [String], scope: Scope) throws(GraphError) -> String {
+                                  inbound: [String], scope: Scope, wrapper: String? = nil) throws(GraphError) -> String {
+        if layer.kerasClass == "TimeDistributed" {
+            return try addDistributedCall(layer: layer, name: name, location: location, inbound: inbound, scope: scope)
+        }
         if Self.modelClasses.contains(layer.kerasClass) {
             var nested = Scope(hdf5Group: scope.hdf5Group ?? layer.name, archivePath: "")
             if case .archive(let path) = location { nested.archivePath = path }
@@ -292,10 +303,12 @@ struct ModelStructure {
         }
         var call = LayerConfig(name: name, kerasClass: layer.kerasClass, values: layer.values, kerasMajor: kerasMajor)
         call.call = layer.call
+        call.keywords = layer.keywords
         try claim(call)
         let first = firstCall[location, default: name]
         firstCall[location] = first
-        calls.append(LayerCall(config: call, inbound: inbound, weights: location, weightsFrom: first == name ? nil : first))
+        calls.append(LayerCall(config: call, inbound: inbound, weights: location, weightsFrom: first == name ? nil : first,
+                               distributedAxes: distributedAxes, wrapper: wrapper))
         return name
     }
 
@@ -313,6 +326,32 @@ struct ModelStructure {
             for output in outputs where maskOnly.remove(output) != nil { changed = true }
         }
         calls.removeAll { maskOnly.contains($0.config.name) }
+    }
+
+    /// A call of TimeDistributed: its inner layer called under the wrapper's name (a nested model: each of its
+    /// layers) with one more distributed axis. The inner layer's weights are the wrapper's in an HDF5 file
+    /// (`td/kernel:0`, or `td/<inner layer>/kernel` for a nested model's), and under `<wrapper folder>/layer` in a
+    /// `.keras` archive.
+    private mutating func addDistributedCall(layer: LayerConfig, name: String, location: WeightLocation,
+                                             inbound: [String], scope: Scope) throws(GraphError) -> String {
+        guard let innerEntry = layer.values["layer"] else {
+            throw layer.error(.invalidConfig, "option 'layer' is not a layer configuration")
+        }
+        let inner = try layer.wrapped("layer")
+        _ = try single(inbound, layer)
+        var innerLocation = location
+        if case .archive(let path) = location { innerLocation = .archive(path: "\(path)/layer") }
+        distributedAxes += 1
+        defer { distributedAxes -= 1 }
+        if Self.modelClasses.contains(inner.kerasClass) {
+            var nested = Scope(hdf5Group: scope.hdf5Group ?? layer.name, archivePath: "")
+            if case .archive(let path) = innerLocation { nested.archivePath = path }
+            let (_, outs) = try parseModel(innerEntry, inbound: inbound, scope: nested)
+            aliases[name] = try single(outs, layer)
+            return name
+        }
+        return try addCall(innerEntry, layer: inner, name: name, location: innerLocation, inbound: inbound, scope: scope,
+                           wrapper: "TimeDistributed")
     }
 
     private mutating func addInput(_ layer: LayerConfig, shape: [Int]) throws(GraphError) {
@@ -372,12 +411,17 @@ struct ModelStructure {
         return ["batch_input_shape": value]
     }
 
+    /// The declared per-sample shape; an open (`null`) dimension becomes `openDimension`.
     private func staticShape(_ dims: [JSONValue], layer: String?) throws(GraphError) -> [Int] {
         var shape: [Int] = []
         for dim in dims {
+            if dim.isNull {
+                shape.append(openDimension)
+                continue
+            }
             guard let size = dim.int, size > 0 else {
                 throw GraphError(.unsupported, layer: layer, kerasClass: "InputLayer",
-                                 "input shape has an open or invalid dimension (\(dims.map { $0.int.map(String.init) ?? "None" })); KerasLens needs fixed input shapes")
+                                 "input shape has an invalid dimension (\(dims.map { $0.int.map(String.init) ?? "None" }))")
             }
             shape.append(size)
         }
@@ -403,18 +447,53 @@ struct ModelStructure {
         return (name, items.count > 1 ? items[1].int ?? 0 : 0)
     }
 
+    /// Tensors a layer's call takes by keyword after its positional ones, in the order of the call's parameters:
+    /// `mha(query, value=v, key=k)`. Keras 3's `mask` keyword is read apart (`LayerCall.recordedMask`); any other
+    /// keyword tensor (tf-keras's explicit `mask=`, Keras 3's `query_mask`, several masks) is refused.
+    static let tensorParameters: [String: [String]] = ["MultiHeadAttention": ["query", "value", "key"]]
+
     /// Producer names of one call of a Functional layer, in either Keras 2's nested lists or Keras 3's
-    /// `__keras_tensor__` form.
-    private func inboundNames(_ node: JSONValue, layer: LayerConfig, table: CallTable) throws(GraphError) -> [String] {
+    /// `__keras_tensor__` form: the positional tensors, then the keyword tensors the layer's call takes
+    /// (`tensorParameters`). The other keyword arguments go to `keywords`.
+    private func inboundNames(_ node: JSONValue, layer: LayerConfig, table: CallTable,
+                              keywords: inout [String: JSONValue]) throws(GraphError) -> [String] {
         var names: [String] = []
+        var tensors: [String: String] = [:]
         if let arguments = node["args"] {
             try collectHistories(arguments, into: &names, layer: layer, table: table)
+            for (key, value) in node["kwargs"]?.object ?? [:] {
+                var found: [String] = []
+                try collectHistories(value, into: &found, layer: layer, table: table)
+                // One recorded mask tensor is not an input: the caller reads it as the call's `recordedMask`.
+                if key == "mask", found.count == 1, value["class_name"]?.string == "__keras_tensor__" { continue }
+                if found.isEmpty { keywords[key] = value } else if found.count == 1, value.array == nil { tensors[key] = found[0] } else {
+                    throw layer.error(.unsupported, "call argument '\(key)' passes tensors, which is not supported")
+                }
+            }
         } else if let list = node.array {
-            for item in list { names.append(try producer(item, layer: layer, table: table)) }
+            for item in list {
+                names.append(try producer(item, layer: layer, table: table))
+                // tf-keras repeats the call's keyword arguments in every entry; a tensor among them is [layer, node, tensor].
+                let itemKeywords: [String: JSONValue] = item.array.flatMap { $0.count > 3 ? $0[3].object : nil } ?? [:]
+                for (key, value) in itemKeywords {
+                    if let parts = value.array, parts.count >= 3, parts[0].string != nil, parts[1].int != nil, parts[2].int != nil {
+                        tensors[key] = try producer(value, layer: layer, table: table)
+                    } else {
+                        keywords[key] = value
+                    }
+                }
+            }
         } else {
             throw layer.error(.invalidConfig, "inbound node has an unknown form")
         }
+        for parameter in (Self.tensorParameters[layer.kerasClass] ?? []).dropFirst(names.count) {
+            guard let tensor = tensors.removeValue(forKey: parameter) else { break }
+            names.append(tensor)
+        }
         guard !names.isEmpty else { throw layer.error(.invalidConfig, "the layer has no inputs") }
+        if let key = tensors.keys.sorted().first {
+            throw layer.error(.unsupported, "call argument '\(key)' passes a tensor, which is not supported")
+        }
         return names
     }
 

@@ -7,7 +7,7 @@ struct WeightMatcher {
 
     func weights(for call: LayerCall, built: BuiltLayer) throws(GraphError) -> [String: Tensor] {
         var result = built.constants
-        guard !built.weightNames.isEmpty else { return result }
+        guard !built.weightNames.isEmpty || built.refusesStoredWeights else { return result }
         var stored: [NamedArray] = []
         if case .archive(let path) = call.weights, let folders = built.archiveFolders {
             for folder in folders { stored += try read(.archive(path: "\(path)/\(folder)"), layer: call.config) }
@@ -23,7 +23,7 @@ struct WeightMatcher {
                 result[name] = Tensor(shape: shape, scalars: tensor.scalars)
             }
         }
-        return result
+        return try built.convertStored?(result) ?? result
     }
 
     private func read(_ location: WeightLocation, layer: LayerConfig) throws(GraphError) -> [NamedArray] {

@@ -29,6 +29,8 @@ struct NodeRecord: Codable, Equatable {
     /// For a later call of a shared layer, the node of its first call, whose tensors `weights` names; left out
     /// otherwise.
     var weights_from: String?
+    /// How many leading per-sample axes the op runs over independently (Keras's TimeDistributed); left out when 0.
+    var distributed_axes: Int?
 }
 
 /// An op: its `type` and the attributes that type takes (every other key absent).
@@ -66,6 +68,11 @@ struct OpRecord: Codable, Equatable {
     /// Written only when true (older files never hold it).
     var zero_output_for_mask: Bool?
     var mask_value: Float?
+    var score: String?
+    var causal: Bool?
+    var num_heads: Int?
+    var key_dim: Int?
+    var value_dim: Int?
 
     init(type: String) { self.type = type }
 }

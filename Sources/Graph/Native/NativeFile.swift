@@ -44,7 +44,8 @@ public enum NativeFile {
             nodes.append(NodeRecord(name: node.name, class: node.kerasClass, op: OpRecord(node.op), inputs: node.inputs,
                                     output_shape: node.outputShape, weights: weights,
                                     constants: node.constantNames.isEmpty ? nil : node.constantNames.sorted(),
-                                    weights_from: node.weightsFrom))
+                                    weights_from: node.weightsFrom,
+                                    distributed_axes: node.distributedAxes == 0 ? nil : node.distributedAxes))
         }
         let record = GraphRecord(source: SourceRecord(format: graph.source.format, keras_version: graph.source.kerasVersion,
                                                       backend: graph.source.backend),
@@ -104,6 +105,7 @@ public enum NativeFile {
                              outputShape: node.output_shape)
             built.constantNames = Set(node.constants ?? [])
             built.weightsFrom = node.weights_from
+            built.distributedAxes = node.distributed_axes ?? 0
             shapes[node.name] = node.output_shape
             nodes.append(built)
         }
@@ -149,12 +151,15 @@ public enum NativeFile {
             }
             inputShapes.append(shape)
         }
+        if let axes = node.distributed_axes, axes < 1 {
+            throw .native(.invalidGraph(reason: "distributed_axes is \(axes), not a positive count (absent when 0)"), file: file, layer: node.name)
+        }
         if op == .input {
-            guard node.inputs.isEmpty, node.output_shape.allSatisfy({ $0 > 0 }) else {
-                throw .native(.invalidGraph(reason: "an input node takes no inputs and has a positive shape"), file: file, layer: node.name)
+            guard node.inputs.isEmpty, node.output_shape.allSatisfy({ $0 > 0 || $0 == openDimension }), (node.distributed_axes ?? 0) == 0 else {
+                throw .native(.invalidGraph(reason: "an input node takes no inputs, is not distributed and has a shape of positive or open (-1) sizes"), file: file, layer: node.name)
             }
             do {
-                try ShapeLimits.check(node.output_shape)
+                try ShapeLimits.check(node.output_shape.map { $0 == openDimension ? 1 : $0 })
             } catch {
                 throw GraphError(.shape, file: file, layer: node.name, kerasClass: node.class, "input \(error.detail)")
             }
@@ -162,7 +167,7 @@ public enum NativeFile {
         }
         let inferred: [Int]
         do {
-            inferred = try op.outputShape(inputs: inputShapes, weights: weights)
+            inferred = try op.symbolicOutputShape(inputs: inputShapes, weights: weights, distributedAxes: node.distributed_axes ?? 0)
         } catch {
             var attributed = error.inFile(file)
             attributed.layer = node.name

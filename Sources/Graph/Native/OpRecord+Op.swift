@@ -90,6 +90,8 @@ extension OpRecord {
             self.shape = shape
         case .recurrent(let recurrence):
             record(recurrence)
+        case .attention(let attention):
+            record(attention)
         }
     }
 
@@ -166,6 +168,7 @@ extension OpRecord {
         case .recurrent: return .recurrent(try recurrence())
         case .embedding: return .embedding
         case .sequenceMask: return .sequenceMask(value: try need(mask_value, "mask_value"))
+        case .attention: return .attention(try attention())
         }
     }
 }

@@ -33,7 +33,41 @@ public enum ONNXExporter {
     }
 
     /// The ONNX model for `graph`; refuses, naming the layer, what opset 17 cannot express.
+    ///
+    /// A graph with open input dimensions is lowered at two sizes of them (`Op.openProbes`); when both give the same
+    /// nodes and initializers the lowering does not depend on the size, and the model is written once with each
+    /// open dimension of an input or output as a `dim_param` (`<value>_<axis>`). A layer whose lowering differs (a
+    /// Reshape to sizes that follow the input) is refused by name.
     static func model(_ graph: Graph) throws(GraphError) -> Onnx_ModelProto {
+        guard graph.hasOpenDimensions else { return try concreteModel(graph) }
+        func at(_ size: Int) throws(GraphError) -> Onnx_ModelProto {
+            let shapes = graph.inputs.map { name in graph.node(named: name)!.outputShape.map { $0 == openDimension ? size : $0 } }
+            return try concreteModel(graph.specialized(inputShapes: shapes))
+        }
+        var model = try at(Op.openProbes.0)
+        let other = try at(Op.openProbes.1)
+        for (a, b) in zip(model.graph.node, other.graph.node) where a != b {
+            throw sizeDependent(a.name)
+        }
+        for (a, b) in zip(model.graph.initializer, other.graph.initializer) where a != b {
+            throw sizeDependent(a.name)
+        }
+        guard model.graph.node.count == other.graph.node.count, model.graph.initializer.count == other.graph.initializer.count else {
+            throw GraphError(.unsupported, "the ONNX lowering depends on the sizes of the open input dimensions; ONNX export needs fixed input shapes for this model")
+        }
+        model.graph.input = graph.inputs.map { valueInfo($0, shape: graph.node(named: $0)!.outputShape) }
+        model.graph.output = graph.outputs.map { valueInfo($0, shape: graph.node(named: $0)!.outputShape) }
+        return model
+    }
+
+    /// The refusal for an ONNX value (`<layer>/<label>` or the layer's own) whose lowering follows the open sizes.
+    private static func sizeDependent(_ value: String) -> GraphError {
+        let layer = value.split(separator: "/").first.map(String.init) ?? value
+        return GraphError(.unsupported, layer: layer, "its ONNX lowering depends on the sizes of the open input dimensions; ONNX export needs fixed input shapes for it")
+    }
+
+    /// The ONNX model for a graph of concrete shapes.
+    private static func concreteModel(_ graph: Graph) throws(GraphError) -> Onnx_ModelProto {
         var owners: [String: String] = [:]
         for node in graph.nodes { if let owner = node.weightsFrom { owners[node.name] = owner } }
         var builder = ONNXBuilder(reserved: Set(graph.nodes.map(\.name)), weightOwners: owners)
@@ -43,7 +77,12 @@ public enum ONNXExporter {
         for node in graph.nodes {
             shapes[node.name] = node.outputShape
             if node.op != .input {
-                try lower(node, inputShapes: node.inputs.map { shapes[$0]! }, into: &builder)
+                let inputShapes = node.inputs.map { shapes[$0]! }
+                if node.distributedAxes > 0 {
+                    try lowerDistributed(node, inputShapes: inputShapes, into: &builder)
+                } else {
+                    try lower(node, inputShapes: inputShapes, output: node.name, into: &builder)
+                }
             }
         }
         proto.node = builder.nodes
@@ -64,11 +103,36 @@ public enum ONNXExporter {
         return model
     }
 
-    /// Emits the ONNX nodes for one layer; the last one writes the value named after the layer.
-    private static func lower(_ node: Node, inputShapes: [[Int]], into builder: inout ONNXBuilder) throws(GraphError) {
+    /// A node distributed over leading axes (TimeDistributed): each input reshaped to `(N·T, …)`, the op lowered as
+    /// for one application, its result reshaped back to `(N, T, …)` under the layer's name (N and T read from the
+    /// first input's shape).
+    private static func lowerDistributed(_ node: Node, inputShapes: [[Int]], into builder: inout ONNXBuilder) throws(GraphError) {
+        let axes = node.distributedAxes
+        var inner = node
+        inner.distributedAxes = 0
+        inner.outputShape = node.innerOutputShape
+        inner.inputs = []
+        for (input, shape) in zip(node.inputs, inputShapes) {
+            let target = builder.int64s([-1] + shape.dropFirst(axes), layer: node.name, "folded_shape")
+            inner.inputs.append(builder.step("Reshape", [input, target], layer: node.name))
+        }
+        let result = builder.fresh(node.name, "per_step")
+        try lower(inner, inputShapes: inputShapes.map { Array($0.dropFirst(axes)) }, output: result, into: &builder)
+        // The distributed axes' sizes are read from the first input when the model runs, so that an open one (a
+        // sequence of open length) passes through.
+        let inputShape = builder.step("Shape", [node.inputs[0]], layer: node.name)
+        let lead = builder.step("Slice", [inputShape, builder.int64s([0], layer: node.name, "starts"),
+                                          builder.int64s([1 + axes], layer: node.name, "ends"),
+                                          builder.int64s([0], layer: node.name, "axes")], layer: node.name)
+        let target = builder.step("Concat", [lead, builder.int64s(node.innerOutputShape, layer: node.name, "inner_shape")],
+                                  layer: node.name, [.int("axis", 0)])
+        builder.add("Reshape", [result, target], into: node.name)
+    }
+
+    /// Emits the ONNX nodes for one layer; the last one writes `output`.
+    private static func lower(_ node: Node, inputShapes: [[Int]], output: String, into builder: inout ONNXBuilder) throws(GraphError) {
         let input = node.inputs.first ?? ""
         let shape = inputShapes.first ?? []
-        let output = node.name
         switch node.op {
         case .input:
             return  // Graph inputs are value infos, added by the caller.
@@ -143,17 +207,23 @@ public enum ONNXExporter {
             builder.embedding(node, input: input, into: output)
         case .sequenceMask(let value):
             builder.sequenceMask(value: value, input: input, shape: shape, layer: node.name, into: output)
+        case .attention(let attention):
+            builder.attention(node, attention, inputShapes: inputShapes, into: output)
         }
     }
 
-    /// A float32 value of shape `(N, shape…)`.
+    /// A float32 value of shape `(N, shape…)`; an open dimension is the symbol `<name>_<axis>`.
     private static func valueInfo(_ name: String, shape: [Int]) -> Onnx_ValueInfoProto {
         var batch = Onnx_TensorShapeProto.Dimension()
         batch.dimParam = "N"
         var dimensions = [batch]
-        for size in shape {
+        for (axis, size) in shape.enumerated() {
             var dimension = Onnx_TensorShapeProto.Dimension()
-            dimension.dimValue = Int64(size)
+            if size == openDimension {
+                dimension.dimParam = "\(name)_\(axis + 1)"
+            } else {
+                dimension.dimValue = Int64(size)
+            }
             dimensions.append(dimension)
         }
         var tensor = Onnx_TypeProto.Tensor()

@@ -49,13 +49,14 @@ extension ONNXBuilder {
         for backward in directions {
             func weight(_ name: String) -> Tensor? { node.weights[Recurrence.weightName(name, backward: backward)] }
             let bias = weight("bias")?.scalars ?? Array(repeating: 0, count: columns)
-            let recurrentBias = recurrence.resetAfter ? Array(bias.suffix(columns)) : Array(repeating: 0, count: columns)
+            // Two rows (a GRU with reset_after, an LSTM in cuDNN's layout) are ONNX's Wb and Rb.
+            let recurrentBias = bias.count == 2 * columns ? Array(bias.suffix(columns)) : Array(repeating: 0, count: columns)
             w += Self.gateRows(weight("kernel")!, order: order, units: units)
             r += Self.gateRows(weight("recurrent_kernel")!, order: order, units: units)
             b += Self.reorder(Array(bias.prefix(columns)), order, units) + Self.reorder(recurrentBias, order, units)
         }
         let count = directions.count
-        let (sequence, lengths) = mask.map { compacted(input, mask: $0, steps: steps, layer: layer) } ?? (input, "")
+        let (sequence, lengths) = mask.map { compacted(input, mask: $0, layer: layer) } ?? (input, "")
         let timeFirst = step("Transpose", [sequence], layer: layer, [.ints("perm", [1, 0, 2])])
         var inputs = [timeFirst,
                       constant(Tensor(shape: [count, columns, shape[1]], scalars: w), layer: layer, "W"),
@@ -76,8 +77,7 @@ extension ONNXBuilder {
             outputs = (0..<count).map { index in
                 let compact = directionOutput(states, index: index, reversed: false, steps: steps, units: units, sequences: true, layer: layer)
                 return maskedSequence(compact, mask: mask, backward: index == 1 || recurrence.goBackwards,
-                                      reversed: recurrence.goBackwards, zeroMasked: recurrence.zeroOutputForMask,
-                                      steps: steps, layer: layer)
+                                      reversed: recurrence.goBackwards, zeroMasked: recurrence.zeroOutputForMask, layer: layer)
             }
         } else if let mask {
             // Y_h [directions, batch, units]: each direction's state after its last step within sequence_lens.
@@ -88,11 +88,12 @@ extension ONNXBuilder {
                                          int64s([0], layer: layer, "axes")], layer: layer)
                 let state = step("Reshape", [one, int64s([-1, units], layer: layer, "shape")], layer: layer)
                 guard recurrence.zeroOutputForMask else { return state }
-                // Zeros when the step read last (time 0 reading backwards) is masked.
-                let time = index == 1 || recurrence.goBackwards ? 0 : steps - 1
-                let kept = step("Slice", [step("Reshape", [mask, int64s([-1, steps], layer: layer, "mask_shape")], layer: layer),
-                                          int64s([time], layer: layer, "last_start"), int64s([time + 1], layer: layer, "last_end"),
-                                          int64s([1], layer: layer, "time_axis")], layer: layer)
+                // Zeros when the step read last (time 0 reading backwards) is masked; the last time is counted from
+                // the end, so that the lowering holds at any sequence length.
+                let (first, end) = index == 1 || recurrence.goBackwards ? (0, 1) : (-1, Int(Int64.max))
+                let kept = step("Slice", [timeMask(mask, layer: layer), int64s([first], layer: layer, "last_start"),
+                                          int64s([end], layer: layer, "last_end"), int64s([1], layer: layer, "time_axis")],
+                                layer: layer)
                 return step("Mul", [state, kept], layer: layer)
             }
         } else {
@@ -118,16 +119,17 @@ extension ONNXBuilder {
                                           sequences: Bool, layer: String) -> String {
         let backward = index == 1 || reversed
         guard sequences else {
-            let last = backward ? 0 : steps - 1
-            let final = step("Slice", [states, int64s([last, index], layer: layer, "starts"),
-                                       int64s([last + 1, index + 1], layer: layer, "ends"), int64s([0, 1], layer: layer, "axes")],
+            // Time 0, or the last time counted from the end, so that the lowering holds at any sequence length.
+            let (first, end) = backward ? (0, 1) : (-1, Int(Int64.max))
+            let final = step("Slice", [states, int64s([first, index], layer: layer, "starts"),
+                                       int64s([end, index + 1], layer: layer, "ends"), int64s([0, 1], layer: layer, "axes")],
                              layer: layer)
             return step("Reshape", [final, int64s([-1, units], layer: layer, "shape")], layer: layer)
         }
         let one = step("Slice", [states, int64s([index], layer: layer, "starts"), int64s([index + 1], layer: layer, "ends"),
                                  int64s([1], layer: layer, "axes")], layer: layer)
         let batchFirst = step("Transpose", [one], layer: layer, [.ints("perm", [2, 0, 1, 3])])
-        let sequence = step("Reshape", [batchFirst, int64s([-1, steps, units], layer: layer, "shape")], layer: layer)
+        let sequence = step("Squeeze", [batchFirst, int64s([2], layer: layer, "axes")], layer: layer)
         guard reversed else { return sequence }
         return step("Slice", [sequence, int64s([-1], layer: layer, "starts"), int64s([Int(Int64.min)], layer: layer, "ends"),
                               int64s([1], layer: layer, "axes"), int64s([-1], layer: layer, "steps")], layer: layer)
@@ -139,8 +141,8 @@ extension ONNXBuilder {
     /// after the unmasked steps from t on: index `cumsum(mask)[t] − mask[t]`. Masked steps are then zeroed with
     /// `zeroMasked`, and a one-way layer reading backwards gives its rows in the order it read them.
     private mutating func maskedSequence(_ compact: String, mask: String, backward: Bool, reversed: Bool, zeroMasked: Bool,
-                                         steps: Int, layer: String) -> String {
-        let flat = step("Reshape", [mask, int64s([-1, steps], layer: layer, "mask_shape")], layer: layer)
+                                         layer: String) -> String {
+        let flat = timeMask(mask, layer: layer)
         let counted = step("CumSum", [flat, int64s([1], layer: layer, "cumsum_axis")], layer: layer)
         let position = backward ? step("Sub", [counted, flat], layer: layer) : counted
         var states = compact
@@ -161,13 +163,19 @@ extension ONNXBuilder {
     }
 
     /// The sequence [N, time, F] with its unmasked steps first, in time order, and their count per sample (int32).
-    private mutating func compacted(_ input: String, mask: String, steps: Int, layer: String) -> (String, String) {
-        let flat = step("Reshape", [mask, int64s([-1, steps], layer: layer, "mask_shape")], layer: layer)
+    /// The positions, the step count and TopK's k come from the mask's own shape, so that the lowering holds at any
+    /// sequence length (an open one included).
+    private mutating func compacted(_ input: String, mask: String, layer: String) -> (String, String) {
+        let flat = timeMask(mask, layer: layer)
         let masked = step("Sub", [scalar(1, layer: layer, "one"), flat], layer: layer)
-        let positions = constant(Tensor(shape: [1, steps], scalars: (0..<steps).map(Float.init)), layer: layer, "positions")
-        let keys = step("Add", [positions, step("Mul", [masked, scalar(Float(steps), layer: layer, "steps")], layer: layer)], layer: layer)
+        let ones = step("Add", [masked, flat], layer: layer)
+        let positions = step("CumSum", [ones, int64s([1], layer: layer, "cumsum_axis")], layer: layer, [.int("exclusive", 1)])
+        let steps = step("ReduceSum", [ones, int64s([1], layer: layer, "steps_axis")], layer: layer, [.int("keepdims", 1)])
+        let keys = step("Add", [positions, step("Mul", [masked, steps], layer: layer)], layer: layer)
+        let k = step("Slice", [step("Shape", [flat], layer: layer), int64s([1], layer: layer, "k_start"),
+                               int64s([2], layer: layer, "k_end")], layer: layer)
         let order = fresh(layer, "order")
-        add("TopK", [keys, int64s([steps], layer: layer, "k")], outputs: [fresh(layer, "sorted_keys"), order],
+        add("TopK", [keys, k], outputs: [fresh(layer, "sorted_keys"), order],
             [.int("axis", 1), .int("largest", 0), .int("sorted", 1)])
         let indices = step("Expand", [step("Unsqueeze", [order, int64s([2], layer: layer, "feature_axis")], layer: layer),
                                       step("Shape", [input], layer: layer)], layer: layer)
@@ -175,6 +183,11 @@ extension ONNXBuilder {
         let count = step("ReduceSum", [flat, int64s([1], layer: layer, "time_axis")], layer: layer, [.int("keepdims", 0)])
         let lengths = step("Cast", [count], layer: layer, [.int("to", Int(Onnx_TensorProto.DataType.int32.rawValue))])
         return (gathered, lengths)
+    }
+
+    /// A mask [N, time, 1] as [N, time].
+    private mutating func timeMask(_ mask: String, layer: String) -> String {
+        step("Squeeze", [mask, int64s([2], layer: layer, "mask_axes")], layer: layer)
     }
 
     /// A Keras kernel [rows, g·units] as ONNX's [g·units, rows] (row-major values), its gate blocks in ONNX's order.

@@ -51,7 +51,15 @@ struct RecurrentKernel: Kernel {
             candidate = []
         }
         let bias = weight("bias")?.scalars ?? []
-        inputBias = bias.isEmpty ? Array(repeating: 0, count: columns) : Array(bias.prefix(columns))
+        let columns = columns
+        if bias.isEmpty {
+            inputBias = Array(repeating: 0, count: columns)
+        } else if bias.count == 2 * columns, !recurrence.resetAfter {
+            // An LSTM with cuDNN's input and recurrent biases: both add to the gates (summed as tf-keras sums them).
+            inputBias = (0..<columns).map { bias[$0] + bias[columns + $0] }
+        } else {
+            inputBias = Array(bias.prefix(columns))
+        }
         recurrentBias = recurrence.resetAfter && !bias.isEmpty ? Array(bias.suffix(columns)) : Array(repeating: 0, count: columns)
         activation = recurrence.activation.elementwise
         gate = (recurrence.recurrentActivation ?? .linear).elementwise

@@ -18,8 +18,9 @@ extension LayerConfig {
             throw error(.unsupported, "\(option)=True is not supported (the layer runs once from a zero state and returns its output alone)")
         }
         let gated = cell != .simpleRNN
-        // Standalone Keras ≤ 2.2 wrote no reset_after and meant false; tf-keras and Keras 3 write it.
-        let resetAfter = try bool("reset_after", default: kerasMajor >= 3)
+        // Standalone Keras ≤ 2.2 wrote no reset_after and meant false; tf-keras and Keras 3 write it. CuDNNGRU is
+        // the reset_after form.
+        let resetAfter = kerasClass == "CuDNNGRU" ? true : try bool("reset_after", default: kerasMajor >= 3)
         var recurrence = Recurrence(cell: cell, units: try int("units"),
                           activation: has("activation") ? try activation() : .tanh,
                           recurrentActivation: gated ? (has("recurrent_activation") ? try activation("recurrent_activation") : .sigmoid) : nil,
@@ -41,17 +42,19 @@ extension LayerConfig {
                                                                    : "merge_mode None (two outputs) is not supported")
     }
     let forward = try config.wrapped("layer")
-    let cells: [String: RecurrentCell] = ["LSTM": .lstm, "GRU": .gru, "SimpleRNN": .simpleRNN]
+    let cells: [String: RecurrentCell] = ["LSTM": .lstm, "GRU": .gru, "SimpleRNN": .simpleRNN,
+                                          "CuDNNLSTM": .lstm, "CuDNNGRU": .gru]
     guard let cell = cells[forward.kerasClass] else {
-        throw config.error(.unsupported, "Bidirectional around \(forward.kerasClass) is not supported (LSTM, GRU, SimpleRNN only)")
+        throw config.error(.unsupported, "Bidirectional around \(forward.kerasClass) is not supported (LSTM, GRU, SimpleRNN, CuDNNLSTM, CuDNNGRU only)")
     }
+    let cuDNN = forward.kerasClass.hasPrefix("CuDNN")
     var recurrence: Recurrence
     do {
         recurrence = try forward.recurrence(cell)
     } catch {
         throw config.error(error.kind, "its layer: \(error.detail)")
     }
-    let useBias = try forward.bool("use_bias", default: true)
+    let useBias = cuDNN ? true : try forward.bool("use_bias", default: true)
     if config.has("backward_layer") {
         let backward = try config.wrapped("backward_layer")
         let mirrored = try? backward.recurrence(cell)
@@ -71,7 +74,8 @@ extension LayerConfig {
     let names = ["kernel", "recurrent_kernel"] + (useBias ? ["bias"] : [])
     return BuiltLayer(op: .recurrent(recurrence),
                       weightNames: names + names.map { Recurrence.weightName($0, backward: true) },
-                      archiveFolders: ["forward_layer/cell", "backward_layer/cell"])
+                      archiveFolders: ["forward_layer/cell", "backward_layer/cell"],
+                      convertStored: cuDNN ? cuDNNConversion(recurrence, layer: config) : nil)
 }
 
 extension LayerConfig {

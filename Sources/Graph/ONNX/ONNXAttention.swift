@@ -1,0 +1,88 @@
+import KerasLensGraph
+
+/// Keras's attention layers spelled out in opset-17 ops (MatMul, Transpose, Reshape, Softmax, Tanh, ReduceSum, …):
+/// ONNX has no attention op before opset 23. Values stay `(N, time, features)`; the heads of multi-head attention
+/// are moved to their own axis `(N, heads, time, width)` so that one batched MatMul scores all of them.
+extension ONNXBuilder {
+    mutating func attention(_ node: Node, _ attention: Attention, inputShapes: [[Int]], into output: String) {
+        let layer = node.name
+        let (query, value) = (node.inputs[0], node.inputs[1])
+        let key = node.inputs.count == 3 ? node.inputs[2] : value
+        let (queryLength, keyLength) = (inputShapes[0][0], inputShapes[1][0])
+        guard let heads = attention.heads else {
+            var scores = self.scores(node, attention.score, query: query, key: key)
+            if attention.causal { scores = causalMask(scores, queryLength: queryLength, keyLength: keyLength, layer: layer) }
+            let weights = step("Softmax", [scores], layer: layer, [.int("axis", -1)])
+            add("MatMul", [weights, value], into: output)
+            return
+        }
+        func project(_ input: String, _ name: String, width: Int, length: Int, order: [Int]) -> String {
+            let kernel = node.weights["\(name)_kernel"]!
+            let matrix = Tensor(shape: [kernel.shape[0], heads.count * width], scalars: kernel.scalars)
+            var projected = step("MatMul", [input, constant(matrix, layer: layer, "\(name)_kernel")], layer: layer)
+            if let bias = node.weights["\(name)_bias"] {
+                let row = Tensor(shape: [heads.count * width], scalars: bias.scalars)
+                projected = step("Add", [projected, constant(row, layer: layer, "\(name)_bias")], layer: layer)
+            }
+            let split = step("Reshape", [projected, int64s([0, length, heads.count, width], layer: layer, "\(name)_heads")], layer: layer)
+            return step("Transpose", [split], layer: layer, [.ints("perm", order)])
+        }
+        // (N, heads, Tq, key_dim) scaled as Keras scales it, against (N, heads, key_dim, Tv).
+        let queries = step("Mul", [project(query, "query", width: heads.keyDim, length: queryLength, order: [0, 2, 1, 3]),
+                                   scalar(heads.queryScale, layer: layer, "query_scale")], layer: layer)
+        let keys = project(key, "key", width: heads.keyDim, length: keyLength, order: [0, 2, 3, 1])
+        let values = project(value, "value", width: heads.valueDim, length: keyLength, order: [0, 2, 1, 3])
+        var scores = step("MatMul", [queries, keys], layer: layer)
+        if attention.causal { scores = causalMask(scores, queryLength: queryLength, keyLength: keyLength, layer: layer) }
+        let weights = step("Softmax", [scores], layer: layer, [.int("axis", -1)])
+        let combined = step("Transpose", [step("MatMul", [weights, values], layer: layer)], layer: layer, [.ints("perm", [0, 2, 1, 3])])
+        let width = heads.count * heads.valueDim
+        let rows = step("Reshape", [combined, int64s([0, queryLength, width], layer: layer, "combined_shape")], layer: layer)
+        let outputKernel = node.weights["output_kernel"]!
+        let outputs = outputKernel.count / width
+        let matrix = Tensor(shape: [width, outputs], scalars: outputKernel.scalars)
+        let bias = node.weights["output_bias"]
+        let reshaped = heads.outputShape.count > 1
+        var result = step("MatMul", [rows, constant(matrix, layer: layer, "output_kernel")], layer: layer)
+        if let bias {
+            let biasName = constant(Tensor(shape: [outputs], scalars: bias.scalars), layer: layer, "output_bias")
+            if reshaped { result = step("Add", [result, biasName], layer: layer) } else { add("Add", [result, biasName], into: output) }
+        }
+        if reshaped {
+            add("Reshape", [result, int64s([0, queryLength] + heads.outputShape, layer: layer, "output_shape")], into: output)
+        } else if bias == nil {
+            add("Identity", [result], into: output)
+        }
+    }
+
+    /// Attention's and AdditiveAttention's scores `(N, Tq, Tv)`.
+    private mutating func scores(_ node: Node, _ score: AttentionScore, query: String, key: String) -> String {
+        let layer = node.name
+        let scale = node.weights["scale"]
+        switch score {
+        case .dot:
+            let keys = step("Transpose", [key], layer: layer, [.ints("perm", [0, 2, 1])])
+            let products = step("MatMul", [query, keys], layer: layer)
+            guard let scale else { return products }
+            return step("Mul", [products, constant(scale, layer: layer, "scale")], layer: layer)
+        case .concat, .additive:
+            // (N, Tq, 1, d) + (N, 1, Tv, d), tanh, weighted sum over d.
+            let rows = step("Unsqueeze", [query, int64s([2], layer: layer, "query_axis")], layer: layer)
+            let columns = step("Unsqueeze", [key, int64s([1], layer: layer, "key_axis")], layer: layer)
+            var sums = step("Add", [rows, columns], layer: layer)
+            if score == .concat, let scale { sums = step("Mul", [sums, constant(scale, layer: layer, "scale")], layer: layer) }
+            var terms = step("Tanh", [sums], layer: layer)
+            if score == .additive, let scale { terms = step("Mul", [terms, constant(scale, layer: layer, "scale")], layer: layer) }
+            let total = step("ReduceSum", [terms, int64s([-1], layer: layer, "feature_axis")], layer: layer, [.int("keepdims", 0)])
+            guard score == .concat else { return total }
+            return step("Mul", [total, constant(node.weights["concat_score_weight"]!, layer: layer, "concat_score_weight")], layer: layer)
+        }
+    }
+
+    /// Keras's causal mask: 1e9 subtracted from the scores of key positions after the query position.
+    private mutating func causalMask(_ scores: String, queryLength: Int, keyLength: Int, layer: String) -> String {
+        let mask = (0..<queryLength).flatMap { i in (0..<keyLength).map { j in j > i ? Float(-1e9) : 0 } }
+        return step("Add", [scores, constant(Tensor(shape: [queryLength, keyLength], scalars: mask), layer: layer, "causal_mask")],
+                    layer: layer)
+    }
+}
