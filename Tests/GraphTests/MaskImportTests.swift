@@ -53,6 +53,10 @@ import Testing
              fragment: "layer 'embedding' (Embedding): the configuration's input_dim [12] does not match embeddings of shape [11, 4]"),
         Edit(file: "embedding.k2.h5", replace: #""output_dim": 4"#, with: #""output_dim": 5"#,
              fragment: "layer 'embedding' (Embedding): the configuration's output_dim 5 does not match embeddings of shape [11, 4]"),
+        // tf-keras records only masks passed explicitly (`rnn(x, mask=m)`): such a keyword tensor is refused by name.
+        Edit(file: "masking_recurrent.k2.h5", replace: #"[[["dense_passes_mask", 0, 0, {}]]]"#,
+             with: #"[[["dense_passes_mask", 0, 0, {"mask": ["masking", 0, 0]}]]]"#,
+             fragment: "layer 'rnn_masked_backwards' (SimpleRNN): call argument 'mask' passes a tensor, which is not supported"),
     ]
 
     @Test(arguments: edits) func isRefused(_ edit: Edit) throws {
@@ -74,5 +78,51 @@ import Testing
         let lstm = try #require(nodes.first { $0.opType == "LSTM" && $0.name.hasPrefix("lstm_masked") })
         #expect(lstm.input.count == 5, "X, W, R, B and sequence_lens")
         #expect(nodes.filter { $0.opType == "TopK" }.count == 5)
+    }
+
+    /// The masked models with an open sequence length (`[null, null, 3]`, `[null, null]`): the masked recurrent
+    /// layers' ONNX lowering reads the length from the mask's shape, so the export holds at any length (numbers checked
+    /// in onnxruntime at three lengths when this was written; the runtime's in `MaskOpenLengthTests`).
+    @Test(arguments: ["masking_recurrent.k2.h5", "masking_last_state.k2.h5"])
+    func maskedRecurrenceExportsAtAnOpenLength(_ name: String) throws {
+        let file = try Self.file(name)
+        let graph = try KerasImporter.build(file, config: try Self.openLength(try #require(file.modelConfig)))
+        #expect(graph.hasOpenDimensions)
+        #expect(graph.node(named: "embedding_masked/mask")?.outputShape == [openDimension, 1])
+        let model = try ONNXExporter.model(graph)
+        #expect(model.graph.input.map { $0.type.tensorType.shape.dim[1].dimParam } == ["sequence_1", "ids_1"])
+        #expect(model.graph.node.contains { $0.opType == "TopK" })
+    }
+
+    static func openLength(_ config: String) throws -> String {
+        let open = config.replacingOccurrences(of: "[null, 7, 3]", with: "[null, null, 3]")
+            .replacingOccurrences(of: "[null, 7]", with: "[null, null]")
+        #expect(open != config, "the edit must match")
+        return open
+    }
+
+    /// TimeDistributed is in the mask table's refusals: the layer it wraps can neither receive a mask nor make one.
+    @Test(arguments: [
+        ("dense_passes_mask", "layer 'dense_passes_mask' (Dense): it receives a Keras mask (from Embedding mask_zero or Masking), which KerasLens cannot apply to a TimeDistributed layer"),
+        ("embedding_masked", "layer 'embedding_masked' (Embedding): a Keras mask made inside TimeDistributed is not supported"),
+    ])
+    func timeDistributedMaskIsRefused(_ layer: String, _ fragment: String) throws {
+        let file = try Self.file("masking_recurrent.k2.h5")
+        let text = try #require(file.modelConfig)
+        var config = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        var body = try #require(config["config"] as? [String: Any])
+        var layers = try #require(body["layers"] as? [[String: Any]])
+        let index = try #require(layers.firstIndex { $0["name"] as? String == layer })
+        let inner = layers[index]
+        layers[index] = ["class_name": "TimeDistributed", "name": layer, "inbound_nodes": inner["inbound_nodes"] ?? [],
+                         "config": ["name": layer, "layer": ["class_name": inner["class_name"] ?? "", "config": inner["config"] ?? [:]]]]
+        body["layers"] = layers
+        config["config"] = body
+        let edited = String(decoding: try JSONSerialization.data(withJSONObject: config), as: UTF8.self)
+        #expect {
+            _ = try KerasImporter.build(file, config: edited)
+        } throws: { error in
+            (error as? GraphError)?.description.contains(fragment) ?? false
+        }
     }
 }
