@@ -70,7 +70,7 @@ struct MaskTracker {
         if call.distributedAxes > 0 {
             let maskZero = layer.kerasClass == "Embedding" ? try layer.bool("mask_zero", default: false) : false
             let makesMask = layer.kerasClass == "Masking" || maskZero
-            if makesMask || !incoming.isEmpty {
+            if makesMask || !incoming.isEmpty || call.recordedMask != nil {
                 throw layer.error(.unsupported, makesMask ? "a Keras mask made inside TimeDistributed is not supported"
                                                           : "it receives a Keras mask (from Embedding mask_zero or Masking), which KerasLens cannot apply to a TimeDistributed layer")
             }
