@@ -68,7 +68,7 @@ SHARED_MODELS = FIXTURES.parent.parent / "shared" / "models"
 SEED = 1512
 
 # Outputs of previous runs that are deleted before generating (nothing else is touched).
-GENERATED_DIRS = ("zoo", "expected", "h5", "refuse", "sequence")
+GENERATED_DIRS = ("zoo", "expected", "h5", "refuse", "text", "sequence")
 GENERATED_FILES = (
     "MNIST1D.h5", "HMT.h5", "mnist1d_test_x.npy", "mnist1d_test_y.npy",
     "hmt_inputs.npy", "manifest.json",
@@ -1139,6 +1139,73 @@ def zoo_tf_reductions(K):
     return K.Model(inp, L.Concatenate(name="concat")(branches), name="tf_reductions")
 
 
+def zoo_embedding(K):
+    """Embedding without a mask: ids (float inputs holding integers) to vectors, then Flatten and Dense."""
+    L = K.layers
+    inp = K.Input((6,), name="ids")
+    x = L.Embedding(11, 4, name="embedding")(inp)
+    return K.Model(inp, L.Dense(3, name="dense")(L.Flatten(name="flatten")(x)), name="embedding")
+
+
+def zoo_masking_recurrent(K):
+    """Keras masks: Masking into stacked LSTM (sequences) and GRU (last state); Embedding(mask_zero) into a
+    Bidirectional LSTM (sequences, masked steps zero) then a masked GlobalAveragePooling1D, a Bidirectional GRU (last
+    states), and through a Dense (which passes the mask on) into a SimpleRNN reading backwards. Masked steps sit at
+    the start, in the middle and at the end of the sequences (`masked_sequence_inputs`)."""
+    L = K.layers
+    seq = K.Input((7, 3), name="sequence")
+    ids = K.Input((7,), name="ids")
+    masked = L.Masking(mask_value=0.0, name="masking")(seq)
+    lstm = L.LSTM(4, return_sequences=True, name="lstm_masked")(masked)
+    gru = L.GRU(3, name="gru_masked")(lstm)
+    emb = L.Embedding(12, 4, mask_zero=True, name="embedding_masked")(ids)
+    bi = L.Bidirectional(L.LSTM(3, return_sequences=True), name="bi_lstm_masked")(emb)
+    pooled = L.GlobalAveragePooling1D(name="masked_average")(bi)
+    bi_last = L.Bidirectional(L.GRU(2), merge_mode="sum", name="bi_gru_last")(emb)
+    dense = L.Dense(3, name="dense_passes_mask")(emb)
+    rnn = L.SimpleRNN(3, go_backwards=True, return_sequences=True, name="rnn_masked_backwards")(dense)
+    return K.Model([seq, ids], concat_flat(K, [gru, pooled, bi_last, rnn, lstm]), name="masking_recurrent")
+
+
+def zoo_masking_last_state(K):
+    """Masked recurrent layers returning their last state: Masking into a GRU, Embedding(mask_zero) into a
+    Bidirectional LSTM and a SimpleRNN reading backwards, masked steps anywhere; and zero_output_for_mask set on
+    layers of their own (an LSTM's last state, a GRU's sequence read backwards)."""
+    L = K.layers
+    seq = K.Input((7, 3), name="sequence")
+    ids = K.Input((7,), name="ids")
+    gru = L.GRU(3, name="gru_last")(L.Masking(mask_value=0.0, name="masking")(seq))
+    emb = L.Embedding(12, 4, mask_zero=True, name="embedding_masked")(ids)
+    bi = L.Bidirectional(L.LSTM(3), name="bi_lstm_last")(emb)
+    rnn = L.SimpleRNN(2, go_backwards=True, name="rnn_backwards_last")(emb)
+    # zero_output_for_mask outside a Bidirectional: zeros where the step read last (or any step of a sequence) is masked.
+    zero_last = L.LSTM(2, zero_output_for_mask=True, name="lstm_zero_last")(emb)
+    zero_sequence = L.GRU(2, return_sequences=True, go_backwards=True, zero_output_for_mask=True,
+                          name="gru_zero_sequence")(emb)
+    return K.Model([seq, ids], concat_flat(K, [gru, bi, rnn, zero_last, zero_sequence]), name="masking_last_state")
+
+
+def masked_sequence_inputs(rng: np.random.Generator) -> list[np.ndarray]:
+    """Inputs of `zoo_masking_recurrent`: sequences with all-zero steps and ids with zero (padding) ids at the start,
+    in the middle and at the end; one sample of ids is padding at the end only."""
+    seq = rng.normal(0, 1, (ZOO_BATCH, 7, 3)).astype(np.float32)
+    for sample, steps in enumerate([(0, 3, 6), (2, 3), (5, 6)]):
+        seq[sample, list(steps)] = 0
+    ids = rng.integers(1, 12, (ZOO_BATCH, 7))
+    for sample, steps in enumerate([(0, 3, 6), (4,), (5, 6)]):
+        ids[sample, list(steps)] = 0
+    return [seq, ids.astype(np.int32)]
+
+
+def token_inputs(vocabulary: int, length: int):
+    """Ids in 1 ..< vocabulary as int32, with zeros at the end and in the middle of some samples."""
+    def make(rng: np.random.Generator) -> list[np.ndarray]:
+        ids = rng.integers(1, vocabulary, (ZOO_BATCH, length))
+        ids[0, -2:] = 0
+        ids[1, length // 2] = 0
+        return [ids.astype(np.int32)]
+    return make
+
 
 def zoo_mha_self(K):
     """Two transformer blocks over a token sequence: self attention (dropout, identity at inference) with a
@@ -1186,6 +1253,8 @@ def zoo_attention_layers(K):
         L.AdditiveAttention(name="causal_additive")([query, value, key], use_causal_mask=True),
     ]
     return K.Model([query, value], L.Concatenate(name="concat")(branches), name="attention_layers")
+
+
 def zoo_time_distributed(K):
     """TimeDistributed around Conv2D, BatchNormalization, Activation, MaxPooling2D, Dropout and Flatten feeding an
     LSTM (a video-like CNN-LSTM), around Conv1D, GlobalMaxPooling1D, Flatten and Dense, and around a nested
@@ -1264,6 +1333,11 @@ class ZooModel:
     # ("layer" or "nested_model/layer", channel): record the tf_keras output with that output channel of the layer's
     # kernel zeroed (every call of a shared layer then runs without it), for weight ablation parity.
     weight_ablation: tuple | None = None
+    # Makes the inputs instead of drawing N(0, input_std) (token ids, sequences with masked steps).
+    make_inputs: Callable | None = None
+    # Keras 3.15 writes a mask it computes as NotEqual/Any operations into a legacy HDF5 configuration, which it then
+    # cannot reload ("Unknown layer: 'NotEqual'"): such models are recorded as .k2.h5 and .keras only.
+    keras3_h5: bool = True
     # For inputs with open (None) dimensions: the per-sample input shapes of a second recording, at other sizes
     # than `input_shapes`; its manifest entries are named `<name>.second.<kind>`.
     second_input_shapes: list | None = None
@@ -1336,6 +1410,11 @@ ZOO = [
     ZooModel("tf_reductions", zoo_tf_reductions, [(5, 4, 3)], seed=SEED + 38, keras2_only=True),
     ZooModel("keras3_reductions", zoo_tf_reductions, [(5, 4, 3)], seed=SEED + 39, keras3_only=True,
              keras3_files=("keras",)),
+    ZooModel("embedding", zoo_embedding, [(6,)], seed=SEED + 60, make_inputs=token_inputs(11, 6)),
+    ZooModel("masking_recurrent", zoo_masking_recurrent, [(7, 3), (7,)], seed=SEED + 61,
+             make_inputs=masked_sequence_inputs, keras3_h5=False),
+    ZooModel("masking_last_state", zoo_masking_last_state, [(7, 3), (7,)], seed=SEED + 63,
+             make_inputs=masked_sequence_inputs, keras3_h5=False),
     ZooModel("mha_self", zoo_mha_self, [(6, 8)], seed=SEED + 50),
     ZooModel("mha_cross", zoo_mha_cross, [(5, 6), (7, 4)], seed=SEED + 51),
     # Keras 3.15 cannot reload its legacy HDF5 file of an Attention layer (score_mode "dot" is read back as the
@@ -1388,6 +1467,8 @@ def set_weights(model, weights: dict[str, list[np.ndarray]], reference) -> None:
 
 
 def zoo_inputs(spec: ZooModel, rng: np.random.Generator) -> list[np.ndarray]:
+    if spec.make_inputs is not None:
+        return spec.make_inputs(rng)
     if spec.pixel_inputs:
         return [rng.uniform(0, 255, (ZOO_BATCH, *s)).astype(np.float32) for s in spec.input_shapes]
     return [rng.normal(0, spec.input_std, (ZOO_BATCH, *s)).astype(np.float32)
@@ -1497,16 +1578,19 @@ def generate_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
 
     files = {"k2": f"{base}.k2.h5", "k3": f"{base}.k3.h5", "keras": f"{base}.keras"}
     k2_model.save(FIXTURES / files["k2"])
-    k3_model.save(FIXTURES / files["k3"])
+    if spec.keras3_h5:
+        k3_model.save(FIXTURES / files["k3"])
+        with h5py.File(FIXTURES / files["k3"], "r") as f:  # Keras 3 must write legacy HDF5 here
+            assert "model_config" in f.attrs and "model_weights" in f, files["k3"]
     k3_model.save(FIXTURES / files["keras"])
-    with h5py.File(FIXTURES / files["k3"], "r") as f:  # Keras 3 must write legacy HDF5 here
-        assert "model_config" in f.attrs and "model_weights" in f, files["k3"]
 
     entries = []
     for kind, loader, major, expected, out_files in (
             ("k2", load_k2, 2, k2_outputs, k2_files),
             ("k3", load_k3, 3, k3_outputs, k3_files),
             ("keras", load_k3, 3, k3_outputs, k3_files)):
+        if kind == "k3" and not spec.keras3_h5:
+            continue
         reloaded = loader(FIXTURES / files[kind])
         assert_close(predict(reloaded, inputs), expected, f"{files[kind]} reload", RELOAD_TOL)
         layer_info = {"layers": layers, "layer_samples": ZOO_BATCH} if kind == "k2" else {}
@@ -1547,6 +1631,85 @@ def generate_zoo() -> list[dict]:
         entries += generate_zoo_model(spec, rng if spec.seed is None else np.random.default_rng(spec.seed))
     log(f"  zoo: {len(ZOO)} models x 3 files")
     return entries
+
+
+# --------------------------------------------------------------------------------------
+# E. A small text classifier: Embedding(mask_zero) + LSTM trained briefly with tf_keras
+# --------------------------------------------------------------------------------------
+
+TEXT_VOCABULARY, TEXT_LENGTH, TEXT_TRAIN, TEXT_TEST, TEXT_EPOCHS = 40, 20, 4000, 200, 8
+TEXT_SEED = SEED + 62
+# Test samples whose embedding-output attributions TensorFlow's GradientTape records.
+TEXT_ATTRIBUTION_SAMPLES = 6
+
+
+def text_task(rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sequences of 6..20 tokens (ids 1..39, zero padding at the end) holding token 7 and token 9 once each;
+    the class is 1 when 7 comes before 9."""
+    fillers = np.array([t for t in range(1, TEXT_VOCABULARY) if t not in (7, 9)])
+    ids = np.zeros((count, TEXT_LENGTH), np.int32)
+    labels = np.zeros(count, np.int64)
+    for i in range(count):
+        length = rng.integers(6, TEXT_LENGTH + 1)
+        ids[i, :length] = rng.choice(fillers, length)
+        first, second = rng.choice(length, 2, replace=False)
+        ids[i, first], ids[i, second] = 7, 9
+        labels[i] = int(first < second)
+    return ids, labels
+
+
+def generate_text_classifier() -> list[dict]:
+    """Trains the classifier, records its test outputs and accuracy, and TensorFlow's gradient × embedding at the
+    Embedding's output (summed over features) for the first test samples' predicted classes."""
+    rng = np.random.default_rng(TEXT_SEED)
+    tf_keras.utils.set_random_seed(TEXT_SEED)
+    x_train, y_train = text_task(rng, TEXT_TRAIN)
+    x_test, y_test = text_task(rng, TEXT_TEST)
+    layers = tf_keras.layers
+    model = tf_keras.Sequential([
+        tf_keras.Input((TEXT_LENGTH,), name="tokens"),
+        layers.Embedding(TEXT_VOCABULARY, 8, mask_zero=True, name="embedding"),
+        layers.LSTM(16, name="lstm"),
+        layers.Dense(2, activation="softmax", name="dense"),
+    ], name="text_classifier")
+    model.compile(optimizer=tf_keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x_train, y_train, epochs=TEXT_EPOCHS, batch_size=64, verbose=0)
+    file = "text/text_classifier.k2.h5"
+    model.save(FIXTURES / file)
+    reloaded = load_k2(FIXTURES / file)
+    output = predict(reloaded, [x_test])[0]
+    acc = accuracy(output, y_test)
+    log(f"  text_classifier: test accuracy {acc:.4f}")
+
+    ids = tf.constant(x_test[:TEXT_ATTRIBUTION_SAMPLES])
+    embedding, lstm, dense = (reloaded.get_layer(n) for n in ("embedding", "lstm", "dense"))
+    with tf.GradientTape() as tape:
+        values = embedding(ids)
+        tape.watch(values)
+        probabilities = dense(lstm(values, mask=embedding.compute_mask(ids)))
+        classes = tf.argmax(probabilities, axis=1)
+        score = tf.reduce_sum(tf.gather(probabilities, classes, batch_dims=1))
+    attributions = tf.reduce_sum(tape.gradient(score, values) * values, axis=-1).numpy()
+    save_npy("text/text_classifier.attribution_inputs.npy", x_test[:TEXT_ATTRIBUTION_SAMPLES], dtype="<i4")
+    save_npy("text/text_classifier.attribution_classes.npy", classes.numpy(), dtype="<i8")
+    save_npy("text/text_classifier.attributions.npy", attributions)
+
+    save_npy("text/text_classifier.test_x.npy", x_test, dtype="<i4")
+    save_npy("text/text_classifier.test_y.npy", y_test, dtype="<i8")
+    return [model_entry("text_classifier.k2", file, 2, reloaded, ["text/text_classifier.test_x.npy"],
+                        [save_npy("text/text_classifier.k2.output.npy", output)],
+                        accuracy=acc, labels="text/text_classifier.test_y.npy")]
+
+
+def generate_text_only() -> None:
+    """Writes the text classifier alone and puts its entry into the existing manifest (replacing an older one)."""
+    with open(FIXTURES / "manifest.json") as f:
+        manifest = json.load(f)
+    models = [m for m in manifest["models"] if not m["name"].startswith("text_classifier")]
+    manifest["models"] = models + generate_text_classifier()
+    with open(FIXTURES / "manifest.json", "w") as f:
+        json.dump(manifest, f, indent=1)
+    log("text classifier written, manifest updated")
 
 
 # --------------------------------------------------------------------------------------
@@ -1850,6 +2013,11 @@ def main() -> None:
         seed_everything()
         generate_zoo_only(sys.argv[2:])
         return
+    if sys.argv[1:] == ["--text"]:
+        tf.config.experimental.enable_op_determinism()
+        seed_everything()
+        generate_text_only()
+        return
     start = time.time()
     assert SHARED_MODELS.is_dir(), f"course models not found in {SHARED_MODELS}"
     tf.config.experimental.enable_op_determinism()
@@ -1865,6 +2033,7 @@ def main() -> None:
     models += timed("D. odd layouts", lambda: generate_odd_layouts(zoo_entries))
     h5 = timed("D. HDF5 strings", generate_h5_strings)
     refuse = timed("D. refusals", generate_refusals)
+    models += timed("E. text classifier", generate_text_classifier)
 
     manifest = {
         "generator": {"tensorflow": tf.__version__, "tf_keras": tf_keras.__version__,

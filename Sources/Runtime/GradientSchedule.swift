@@ -84,10 +84,15 @@ extension Model {
     }
 
     /// The forward pass of `schedule` for samples `range`; returns the differentiable plan's buffers of its `keep`.
-    func gradientForward(_ inputs: [Tensor], samples range: Range<Int>, schedule: GradientSchedule, pool: BufferPool) -> [Int: Plan.Buffer] {
+    /// `replacing` fills a requested step with given values instead of computing it (its buffer is taken over).
+    func gradientForward(_ inputs: [Tensor], samples range: Range<Int>, schedule: GradientSchedule,
+                         replacing: (step: Int, buffer: Plan.Buffer)? = nil, pool: BufferPool) -> [Int: Plan.Buffer] {
         let early = inference.execute(batch: range.count, given: load(inputs, samples: range, plan: inference, pool: pool),
                                       keep: Set(schedule.sources.keys), skip: schedule.inferenceSkip, pool: pool)
-        let given = Dictionary(uniqueKeysWithValues: early.map { (schedule.sources[$0.key]!, $0.value) })
+        var given = Dictionary(uniqueKeysWithValues: early.map { (schedule.sources[$0.key]!, $0.value) })
+        if let replacing {
+            if let computed = given.updateValue(replacing.buffer, forKey: replacing.step) { pool.give(computed) }
+        }
         return differentiable.execute(batch: range.count, given: given, keep: schedule.keep, skip: schedule.differentiableSkip,
                                       pool: pool)
     }

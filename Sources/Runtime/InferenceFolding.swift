@@ -58,7 +58,8 @@ private func foldingNormalization(_ norm: Node, into layer: Node) -> Node? {
         (kernelName, channelAxes, trailing) = ("pointwise_kernel", 1, 0)
     case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
          .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
-         .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .attention:
+         .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .embedding,
+         .sequenceMask, .attention:
         return nil
     }
     guard let kernel = layer.weights[kernelName],

@@ -57,6 +57,8 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
                                           isa: directConvolution ? VectorISA.best : nil)
     case .pool(let kind, let window):
         return PoolKernel(kind: kind, window: window, shapes: shapes)
+    case .globalPool(.average, _) where node.inputs.count == 2:
+        return MaskedAveragePoolKernel(shapes: shapes)
     case .globalPool(let kind, _):
         return GlobalPoolKernel(kind: kind, shapes: shapes)
     case .reduce(let kind, let axes, _):
@@ -103,5 +105,9 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
         return RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes)
     case .attention(let attention):
         return AttentionKernel(node: node, attention: attention, shapes: shapes)
+    case .embedding:
+        return EmbeddingKernel(node: node, shapes: shapes)
+    case .sequenceMask(let value):
+        return SequenceMaskKernel(value: value, shapes: shapes)
     }
 }

@@ -54,8 +54,33 @@ extension Model {
         }
     }
 
+    /// Differentiates each sample's score with respect to the output of `layer` when `values` (batch-first, the
+    /// layer's per-sample shape) stand in for that output: the layers after it see `values`, the others compute
+    /// from `inputs` as usual (a mask made from token ids still comes from the ids). Integrated gradients at an
+    /// Embedding's output walk such substituted values from a baseline to the real embedding.
+    public func gradients(_ inputs: [Tensor], substituting layer: String, with values: Tensor, classes: [Int]? = nil,
+                          target: ScoreTarget = .probability) throws(RuntimeError) -> Gradients {
+        if let specialized = try specialized(forInputs: inputs) {
+            return try specialized.gradients(inputs, substituting: layer, with: values, classes: classes, target: target)
+        }
+        let (batch, batched) = try checkInputs(inputs)
+        if let classes, classes.count != batch {
+            throw RuntimeError(.inputShape, "expected \(batch) class indices, got \(classes.count)")
+        }
+        let index = try step(named: layer, in: differentiable)
+        let substitute = try values.batched(differentiable.steps[index].shape, name: layer)
+        guard substitute.shape[0] == batch else {
+            throw RuntimeError(.inputShape, layer: layer, "the substituted tensor has \(substitute.shape[0]) samples, the inputs \(batch)")
+        }
+        return try inPasses(of: batch, plan: differentiable, join: Gradients.init(joining:)) { range throws(RuntimeError) in
+            try gradientPass(batched, samples: range, classes: classes.map { Array($0[range]) }, target: target,
+                             withRespectTo: [layer], substitute: substitute)
+        }
+    }
+
+    /// With `substitute`, it stands in for the output of the single layer in `layers`.
     private func gradientPass(_ batched: [Tensor], samples range: Range<Int>, classes: [Int]?, target: ScoreTarget,
-                              withRespectTo layers: [String]) throws(RuntimeError) -> Gradients {
+                              withRespectTo layers: [String], substitute: Tensor? = nil) throws(RuntimeError) -> Gradients {
         let plan = differentiable
         let batch = range.count
         let schedule = try gradientSchedule(layers: layers, target: target)
@@ -64,7 +89,8 @@ extension Model {
 
         let pool = pools.take()
         defer { pools.give(pool) }
-        let buffers = gradientForward(batched, samples: range, schedule: schedule, pool: pool)
+        let replaced = substitute.map { (step: requested[0], buffer: pool.filled(with: $0, samples: range)) }
+        let buffers = gradientForward(batched, samples: range, schedule: schedule, replacing: replaced, pool: pool)
         defer { for buffer in buffers.values { pool.give(buffer) } }
         let outputs = plan.tensor(buffers[output]!, step: output, batch: batch)
         let chosen = classes ?? argmaxRows(outputs)

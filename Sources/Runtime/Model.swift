@@ -15,6 +15,8 @@ public final class Model: Sendable {
     public let outputNames: [String]
     let pools = PoolCache()
     let schedules = GradientScheduleCache()
+    /// The inputs Embedding layers read as ids, checked before every run.
+    public let tokenInputs: [TokenInput]
     /// For a graph with open input dimensions (whose plans are empty): the model at each input shape met
     /// (`Model+OpenDimensions.swift`); nil otherwise.
     let specializations: SpecializationCache?
@@ -35,6 +37,7 @@ public final class Model: Sendable {
         specializations = open ? SpecializationCache() : nil
         inputNames = graph.inputs
         outputNames = graph.outputs
+        tokenInputs = try graph.tokenInputs()
         inputShapes = graph.inputs.map { graph.node(named: $0)!.outputShape }
         outputShapes = graph.outputs.map { graph.node(named: $0)!.outputShape }
     }
@@ -155,6 +158,7 @@ public final class Model: Sendable {
             batch = tensor.shape[0]
             batched.append(tensor)
         }
+        try checkTokenIds(batched)
         return (batch ?? 0, batched)
     }
 }

@@ -5,6 +5,8 @@ public struct RuntimeError: Error, Sendable, Equatable, CustomStringConvertible 
     public enum Kind: Sendable, Equatable {
         /// An input tensor does not have the shape the model takes.
         case inputShape
+        /// An input value the model cannot take (a token id outside an Embedding's vocabulary).
+        case inputValue
         /// A layer name that the graph does not have.
         case unknownLayer
         /// The graph uses something the runtime cannot execute.

@@ -43,7 +43,8 @@ extension ExplanationMethod {
                 var chunkOptions = options
                 chunkOptions.classes = options.classes.map { Array($0[start..<end]) }
                 chunkOptions.firstSample = options.firstSample + start
-                let request = ExplanationRequest(model: model, inputs: batch.samples(start..<end), options: chunkOptions, geometry: geometry)
+                var request = ExplanationRequest(model: model, inputs: batch.samples(start..<end), options: chunkOptions, geometry: geometry)
+                request.tokens = try tokens(of: model, options: options)
                 parts.append(try explainer.explain(request))
             }
             return Explanation(joining: parts)

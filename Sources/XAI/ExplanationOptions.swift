@@ -61,5 +61,10 @@ public struct ExplanationOptions: Sendable {
     public var kernelWidth: Double = 0.25
     public var topFeatures = 4
 
+    // Token inputs (a model whose input an Embedding reads)
+    /// The id that stands for a removed token: occlusion, LIME, RISE, Score-CAM and SISE put it where they would put
+    /// zeros, and integrated gradients start from its embedding.
+    public var baselineToken = 0
+
     public init() {}
 }

@@ -8,8 +8,23 @@ struct ExplanationRequest: Sendable {
     let inputs: Tensor
     let options: ExplanationOptions
     let geometry: SpatialGeometry
+    /// The Embedding reading the input when it holds token ids (`TokenGradients.swift`); nil for other inputs.
+    var tokens: TokenInput? = nil
 
     var count: Int { inputs.shape[0] }
+
+    /// What a perturbation puts where it removes an input value: zero, or the baseline token for token ids.
+    var removedValue: Float { tokens == nil ? 0 : Float(options.baselineToken) }
+
+    /// `x ⊙ m` position by position (every channel), into `output`. Token ids cannot be scaled: a token is kept where
+    /// `m ≥ 0.5` and replaced by the baseline token elsewhere.
+    func masked(_ sample: ArraySlice<Float>, with mask: some Collection<Float>, into output: UnsafeMutableBufferPointer<Float>) {
+        guard tokens != nil else {
+            MapMath.mask(sample, with: mask, channels: geometry.channels, into: output)
+            return
+        }
+        for (offset, (value, m)) in zip(sample, mask).enumerated() { output[offset] = m >= 0.5 ? value : removedValue }
+    }
 
     /// Sample `index` of the batch, row-major.
     func sample(_ index: Int) -> ArraySlice<Float> {

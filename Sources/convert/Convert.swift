@@ -31,7 +31,9 @@ struct Convert: ParsableCommand {
             print("wrote \(output) (ONNX opset \(ONNXExporter.opset), \(graph.nodes.count) layers)")
         } else {
             let runner = try Model(graph)
-            let inputs = SelfTest.inputs(shapes: runner.inputShapes)
+            // Inputs read by several Embeddings take ids valid for the smallest vocabulary.
+            let vocabularies = Dictionary(runner.tokenInputs.map { ($0.input, $0.vocabulary) }, uniquingKeysWith: min)
+            let inputs = SelfTest.inputs(shapes: runner.inputShapes, vocabularies: vocabularies)
             let selfTest = SelfTest(inputs: inputs, outputs: try runner.run(inputs).outputs)
             try NativeFile.write(graph, selfTest: selfTest, to: output)
             print("wrote \(output) (KerasLens native format \(NativeFile.formatVersion), \(graph.nodes.count) layers, \(graph.parameterCount) parameters, with self-test)")

@@ -24,6 +24,7 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Upsampling of CAM maps.") var upsample: Upsampling = .spline
     @Option(help: "Samples per model call.") var batchSize = 64
     @Option(help: "Seed for the stochastic methods.") var seed: UInt64 = 0
+    @Option(help: "Token-id inputs (read by an Embedding): the id that replaces a removed token, in the explanations and their metrics.") var baselineToken = 0
     @Flag(help: "Print one JSON object.") var json = false
     @Option(help: "Evaluate shard K of N (K = 0…N−1): a contiguous block of the samples (of the explained ones too); needs --partial.") var shard: Shard?
     @Option(help: "Write what `keraslens merge` needs (per-sample scores, outputs, figures, a fingerprint of model, options and inputs) to FILE instead of printing results.") var partial: String?
@@ -147,6 +148,7 @@ struct Evaluate: ParsableCommand {
         options.layer = layer
         options.upsampling = upsample
         options.seed = seed
+        options.baselineToken = baselineToken
         options.batchSize = method.isCAM ? min(batchSize, 16) : batchSize
         return options
     }

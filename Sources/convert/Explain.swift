@@ -44,6 +44,7 @@ struct Explain: ParsableCommand {
     @Option(help: "lime: .npy on/off matrix (perturbations × segments) to use instead of drawing it.") var perturbations: String?
     @Option(help: "lime: kernel width of the proximity weights.") var kernelWidth: Double = 0.25
     @Option(help: "lime: how many top segments to report.") var features = 4
+    @Option(help: "Token-id inputs (read by an Embedding): the id occlusion, lime, rise, scorecam and sise put in place of a removed token, and integrated-gradients starts from.") var baselineToken = 0
     @Option(help: "Explain shard K of N (K = 0…N−1): a contiguous block of whole batches; sample numbers stay those of the whole input.") var shard: Shard?
     @OptionGroup var images: ImageInputOptions
     @OptionGroup var outputChoice: OutputChoice
@@ -126,6 +127,7 @@ struct Explain: ParsableCommand {
         options.perturbations = try perturbations.map { try loadArray($0, option: "--perturbations") }
         options.kernelWidth = kernelWidth
         options.topFeatures = features
+        options.baselineToken = baselineToken
         return options
     }
 

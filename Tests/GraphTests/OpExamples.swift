@@ -51,7 +51,9 @@ enum OpExamples {
             return [PoolKind.max, .average].map { Example(op: .pool(kind: $0, window: poolWindow), inputs: [[6, 5, 2]]) }
         case .globalPool:
             return [Example(op: .globalPool(kind: .average, keepDims: true), inputs: [[4, 3, 2]]),
-                    Example(op: .globalPool(kind: .max, keepDims: false), inputs: [[4, 3]])]
+                    Example(op: .globalPool(kind: .max, keepDims: false), inputs: [[4, 3]]),
+                    // GlobalAveragePooling1D with a Keras mask as its second input.
+                    Example(op: .globalPool(kind: .average, keepDims: false), inputs: [[4, 3], [4, 1]])]
         case .flatten:
             return [Example(op: .flatten, inputs: [[2, 3]])]
         case .reshape:
@@ -111,6 +113,12 @@ enum OpExamples {
             return [Example(op: .unitNormalization(axes: [1, 3], epsilon: 1e-12), inputs: [[2, 3, 4]])]
         case .slice:
             return [Example(op: .slice(begin: [1, 0, 2], end: [2, 3, 4], strides: [1, 2, 1], shape: [2, 2]), inputs: [[2, 3, 4]])]
+        case .embedding:
+            return [Example(op: .embedding, inputs: [[5]], weights: ["embeddings": tensor([7, 3])]),
+                    Example(op: .embedding, inputs: [[2, 3]], weights: ["embeddings": tensor([4, 2])])]
+        case .sequenceMask:
+            return [Example(op: .sequenceMask(value: 0), inputs: [[5]]),
+                    Example(op: .sequenceMask(value: -1.5), inputs: [[4, 3]])]
         case .recurrent:
             let lstm = Recurrence(cell: .lstm, units: 2, activation: .relu, recurrentActivation: .hardSigmoidKeras2,
                                   returnSequences: true, goBackwards: true)

@@ -24,11 +24,16 @@ import Testing
         }
     }
 
+    /// `given` holds inputs that are not differentiable (token ids, masks): their values are used as they are, and
+    /// instead of finite differences, which a step function does not have, their gradient must be exactly zero.
     /// `everyElement` checks every input element instead of the first, middle and last.
     func check(_ op: Op, inputs shapes: [[Int]], weights: [String: Tensor] = [:], distributedAxes: Int = 0, batch: Int = 2,
-               tolerance: Float = 3e-3, everyElement: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws {
+               given: [Int: [Float]] = [:], tolerance: Float = 3e-3, everyElement: Bool = false,
+               sourceLocation: SourceLocation = #_sourceLocation) throws {
         let model = try model(op, inputs: shapes, weights: weights, distributedAxes: distributedAxes)
-        let inputs = shapes.enumerated().map { Tensor(shape: [batch] + $1, scalars: values(batch * $1.reduce(1, *), seed: $0)) }
+        let inputs = shapes.enumerated().map {
+            Tensor(shape: [batch] + $1, scalars: given[$0] ?? values(batch * $1.reduce(1, *), seed: $0))
+        }
         let outputWidth = model.outputShapes[0].reduce(1, *)
         let names = shapes.indices.map { "x\($0)" }
         for output in Set([0, outputWidth / 2, outputWidth - 1]) {
@@ -36,6 +41,10 @@ import Testing
             let analytic = try model.gradients(inputs, classes: classes, withRespectTo: names)
             for (inputIndex, name) in names.enumerated() {
                 let gradient = try #require(analytic.gradients[name])
+                if given[inputIndex] != nil {
+                    #expect(gradient.scalars.allSatisfy { $0 == 0 }, "\(op): ∂y/∂\(name) is not zero", sourceLocation: sourceLocation)
+                    continue
+                }
                 let count = inputs[inputIndex].count
                 for element in everyElement ? Set(0..<count) : Set([0, count / 2, count - 1]) {
                     let h: Float = 2e-3
@@ -165,6 +174,8 @@ import Testing
         case .slice:
             try check(.slice(begin: [1, 0, 1], end: [3, 3, 3], strides: [1, 2, 1], shape: [2, 2, 2]), inputs: [[3, 4, 3]])
             try check(.slice(begin: [1, 0], end: [2, 4], strides: [1, 3], shape: [2, 1]), inputs: [[3, 4]])
+        case .embedding, .sequenceMask:
+            try checkEmbeddingAndMasks()
         case .recurrent:
             for recurrence in Self.recurrences {
                 let gates = recurrence.cell.gateCount * 4
@@ -178,6 +189,7 @@ import Testing
                 }
                 try check(.recurrent(recurrence), inputs: [[5, 3]], weights: parameters)
             }
+            try checkMaskedRecurrences()
         case .attention:
             try checkAttention()
         }
@@ -235,6 +247,33 @@ import Testing
 
     // The checks of the newer ops live in functions of their own: each `check` call adds to the stack frame of the
     // switch above, which overflowed the test thread's stack in debug builds.
+
+    /// Masks with steps off at the start, middle and end (two samples of five steps): skipped steps carry the state.
+    static let stepMasks: [Float] = [0, 1, 1, 0, 1, 1, 1, 0, 1, 0]
+
+    func checkMaskedRecurrences() throws {
+        for var recurrence in Self.recurrences {
+            recurrence.zeroOutputForMask = recurrence.merge != nil && recurrence.returnSequences
+            let gates = recurrence.cell.gateCount * 4
+            var parameters: [String: Tensor] = [:]
+            for backward in recurrence.directions {
+                let seed = backward ? 30 : 33
+                parameters[Recurrence.weightName("kernel", backward: backward)] = weights([3, gates], seed: seed, scale: 0.5)
+                parameters[Recurrence.weightName("recurrent_kernel", backward: backward)] = weights([4, gates], seed: seed + 1, scale: 0.5)
+                if !recurrence.resetAfter {
+                    parameters[Recurrence.weightName("bias", backward: backward)] = weights([gates], seed: seed + 2, scale: 0.5)
+                }
+            }
+            try check(.recurrent(recurrence), inputs: [[5, 3], [5, 1]], weights: parameters, given: [1: Self.stepMasks])
+        }
+    }
+
+    func checkEmbeddingAndMasks() throws {
+        // Ids are not differentiable (the embedding is a step function of them): their gradient must be zero.
+        try check(.embedding, inputs: [[4]], weights: ["embeddings": weights([6, 3], seed: 40)], given: [0: [0, 5, 2, 2, 1, 0, 3, 4]])
+        try check(.sequenceMask(value: 0), inputs: [[5, 2]], given: [0: [0, 0, 1, 2, 0, 0, 3, 0, 0, 0] + [0, 1, 0, 0, 2, 2, 0, 0, 1, 1]])
+        try check(.globalPool(kind: .average, keepDims: false), inputs: [[5, 3], [5, 1]], given: [1: Self.stepMasks])
+    }
 
     func checkReductions() throws {
         for kind in [ReduceKind.mean, .sum, .max, .min] {

@@ -52,9 +52,10 @@ import Testing
         let scores = try model.predict(FixtureManifest.array(record.inputs[0]))
         let labels = try FixtureManifest.array(try #require(record.labels))
         var correct = 0
+        let classes = scores.shape.last!
         for (sample, label) in labels.scalars.enumerated() {
-            let row = scores.scalars[(sample * 10)..<(sample * 10 + 10)]
-            if row.firstIndex(of: row.max()!)! - sample * 10 == Int(label) { correct += 1 }
+            let row = scores.scalars[(sample * classes)..<(sample * classes + classes)]
+            if row.firstIndex(of: row.max()!)! - sample * classes == Int(label) { correct += 1 }
         }
         #expect(abs(Double(correct) / Double(labels.count) - record.accuracy!) < 1e-9)
     }

@@ -70,9 +70,11 @@ extension Op {
             try require(shape, in: positive, "slice shape")
         case .recurrent(let recurrence):
             try recurrence.checkAttributes()
+        case .sequenceMask(let value):
+            guard value.isFinite else { throw GraphError(.invalidConfig, "mask value \(value) is not finite") }
         case .attention(let attention):
             try attention.checkAttributes()
-        case .input, .dense, .globalPool, .flatten, .permute, .identity, .batchNormalization, .activation, .prelu,
+        case .embedding, .input, .dense, .globalPool, .flatten, .permute, .identity, .batchNormalization, .activation, .prelu,
              .merge, .linearCombination, .concatenate, .rescaling:
             // Nothing to range-check before shape inference, which checks these ops' axes and orders against
             // their inputs.

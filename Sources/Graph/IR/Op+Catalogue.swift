@@ -27,7 +27,8 @@ public enum OpKind: String, CaseIterable, Sendable {
     case layerNormalization = "layer_normalization"
     case groupNormalization = "group_normalization"
     case unitNormalization = "unit_normalization"
-    case slice, recurrent, attention
+    case slice, recurrent, embedding, attention
+    case sequenceMask = "sequence_mask"
 
     /// Whether the op applies an activation after its linear part (Keras's `activation=` option). Plans fuse it
     /// into the kernel for inference and split it off for gradients.
@@ -37,7 +38,7 @@ public enum OpKind: String, CaseIterable, Sendable {
             return true
         case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
              .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
-             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .attention:
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .embedding, .sequenceMask, .attention:
             return false
         }
     }
@@ -50,7 +51,7 @@ public enum OpKind: String, CaseIterable, Sendable {
             return true
         case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
              .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
-             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .attention:
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .embedding, .sequenceMask, .attention:
             return false
         }
     }
@@ -64,7 +65,7 @@ public enum OpKind: String, CaseIterable, Sendable {
         case .input, .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution,
              .transposedConvolution, .pool, .globalPool, .reduce, .batchNormalization, .activation, .prelu, .merge,
              .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
-             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .attention:
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .embedding, .sequenceMask, .attention:
             return false
         }
     }
@@ -81,7 +82,7 @@ extension Op {
         case .dense, .convolution, .groupedConvolution, .transposedConvolution, .input, .pool, .globalPool, .reduce,
              .flatten, .reshape, .permute, .identity, .batchNormalization, .activation, .prelu, .merge,
              .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
-             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .attention:
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .embedding, .sequenceMask, .attention:
             return "kernel"
         }
     }
@@ -95,7 +96,7 @@ extension Op {
         case .dense, .convolution, .groupedConvolution, .depthwiseConvolution, .separableConvolution, .input, .pool,
              .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation, .prelu,
              .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
-             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .attention:
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .embedding, .sequenceMask, .attention:
             return 0
         }
     }
@@ -135,6 +136,8 @@ extension Op {
         case .unitNormalization: return .unitNormalization
         case .slice: return .slice
         case .recurrent: return .recurrent
+        case .embedding: return .embedding
+        case .sequenceMask: return .sequenceMask
         case .attention: return .attention
         }
     }
@@ -148,7 +151,7 @@ extension Op {
             return activation
         case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
              .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
-             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .attention:
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .embedding, .sequenceMask, .attention:
             return nil
         }
     }
@@ -170,7 +173,7 @@ extension Op {
             return .separableConvolution(window: window, multiplier: multiplier, activation: activation)
         case .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .batchNormalization, .activation,
              .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping, .upsampling, .resize, .rescaling,
-             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .attention:
+             .normalization, .layerNormalization, .groupNormalization, .unitNormalization, .slice, .recurrent, .embedding, .sequenceMask, .attention:
             return self
         }
     }

@@ -125,8 +125,17 @@ public enum Op: Sendable, Equatable {
     /// dropped or added, as TensorFlow's strided slice does for an integer index or `tf.newaxis` (same elements,
     /// same order).
     case slice(begin: [Int], end: [Int], strides: [Int], shape: [Int])
-    /// An LSTM, GRU or SimpleRNN over a [time, features] input (`Recurrence.swift`).
+    /// An LSTM, GRU or SimpleRNN over a [time, features] input (`Recurrence.swift`). An optional second input, a
+    /// [time, 1] 0/1 mask (`sequenceMask`), makes masked steps keep the state, as Keras's masks do.
     case recurrent(Recurrence)
+    /// Keras's Embedding: each integer id of the input (any shape) becomes its row of `embeddings`
+    /// [vocabulary, width]; output shape = input shape + [width]. Ids are float32 holding integers, checked in
+    /// 0 ..< vocabulary before a run (not differentiable: their gradient is zero).
+    case embedding
+    /// A Keras mask, [time, 1] per sample: 1 at step t when some value of the input at t (all axes after the first)
+    /// differs from `value`, else 0. Embedding's `mask_zero` (value 0 on the ids) and Masking (`mask_value` on the
+    /// features) make it; layers that honour masks take it as an extra input. Not differentiable.
+    case sequenceMask(value: Float)
     /// Keras's MultiHeadAttention, Attention or AdditiveAttention over [time, features] inputs `[query, value]` or
     /// `[query, value, key]` (`Attention.swift`).
     case attention(Attention)

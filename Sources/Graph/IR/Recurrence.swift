@@ -48,6 +48,9 @@ public struct Recurrence: Sendable, Equatable, Hashable {
     public var goBackwards: Bool
     /// Bidirectional: how the two directions' outputs are joined (then `goBackwards` is false); nil for one direction.
     public var merge: RecurrentMerge?
+    /// With a mask: a masked step outputs zeros instead of the state carried over (Keras's `zero_output_for_mask`,
+    /// which Bidirectional sets to `returnSequences`). Without a mask it changes nothing.
+    public var zeroOutputForMask: Bool = false
 
     public init(cell: RecurrentCell, units: Int, activation: Activation, recurrentActivation: Activation?,
                 resetAfter: Bool = false, returnSequences: Bool, goBackwards: Bool, merge: RecurrentMerge? = nil) {

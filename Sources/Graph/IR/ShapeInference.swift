@@ -17,6 +17,14 @@ extension Op {
             guard inputs.count == 1 else { throw fail("expects one input, got \(inputs.count)") }
             return inputs[0]
         }
+        /// The first input, and when `maskable` an optional second one: its [time, 1] mask (`sequenceMask`).
+        func maskedSequence(_ maskable: Bool) throws(GraphError) -> [Int] {
+            guard maskable, inputs.count == 2 else { return try single() }
+            guard inputs[1] == [inputs[0][0], 1] else {
+                throw fail("the mask has shape \(inputs[1]), expected [\(inputs[0][0]), 1] for input \(inputs[0])")
+            }
+            return inputs[0]
+        }
         func weight(_ name: String) throws(GraphError) -> Tensor {
             guard let tensor = weights[name] else { throw GraphError(.weights, "missing weight '\(name)'") }
             return tensor
@@ -97,8 +105,8 @@ extension Op {
             let input = try spatialInput(single(), rank: window.rank)
             return try window.outputSpatial(input.dropLast()) + [input.last!]
 
-        case .globalPool(_, let keepDims):
-            let input = try single()
+        case .globalPool(let kind, let keepDims):
+            let input = try maskedSequence(kind == .average && inputs.first?.count == 2)
             guard input.count >= 2 else { throw fail("global pooling needs spatial axes, input is \(input)") }
             return keepDims ? Array(repeating: 1, count: input.count - 1) + [input.last!] : [input.last!]
 
@@ -257,7 +265,17 @@ extension Op {
             return shape
 
         case .recurrent(let recurrence):
-            return try recurrence.outputShape(input: single(), weights: weights)
+            return try recurrence.outputShape(input: maskedSequence(true), weights: weights)
+
+        case .embedding:
+            let table = try weight("embeddings")
+            guard table.rank == 2, table.shape[0] >= 1, table.shape[1] >= 1 else {
+                throw GraphError(.weights, "embeddings has shape \(table.shape), expected [vocabulary, width]")
+            }
+            return try single() + [table.shape[1]]
+
+        case .sequenceMask:
+            return [try single()[0], 1]
 
         case .attention(let attention):
             return try attention.outputShape(inputs: inputs, weights: weights)

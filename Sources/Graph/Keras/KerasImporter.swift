@@ -43,8 +43,16 @@ public enum KerasImporter {
         var shapes: [String: [Int]] = [:]
         // A shared layer's weights are read once; its calls hold the same (copy-on-write) arrays.
         var shared: [WeightLocation: [String: Tensor]] = [:]
-        for call in try topologicalOrder(structure.calls) {
+        var masks = MaskTracker(kerasMajor: major, recorded: structure.calls.contains { $0.recordedMask != nil })
+        let callNames = Set(structure.calls.map(\.config.name))
+        for original in try topologicalOrder(structure.calls) {
+            let (call, made) = try masks.prepare(original, shapes: shapes, taken: callNames.contains)
+            for mask in made {
+                shapes[mask.name] = mask.outputShape
+                nodes.append(mask)
+            }
             let node = try makeNode(call, shapes: shapes, matcher: matcher, shared: &shared)
+            masks.finish(node, call: call, made: made)
             shapes[node.name] = node.outputShape
             nodes.append(node)
         }

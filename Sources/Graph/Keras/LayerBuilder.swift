@@ -53,6 +53,7 @@ let layerBuilders: [String: LayerBuilder] = {
         "LSTM": recurrentBuilder(.lstm), "GRU": recurrentBuilder(.gru), "SimpleRNN": recurrentBuilder(.simpleRNN),
         "CuDNNLSTM": cuDNNBuilder(.lstm), "CuDNNGRU": cuDNNBuilder(.gru),
         "Bidirectional": buildBidirectional,
+        "Embedding": buildEmbedding, "Masking": buildMasking,
         "MultiHeadAttention": buildMultiHeadAttention,
         "Attention": dotAttentionBuilder(additive: false), "AdditiveAttention": dotAttentionBuilder(additive: true),
     ]

@@ -18,6 +18,9 @@ struct LayerCall: Sendable {
     var inputShape: [Int]? = nil
     /// For a later call of a shared layer, the name of the layer's first call, whose weights it uses.
     var weightsFrom: String? = nil
+    /// The producer of the mask Keras 3 records as the call's `mask` keyword (tf-keras records none); the importer
+    /// derives masks itself (`MaskTracker`) and checks them against this.
+    var recordedMask: String? = nil
     /// How many TimeDistributed wrappers the call sits in (`Node.distributedAxes`).
     var distributedAxes: Int = 0
     /// The wrapper's class when the layer is the one a TimeDistributed wraps: the node's class, as Keras's summary
@@ -55,7 +58,11 @@ struct ModelStructure {
         let (ins, outs) = try parseModel(config, inbound: nil, scope: Scope(hdf5Group: nil, archivePath: ""))
         inputs = ins
         outputs = outs.map(resolve)
-        for index in calls.indices { calls[index].inbound = calls[index].inbound.map(resolve) }
+        for index in calls.indices {
+            calls[index].inbound = calls[index].inbound.map(resolve)
+            calls[index].recordedMask = calls[index].recordedMask.map(resolve)
+        }
+        dropMaskOperations()
     }
 
     /// The weight location context of the model being parsed.
@@ -218,6 +225,10 @@ struct ModelStructure {
                     var called = layer
                     let producers = try inboundNames(node, layer: layer, table: table, keywords: &called.keywords)
                     _ = try addCall(entry, layer: called, name: name, location: location, inbound: producers, scope: scope)
+                    if let mask = node["kwargs"]?["mask"], mask["class_name"]?.string == "__keras_tensor__",
+                       let history = mask["config"]?["keras_history"], calls.last?.config.name == name {
+                        calls[calls.count - 1].recordedMask = try producer(history, layer: layer, table: table)
+                    }
                 }
             }
         }
@@ -299,6 +310,22 @@ struct ModelStructure {
         calls.append(LayerCall(config: call, inbound: inbound, weights: location, weightsFrom: first == name ? nil : first,
                                distributedAxes: distributedAxes, wrapper: wrapper))
         return name
+    }
+
+    /// Removes Keras 3's operations that only compute masks (`NotEqual`, `Any`, … read only as `mask` keywords or by
+    /// other such operations): the importer derives the same masks as mask nodes of its own.
+    private mutating func dropMaskOperations() {
+        guard calls.contains(where: { $0.recordedMask != nil }) else { return }
+        var maskOnly = Set(calls.filter { $0.config.call?.function.hasPrefix("keras.src.ops.") ?? false }.map(\.config.name))
+        var changed = true
+        while changed {
+            changed = false
+            for call in calls where !maskOnly.contains(call.config.name) {
+                for producer in call.inbound where maskOnly.remove(producer) != nil { changed = true }
+            }
+            for output in outputs where maskOnly.remove(output) != nil { changed = true }
+        }
+        calls.removeAll { maskOnly.contains($0.config.name) }
     }
 
     /// A call of TimeDistributed: its inner layer called under the wrapper's name (a nested model: each of its
@@ -421,7 +448,8 @@ struct ModelStructure {
     }
 
     /// Tensors a layer's call takes by keyword after its positional ones, in the order of the call's parameters:
-    /// `mha(query, value=v, key=k)`. Any other keyword tensor (a mask) is refused.
+    /// `mha(query, value=v, key=k)`. Keras 3's `mask` keyword is read apart (`LayerCall.recordedMask`); any other
+    /// keyword tensor (tf-keras's explicit `mask=`, Keras 3's `query_mask`, several masks) is refused.
     static let tensorParameters: [String: [String]] = ["MultiHeadAttention": ["query", "value", "key"]]
 
     /// Producer names of one call of a Functional layer, in either Keras 2's nested lists or Keras 3's
@@ -436,6 +464,8 @@ struct ModelStructure {
             for (key, value) in node["kwargs"]?.object ?? [:] {
                 var found: [String] = []
                 try collectHistories(value, into: &found, layer: layer, table: table)
+                // One recorded mask tensor is not an input: the caller reads it as the call's `recordedMask`.
+                if key == "mask", found.count == 1, value["class_name"]?.string == "__keras_tensor__" { continue }
                 if found.isEmpty { keywords[key] = value } else if found.count == 1, value.array == nil { tensors[key] = found[0] } else {
                     throw layer.error(.unsupported, "call argument '\(key)' passes tensors, which is not supported")
                 }

@@ -65,6 +65,9 @@ struct OpRecord: Codable, Equatable {
     var return_sequences: Bool?
     var go_backwards: Bool?
     var merge_mode: String?
+    /// Written only when true (older files never hold it).
+    var zero_output_for_mask: Bool?
+    var mask_value: Float?
     var score: String?
     var causal: Bool?
     var num_heads: Int?

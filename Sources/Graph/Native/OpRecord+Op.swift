@@ -7,8 +7,10 @@ extension OpRecord {
     init(_ op: Op) {
         self.init(type: op.kind.rawValue)
         switch op {
-        case .input, .flatten, .identity, .prelu:
+        case .input, .flatten, .identity, .prelu, .embedding:
             break
+        case .sequenceMask(let value):
+            self.mask_value = value
         case .dense(let activation):
             self.activation = ActivationRecord(activation)
         case .convolution(let window, let activation):
@@ -164,6 +166,8 @@ extension OpRecord {
             return .slice(begin: try need(begin, "begin"), end: try need(end, "end"), strides: try need(strides, "strides"),
                           shape: try need(shape, "shape"))
         case .recurrent: return .recurrent(try recurrence())
+        case .embedding: return .embedding
+        case .sequenceMask: return .sequenceMask(value: try need(mask_value, "mask_value"))
         case .attention: return .attention(try attention())
         }
     }

@@ -11,6 +11,7 @@ extension OpRecord {
         return_sequences = recurrence.returnSequences
         go_backwards = recurrence.goBackwards
         merge_mode = recurrence.merge?.rawValue
+        zero_output_for_mask = recurrence.zeroOutputForMask ? true : nil
     }
 
     func recurrence() throws(GraphError) -> Recurrence {
@@ -26,11 +27,13 @@ extension OpRecord {
             guard let known = RecurrentMerge(rawValue: mode) else { throw .native(.badAttribute(op: type, attribute: "merge_mode")) }
             merge = known
         }
-        return Recurrence(cell: cell, units: try need(units, "units"),
+        var recurrence = Recurrence(cell: cell, units: try need(units, "units"),
                           activation: try need(activation, "activation").activation(),
                           recurrentActivation: try recurrent_activation?.activation(),
                           resetAfter: try need(reset_after, "reset_after"),
                           returnSequences: try need(return_sequences, "return_sequences"),
                           goBackwards: try need(go_backwards, "go_backwards"), merge: merge)
+        recurrence.zeroOutputForMask = zero_output_for_mask ?? false
+        return recurrence
     }
 }

@@ -22,13 +22,19 @@ public struct SelfTest: Sendable, Equatable {
     /// The self-test input for a model with these per-sample input shapes: one SplitMix64 stream seeded with
     /// `seed`, drawn input after input in row-major order, each draw `x` giving `(x >> 40) / 2^23 − 1`, a float in
     /// [−1, 1) that is exact in float32 (docs/FORMAT.md, "Self-test"). Open dimensions take size 53.
-    public static func inputs(shapes: [[Int]]) -> [Tensor] {
+    ///
+    /// An input read as token ids (`vocabularies[i]`, the vocabulary of the Embedding reading input i) takes
+    /// `(x >> 40) mod vocabulary` instead, a valid id.
+    public static func inputs(shapes: [[Int]], vocabularies: [Int: Int] = [:]) -> [Tensor] {
         var generator = SplitMix64(seed: seed)
-        return shapes.map { declared in
+        return shapes.enumerated().map { index, declared in
             // An open dimension takes the first size its shapes were inferred at, which every layer is known to take.
             let shape = declared.map { $0 == openDimension ? Op.openProbes.0 : $0 }
             let count = samples * shape.reduce(1, *)
-            let scalars = (0..<count).map { _ in Float(generator.next() >> 40) / Float(1 << 23) - 1 }
+            let scalars = (0..<count).map { _ in
+                let draw = generator.next() >> 40
+                return vocabularies[index].map { Float(draw % UInt64($0)) } ?? Float(draw) / Float(1 << 23) - 1
+            }
             return Tensor(shape: [samples] + shape, scalars: scalars)
         }
     }

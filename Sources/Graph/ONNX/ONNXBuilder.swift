@@ -45,6 +45,17 @@ struct ONNXBuilder {
         nodes.append(node)
     }
 
+    /// Appends one ONNX node with several outputs (named after the first).
+    mutating func add(_ opType: String, _ inputs: [String], outputs: [String], _ attributes: [Onnx_AttributeProto] = []) {
+        var node = Onnx_NodeProto()
+        node.opType = opType
+        node.name = outputs[0]
+        node.input = inputs
+        node.output = outputs
+        node.attribute = attributes
+        nodes.append(node)
+    }
+
     /// Appends one ONNX node writing a fresh intermediate value of `layer`, and returns that value's name.
     mutating func step(_ opType: String, _ inputs: [String], layer: String, _ attributes: [Onnx_AttributeProto] = []) -> String {
         let output = fresh(layer, opType)

@@ -153,6 +153,8 @@ public enum ONNXExporter {
                                          input: input, shape: shape, into: output)
         case .pool(let kind, let window):
             try builder.pool(node, kind: kind, window: window, input: input, shape: shape, into: output)
+        case .globalPool(_, let keepDims) where node.inputs.count == 2:
+            builder.maskedGlobalAverage(keepDims: keepDims, input: input, mask: node.inputs[1], layer: node.name, into: output)
         case .globalPool(let kind, let keepDims):
             builder.globalPool(kind: kind, keepDims: keepDims, input: input, shape: shape, into: output)
         case .reduce(let kind, let axes, let keepDims):
@@ -199,7 +201,12 @@ public enum ONNXExporter {
         case .slice(let begin, let end, let strides, let target):
             builder.slice(begin: begin, end: end, strides: strides, shape: target, input: input, layer: node.name, into: output)
         case .recurrent(let recurrence):
-            try builder.recurrent(node, recurrence, shape: shape, input: input, into: output)
+            try builder.recurrent(node, recurrence, shape: shape, input: input, mask: node.inputs.count == 2 ? node.inputs[1] : nil,
+                                  into: output)
+        case .embedding:
+            builder.embedding(node, input: input, into: output)
+        case .sequenceMask(let value):
+            builder.sequenceMask(value: value, input: input, shape: shape, layer: node.name, into: output)
         case .attention(let attention):
             builder.attention(node, attention, inputShapes: inputShapes, into: output)
         }

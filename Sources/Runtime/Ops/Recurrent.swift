@@ -6,6 +6,9 @@ import KerasLensGraph
 /// each step then adds `h · recurrent_kernel`, a one-row product. Samples run independently (spread over cores),
 /// so a sample's result does not depend on the batch it comes in. The backward pass replays the forward pass of a
 /// sample, keeping each step's gates, and walks back through time.
+///
+/// With a second input, a [time, 1] mask, a masked step changes nothing (state and LSTM cell carried over, as
+/// Keras's `rnn` does) and outputs the carried state, or zeros with `zeroOutputForMask`.
 struct RecurrentKernel: Kernel {
     let recurrence: Recurrence
     let steps: Int
@@ -26,6 +29,8 @@ struct RecurrentKernel: Kernel {
     let gate: any ElementwiseActivation
     /// With AVX2 or AVX-512, the weights for the inference pass over blocks of samples (`RecurrentBlocks.swift`).
     let blockWeights: RecurrentBlockWeights?
+    /// Whether the node reads a mask as its second input.
+    let masked: Bool
 
     /// One direction of `node`'s recurrence: its `backward_` weights and reading the other way for the backward half
     /// of a bidirectional layer.
@@ -66,21 +71,29 @@ struct RecurrentKernel: Kernel {
         } else {
             blockWeights = nil
         }
+        masked = shapes.inputs.count == 2
     }
 
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
-        if let blockWeights { return forwardInBlocks(inputs[0], output, batch: batch, weights: blockWeights) }
+        if let blockWeights {
+            return forwardInBlocks(inputs[0], mask: masked ? inputs[1] : nil, output, batch: batch, weights: blockWeights)
+        }
         let outputCount = recurrence.returnSequences ? steps * units : units
         Parallel.forEachRange(batch, cost: steps * columns * (features + units)) { samples in
             let trace = RecurrentTrace(steps: steps, units: units, columns: columns)
             defer { trace.release() }
             for sample in samples {
-                run(inputs[0] + sample * steps * features, trace: trace)
+                let mask = self.mask(inputs, sample: sample)
+                run(inputs[0] + sample * steps * features, mask: mask, trace: trace)
                 let result = output + sample * outputCount
                 if recurrence.returnSequences {
                     result.update(from: trace.states + units, count: steps * units)
+                    for step in 0..<steps where outputsZero(step, mask: mask) {
+                        (result + step * units).update(repeating: 0, count: units)
+                    }
                 } else {
                     result.update(from: trace.states + steps * units, count: units)
+                    if outputsZero(steps - 1, mask: mask) { result.update(repeating: 0, count: units) }
                 }
             }
         }
@@ -95,8 +108,9 @@ struct RecurrentKernel: Kernel {
             let trace = RecurrentTrace(steps: steps, units: units, columns: columns)
             defer { trace.release() }
             for sample in samples {
-                run(inputs[0] + sample * steps * features, trace: trace)
-                backward(trace: trace, outputGradient: outputGradient + sample * outputCount)
+                let mask = self.mask(inputs, sample: sample)
+                run(inputs[0] + sample * steps * features, mask: mask, trace: trace)
+                backward(trace: trace, mask: mask, outputGradient: outputGradient + sample * outputCount)
                 kernel.withUnsafeBufferPointer { kernel in
                     BLAS.multiply(trace.projectionGradient, kernel.baseAddress!, into: gx + sample * steps * features,
                                   m: steps, n: features, k: columns, accumulate: true, transposeB: true)
@@ -108,8 +122,24 @@ struct RecurrentKernel: Kernel {
     /// The time index read at the k-th step.
     func time(_ step: Int) -> Int { recurrence.goBackwards ? steps - 1 - step : step }
 
+    /// A sample's mask (one value per time index), when the node reads one.
+    private func mask(_ inputs: [UnsafePointer<Float>], sample: Int) -> UnsafePointer<Float>? {
+        masked ? inputs[1] + sample * steps : nil
+    }
+
+    /// Whether the k-th step is masked out: it keeps the state.
+    func skips(_ step: Int, mask: UnsafePointer<Float>?) -> Bool {
+        guard let mask else { return false }
+        return mask[time(step)] == 0
+    }
+
+    /// Whether the k-th step's output is zeros rather than its state.
+    func outputsZero(_ step: Int, mask: UnsafePointer<Float>?) -> Bool {
+        recurrence.zeroOutputForMask && skips(step, mask: mask)
+    }
+
     /// One sample's forward pass, keeping every step's gates and states in `trace`.
-    private func run(_ x: UnsafePointer<Float>, trace: RecurrentTrace) {
+    private func run(_ x: UnsafePointer<Float>, mask: UnsafePointer<Float>?, trace: RecurrentTrace) {
         let (units, columns) = (units, columns)
         let projection = trace.projection
         kernel.withUnsafeBufferPointer { kernel in
@@ -129,6 +159,11 @@ struct RecurrentKernel: Kernel {
                 let post = trace.post + step * columns
                 let previous = trace.states + step * units
                 let state = previous + units
+                if skips(step, mask: mask) {
+                    state.update(from: previous, count: units)
+                    (trace.cells + (step + 1) * units).update(from: trace.cells + step * units, count: units)
+                    continue
+                }
                 pre.update(from: projection + time(step) * columns, count: columns)
                 switch recurrence.cell {
                 case .lstm:
@@ -181,7 +216,7 @@ struct RecurrentKernel: Kernel {
     }
 
     /// Back through time from `∂L/∂output` into `trace.projectionGradient` (∂L/∂(x·kernel), by time index).
-    private func backward(trace: RecurrentTrace, outputGradient: UnsafePointer<Float>) {
+    private func backward(trace: RecurrentTrace, mask: UnsafePointer<Float>?, outputGradient: UnsafePointer<Float>) {
         let (units, columns) = (units, columns)
         let dh = trace.stateGradient, dc = trace.cellGradient, dPost = trace.postGradient, dHidden = trace.hidden
         dh.update(repeating: 0, count: units)
@@ -189,7 +224,9 @@ struct RecurrentKernel: Kernel {
         recurrent.withUnsafeBufferPointer { recurrent in
             let recurrent = recurrent.baseAddress!
             for step in stride(from: steps - 1, through: 0, by: -1) {
-                if recurrence.returnSequences {
+                if outputsZero(step, mask: mask) {
+                    // A constant output: no gradient flows from it.
+                } else if recurrence.returnSequences {
                     for j in 0..<units { dh[j] += outputGradient[step * units + j] }
                 } else if step == steps - 1 {
                     for j in 0..<units { dh[j] += outputGradient[j] }
@@ -199,6 +236,8 @@ struct RecurrentKernel: Kernel {
                 let previous = trace.states + step * units
                 let dPre = trace.projectionGradient + time(step) * columns
                 dPre.update(repeating: 0, count: columns)
+                // A skipped step passes the state's and cell's gradients straight through.
+                if skips(step, mask: mask) { continue }
                 switch recurrence.cell {
                 case .lstm:
                     let cell = trace.cells + (step + 1) * units

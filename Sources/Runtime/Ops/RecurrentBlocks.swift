@@ -44,21 +44,23 @@ extension RecurrentKernel {
     /// Samples per block: enough rows for the direct kernel's register blocks, little enough scratch to stay in cache.
     static let blockSamples = 32
 
-    /// The inference pass, blocks of samples stepping through time together (see `RecurrentBlockWeights`).
-    func forwardInBlocks(_ x: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int, weights: RecurrentBlockWeights) {
+    /// The inference pass, blocks of samples stepping through time together (see `RecurrentBlockWeights`); `mask`:
+    /// each sample's [time] mask, whose masked steps keep the state (and output it, or zeros).
+    func forwardInBlocks(_ x: UnsafePointer<Float>, mask: UnsafePointer<Float>?, _ output: UnsafeMutablePointer<Float>,
+                         batch: Int, weights: RecurrentBlockWeights) {
         let outputCount = recurrence.returnSequences ? steps * units : units
         Parallel.forEachRange(batch, cost: steps * columns * (features + units)) { samples in
             let scratch = BlockScratch(samples: Self.blockSamples, steps: steps, units: units, columns: columns)
             defer { scratch.release() }
             for start in stride(from: samples.lowerBound, to: samples.upperBound, by: Self.blockSamples) {
                 let count = min(Self.blockSamples, samples.upperBound - start)
-                runBlock(x + start * steps * features, count: count, output: output + start * outputCount,
-                         weights: weights, scratch: scratch)
+                runBlock(x + start * steps * features, mask: mask.map { $0 + start * steps }, count: count,
+                         output: output + start * outputCount, weights: weights, scratch: scratch)
             }
         }
     }
 
-    private func runBlock(_ x: UnsafePointer<Float>, count: Int, output: UnsafeMutablePointer<Float>,
+    private func runBlock(_ x: UnsafePointer<Float>, mask: UnsafePointer<Float>?, count: Int, output: UnsafeMutablePointer<Float>,
                           weights: RecurrentBlockWeights, scratch: BlockScratch) {
         let (units, columns, steps) = (units, columns, steps)
         // Row s·steps + t: sample s's input part at time index t, bias added.
@@ -76,6 +78,14 @@ extension RecurrentKernel {
                 let projection = scratch.projection + (sample * steps + t) * columns
                 let product = hidden + sample * weights.recurrentWidth
                 let state = scratch.states + sample * units
+                let sampleMask = mask.map { $0 + sample * steps }
+                if skips(step, mask: sampleMask) {
+                    if recurrence.returnSequences {
+                        let row = output + (sample * steps + step) * units
+                        if outputsZero(step, mask: sampleMask) { row.update(repeating: 0, count: units) } else { row.update(from: state, count: units) }
+                    }
+                    continue
+                }
                 switch recurrence.cell {
                 case .lstm:
                     for j in 0..<columns { pre[j] = projection[j] + product[j] }
@@ -114,6 +124,9 @@ extension RecurrentKernel {
         }
         if !recurrence.returnSequences {
             output.update(from: scratch.states, count: count * units)
+            for sample in 0..<count where outputsZero(steps - 1, mask: mask.map { $0 + sample * steps }) {
+                (output + sample * units).update(repeating: 0, count: units)
+            }
         }
     }
 }

@@ -9,14 +9,20 @@ import KerasLensGraph
 public enum CAMLayerChoice {
     /// The chosen layer's name, or nil when no layer keeps spatial axes (a model of Dense layers).
     public static func pick(in graph: Graph) -> String? {
-        guard let input = graph.inputs.first.flatMap(graph.node(named:)), input.outputShape.count >= 2 else { return nil }
-        let rank = input.outputShape.count
+        guard let input = graph.inputs.first.flatMap(graph.node(named:)) else { return nil }
+        // Token ids [time] gain a feature axis in their Embedding: the time axis is kept by outputs of one more axis.
+        let tokens = graph.nodes.contains { $0.op == .embedding && $0.inputs == [input.name] }
+        let rank = input.outputShape.count + (tokens ? 1 : 0)
+        guard rank >= 2 else { return nil }
         var pooled = Set<String>()
         // Pooled when every input is: a squeeze-and-excitation block's product with its pooled scale keeps the axes.
         for node in graph.nodes where node.op.kind == .globalPool || (!node.inputs.isEmpty && node.inputs.allSatisfy(pooled.contains)) {
             pooled.insert(node.name)
         }
-        func isSpatial(_ node: Node) -> Bool { node.op != .input && node.outputShape.count == rank && !pooled.contains(node.name) }
+        // A Keras mask ([time, 1], `sequenceMask`) is no layer to explain.
+        func isSpatial(_ node: Node) -> Bool {
+            node.op != .input && node.op.kind != .sequenceMask && node.outputShape.count == rank && !pooled.contains(node.name)
+        }
         guard var chosen = graph.nodes.last(where: isSpatial) else { return nil }
         while chosen.op.kind.passesValuesOn, chosen.inputs.count == 1, let source = graph.node(named: chosen.inputs[0]), isSpatial(source) {
             chosen = source

@@ -22,7 +22,7 @@ struct ChannelMasks {
         let request = layer.request
         let sample = request.sample(layer.index)
         return try request.scores(ofInputVariants: channels.count, sample: layer.index, classIndex: layer.classIndex) { i, buffer in
-            MapMath.mask(sample, with: mask(i), channels: request.geometry.channels, into: buffer)
+            request.masked(sample, with: mask(i), into: buffer)
         }
     }
 }

@@ -34,14 +34,17 @@ public enum ExplanationMetrics {
     /// `frac` is the share of positions drop/increase keeps; `curveStep` the positions deleted or inserted per step
     /// of the RISE curves (default: one position for 1-D inputs, 2% of the positions for 2-D), or `withCurves: false`
     /// to skip them.
+    /// On token ids (an Embedding reads the input) removed positions take `baselineToken`, and insertion starts
+    /// from all baseline tokens rather than a blurred input.
     public static func evaluate(_ model: Model, inputs: Tensor, explanation: Explanation, frac: Double,
                                 target: ScoreTarget = .probability, curveStep: Int? = nil, withCurves: Bool = true,
-                                batchSize: Int = 64) throws(ExplainError) -> ExplanationScores {
+                                batchSize: Int = 64, baselineToken: Int = 0) throws(ExplainError) -> ExplanationScores {
         guard frac > 0, frac <= 1 else { throw ExplainError("frac, the share of positions drop/increase keeps, must be in (0, 1], got \(frac)") }
         guard inputs.shape.first == explanation.maps.shape.first else {
             throw ExplainError("\(explanation.maps.shape.first ?? 0) maps for \(inputs.shape.first ?? 0) inputs")
         }
-        let scoring = MaskedScoring(model: model, inputs: inputs, classes: explanation.classes, target: target, batchSize: batchSize)
+        var scoring = MaskedScoring(model: model, inputs: inputs, classes: explanation.classes, target: target, batchSize: batchSize)
+        if model.tokenInputs.contains(where: { $0.input == 0 }) { scoring.baselineToken = Float(baselineToken) }
         let geometry = scoring.geometry
         guard explanation.maps.count == inputs.shape[0] * geometry.positions else {
             throw ExplainError("maps of shape \(explanation.maps.shape) do not cover inputs of shape \(inputs.shape); explain with an upsampling other than none")
@@ -49,12 +52,12 @@ public enum ExplanationMetrics {
         do {
             let original = try scoring.scores { _, _ in }
             let hard = try scoring.scores { sample, buffer in
-                MaskedScoring.apply(DropIncrease.keepMask(explanation.map(sample), frac: frac)[...], channels: geometry.channels, to: buffer)
+                scoring.apply(DropIncrease.keepMask(explanation.map(sample), frac: frac)[...], channels: geometry.channels, to: buffer)
             }
             let soft = try scoring.scores { sample, buffer in
                 let map = explanation.map(sample)
                 let top = map.max() ?? 0
-                MaskedScoring.apply(top > 0 ? map.map { max($0, 0) / top }[...] : map.map { _ in 0 }[...],
+                scoring.apply(top > 0 ? map.map { max($0, 0) / top }[...] : map.map { _ in 0 }[...],
                                     channels: geometry.channels, to: buffer)
             }
             let step = max(1, curveStep ?? (geometry.spatial.count == 1 ? 1 : max(1, geometry.positions / 50)))
@@ -74,15 +77,16 @@ public enum ExplanationMetrics {
         let geometry = scoring.geometry, channels = geometry.channels, count = scoring.inputs.shape[0]
         let orders = (0..<count).map { DeletionInsertion.order(explanation.map($0)) }
         let blurred = (0..<count).map { sample in
-            DeletionInsertion.blurred(scoring.inputs.scalars[(sample * geometry.count)..<((sample + 1) * geometry.count)],
-                                      spatial: geometry.spatial, channels: channels)
+            scoring.baselineToken.map { [Float](repeating: $0, count: geometry.count) }
+                ?? DeletionInsertion.blurred(scoring.inputs.scalars[(sample * geometry.count)..<((sample + 1) * geometry.count)],
+                                             spatial: geometry.spatial, channels: channels)
         }
         let steps = (geometry.positions + step - 1) / step
         var deletion = [[Float]](repeating: [], count: count), insertion = deletion
         for t in 0...steps {
             let changed = min(t * step, geometry.positions)
             let deleted = try scoring.scores { sample, buffer in
-                for p in orders[sample][0..<changed] { for c in 0..<channels { buffer[p * channels + c] = 0 } }
+                for p in orders[sample][0..<changed] { for c in 0..<channels { buffer[p * channels + c] = scoring.removedValue } }
             }
             let inserted = try scoring.scores { sample, buffer in
                 let original = Array(buffer)

@@ -9,6 +9,8 @@ struct MaskedScoring {
     let classes: [Int]
     let target: ScoreTarget
     let batchSize: Int
+    /// For token ids (an Embedding reads the input): the id a removed token becomes; nil for other inputs.
+    var baselineToken: Float? = nil
 
     var geometry: SpatialGeometry { SpatialGeometry(sampleShape: Array(inputs.shape.dropFirst())) }
 
@@ -30,10 +32,20 @@ struct MaskedScoring {
         return result
     }
 
-    /// Every channel of each position scaled by that position's value in `mask` (a flat spatial map).
-    static func apply(_ mask: ArraySlice<Float>, channels: Int, to buffer: UnsafeMutableBufferPointer<Float>) {
+    /// Every channel of each position scaled by that position's value in `mask` (a flat spatial map). Token ids
+    /// cannot be scaled: a token is kept where the mask is at least 0.5, else replaced by the baseline token.
+    func apply(_ mask: ArraySlice<Float>, channels: Int, to buffer: UnsafeMutableBufferPointer<Float>) {
         for (position, value) in zip(0..., mask) {
-            for c in 0..<channels { buffer[position * channels + c] *= value }
+            for c in 0..<channels {
+                if let baselineToken {
+                    if value < 0.5 { buffer[position * channels + c] = baselineToken }
+                } else {
+                    buffer[position * channels + c] *= value
+                }
+            }
         }
     }
+
+    /// What a deleted position holds: zero, or the baseline token.
+    var removedValue: Float { baselineToken ?? 0 }
 }

@@ -23,7 +23,8 @@ extension ExplanationMetrics {
             pieceOptions.classes = options.classes.map { Array($0[range]) }
             let explanation = try method.explain(model, inputs: inputs, options: pieceOptions)
             parts.append(try evaluate(model, inputs: inputs, explanation: explanation, frac: frac, target: options.target,
-                                      curveStep: curveStep, withCurves: withCurves, batchSize: batch))
+                                      curveStep: curveStep, withCurves: withCurves, batchSize: batch,
+                                      baselineToken: options.baselineToken))
             progress(range.upperBound)
         }
         return ExplanationScores(merging: parts)

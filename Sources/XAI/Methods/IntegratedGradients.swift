@@ -6,6 +6,12 @@ struct IntegratedGradients: Explainer {
         guard steps > 0 else { throw ExplainError("integrated-gradients needs at least one step") }
         let base = try request.forward()
         let size = request.geometry.count, channels = request.geometry.channels
+        if let layer = request.tokenLayer {
+            let maps = try Concurrent.map(request.count) { index in
+                MapMath.normalized(MapMath.relu(try request.tokenIntegratedGradients(sample: index, classIndex: base.classes[index], layer: layer)))
+            }
+            return Explanation(maps: maps, spatial: request.geometry.spatial, classes: base.classes, scores: base.scores)
+        }
         let maps = try Concurrent.map(request.count) { index in
             let sample = Array(request.sample(index))
             let gradients = try request.inputGradients(ofVariants: steps, classIndex: base.classes[index]) { step, buffer in

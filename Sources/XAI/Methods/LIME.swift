@@ -2,7 +2,7 @@ import Foundation
 import KerasLensGraph
 
 /// LIME (Ribeiro et al. 2016) over segments: random on/off patterns `z` (row 0 all on) zero the segments switched
-/// off; `f = y(perturbed)`; weights `π = sqrt(exp(−d²/w²))` from the cosine distance `d` of `z` to all-on; a weighted
+/// off (token ids: set them to the baseline token); `f = y(perturbed)`; weights `π = sqrt(exp(−d²/w²))` from the cosine distance `d` of `z` to all-on; a weighted
 /// least-squares fit with intercept (minimum-norm, as scikit-learn's `LinearRegression(sample_weight=π)`) gives one
 /// coefficient per segment. Map: each position's segment coefficient where positive, else 0 (not rescaled).
 struct LIME: Explainer {
@@ -50,7 +50,7 @@ struct LIME: Explainer {
         let channels = request.geometry.channels
         let f = try request.scores(ofInputVariants: rows, sample: index, classIndex: classIndex) { row, buffer in
             for feature in 0..<features where patterns[row * features + feature] == 0 {
-                for p in members[feature] { for c in 0..<channels { buffer[p * channels + c] = 0 } }
+                for p in members[feature] { for c in 0..<channels { buffer[p * channels + c] = request.removedValue } }
             }
         }.map(Double.init)
         let weights = (0..<rows).map { row -> Double in

@@ -1,5 +1,5 @@
-/// Occlusion (Zeiler & Fergus 2014; windows placed as Captum's `Occlusion`): a window zeroed in every channel
-/// slides over the input; `Δ_j = y − y_j`, and each position gets the mean `Δ` of the windows covering it (0 where
+/// Occlusion (Zeiler & Fergus 2014; windows placed as Captum's `Occlusion`): a window zeroed in every channel (token
+/// ids: set to the baseline token) slides over the input; `Δ_j = y − y_j`, and each position gets the mean `Δ` of the windows covering it (0 where
 /// none does). Result: `norm(ReLU(M))`.
 struct Occlusion: Explainer {
     func explain(_ request: ExplanationRequest) throws -> Explanation {
@@ -23,7 +23,7 @@ struct Occlusion: Explainer {
         let base = try request.forward()
         let maps = try Concurrent.map(request.count) { index in
             let occluded = try request.scores(ofInputVariants: windows.count, sample: index, classIndex: base.classes[index]) { j, buffer in
-                for p in covered[j] { for c in 0..<channels { buffer[p * channels + c] = 0 } }
+                for p in covered[j] { for c in 0..<channels { buffer[p * channels + c] = request.removedValue } }
             }
             var sums = [Float](repeating: 0, count: request.geometry.positions)
             var counts = [Float](repeating: 0, count: request.geometry.positions)

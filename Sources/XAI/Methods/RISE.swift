@@ -24,7 +24,7 @@ struct RISE: Explainer {
             for start in stride(from: 0, to: count, by: chunk) {
                 let masks = (start..<min(start + chunk, count)).map { mask($0, options: options, spatial: spatial) }
                 let scores = try request.scores(ofInputVariants: masks.count, sample: index, classIndex: base.classes[index]) { i, buffer in
-                    MapMath.mask(request.sample(index), with: masks[i], channels: request.geometry.channels, into: buffer)
+                    request.masked(request.sample(index), with: masks[i], into: buffer)
                 }
                 for (mask, score) in zip(masks, scores) { for p in 0..<positions { saliency[p] += score * mask[p] } }
             }

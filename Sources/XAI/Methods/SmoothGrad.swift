@@ -11,6 +11,13 @@ struct SmoothGrad: Explainer {
         let base = try request.forward()
         let size = request.geometry.count, channels = request.geometry.channels
         let count = try noiseCount(request)
+        if let layer = request.tokenLayer {
+            guard options.noise == nil else { throw ExplainError("smoothgrad on token ids draws its noise on the embeddings; given noise is not supported") }
+            let maps = try Concurrent.map(request.count) { index in
+                MapMath.normalized(try request.tokenSmoothGrad(sample: index, classIndex: base.classes[index], layer: layer, count: count))
+            }
+            return Explanation(maps: maps, spatial: request.geometry.spatial, classes: base.classes, scores: base.scores)
+        }
         let maps = try Concurrent.map(request.count) { index in
             let sample = Array(request.sample(index))
             let sigma = options.noiseLevel * ((sample.max() ?? 0) - (sample.min() ?? 0))

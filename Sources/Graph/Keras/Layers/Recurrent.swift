@@ -21,12 +21,14 @@ extension LayerConfig {
         // Standalone Keras ≤ 2.2 wrote no reset_after and meant false; tf-keras and Keras 3 write it. CuDNNGRU is
         // the reset_after form.
         let resetAfter = kerasClass == "CuDNNGRU" ? true : try bool("reset_after", default: kerasMajor >= 3)
-        return Recurrence(cell: cell, units: try int("units"),
+        var recurrence = Recurrence(cell: cell, units: try int("units"),
                           activation: has("activation") ? try activation() : .tanh,
                           recurrentActivation: gated ? (has("recurrent_activation") ? try activation("recurrent_activation") : .sigmoid) : nil,
                           resetAfter: cell == .gru && resetAfter,
                           returnSequences: try bool("return_sequences", default: false),
                           goBackwards: try bool("go_backwards", default: false))
+        recurrence.zeroOutputForMask = try bool("zero_output_for_mask", default: false)
+        return recurrence
     }
 }
 
@@ -61,11 +63,14 @@ extension LayerConfig {
             throw config.error(.unsupported, "a backward_layer that is not the forward layer reading backwards is not supported")
         }
         mirrored.goBackwards = recurrence.goBackwards
+        mirrored.zeroOutputForMask = recurrence.zeroOutputForMask
         guard mirrored == recurrence else {
             throw config.error(.unsupported, "a backward_layer that is not the forward layer reading backwards is not supported")
         }
     }
     recurrence.merge = merge
+    // Keras's Bidirectional sets its layers' zero_output_for_mask to return_sequences, whatever they were saved with.
+    recurrence.zeroOutputForMask = recurrence.returnSequences
     let names = ["kernel", "recurrent_kernel"] + (useBias ? ["bias"] : [])
     return BuiltLayer(op: .recurrent(recurrence),
                       weightNames: names + names.map { Recurrence.weightName($0, backward: true) },
