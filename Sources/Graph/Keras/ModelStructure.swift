@@ -295,11 +295,8 @@ struct ModelStructure {
             return try addDistributedCall(layer: layer, name: name, location: location, inbound: inbound, scope: scope)
         }
         if Self.modelClasses.contains(layer.kerasClass) {
-            var nested = Scope(hdf5Group: scope.hdf5Group ?? layer.name, archivePath: "")
-            if case .archive(let path) = location { nested.archivePath = path }
-            let (_, outs) = try parseModel(entry, inbound: inbound, scope: nested)
-            aliases[name] = try single(outs, layer)
-            return name
+            return try inlineModel(entry, layer: layer, name: name, group: layer.name, location: location, inbound: inbound,
+                                   scope: scope)
         }
         var call = LayerConfig(name: name, kerasClass: layer.kerasClass, values: layer.values, kerasMajor: kerasMajor)
         call.call = layer.call
@@ -309,6 +306,17 @@ struct ModelStructure {
         firstCall[location] = first
         calls.append(LayerCall(config: call, inbound: inbound, weights: location, weightsFrom: first == name ? nil : first,
                                distributedAxes: distributedAxes, wrapper: wrapper))
+        return name
+    }
+
+    /// Inlines a call of a nested model, whose weights are in the HDF5 group `group` (unless an outer model's group
+    /// already holds them) or under the call's archive folder; `name` then stands for the nested model's output.
+    private mutating func inlineModel(_ entry: JSONValue, layer: LayerConfig, name: String, group: String,
+                                      location: WeightLocation, inbound: [String], scope: Scope) throws(GraphError) -> String {
+        var nested = Scope(hdf5Group: scope.hdf5Group ?? group, archivePath: "")
+        if case .archive(let path) = location { nested.archivePath = path }
+        let (_, outs) = try parseModel(entry, inbound: inbound, scope: nested)
+        aliases[name] = try single(outs, layer)
         return name
     }
 
@@ -344,11 +352,9 @@ struct ModelStructure {
         distributedAxes += 1
         defer { distributedAxes -= 1 }
         if Self.modelClasses.contains(inner.kerasClass) {
-            var nested = Scope(hdf5Group: scope.hdf5Group ?? layer.name, archivePath: "")
-            if case .archive(let path) = innerLocation { nested.archivePath = path }
-            let (_, outs) = try parseModel(innerEntry, inbound: inbound, scope: nested)
-            aliases[name] = try single(outs, layer)
-            return name
+            // The wrapper's HDF5 group holds the nested model's weights.
+            return try inlineModel(innerEntry, layer: layer, name: name, group: layer.name, location: innerLocation,
+                                   inbound: inbound, scope: scope)
         }
         return try addCall(innerEntry, layer: inner, name: name, location: innerLocation, inbound: inbound, scope: scope,
                            wrapper: "TimeDistributed")
