@@ -3,7 +3,8 @@
 Rows (issue 6): MNIST-1D one sample (latency) and 1000 samples (throughput); HMT one image and a batch of 32.
 Issue 15 adds the keras.applications backbones of `backbones.py` (ResNet50, MobileNetV2, Xception, DenseNet121,
 VGG16, InceptionV3 at 224×224, generated on first use into the ignored `.build-bench-cache/`): one image, a batch of
-32 and Grad-CAM at the last spatial layer. Issue 14 adds recurrent models (`sequences.py`: LSTM(128) and GRU(128) over
+32, and for one image Grad-CAM at the last spatial layer, saliency and integrated gradients (50 steps) against
+GradientTape. Issue 14 adds recurrent models (`sequences.py`: LSTM(128) and GRU(128) over
 1,000 sequences of 100 steps, and the MNIST-1D LSTM fixture on its test set). `--only TEXT` (repeatable) keeps the rows whose name contains TEXT and
 loads only their models (`--only ResNet50`, `--only "1 image" --only "batch of 32"`).
 Columns: ours (`keraslens bench --json`, timed inside its own process with the model loaded once), TensorFlow
@@ -50,6 +51,8 @@ FIXTURES = ROOT / "Fixtures"
 TF2ONNX_FILE_LIMIT = 300 << 20
 #: Seconds of untimed runs before each engine's timed runs in a round (`keraslens bench --warmup`'s default too).
 WARMUP = 0.25
+#: Integrated gradients' path points (`keraslens explain --steps`' default).
+IG_STEPS = 50
 
 
 @dataclass
@@ -214,7 +217,8 @@ def backbone_rows(keraslens: str, scratch: Path, selected: Callable[[str], bool]
 
     rows = []
     for name in backbones.NAMES:
-        labels = [f"{name} 1 image", f"{name} batch of 32", f"{name} Grad-CAM, 1"]
+        labels = [f"{name} 1 image", f"{name} batch of 32", f"{name} Grad-CAM, 1", f"{name} saliency, 1",
+                  f"{name} integrated gradients ({IG_STEPS}), 1"]
         if not any(selected(label) for label in labels):
             continue
         inputs = backbones.inputs_path()
@@ -225,6 +229,11 @@ def backbone_rows(keraslens: str, scratch: Path, selected: Callable[[str], bool]
         rows.append(Row(labels[2], [str(work.path), "--input", str(inputs), "--samples", "1", "--layer", layer,
                                     "--explain", "gradcam"],
                         {"TF GradientTape": gradcam_tape(work, layer)}, forward=labels[0], workload=work))
+        sample = [str(work.path), "--input", str(inputs), "--samples", "1"]
+        rows.append(Row(labels[3], sample + ["--explain", "saliency"], {"TF GradientTape": saliency_tape(work)},
+                        forward=labels[0], workload=work))
+        rows.append(Row(labels[4], sample + ["--explain", "integrated-gradients"],
+                        {"TF GradientTape": integrated_gradients_tape(work, IG_STEPS)}, forward=labels[0], workload=work))
     return rows
 
 
@@ -267,36 +276,79 @@ def explanation_rows(keraslens: str, mnist: Workload, hmt: Workload, inputs: dic
     return rows
 
 
-def gradcam_tape(work: Workload, layer: str) -> Callable[[], object]:
-    """Grad-CAM of the predicted class for one sample through `tf.GradientTape` in a `tf.function` (the map is the
-    ReLU of the gradient-weighted channel sum at the layer's resolution)."""
+def tape_call(work: Workload, build: Callable) -> Callable[[], object]:
+    """Runs on `work`'s first sample the `tf.function` that `build(keras_model)` makes, built for the loaded Keras
+    model (again after a `release`)."""
     built: dict[int, Callable] = {}
 
-    def cam_function() -> Callable:
-        """The `tf.function`, built for the loaded Keras model (again after a `release`)."""
-        import tensorflow as tf
-        import tf_keras
-
+    def function() -> Callable:
         keras = work.keras
         if id(keras) not in built:
-            grad_model = tf_keras.Model(keras.inputs, [keras.get_layer(layer).output, keras.output])
-
-            @tf.function
-            def cam(x):
-                with tf.GradientTape() as tape:
-                    activations, predictions = grad_model(x, training=False)
-                    score = tf.gather(predictions[0], tf.argmax(predictions[0]))
-                grads = tape.gradient(score, activations)
-                axes = list(range(1, len(activations.shape) - 1))
-                weights = tf.reduce_mean(grads, axis=axes, keepdims=True)
-                return tf.nn.relu(tf.reduce_sum(activations * weights, axis=-1))
-
             built.clear()
-            built[id(keras)] = cam
+            built[id(keras)] = build(keras)
         return built[id(keras)]
 
     x = work.inputs[:1]
-    return lambda: cam_function()(x).numpy()
+    return lambda: function()(x).numpy()
+
+
+def gradcam_tape(work: Workload, layer: str) -> Callable[[], object]:
+    """Grad-CAM of the predicted class for one sample through `tf.GradientTape` in a `tf.function` (the map is the
+    ReLU of the gradient-weighted channel sum at the layer's resolution)."""
+    def build(keras):
+        import tensorflow as tf
+        import tf_keras
+
+        grad_model = tf_keras.Model(keras.inputs, [keras.get_layer(layer).output, keras.output])
+
+        @tf.function
+        def cam(x):
+            with tf.GradientTape() as tape:
+                activations, predictions = grad_model(x, training=False)
+                score = tf.gather(predictions[0], tf.argmax(predictions[0]))
+            grads = tape.gradient(score, activations)
+            axes = list(range(1, len(activations.shape) - 1))
+            weights = tf.reduce_mean(grads, axis=axes, keepdims=True)
+            return tf.nn.relu(tf.reduce_sum(activations * weights, axis=-1))
+        return cam
+    return tape_call(work, build)
+
+
+def saliency_tape(work: Workload) -> Callable[[], object]:
+    """Saliency of the predicted class for one sample: `max_ch |∂y/∂x|` through `tf.GradientTape` in a `tf.function`."""
+    def build(keras):
+        import tensorflow as tf
+
+        @tf.function
+        def saliency(x):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                predictions = keras(x, training=False)
+                score = tf.gather(predictions[0], tf.argmax(predictions[0]))
+            return tf.reduce_max(tf.abs(tape.gradient(score, x)), axis=-1)
+        return saliency
+    return tape_call(work, build)
+
+
+def integrated_gradients_tape(work: Workload, steps: int) -> Callable[[], object]:
+    """Integrated gradients of the predicted class for one sample from a zero baseline, `steps` points of the path
+    in one batch (our method's right Riemann sum), through `tf.GradientTape` in a `tf.function`."""
+    def build(keras):
+        import tensorflow as tf
+
+        alphas = tf.reshape(tf.range(1, steps + 1, dtype=tf.float32) / steps, (steps, 1, 1, 1))
+
+        @tf.function
+        def integrated(x):
+            predicted = tf.argmax(keras(x, training=False)[0])
+            path = alphas * x
+            with tf.GradientTape() as tape:
+                tape.watch(path)
+                scores = tf.gather(keras(path, training=False), predicted, axis=1)
+            gradients = tape.gradient(scores, path)
+            return tf.nn.relu(tf.reduce_sum(x[0] * tf.reduce_mean(gradients, axis=0), axis=-1))
+        return integrated
+    return tape_call(work, build)
 
 
 def ours(keraslens: str, arguments: list[str], repeats: int) -> Timing:

@@ -5,7 +5,8 @@
 // im2col matrix, OpenBLAS re-packing it, zeroing and re-reading the output), and the GEMMs of small-channel
 // convolutions are skinny. This kernel reads the (zero-padded) input in place: for a block of output positions it
 // keeps `KL_BLOCK × 2` vectors of filter sums in registers and, tap by tap and channel by channel, adds one
-// broadcast input value times two vectors of the kernel. Bias and ReLU are applied before the single store.
+// broadcast input value times two vectors of the kernel. Bias and ReLU (or the output's previous values, for a
+// backward pass) are applied before the single store.
 //
 // It lives in a header because Swift cannot target an instruction set per function: static inline C functions here
 // are compiled by Swift's Clang importer into the Runtime module, and the `target` attribute enables the vector
@@ -17,10 +18,14 @@
 /// The instruction set's shape for Swift: lanes per vector and positions (or Winograd tiles) per register block.
 enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
 
-#define KL_STORE_SUMS(p)                                                                                             \
+#define KL_STORE_BLOCK(p)                                                                                            \
     {                                                                                                                \
-        if (relu) { sum0_##p = KL_MAX(sum0_##p, zero); sum1_##p = KL_MAX(sum1_##p, zero); }                         \
         float *o = output + (ptrdiff_t)(x + (p)) * filters + f0;                                                     \
+        if (store == KL_STORE_RELU) { sum0_##p = KL_MAX(sum0_##p, zero); sum1_##p = KL_MAX(sum1_##p, zero); }        \
+        if (store == KL_STORE_ADDING) {                                                                              \
+            sum0_##p = KL_ADD(sum0_##p, KL_LOAD_LEFT(o, filters - f0));                                              \
+            sum1_##p = KL_ADD(sum1_##p, KL_LOAD_LEFT(o + KL_LANES, filters - f0 - KL_LANES));                        \
+        }                                                                                                            \
         KL_STORE_LEFT(o, filters - f0, sum0_##p);                                                                    \
         KL_STORE_LEFT(o + KL_LANES, filters - f0 - KL_LANES, sum1_##p);                                              \
     }
@@ -33,19 +38,20 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
             const float *w = block + (ptrdiff_t)t * channels * weightStride;                                         \
             KL_CHANNEL_SUMS(POSITIONS)                                                                               \
         }                                                                                                            \
-        POSITIONS(KL_STORE_SUMS)                                                                                     \
+        POSITIONS(KL_STORE_BLOCK)                                                                                    \
     } while (0)
 
 /// One run of `positions` output positions (typically an output row), channels-last:
-/// `output[x][f] = bias[f] + Σ_t Σ_c input[x·positionStride + taps[t] + c] · weights[t][c][f]`, then ReLU when
-/// `relu`. `input` points at the run's first window origin in a zero-padded sample, `taps` holds each kernel tap's
-/// offset from it, `weights` is Keras's kernel packed in blocks of 2 · KL_LANES filters,
-/// [filters / (2 · KL_LANES)][taps][channels][2 · KL_LANES] (the last block zero-padded), so that one block's sums
-/// read their weights as one contiguous stream; `bias` may be NULL.
+/// `output[x][f] = bias[f] + Σ_t Σ_c input[x·positionStride + taps[t] + c] · weights[t][c][f]`, stored as `store`
+/// says (`KL_STORE_SUMS`, `KL_STORE_RELU`, or `KL_STORE_ADDING`: added to `output[x][f]`). `input` points at the
+/// run's first window origin in a zero-padded sample, `taps` holds each kernel tap's offset from it, `weights` is
+/// Keras's kernel packed in blocks of 2 · KL_LANES filters, [filters / (2 · KL_LANES)][taps][channels][2 · KL_LANES]
+/// (the last block zero-padded), so that one block's sums read their weights as one contiguous stream; `bias` may be
+/// NULL. Every position's sums are added in the same order whichever block computes them.
 KL_TARGET
 static inline void KL_NAME(kl_conv_run)(const float *input, const int32_t *taps, int32_t tapCount, int32_t channels,
                                         int32_t positionStride, const float *weights, const float *bias,
-                                        int32_t filters, float *output, int32_t positions, int32_t relu) {
+                                        int32_t filters, float *output, int32_t positions, int32_t store) {
     const kl_vec zero = KL_ZERO();
     const int32_t weightStride = 2 * KL_LANES;
     for (int32_t f0 = 0; f0 < filters; f0 += 2 * KL_LANES) {
@@ -54,13 +60,15 @@ static inline void KL_NAME(kl_conv_run)(const float *input, const int32_t *taps,
         kl_vec bias1 = bias ? KL_LOAD_LEFT(bias + f0 + KL_LANES, filters - f0 - KL_LANES) : zero;
         int32_t x = 0;
         for (; x + KL_BLOCK <= positions; x += KL_BLOCK) KL_CONV_BLOCK(KL_POSITIONS_BLOCK);
-        if (x < positions && positions >= KL_BLOCK) {
+        if (x < positions && positions >= KL_BLOCK && store != KL_STORE_ADDING) {
             // The last block overlaps the one before it: recomputing a few positions at full speed beats the
-            // single-position block, whose two dependent sums leave the FMA units mostly idle.
+            // single-position block, whose two dependent sums leave the FMA units mostly idle (not when adding to
+            // the output: the overlap would be added twice).
             x = positions - KL_BLOCK;
             KL_CONV_BLOCK(KL_POSITIONS_BLOCK);
             x = positions;
         }
+        for (; x + 4 <= positions; x += 4) KL_CONV_BLOCK(KL_POSITIONS_4);
         for (; x < positions; x++) KL_CONV_BLOCK(KL_POSITIONS_1);
     }
 }

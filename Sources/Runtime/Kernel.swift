@@ -31,7 +31,8 @@ struct KernelShapes {
 /// direct kernel's 1×1 form (inference plans). Gradient plans keep im2col + sgemm (one product per sample) and the
 /// depthwise loops: those kernels sum in another order, and at a ReLU's kink a last-bit change switches a unit on or
 /// off, which moves integrated-gradients and SmoothGrad maps (thousands of gradient passes) by up to 1e-3, the edge
-/// of their parity tolerance against TensorFlow's gradients.
+/// of their parity tolerance against TensorFlow's gradients. Their backward passes may use the vector kernels: a
+/// different summation order there moves gradients by rounding only, switching no unit.
 func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = true,
                 directConvolution: Bool = true) throws(RuntimeError) -> (any Kernel)? {
     switch fuseActivation ? node.op : node.op.replacingFusedActivation(with: .linear) {
@@ -41,7 +42,8 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
         return DenseKernel(node: node, shapes: shapes, activation: activation, isa: directConvolution ? VectorISA.best : nil)
     case .convolution(let window, let activation):
         return ConvolutionKernel(kernel: node.weights["kernel"]!, bias: node.weights["bias"], window: window,
-                                 activation: activation, shapes: shapes, isa: directConvolution ? VectorISA.best : nil)
+                                 activation: activation, shapes: shapes, isa: directConvolution ? VectorISA.best : nil,
+                                 adjointISA: directConvolution ? nil : VectorISA.best)
     case .groupedConvolution(let window, let groups, let activation):
         return GroupedConvolutionKernel(kernel: node.weights["kernel"]!, bias: node.weights["bias"], window: window,
                                         groups: groups, activation: activation, shapes: shapes)

@@ -3,20 +3,24 @@ import KerasLensGraph
 /// Convolution forward through Winograd (3×3, stride 1, many channels) or the direct vector kernel where the CPU
 /// has AVX-512 or AVX2, else as im2col + one matrix product per tile of output positions. Tiles bound the scratch
 /// memory (a full im2col of a 224×224 layer would be tens of megabytes) and are the unit of parallel work. The
-/// backward pass always uses im2col's adjoint.
+/// backward pass of a stride-1 convolution runs the direct kernel on the adjoint convolution where the CPU has one
+/// (`DirectConvolution.adjoint`), else im2col's adjoint.
 struct ConvolutionKernel: Kernel {
     let geometry: ConvGeometry
     let winograd: WinogradConvolution?
     let direct: DirectConvolution?
+    /// The backward pass's kernel (gradient plans only: inference plans never run backward).
+    let adjoint: DirectConvolution?
     /// Keras's kernel [kh, kw, in, out] read as a [patchSize, out] matrix: already the im2col layout.
     let weights: [Float]
     let bias: [Float]?
     let filters: Int
     let activation: Activation
 
-    /// `isa`: the instruction set of the Winograd or direct kernel, nil for im2col (see `makeKernel`).
+    /// `isa`: the instruction set of the Winograd or direct kernel, nil for im2col (see `makeKernel`); `adjointISA`
+    /// that of the backward pass's direct kernel, nil for im2col's adjoint.
     init(kernel: Tensor, bias: Tensor?, window: Window, activation: Activation, shapes: KernelShapes,
-         isa: VectorISA? = VectorISA.best) {
+         isa: VectorISA? = VectorISA.best, adjointISA: VectorISA? = nil) {
         let geometry = ConvGeometry(window: window, input: shapes.input, output: shapes.output), filters = kernel.shape.last!
         self.geometry = geometry
         self.filters = filters
@@ -26,6 +30,7 @@ struct ConvolutionKernel: Kernel {
         }
         direct = winograd == nil
             ? isa.map { DirectConvolution(geometry: geometry, kernel: kernel.scalars, filters: filters, isa: $0) } : nil
+        adjoint = adjointISA.flatMap { DirectConvolution.adjoint(of: geometry, kernel: kernel.scalars, filters: filters, isa: $0) }
         weights = kernel.scalars
         self.bias = bias?.scalars
         self.activation = activation
@@ -79,6 +84,9 @@ struct ConvolutionKernel: Kernel {
         guard let gx = inputGradients[0] else { return }
         precondition(activation == .linear, "gradient plans run activations as separate steps")
         let g = geometry
+        if let adjoint {
+            return adjoint.forward(outputGradient, gx, batch: batch, bias: nil, filters: g.channels, activation: .linear, adding: true)
+        }
         let tile = tileSize
         weights.withUnsafeBufferPointer { weights in
             Parallel.forEachRange(batch, cost: g.positions * g.patchSize * filters) { samples in

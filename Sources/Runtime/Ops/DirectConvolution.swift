@@ -30,21 +30,41 @@ struct DirectConvolution: Sendable {
         self.taps = taps
     }
 
+    /// The kernel that adds a stride-1 convolution's input gradient, `∂L/∂input += conv′(∂L/∂output)` (see
+    /// `ConvGeometry(adjointOf:)`): the same vector kernel, so a backward pass runs as fast as a forward one and
+    /// splits one image over the cores, where im2col's adjoint adds overlapping patches sample by sample. nil for
+    /// strided convolutions.
+    static func adjoint(of g: ConvGeometry, kernel: [Float], filters: Int, isa: VectorISA) -> DirectConvolution? {
+        guard g.strideHeight == 1, g.strideWidth == 1 else { return nil }
+        let taps = g.kernelHeight * g.kernelWidth
+        // [kh, kw, in, out] → flipped taps, [kh, kw, out, in]
+        var flipped = [Float](repeating: 0, count: kernel.count)
+        for tap in 0..<taps {
+            let source = (taps - 1 - tap) * g.channels * filters, target = tap * filters * g.channels
+            for c in 0..<g.channels {
+                for f in 0..<filters { flipped[target + f * g.channels + c] = kernel[source + c * filters + f] }
+            }
+        }
+        return DirectConvolution(geometry: ConvGeometry(adjointOf: g, filters: filters), kernel: flipped, filters: g.channels, isa: isa)
+    }
+
     /// Padded input rows a band of `rows` output rows reads.
     private func paddedRows(_ rows: Int) -> Int {
         (rows - 1) * geometry.strideHeight + (geometry.kernelHeight - 1) * geometry.dilationHeight + 1
     }
 
-    /// `output = activation(conv(input) + bias)` for `batch` samples.
+    /// `output = activation(conv(input) + bias)` for `batch` samples, or with `adding` (a linear convolution without
+    /// bias: a backward pass) `output += conv(input)`.
     func forward(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int,
-                 bias: UnsafePointer<Float>?, filters: Int, activation: Activation) {
+                 bias: UnsafePointer<Float>?, filters: Int, activation: Activation, adding: Bool = false) {
+        precondition(!adding || (activation == .linear && bias == nil), "only a linear convolution without bias adds")
+        let store = Int32(adding ? KL_STORE_ADDING : activation == .relu ? KL_STORE_RELU : KL_STORE_SUMS)
         if geometry.isPointwise {
-            return forwardPointwise(input, output, batch: batch, bias: bias, filters: filters, activation: activation)
+            return forwardPointwise(input, output, batch: batch, bias: bias, filters: filters, activation: activation, store: store)
         }
         let g = geometry
         let bands = (g.outHeight + bandRows - 1) / bandRows
         let rowFloats = paddedWidth * g.channels
-        let relu: Int32 = activation == .relu ? 1 : 0
         let run = isa.convRun
         taps.withUnsafeBufferPointer { taps in
             weights.withUnsafeBufferPointer { weights in
@@ -60,7 +80,7 @@ struct DirectConvolution: Sendable {
                         for row in 0..<rows {
                             run(band + row * g.strideHeight * rowFloats, taps.baseAddress!, Int32(taps.count), Int32(g.channels),
                                 Int32(g.strideWidth * g.channels), weights.baseAddress!, bias, Int32(filters),
-                                result + row * g.outWidth * filters, Int32(g.outWidth), relu)
+                                result + row * g.outWidth * filters, Int32(g.outWidth), store)
                         }
                         if activation != .relu && activation != .linear {
                             finishRows(result, rows: rows * g.outWidth, channels: filters, bias: nil, activation: activation)
@@ -77,12 +97,11 @@ struct DirectConvolution: Sendable {
     /// from cache; there are enough chunks to keep every core busy on one image. Each position's sums are the
     /// same however the positions are chunked.
     private func forwardPointwise(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int,
-                                  bias: UnsafePointer<Float>?, filters: Int, activation: Activation) {
+                                  bias: UnsafePointer<Float>?, filters: Int, activation: Activation, store: Int32) {
         let g = geometry
         let most = max(4 * isa.block, 32_768 / max(1, g.channels))
         let wanted = max((g.positions + most - 1) / most, min(2 * Parallel.workers, g.positions / (2 * isa.block)), 1)
         let chunk = (g.positions + wanted - 1) / wanted, chunks = (g.positions + chunk - 1) / chunk
-        let relu: Int32 = activation == .relu ? 1 : 0
         let run = isa.convRun
         taps.withUnsafeBufferPointer { taps in  // the one tap, at offset 0
             weights.withUnsafeBufferPointer { weights in
@@ -91,7 +110,7 @@ struct DirectConvolution: Sendable {
                         let first = (task % chunks) * chunk, count = min(chunk, g.positions - first)
                         let position = (task / chunks) * g.positions + first
                         run(input + position * g.channels, taps.baseAddress!, 1, Int32(g.channels), Int32(g.channels),
-                            weights.baseAddress!, bias, Int32(filters), output + position * filters, Int32(count), relu)
+                            weights.baseAddress!, bias, Int32(filters), output + position * filters, Int32(count), store)
                         if activation != .relu && activation != .linear {
                             finishRows(output + position * filters, rows: count, channels: filters, bias: nil, activation: activation)
                         }

@@ -55,13 +55,29 @@ struct AffineKernel: Kernel {
         }
     }
 
+    /// `gx += g · scale`, in the forward pass's two loop forms.
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
         guard let gx = inputGradients[0] else { return }
-        let period = scale.count
-        for sample in 0..<batch {
-            let gradient = outputGradient + sample * count, target = gx + sample * count
-            for i in 0..<count { target[i] += gradient[i] * scale[(i / inner) % period] }
+        let period = scale.count, total = batch * count
+        scale.withUnsafeBufferPointer { scale in
+            let scale = scale.baseAddress!
+            if inner == 1 && count % period == 0 {
+                for row in stride(from: 0, to: total, by: period) {
+                    for c in 0..<period { gx[row + c] += outputGradient[row + c] * scale[c] }
+                }
+                return
+            }
+            for sample in 0..<batch {
+                var i = sample * count, k = 0
+                let end = i + count
+                while i < end {
+                    let a = scale[k], stop = min(end, i + inner)
+                    for j in i..<stop { gx[j] += outputGradient[j] * a }
+                    i = stop
+                    k = k + 1 == period ? 0 : k + 1
+                }
+            }
         }
     }
 }

@@ -39,7 +39,7 @@ extension BufferPool {
 final class PoolCache: @unchecked Sendable {
     private let lock = NSLock()
     private var pools: [BufferPool] = []
-    static let retainLimit = 64 << 20 / MemoryLayout<Float>.size
+    static let retainLimit = 1 << 30 / MemoryLayout<Float>.size
 
     func take() -> BufferPool {
         lock.withLock { pools.popLast() } ?? BufferPool()

@@ -41,6 +41,26 @@ struct ConvGeometry: Sendable {
         padLeft = padBefore(window.rank - 1, inWidth)
     }
 
+    /// For a stride-1 convolution with `filters` outputs, the convolution that maps its output gradient back to its
+    /// input gradient: input position i receives from output position i + padTop − k·dilation through tap k, so
+    /// with the kernel flipped in space the windows are this one's, padded by `(k − 1)·dilation − pad` before.
+    init(adjointOf g: ConvGeometry, filters: Int) {
+        precondition(g.strideHeight == 1 && g.strideWidth == 1, "only stride-1 convolutions have a convolution as adjoint")
+        inHeight = g.outHeight
+        inWidth = g.outWidth
+        channels = filters
+        outHeight = g.inHeight
+        outWidth = g.inWidth
+        kernelHeight = g.kernelHeight
+        kernelWidth = g.kernelWidth
+        strideHeight = 1
+        strideWidth = 1
+        dilationHeight = g.dilationHeight
+        dilationWidth = g.dilationWidth
+        padTop = (g.kernelHeight - 1) * g.dilationHeight - g.padTop
+        padLeft = (g.kernelWidth - 1) * g.dilationWidth - g.padLeft
+    }
+
     var inputCount: Int { inHeight * inWidth * channels }
     var positions: Int { outHeight * outWidth }
     /// Length of one im2col row: every tap of the window over every input channel.
