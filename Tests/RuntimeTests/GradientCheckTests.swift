@@ -253,7 +253,7 @@ import Testing
 
     func checkMaskedRecurrences() throws {
         for var recurrence in Self.recurrences {
-            recurrence.zeroOutputForMask = recurrence.merge != nil && recurrence.returnSequences
+            recurrence.zeroOutputForMask = (recurrence.merge != nil || recurrence.timeOrdered) && recurrence.returnSequences
             let gates = recurrence.cell.gateCount * 4
             var parameters: [String: Tensor] = [:]
             for backward in recurrence.directions {
@@ -313,7 +313,19 @@ import Testing
                    merge: .ave),
         Recurrence(cell: .gru, units: 4, activation: .tanh, recurrentActivation: .sigmoid, resetAfter: false, returnSequences: true,
                    goBackwards: false, merge: .sum),
+        timeOrdered(Recurrence(cell: .lstm, units: 4, activation: .tanh, recurrentActivation: .sigmoid, returnSequences: true,
+                               goBackwards: true)),
+        timeOrdered(Recurrence(cell: .gru, units: 4, activation: .tanh, recurrentActivation: .sigmoid, resetAfter: true,
+                               returnSequences: true, goBackwards: true)),
     ]
+
+    /// The backward half of a lowered Bidirectional: its sequence output back in time order.
+    static func timeOrdered(_ recurrence: Recurrence) -> Recurrence {
+        var ordered = recurrence
+        ordered.timeOrdered = true
+        ordered.zeroOutputForMask = true
+        return ordered
+    }
 
     /// Examples of every activation kind (exhaustive, like the op switch above).
     static func activations(_ kind: ActivationKind) -> [Activation] {
