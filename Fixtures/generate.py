@@ -1147,7 +1147,8 @@ def zoo_tf_reductions(K):
 def zoo_bidirectional_none(K):
     """Bidirectional with merge_mode None (sequences and last states; each output into its own Dense, both into a
     Concatenate, the backward one also a model output) and with a backward_layer of another cell, activation or bias
-    under every merge mode (same units: Keras 3 infers a Bidirectional's shapes from its forward layer)."""
+    under every merge mode (same units: Keras 3 infers a Bidirectional's shapes from its forward layer); a None layer
+    called twice."""
     L = K.layers
     inp = K.Input((7, 3), name="input")
     seq_forward, seq_backward = L.Bidirectional(L.LSTM(4, return_sequences=True), merge_mode=None, name="bi_none_seq")(inp)
@@ -1171,6 +1172,11 @@ def zoo_bidirectional_none(K):
         L.Bidirectional(L.LSTM(2), backward_layer=L.LSTM(2, activation="softsign", go_backwards=True), merge_mode="mul",
                         name="bi_lstm_activation_mul")(inp),
     ]
+    # A shared None layer: its second call's outputs are `bi_shared:1` and `bi_shared:1/backward`.
+    shared = L.Bidirectional(L.GRU(2, return_sequences=True), merge_mode=None, name="bi_shared")
+    _, first_backward = shared(inp)
+    second_forward, second_backward = shared(L.Dense(3, name="dense_shared_in")(inp))
+    branches += [L.Add(name="add_shared")([first_backward, second_forward]), second_backward]
     return K.Model(inp, [concat_flat(K, branches), last_backward], name="bidirectional_none")
 
 

@@ -227,11 +227,14 @@ _SUBJECTS: dict[str, Subject] = {}
 
 
 def layer_tensor(net, name: str):
-    """The output KerasLens names `name`: a layer's (first) output, or `<layer>/backward`, the second output of a
-    Bidirectional with merge_mode None."""
-    if name.endswith("/backward"):
-        return net.get_layer(name[:-len("/backward")]).output[1]
-    output = net.get_layer(name).output
+    """The output KerasLens names `name`: a layer's (first) output, `<layer>:<k>` that of its call k (a shared
+    layer), and `…/backward` the second output of a Bidirectional with merge_mode None."""
+    call, _, second = name.partition("/")
+    layer, _, index = call.partition(":")
+    output = net.get_layer(layer).get_output_at(int(index)) if index else net.get_layer(layer).output
+    if second:
+        assert second == "backward", name
+        return output[1]
     return output[0] if isinstance(output, (list, tuple)) else output
 
 
@@ -769,7 +772,7 @@ def gradient_cases(shared: bool) -> list[GradientCase]:
         GradientCase("zoo.bidirectional.b", "zoo/bidirectional.k2.h5", ["zoo/bidirectional.input.npy"], 3,
                      ["input", "bi_rnn_ave", "bi_lstm_last", "bi_rnn_given"], classes=[100, 110, 117]),
         # Lowered Bidirectional layers (merge_mode None, backward layers of their own): offsets of bidirectional_none's
-        # branches 0, 21, 27, 48, 69, 97, 139, 142, 163; masked_none's 0, 3, 5, 7, 9.
+        # branches 0, 21, 27, 48, 69, 97, 139, 142, 163, 165, 179; masked_none's 0, 3, 5, 7, 9.
         GradientCase("zoo.bidirectional_none.a", "zoo/bidirectional_none.k2.h5", ["zoo/bidirectional_none.input.npy"], 3,
                      ["input", "bi_none_seq", "bi_none_seq/backward", "bi_none_last/backward"], classes=[5, 80, 25]),
         GradientCase("zoo.bidirectional_none.b", "zoo/bidirectional_none.k2.h5", ["zoo/bidirectional_none.input.npy"], 3,
@@ -777,6 +780,8 @@ def gradient_cases(shared: bool) -> list[GradientCase]:
                      classes=[60, 120, 140]),
         GradientCase("zoo.bidirectional_none.c", "zoo/bidirectional_none.k2.h5", ["zoo/bidirectional_none.input.npy"], 3,
                      ["input", "bi_gru_lstm_ave", "bi_lstm_activation_mul", "bi_none_differ"], classes=[150, 164, 30]),
+        GradientCase("zoo.bidirectional_none.d", "zoo/bidirectional_none.k2.h5", ["zoo/bidirectional_none.input.npy"], 3,
+                     ["input", "bi_shared/backward", "bi_shared:1", "bi_shared:1/backward"], classes=[170, 185, 100]),
         GradientCase("zoo.bidirectional_units", "zoo/bidirectional_units.k2.h5", ["zoo/bidirectional_units.input.npy"], 3,
                      ["input", "bi_units_concat", "bi_units_none", "bi_units_none/backward"], classes=[20, 43, 45]),
         GradientCase("zoo.bidirectional_none_masked", "zoo/bidirectional_none_masked.k2.h5",

@@ -46,6 +46,10 @@ import Testing
         #expect(graph.node(named: "bi_lstm_activation_mul")?.op == .merge(.multiply))
         #expect(Self.recurrence(graph, "bi_lstm_activation_mul/backward")?.activation == .softsign)
         #expect(Self.recurrence(graph, "bi_lstm_activation_mul/forward")?.activation == .tanh)
+        // A shared None layer: the later call's directions are `NAME:1` and `NAME:1/backward`, on the first call's weights.
+        #expect(graph.node(named: "bi_shared:1")?.weightsFrom == "bi_shared")
+        #expect(graph.node(named: "bi_shared:1/backward")?.weightsFrom == "bi_shared/backward")
+        #expect(graph.node(named: "add_shared")?.inputs == ["bi_shared/backward", "bi_shared:1"])
     }
 
     /// A merge mode over the forward layer read backwards stays one op, one ONNX op of direction `bidirectional`.
@@ -115,11 +119,12 @@ import Testing
              with: #""name": "gru_1", "trainable": true, "dtype": "float32", "return_sequences": true, "return_state": true"#,
              fragment: "layer 'bi_lstm_gru_concat' (Bidirectional): its backward_layer: return_state=True is not supported"),
         // A second output exists only for merge_mode None.
-        Edit(file: "bidirectional_none.k2.h5", replace: #"[[["bi_none_seq", 0, 1, {}]]]}, {"class_name": "Add""#,
-             with: #"[[["bi_lstm_gru_concat", 0, 1, {}]]]}, {"class_name": "Add""#,
+        Edit(file: "bidirectional_none.k2.h5", replace: #""name": "dense_backward", "inbound_nodes": [[["bi_none_seq", 0, 1, {}]]]"#,
+             with: #""name": "dense_backward", "inbound_nodes": [[["bi_lstm_gru_concat", 0, 1, {}]]]"#,
              fragment: "layer 'dense_backward' (Dense): input 'bi_lstm_gru_concat' is output 1 of a layer, which is not supported"),
-        Edit(file: "bidirectional_none.keras", replace: #""keras_history": ["bi_none_seq", 0, 1]}}], "kwargs": {}}]}, {"module": "keras.layers", "class_name": "Add""#,
-             with: #""keras_history": ["bi_lstm_gru_concat", 0, 1]}}], "kwargs": {}}]}, {"module": "keras.layers", "class_name": "Add""#,
+        Edit(file: "bidirectional_none.keras",
+             replace: #""name": "dense_backward", "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 7, 4], "dtype": "float32", "keras_history": ["bi_none_seq", 0, 1]}}]"#,
+             with: #""name": "dense_backward", "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 7, 4], "dtype": "float32", "keras_history": ["bi_lstm_gru_concat", 0, 1]}}]"#,
              fragment: "layer 'dense_backward' (Dense): input 'bi_lstm_gru_concat' is output 1 of a layer, which is not supported"),
         Edit(file: "bidirectional_none.k2.h5", replace: #"["bi_none_last", 0, 1]]"#, with: #"["bi_none_last", 0, 2]]"#,
              fragment: "layer 'bi_none_last': output_layers names output 2 of a layer, which is not supported"),
