@@ -81,9 +81,6 @@ extension LayerConfig {
         return BuiltLayer(op: .recurrent(recurrence), weightNames: forwardNames + backwardNames, archiveFolders: folders,
                           convertStored: cuDNN ? cuDNNConversion(recurrence, layer: config) : nil)
     }
-    guard !cuDNN, !backwardClass.hasPrefix("CuDNN") else {
-        throw config.error(.unsupported, "a CuDNNLSTM or CuDNNGRU with merge_mode None or with a backward_layer of its own is not supported")
-    }
     guard recurrence.goBackwards == false else {
         throw config.error(.unsupported, "a bidirectional layer whose forward layer reads backwards is not supported")
     }
@@ -93,8 +90,20 @@ extension LayerConfig {
     backwardRecurrence.timeOrdered = backwardRecurrence.returnSequences
     let halves = BidirectionalHalves(forward: recurrence, backward: backwardRecurrence, merge: merge,
                                      forwardWeights: forwardNames, backwardWeights: backwardNames)
-    return BuiltLayer(op: .recurrent(recurrence), weightNames: forwardNames + backwardNames, archiveFolders: folders,
-                      bidirectional: halves)
+    var built = BuiltLayer(op: .recurrent(recurrence), weightNames: forwardNames + backwardNames, archiveFolders: folders,
+                           bidirectional: halves)
+    // Each cuDNN layer's weights are converted with its own cell and units.
+    var conversions: [@Sendable ([String: Tensor]) throws(GraphError) -> [String: Tensor]] = []
+    if cuDNN { conversions.append(cuDNNConversion(recurrence, layer: config, directions: [false])) }
+    if backwardClass.hasPrefix("CuDNN") { conversions.append(cuDNNConversion(backwardRecurrence, layer: config, directions: [true])) }
+    if !conversions.isEmpty {
+        built.convertStored = { [conversions]  (stored: [String: Tensor]) throws(GraphError) -> [String: Tensor] in
+            var weights = stored
+            for conversion in conversions { weights = try conversion(weights) }
+            return weights
+        }
+    }
+    return built
 }
 
 /// A Bidirectional that one `recurrent` op cannot express, for the importer to lower into a forward `recurrent`
