@@ -1148,7 +1148,7 @@ def zoo_bidirectional_none(K):
     """Bidirectional with merge_mode None (sequences and last states; each output into its own Dense, both into a
     Concatenate, the backward one also a model output) and with a backward_layer of another cell, activation or bias
     under every merge mode (same units: Keras 3 infers a Bidirectional's shapes from its forward layer); a None layer
-    called twice."""
+    called twice; forward layers reading backwards."""
     L = K.layers
     inp = K.Input((7, 3), name="input")
     seq_forward, seq_backward = L.Bidirectional(L.LSTM(4, return_sequences=True), merge_mode=None, name="bi_none_seq")(inp)
@@ -1177,6 +1177,13 @@ def zoo_bidirectional_none(K):
     _, first_backward = shared(inp)
     second_forward, second_backward = shared(L.Dense(3, name="dense_shared_in")(inp))
     branches += [L.Add(name="add_shared")([first_backward, second_forward]), second_backward]
+    # A forward layer reading backwards (Keras 3 needs the backward layer reading forwards given): Keras flips only
+    # the backward layer's sequence.
+    branches.append(L.Bidirectional(L.GRU(3, return_sequences=True, go_backwards=True),
+                                    backward_layer=L.GRU(3, return_sequences=True), name="bi_forward_backwards")(inp))
+    branches += L.Bidirectional(L.LSTM(2, return_sequences=True, go_backwards=True),
+                                backward_layer=L.LSTM(2, return_sequences=True), merge_mode=None,
+                                name="bi_none_forward_backwards")(inp)
     return K.Model(inp, [concat_flat(K, branches), last_backward], name="bidirectional_none")
 
 
@@ -1196,7 +1203,8 @@ def zoo_bidirectional_units(K):
 def zoo_bidirectional_none_masked(K):
     """Masks through Bidirectional layers lowered to two recurrences: Embedding(mask_zero) into a merge_mode None
     layer (sequences; the forward output into a masked GlobalAveragePooling1D, the backward one into a masked LSTM),
-    Masking into a None layer of last states with a GRU backward_layer, and into an LSTM/GRU concat of sequences."""
+    Masking into a None layer of last states with a GRU backward_layer, into an LSTM/GRU concat of sequences and into
+    a GRU reading backwards as the forward layer."""
     L = K.layers
     seq = K.Input((7, 3), name="sequence")
     ids = K.Input((7,), name="ids")
@@ -1211,7 +1219,10 @@ def zoo_bidirectional_none_masked(K):
                              backward_layer=L.GRU(2, return_sequences=True, go_backwards=True),
                              name="bi_differ_masked")(masked)
     differ_pooled = L.GlobalAveragePooling1D(name="differ_average")(differ)
-    return K.Model([seq, ids], concat_flat(K, [pooled, after, last_forward, last_backward, differ_pooled]),
+    backwards = L.Bidirectional(L.GRU(1, return_sequences=True, go_backwards=True),
+                                backward_layer=L.GRU(1, return_sequences=True), name="bi_backwards_masked")(masked)
+    backwards_pooled = L.GlobalAveragePooling1D(name="backwards_average")(backwards)
+    return K.Model([seq, ids], concat_flat(K, [pooled, after, last_forward, last_backward, differ_pooled, backwards_pooled]),
                    name="bidirectional_none_masked")
 
 

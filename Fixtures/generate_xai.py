@@ -772,7 +772,7 @@ def gradient_cases(shared: bool) -> list[GradientCase]:
         GradientCase("zoo.bidirectional.b", "zoo/bidirectional.k2.h5", ["zoo/bidirectional.input.npy"], 3,
                      ["input", "bi_rnn_ave", "bi_lstm_last", "bi_rnn_given"], classes=[100, 110, 117]),
         # Lowered Bidirectional layers (merge_mode None, backward layers of their own): offsets of bidirectional_none's
-        # branches 0, 21, 27, 48, 69, 97, 139, 142, 163, 165, 179; masked_none's 0, 3, 5, 7, 9.
+        # branches 0, 21, 27, 48, 69, 97, 139, 142, 163, 165, 179, 193, 235, 249; masked_none's 0, 3, 5, 7, 9, 13.
         GradientCase("zoo.bidirectional_none.a", "zoo/bidirectional_none.k2.h5", ["zoo/bidirectional_none.input.npy"], 3,
                      ["input", "bi_none_seq", "bi_none_seq/backward", "bi_none_last/backward"], classes=[5, 80, 25]),
         GradientCase("zoo.bidirectional_none.b", "zoo/bidirectional_none.k2.h5", ["zoo/bidirectional_none.input.npy"], 3,
@@ -782,12 +782,18 @@ def gradient_cases(shared: bool) -> list[GradientCase]:
                      ["input", "bi_gru_lstm_ave", "bi_lstm_activation_mul", "bi_none_differ"], classes=[150, 164, 30]),
         GradientCase("zoo.bidirectional_none.d", "zoo/bidirectional_none.k2.h5", ["zoo/bidirectional_none.input.npy"], 3,
                      ["input", "bi_shared/backward", "bi_shared:1", "bi_shared:1/backward"], classes=[170, 185, 100]),
+        GradientCase("zoo.bidirectional_none.e", "zoo/bidirectional_none.k2.h5", ["zoo/bidirectional_none.input.npy"], 3,
+                     ["input", "bi_forward_backwards", "bi_none_forward_backwards", "bi_none_forward_backwards/backward"],
+                     classes=[200, 240, 255]),
         GradientCase("zoo.bidirectional_units", "zoo/bidirectional_units.k2.h5", ["zoo/bidirectional_units.input.npy"], 3,
                      ["input", "bi_units_concat", "bi_units_none", "bi_units_none/backward"], classes=[20, 43, 45]),
         GradientCase("zoo.bidirectional_none_masked", "zoo/bidirectional_none_masked.k2.h5",
                      ["zoo/bidirectional_none_masked.input0.npy", "zoo/bidirectional_none_masked.input1.npy"], 3,
                      ["sequence", "bi_none_masked/backward", "bi_none_masked_last/backward", "bi_differ_masked"],
                      classes=[3, 7, 10]),
+        GradientCase("zoo.bidirectional_none_masked.b", "zoo/bidirectional_none_masked.k2.h5",
+                     ["zoo/bidirectional_none_masked.input0.npy", "zoo/bidirectional_none_masked.input1.npy"], 3,
+                     ["sequence", "bi_backwards_masked"], classes=[13, 14, 13]),
         GradientCase("sequence.mnist1d_lstm.logit", "sequence/mnist1d_lstm.k2.h5", mnist, n,
                      ["input", "lstm", "lstm_1"], "logit"),
         GradientCase("sequence.mnist1d_conv_gru", "sequence/mnist1d_conv_gru.k2.h5", mnist, n,

@@ -24,13 +24,13 @@ import Testing
         // merge_mode None: the call's name is the forward output, `/backward` the backward one (tensor index 1).
         let forward = try #require(Self.recurrence(graph, "bi_none_seq"))
         let backward = try #require(Self.recurrence(graph, "bi_none_seq/backward"))
-        #expect(forward.merge == nil && !forward.goBackwards && !forward.timeOrdered)
-        #expect(backward.goBackwards && backward.timeOrdered && backward.zeroOutputForMask)
+        #expect(forward.merge == nil && !forward.goBackwards && !forward.flipsSequence)
+        #expect(backward.goBackwards && backward.flipsSequence && backward.zeroOutputForMask)
         #expect(graph.node(named: "dense_backward")?.inputs == ["bi_none_seq/backward"])
         #expect(graph.node(named: "join_last")?.inputs == ["bi_none_last", "bi_none_last/backward"])
         #expect(graph.outputs == ["concat", "bi_none_last/backward"])
         // Last states need no reordering.
-        #expect(Self.recurrence(graph, "bi_none_last/backward")?.timeOrdered == false)
+        #expect(Self.recurrence(graph, "bi_none_last/backward")?.flipsSequence == false)
         // A backward layer of another cell: its own recurrence and weights.
         #expect(Self.recurrence(graph, "bi_none_differ")?.cell == .simpleRNN)
         #expect(Self.recurrence(graph, "bi_none_differ/backward")?.cell == .lstm)
@@ -50,6 +50,12 @@ import Testing
         #expect(graph.node(named: "bi_shared:1")?.weightsFrom == "bi_shared")
         #expect(graph.node(named: "bi_shared:1/backward")?.weightsFrom == "bi_shared/backward")
         #expect(graph.node(named: "add_shared")?.inputs == ["bi_shared/backward", "bi_shared:1"])
+        // A forward layer reading backwards: Keras flips only the backward (forward-reading) layer's sequence.
+        let readingBackwards = try #require(Self.recurrence(graph, "bi_forward_backwards/forward"))
+        let flippedForwards = try #require(Self.recurrence(graph, "bi_forward_backwards/backward"))
+        #expect(readingBackwards.goBackwards && !readingBackwards.flipsSequence)
+        #expect(!flippedForwards.goBackwards && flippedForwards.flipsSequence)
+        #expect(Self.recurrence(graph, "bi_none_forward_backwards/backward")?.flipsSequence == true)
     }
 
     /// A merge mode over the forward layer read backwards stays one op, one ONNX op of direction `bidirectional`.

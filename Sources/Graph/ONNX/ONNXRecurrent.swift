@@ -77,7 +77,7 @@ extension ONNXBuilder {
             outputs = (0..<count).map { index in
                 let compact = directionOutput(states, index: index, reversed: false, steps: steps, units: units, sequences: true, layer: layer)
                 return maskedSequence(compact, mask: mask, backward: index == 1 || recurrence.goBackwards,
-                                      reversed: recurrence.goBackwards && !recurrence.timeOrdered,
+                                      reversed: recurrence.goBackwards != recurrence.flipsSequence,
                                       zeroMasked: recurrence.zeroOutputForMask, layer: layer)
             }
         } else if let mask {
@@ -100,7 +100,8 @@ extension ONNXBuilder {
         } else {
             let states = step(opType, inputs, layer: layer, attributes)
             outputs = (0..<count).map { index in
-                directionOutput(states, index: index, reversed: recurrence.goBackwards, timeOrdered: recurrence.timeOrdered,
+                // A flipped sequence (a lowered Bidirectional's backward layer) is reversed once more.
+                directionOutput(states, index: index, reversed: recurrence.goBackwards != recurrence.flipsSequence,
                                 steps: steps, units: units, sequences: recurrence.returnSequences, layer: layer)
             }
         }
@@ -115,9 +116,9 @@ extension ONNXBuilder {
 
     /// One direction's Keras output from ONNX's Y: [batch, time, units] or the last state [batch, units]. A
     /// reverse run's last state sits at time 0; `reversed` (a one-way layer reading backwards) outputs the sequence
-    /// in the order it was read, as Keras does, unless it is `timeOrdered` (ONNX's order already).
-    private mutating func directionOutput(_ states: String, index: Int, reversed: Bool, timeOrdered: Bool = false,
-                                          steps: Int, units: Int, sequences: Bool, layer: String) -> String {
+    /// in the order it was read, as Keras does.
+    private mutating func directionOutput(_ states: String, index: Int, reversed: Bool, steps: Int, units: Int,
+                                          sequences: Bool, layer: String) -> String {
         let backward = index == 1 || reversed
         guard sequences else {
             // Time 0, or the last time counted from the end, so that the lowering holds at any sequence length.
@@ -131,7 +132,7 @@ extension ONNXBuilder {
                                  int64s([1], layer: layer, "axes")], layer: layer)
         let batchFirst = step("Transpose", [one], layer: layer, [.ints("perm", [2, 0, 1, 3])])
         let sequence = step("Squeeze", [batchFirst, int64s([2], layer: layer, "axes")], layer: layer)
-        guard reversed, !timeOrdered else { return sequence }
+        guard reversed else { return sequence }
         return step("Slice", [sequence, int64s([-1], layer: layer, "starts"), int64s([Int(Int64.min)], layer: layer, "ends"),
                               int64s([1], layer: layer, "axes"), int64s([-1], layer: layer, "steps")], layer: layer)
     }

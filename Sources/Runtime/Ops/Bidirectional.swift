@@ -82,9 +82,9 @@ struct BidirectionalKernel: Kernel {
     }
 }
 
-/// The backward half of a Bidirectional lowered to a node of its own (`Recurrence.timeOrdered`): a recurrence
-/// reading backwards whose sequence output is put back in time order.
-struct TimeOrderedRecurrentKernel: Kernel {
+/// The backward half of a Bidirectional lowered to a node of its own (`Recurrence.flipsSequence`): a recurrence whose
+/// sequence output is flipped on the time axis (back in time order when it reads backwards).
+struct FlippedRecurrentKernel: Kernel {
     let run: RecurrentKernel
     let steps: Int
     let units: Int

@@ -76,18 +76,15 @@ extension LayerConfig {
     let forwardNames = names + (useBias ? ["bias"] : [])
     let backwardNames = (names + (backwardBias ? ["bias"] : [])).map { Recurrence.weightName($0, backward: true) }
     let folders = ["forward_layer/cell", "backward_layer/cell"]
-    if let merge, mirrored == recurrence, backwardBias == useBias, backwardClass == forward.kerasClass {
+    if let merge, mirrored == recurrence, backwardBias == useBias, backwardClass == forward.kerasClass, !recurrence.goBackwards {
         recurrence.merge = merge
         return BuiltLayer(op: .recurrent(recurrence), weightNames: forwardNames + backwardNames, archiveFolders: folders,
                           convertStored: cuDNN ? cuDNNConversion(recurrence, layer: config) : nil)
     }
-    guard recurrence.goBackwards == false else {
-        throw config.error(.unsupported, "a bidirectional layer whose forward layer reads backwards is not supported")
-    }
     if let merge, merge != .concat, backwardRecurrence.units != recurrence.units {
         throw config.error(.invalidConfig, "merge_mode \(merge.rawValue) joins outputs of equal size, but its layer has \(recurrence.units) units and its backward_layer \(backwardRecurrence.units) (Keras refuses it too)")
     }
-    backwardRecurrence.timeOrdered = backwardRecurrence.returnSequences
+    backwardRecurrence.flipsSequence = backwardRecurrence.returnSequences
     let halves = BidirectionalHalves(forward: recurrence, backward: backwardRecurrence, merge: merge,
                                      forwardWeights: forwardNames, backwardWeights: backwardNames)
     var built = BuiltLayer(op: .recurrent(recurrence), weightNames: forwardNames + backwardNames, archiveFolders: folders,
@@ -107,7 +104,7 @@ extension LayerConfig {
 }
 
 /// A Bidirectional that one `recurrent` op cannot express, for the importer to lower into a forward `recurrent`
-/// node, a backward one (its sequence output back in time order, `Recurrence.timeOrdered`) and, for a merge mode,
+/// node, a backward one (its sequence output flipped in time, `Recurrence.flipsSequence`) and, for a merge mode,
 /// a node joining them. Weights: `forwardWeights` are the forward node's under their own names, `backwardWeights`
 /// the backward node's under `backward_` names.
 struct BidirectionalHalves: Sendable, Equatable {
