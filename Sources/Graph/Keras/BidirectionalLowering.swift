@@ -3,7 +3,9 @@ import KerasLensGraph
 /// The name of the second output of a Bidirectional call with merge_mode None (its backward layer's output, tensor
 /// index 1 in Keras's references): `<call>/backward`. The first output keeps the call's name, as a merged output
 /// does, so that `bidirectional` names the layer wherever a layer is named.
-func bidirectionalBackwardName(_ call: String) -> String { "\(call)/backward" }
+func bidirectionalBackwardName(_ call: String) -> String { call + bidirectionalBackwardSuffix }
+
+let bidirectionalBackwardSuffix = "/backward"
 
 extension KerasImporter {
     /// A Bidirectional that one `recurrent` op cannot express, as nodes of the existing ops: the forward recurrence

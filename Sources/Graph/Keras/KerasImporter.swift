@@ -153,8 +153,8 @@ public enum KerasImporter {
         for (position, call) in calls.enumerated() {
             for producer in call.inbound {
                 // A Bidirectional's second output comes from its call.
-                let backward = bidirectionalBackwardName("")
-                let caller = producer.hasSuffix(backward) ? String(producer.dropLast(backward.count)) : producer
+                let suffix = bidirectionalBackwardSuffix
+                let caller = producer.hasSuffix(suffix) ? String(producer.dropLast(suffix.count)) : producer
                 guard let source = index[producer] ?? index[caller] else {
                     throw call.config.error(.invalidConfig, "its input '\(producer)' is not a layer of the model")
                 }

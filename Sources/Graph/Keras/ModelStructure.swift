@@ -35,7 +35,8 @@ struct LayerCall: Sendable {
 /// call per application: the first keeps the layer's name, the later ones are `name:1`, `name:2`, … in the order
 /// the configuration lists them (Keras makes no layer name with a colon; a clash with a user's name is refused as a
 /// reused name).
-/// Later calls take their weights from the first (`LayerCall.weightsFrom`).
+/// Later calls take their weights from the first (`LayerCall.weightsFrom`). The one layer whose second output tensor may
+/// be read, a Bidirectional with merge_mode None, gives it as `<call>/backward` (`bidirectionalBackwardName`).
 struct ModelStructure {
     let kerasMajor: Int
     let isArchive: Bool
