@@ -160,7 +160,8 @@ def summarize(model) -> list[dict]:
     """Layer names in Keras's order with class, output shape (no batch) and parameters."""
     rows = []
     for layer in model.layers:
-        shape = [None if d is None else int(d) for d in list(layer.output.shape)[1:]]
+        # A layer of several outputs (Bidirectional with merge_mode None): the first one's shape.
+        shape = [None if d is None else int(d) for d in list(tf.nest.flatten(layer.output)[0].shape)[1:]]
         rows.append({
             "name": layer.name,
             "class": type(layer).__name__,
@@ -216,6 +217,10 @@ def layer_calls(K, model) -> list[tuple[str, object]]:
             nodes = [n for i, n in enumerate(layer._inbound_nodes) if f"{layer.name}_ib-{i}" in model._network_nodes]
             tensors = [tf.nest.flatten(n.outputs)[0] for n in nodes]
         calls += [(layer.name if k == 0 else f"{layer.name}:{k}", t) for k, t in enumerate(tensors)]
+        # A Bidirectional with merge_mode None has two outputs: KerasLens names the backward one `<call>/backward`.
+        if type(layer).__name__ == "Bidirectional" and layer.merge_mode is None:
+            backward = [n.output_tensors[1] for n in nodes] if K is keras else [tf.nest.flatten(n.outputs)[1] for n in nodes]
+            calls += [(f"{layer.name if k == 0 else f'{layer.name}:{k}'}/backward", t) for k, t in enumerate(backward)]
     return calls
 
 
@@ -1139,6 +1144,88 @@ def zoo_tf_reductions(K):
     return K.Model(inp, L.Concatenate(name="concat")(branches), name="tf_reductions")
 
 
+def zoo_bidirectional_none(K):
+    """Bidirectional with merge_mode None (sequences and last states; each output into its own Dense, both into a
+    Concatenate, the backward one also a model output) and with a backward_layer of another cell, activation or bias
+    under every merge mode (same units: Keras 3 infers a Bidirectional's shapes from its forward layer); a None layer
+    called twice; forward layers reading backwards."""
+    L = K.layers
+    inp = K.Input((7, 3), name="input")
+    seq_forward, seq_backward = L.Bidirectional(L.LSTM(4, return_sequences=True), merge_mode=None, name="bi_none_seq")(inp)
+    added = L.Add(name="add_directions")([L.Dense(3, name="dense_forward")(seq_forward),
+                                          L.Dense(3, name="dense_backward")(seq_backward)])
+    last_forward, last_backward = L.Bidirectional(L.GRU(3), merge_mode=None, name="bi_none_last")(inp)
+    joined = L.Concatenate(name="join_last")([last_forward, last_backward])
+    differ_forward, differ_backward = L.Bidirectional(
+        L.SimpleRNN(3, return_sequences=True),
+        backward_layer=L.LSTM(3, return_sequences=True, go_backwards=True), merge_mode=None, name="bi_none_differ")(inp)
+    branches = [
+        added, joined, differ_forward, differ_backward, seq_backward,
+        L.Bidirectional(L.LSTM(3, return_sequences=True),
+                        backward_layer=L.GRU(3, return_sequences=True, go_backwards=True), name="bi_lstm_gru_concat")(inp),
+        L.Bidirectional(L.SimpleRNN(3, activation="relu"),
+                        backward_layer=L.SimpleRNN(3, use_bias=False, go_backwards=True), merge_mode="sum",
+                        name="bi_rnn_differ_sum")(inp),
+        L.Bidirectional(L.GRU(3, return_sequences=True, reset_after=False),
+                        backward_layer=L.LSTM(3, return_sequences=True, go_backwards=True), merge_mode="ave",
+                        name="bi_gru_lstm_ave")(inp),
+        L.Bidirectional(L.LSTM(2), backward_layer=L.LSTM(2, activation="softsign", go_backwards=True), merge_mode="mul",
+                        name="bi_lstm_activation_mul")(inp),
+    ]
+    # A shared None layer: its second call's outputs are `bi_shared:1` and `bi_shared:1/backward`.
+    shared = L.Bidirectional(L.GRU(2, return_sequences=True), merge_mode=None, name="bi_shared")
+    _, first_backward = shared(inp)
+    second_forward, second_backward = shared(L.Dense(3, name="dense_shared_in")(inp))
+    branches += [L.Add(name="add_shared")([first_backward, second_forward]), second_backward]
+    # A forward layer reading backwards (Keras 3 needs the backward layer reading forwards given): Keras flips only
+    # the backward layer's sequence.
+    branches.append(L.Bidirectional(L.GRU(3, return_sequences=True, go_backwards=True),
+                                    backward_layer=L.GRU(3, return_sequences=True), name="bi_forward_backwards")(inp))
+    branches += L.Bidirectional(L.LSTM(2, return_sequences=True, go_backwards=True),
+                                backward_layer=L.LSTM(2, return_sequences=True), merge_mode=None,
+                                name="bi_none_forward_backwards")(inp)
+    return K.Model(inp, [concat_flat(K, branches), last_backward], name="bidirectional_none")
+
+
+def zoo_bidirectional_units(K):
+    """A backward_layer of other units than the forward one, concatenated and with merge_mode None (tf_keras only:
+    Keras 3 gives such a layer the output shape of its forward layer twice, so layers after it are built wrong)."""
+    L = K.layers
+    inp = K.Input((7, 3), name="input")
+    concat = L.Bidirectional(L.LSTM(4, return_sequences=True),
+                             backward_layer=L.GRU(2, return_sequences=True, go_backwards=True), name="bi_units_concat")(inp)
+    forward, backward = L.Bidirectional(L.GRU(2), backward_layer=L.SimpleRNN(5, go_backwards=True), merge_mode=None,
+                                        name="bi_units_none")(inp)
+    head = L.Dense(3, name="dense_backward")(backward)
+    return K.Model(inp, concat_flat(K, [concat, forward, head]), name="bidirectional_units")
+
+
+def zoo_bidirectional_none_masked(K):
+    """Masks through Bidirectional layers lowered to two recurrences: Embedding(mask_zero) into a merge_mode None
+    layer (sequences; the forward output into a masked GlobalAveragePooling1D, the backward one into a masked LSTM),
+    Masking into a None layer of last states with a GRU backward_layer, into an LSTM/GRU concat of sequences and into
+    a GRU reading backwards as the forward layer."""
+    L = K.layers
+    seq = K.Input((7, 3), name="sequence")
+    ids = K.Input((7,), name="ids")
+    emb = L.Embedding(12, 4, mask_zero=True, name="embedding_masked")(ids)
+    forward, backward = L.Bidirectional(L.LSTM(3, return_sequences=True), merge_mode=None, name="bi_none_masked")(emb)
+    pooled = L.GlobalAveragePooling1D(name="masked_average")(forward)
+    after = L.LSTM(2, name="lstm_after_backward")(backward)
+    masked = L.Masking(mask_value=0.0, name="masking")(seq)
+    last_forward, last_backward = L.Bidirectional(L.LSTM(2), backward_layer=L.GRU(2, go_backwards=True), merge_mode=None,
+                                                  name="bi_none_masked_last")(masked)
+    differ = L.Bidirectional(L.LSTM(2, return_sequences=True),
+                             backward_layer=L.GRU(2, return_sequences=True, go_backwards=True),
+                             name="bi_differ_masked")(masked)
+    differ_pooled = L.GlobalAveragePooling1D(name="differ_average")(differ)
+    backwards = L.Bidirectional(L.GRU(1, return_sequences=True, go_backwards=True),
+                                backward_layer=L.GRU(1, return_sequences=True), name="bi_backwards_masked")(masked)
+    backwards_pooled = L.GlobalAveragePooling1D(name="backwards_average")(backwards)
+    return K.Model([seq, ids], concat_flat(K, [pooled, after, last_forward, last_backward, differ_pooled, backwards_pooled]),
+                   name="bidirectional_none_masked")
+
+
 def zoo_embedding(K):
     """Embedding without a mask: ids (float inputs holding integers) to vectors, then Flatten and Dense."""
     L = K.layers
@@ -1383,6 +1470,10 @@ ZOO = [
     # hard_sigmoid is 0.2x + 0.5 in tf_keras and x/6 + 0.5 in Keras 3.
     ZooModel("recurrent", zoo_recurrent, [(7, 3)], seed=SEED + 10, keras_differences={"lstm_backwards", "concat"}),
     ZooModel("bidirectional", zoo_bidirectional, [(7, 3)], seed=SEED + 11),
+    ZooModel("bidirectional_none", zoo_bidirectional_none, [(7, 3)], seed=SEED + 90),
+    ZooModel("bidirectional_units", zoo_bidirectional_units, [(7, 3)], seed=SEED + 91, keras2_only=True),
+    ZooModel("bidirectional_none_masked", zoo_bidirectional_none_masked, [(7, 3), (7,)], seed=SEED + 92,
+             make_inputs=masked_sequence_inputs, keras3_h5=False),
     ZooModel("conv_transpose_1d", zoo_conv_transpose_1d, [(6, 3)], seed=SEED + 20),
     ZooModel("conv_transpose_2d", zoo_conv_transpose_2d, [(5, 4, 3)], seed=SEED + 21),
     ZooModel("conv_transpose_dilated", zoo_conv_transpose_dilated, [(5, 4, 3)], seed=SEED + 22, keras2_only=True),

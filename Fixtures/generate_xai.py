@@ -178,7 +178,7 @@ class Subject:
         if key not in self._probes:
             net = self.model(target)
             first = net.outputs[0]
-            self._probes[key] = tf_keras.Model(net.inputs, [net.get_layer(n).output for n in layers] + [first])
+            self._probes[key] = tf_keras.Model(net.inputs, [layer_tensor(net, n) for n in layers] + [first])
         return self._probes[key]
 
     def gradients(self, inputs: list[np.ndarray], classes: np.ndarray, target: str,
@@ -224,6 +224,18 @@ class Subject:
 
 
 _SUBJECTS: dict[str, Subject] = {}
+
+
+def layer_tensor(net, name: str):
+    """The output KerasLens names `name`: a layer's (first) output, `<layer>:<k>` that of its call k (a shared
+    layer), and `…/backward` the second output of a Bidirectional with merge_mode None."""
+    call, _, second = name.partition("/")
+    layer, _, index = call.partition(":")
+    output = net.get_layer(layer).get_output_at(int(index)) if index else net.get_layer(layer).output
+    if second:
+        assert second == "backward", name
+        return output[1]
+    return output[0] if isinstance(output, (list, tuple)) else output
 
 
 def subject(ref: str) -> Subject:
@@ -759,6 +771,29 @@ def gradient_cases(shared: bool) -> list[GradientCase]:
                      ["input", "bi_lstm_concat", "bi_gru_sum", "bi_gru_mul"], classes=[10, 57, 70]),
         GradientCase("zoo.bidirectional.b", "zoo/bidirectional.k2.h5", ["zoo/bidirectional.input.npy"], 3,
                      ["input", "bi_rnn_ave", "bi_lstm_last", "bi_rnn_given"], classes=[100, 110, 117]),
+        # Lowered Bidirectional layers (merge_mode None, backward layers of their own): offsets of bidirectional_none's
+        # branches 0, 21, 27, 48, 69, 97, 139, 142, 163, 165, 179, 193, 235, 249; masked_none's 0, 3, 5, 7, 9, 13.
+        GradientCase("zoo.bidirectional_none.a", "zoo/bidirectional_none.k2.h5", ["zoo/bidirectional_none.input.npy"], 3,
+                     ["input", "bi_none_seq", "bi_none_seq/backward", "bi_none_last/backward"], classes=[5, 80, 25]),
+        GradientCase("zoo.bidirectional_none.b", "zoo/bidirectional_none.k2.h5", ["zoo/bidirectional_none.input.npy"], 3,
+                     ["input", "bi_none_differ/backward", "bi_lstm_gru_concat", "bi_rnn_differ_sum"],
+                     classes=[60, 120, 140]),
+        GradientCase("zoo.bidirectional_none.c", "zoo/bidirectional_none.k2.h5", ["zoo/bidirectional_none.input.npy"], 3,
+                     ["input", "bi_gru_lstm_ave", "bi_lstm_activation_mul", "bi_none_differ"], classes=[150, 164, 30]),
+        GradientCase("zoo.bidirectional_none.d", "zoo/bidirectional_none.k2.h5", ["zoo/bidirectional_none.input.npy"], 3,
+                     ["input", "bi_shared/backward", "bi_shared:1", "bi_shared:1/backward"], classes=[170, 185, 100]),
+        GradientCase("zoo.bidirectional_none.e", "zoo/bidirectional_none.k2.h5", ["zoo/bidirectional_none.input.npy"], 3,
+                     ["input", "bi_forward_backwards", "bi_none_forward_backwards", "bi_none_forward_backwards/backward"],
+                     classes=[200, 240, 255]),
+        GradientCase("zoo.bidirectional_units", "zoo/bidirectional_units.k2.h5", ["zoo/bidirectional_units.input.npy"], 3,
+                     ["input", "bi_units_concat", "bi_units_none", "bi_units_none/backward"], classes=[20, 43, 45]),
+        GradientCase("zoo.bidirectional_none_masked", "zoo/bidirectional_none_masked.k2.h5",
+                     ["zoo/bidirectional_none_masked.input0.npy", "zoo/bidirectional_none_masked.input1.npy"], 3,
+                     ["sequence", "bi_none_masked/backward", "bi_none_masked_last/backward", "bi_differ_masked"],
+                     classes=[3, 7, 10]),
+        GradientCase("zoo.bidirectional_none_masked.b", "zoo/bidirectional_none_masked.k2.h5",
+                     ["zoo/bidirectional_none_masked.input0.npy", "zoo/bidirectional_none_masked.input1.npy"], 3,
+                     ["sequence", "bi_backwards_masked"], classes=[13, 14, 13]),
         GradientCase("sequence.mnist1d_lstm.logit", "sequence/mnist1d_lstm.k2.h5", mnist, n,
                      ["input", "lstm", "lstm_1"], "logit"),
         GradientCase("sequence.mnist1d_conv_gru", "sequence/mnist1d_conv_gru.k2.h5", mnist, n,

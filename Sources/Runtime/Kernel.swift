@@ -103,6 +103,8 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
         return SliceKernel(begin: begin, end: end, strides: strides, shapes: shapes)
     case .recurrent(let recurrence) where recurrence.merge != nil:
         return BidirectionalKernel(node: node, recurrence: recurrence, shapes: shapes)
+    case .recurrent(let recurrence) where recurrence.flipsSequence:
+        return FlippedRecurrentKernel(node: node, recurrence: recurrence, shapes: shapes)
     case .recurrent(let recurrence):
         return RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes)
     case .attention(let attention):

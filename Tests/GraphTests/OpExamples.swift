@@ -126,7 +126,13 @@ enum OpExamples {
                                  returnSequences: false, goBackwards: false)
             let rnn = Recurrence(cell: .simpleRNN, units: 2, activation: .linear, recurrentActivation: nil,
                                  returnSequences: true, goBackwards: false)
-            return [Example(op: .recurrent(lstm), inputs: [[4, 3]],
+            // A lowered Bidirectional's backward half: reading backwards, its sequence flipped back in time order.
+            var flipped = Recurrence(cell: .gru, units: 2, activation: .tanh, recurrentActivation: .sigmoid,
+                                         resetAfter: true, returnSequences: true, goBackwards: true)
+            flipped.flipsSequence = true
+            return [Example(op: .recurrent(flipped), inputs: [[4, 3]],
+                            weights: ["kernel": tensor([3, 6]), "recurrent_kernel": tensor([2, 6]), "bias": tensor([2, 6])]),
+                    Example(op: .recurrent(lstm), inputs: [[4, 3]],
                             weights: ["kernel": tensor([3, 8]), "recurrent_kernel": tensor([2, 8]), "bias": tensor([8])]),
                     Example(op: .recurrent(gru), inputs: [[4, 3]],
                             weights: ["kernel": tensor([3, 9]), "recurrent_kernel": tensor([3, 9]), "bias": tensor([2, 9])]),

@@ -253,7 +253,7 @@ import Testing
 
     func checkMaskedRecurrences() throws {
         for var recurrence in Self.recurrences {
-            recurrence.zeroOutputForMask = recurrence.merge != nil && recurrence.returnSequences
+            recurrence.zeroOutputForMask = (recurrence.merge != nil || recurrence.flipsSequence) && recurrence.returnSequences
             let gates = recurrence.cell.gateCount * 4
             var parameters: [String: Tensor] = [:]
             for backward in recurrence.directions {
@@ -313,7 +313,21 @@ import Testing
                    merge: .ave),
         Recurrence(cell: .gru, units: 4, activation: .tanh, recurrentActivation: .sigmoid, resetAfter: false, returnSequences: true,
                    goBackwards: false, merge: .sum),
+        flipped(Recurrence(cell: .lstm, units: 4, activation: .tanh, recurrentActivation: .sigmoid, returnSequences: true,
+                           goBackwards: true)),
+        flipped(Recurrence(cell: .simpleRNN, units: 4, activation: .tanh, recurrentActivation: nil, returnSequences: true,
+                           goBackwards: false)),
+        flipped(Recurrence(cell: .gru, units: 4, activation: .tanh, recurrentActivation: .sigmoid, resetAfter: true,
+                           returnSequences: true, goBackwards: true)),
     ]
+
+    /// The backward half of a lowered Bidirectional: its sequence output flipped in time.
+    static func flipped(_ recurrence: Recurrence) -> Recurrence {
+        var flipped = recurrence
+        flipped.flipsSequence = true
+        flipped.zeroOutputForMask = true
+        return flipped
+    }
 
     /// Examples of every activation kind (exhaustive, like the op switch above).
     static func activations(_ kind: ActivationKind) -> [Activation] {

@@ -51,6 +51,11 @@ public struct Recurrence: Sendable, Equatable, Hashable {
     /// With a mask: a masked step outputs zeros instead of the state carried over (Keras's `zero_output_for_mask`,
     /// which Bidirectional sets to `returnSequences`). Without a mask it changes nothing.
     public var zeroOutputForMask: Bool = false
+    /// With `returnSequences`: the sequence output flipped on the time axis, as Keras's Bidirectional flips its
+    /// backward layer's (reading backwards, this puts it back in time order). The importer lowers a Bidirectional that
+    /// one op cannot express (merge_mode None, a backward_layer of its own, a forward layer reading backwards) into its
+    /// forward layer and such a flipped backward one.
+    public var flipsSequence: Bool = false
 
     public init(cell: RecurrentCell, units: Int, activation: Activation, recurrentActivation: Activation?,
                 resetAfter: Bool = false, returnSequences: Bool, goBackwards: Bool, merge: RecurrentMerge? = nil) {
@@ -80,6 +85,9 @@ public struct Recurrence: Sendable, Equatable, Hashable {
             throw GraphError(.invalidConfig, "a \(cell.rawValue) cell \(cell == .simpleRNN ? "has no" : "needs a") recurrent activation")
         }
         guard !resetAfter || cell == .gru else { throw GraphError(.invalidConfig, "reset_after applies to a GRU only") }
+        guard !flipsSequence || (returnSequences && merge == nil) else {
+            throw GraphError(.invalidConfig, "flip_sequence applies to a one-way recurrence returning sequences only")
+        }
         guard merge == nil || !goBackwards else {
             throw GraphError(.unsupported, "a bidirectional layer whose forward layer reads backwards is not supported")
         }

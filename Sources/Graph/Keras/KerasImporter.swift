@@ -51,10 +51,11 @@ public enum KerasImporter {
                 shapes[mask.name] = mask.outputShape
                 nodes.append(mask)
             }
-            let node = try makeNode(call, shapes: shapes, matcher: matcher, shared: &shared)
-            masks.finish(node, call: call, made: made)
-            shapes[node.name] = node.outputShape
-            nodes.append(node)
+            for node in try makeNodes(call, shapes: shapes, matcher: matcher, shared: &shared, taken: callNames.contains) {
+                masks.finish(node, call: call, made: made)
+                shapes[node.name] = node.outputShape
+                nodes.append(node)
+            }
         }
         for name in structure.outputs where shapes[name] == nil {
             throw GraphError(.invalidConfig, layer: name, "the model output refers to a layer that does not exist")
@@ -66,8 +67,10 @@ public enum KerasImporter {
                      source: GraphSource(format: file.container.rawValue, kerasVersion: file.kerasVersion, backend: file.backend))
     }
 
-    private static func makeNode(_ call: LayerCall, shapes: [String: [Int]], matcher: WeightMatcher,
-                                 shared: inout [WeightLocation: [String: Tensor]]) throws(GraphError) -> Node {
+    /// The node of one layer call; several for a Bidirectional lowered into its directions (`lowerBidirectional`).
+    private static func makeNodes(_ call: LayerCall, shapes: [String: [Int]], matcher: WeightMatcher,
+                                  shared: inout [WeightLocation: [String: Tensor]],
+                                  taken: (String) -> Bool) throws(GraphError) -> [Node] {
         let layer = call.config
         if let shape = call.inputShape {
             do {
@@ -75,7 +78,7 @@ public enum KerasImporter {
             } catch {
                 throw layer.error(.shape, "the declared input \(error.detail)")
             }
-            return Node(name: layer.name, kerasClass: layer.kerasClass, op: .input, inputs: [], outputShape: shape)
+            return [Node(name: layer.name, kerasClass: layer.kerasClass, op: .input, inputs: [], outputShape: shape)]
         }
         if let reason = refusedLayers[layer.kerasClass] {
             throw layer.error(.unsupported, reason)
@@ -86,6 +89,9 @@ public enum KerasImporter {
             throw layer.error(.unsupported, "this layer class is not supported (custom or subclassed layers need their Python code)")
         }
         let inputShapes = call.inbound.compactMap { shapes[$0] }
+        if let missing = call.inbound.first(where: { shapes[$0] == nil }) {
+            throw layer.error(.invalidConfig, "its input '\(missing)' is not an output of the model's layers")
+        }
         // A distributed layer is built for one step: its inputs without the distributed axes.
         let innerShapes: [[Int]]
         do {
@@ -102,6 +108,9 @@ public enum KerasImporter {
             weights = try matcher.weights(for: call, built: built)
             shared[call.weights] = weights
         }
+        if let halves = built.bidirectional {
+            return try lowerBidirectional(call, halves: halves, weights: weights, inputShapes: inputShapes, taken: taken)
+        }
         do {
             try built.op.checkAttributes()
             for declared in built.declared { try declared.check(weights) }
@@ -111,7 +120,7 @@ public enum KerasImporter {
             node.distributedAxes = call.distributedAxes
             node.constantNames = Set(built.constants.keys)
             node.weightsFrom = call.weightsFrom
-            return node
+            return [node]
         } catch {
             var attributed = error
             attributed.layer = layer.name
@@ -128,7 +137,8 @@ public enum KerasImporter {
             try builder(layer, inputs.map { $0.map { $0 == openDimension ? size : $0 } })
         }
         let first = try at(Op.openProbes.0), second = try at(Op.openProbes.1)
-        guard first.op == second.op, first.weightNames == second.weightNames, first.constants == second.constants else {
+        guard first.op == second.op, first.weightNames == second.weightNames, first.constants == second.constants,
+              first.bidirectional == second.bidirectional else {
             throw layer.error(.unsupported, "its configuration depends on the size of the open dimensions of input \(inputs.map(Graph.describe).joined(separator: ", ")); it needs a fixed input shape")
         }
         return first
@@ -142,7 +152,10 @@ public enum KerasImporter {
         var consumers = [[Int]](repeating: [], count: calls.count)
         for (position, call) in calls.enumerated() {
             for producer in call.inbound {
-                guard let source = index[producer] else {
+                // A Bidirectional's second output comes from its call.
+                let suffix = bidirectionalBackwardSuffix
+                let caller = producer.hasSuffix(suffix) ? String(producer.dropLast(suffix.count)) : producer
+                guard let source = index[producer] ?? index[caller] else {
                     throw call.config.error(.invalidConfig, "its input '\(producer)' is not a layer of the model")
                 }
                 waiting[position] += 1

@@ -24,6 +24,8 @@ struct BuiltLayer: Sendable {
     /// With no `weightNames`: the file must hold no weights for the layer either (an Attention saved with
     /// `use_scale` whose configuration was edited to drop it). Other weightless layers are not read at all.
     var refusesStoredWeights = false
+    /// A Bidirectional the importer lowers into several nodes (merge_mode None, a backward_layer of its own).
+    var bidirectional: BidirectionalHalves? = nil
 }
 
 /// Builds one layer from its configuration and its inputs' per-sample shapes.

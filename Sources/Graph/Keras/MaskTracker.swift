@@ -128,6 +128,9 @@ struct MaskTracker {
             masks[node.name] = incoming
         case (.consumes, .recurrent(let recurrence)) where recurrence.returnSequences:
             masks[node.name] = incoming
+        case (.consumes, .merge), (.consumes, .concatenate):
+            // The join of a lowered Bidirectional's directions carries on the mask they carry (over sequences).
+            masks[node.name] = node.inputs.compactMap { masks[$0] }.first
         case (.consumes, _), (.drops, _), (.refuses, _):
             break
         }

@@ -35,7 +35,8 @@ struct LayerCall: Sendable {
 /// call per application: the first keeps the layer's name, the later ones are `name:1`, `name:2`, … in the order
 /// the configuration lists them (Keras makes no layer name with a colon; a clash with a user's name is refused as a
 /// reused name).
-/// Later calls take their weights from the first (`LayerCall.weightsFrom`).
+/// Later calls take their weights from the first (`LayerCall.weightsFrom`). The one layer whose second output tensor may
+/// be read, a Bidirectional with merge_mode None, gives it as `<call>/backward` (`bidirectionalBackwardName`).
 struct ModelStructure {
     let kerasMajor: Int
     let isArchive: Bool
@@ -93,6 +94,8 @@ struct ModelStructure {
             /// Node indices of calls in the configuration start here: 1 for nested models whose construction
             /// Keras counts as a call (`_should_skip_first_node` in tf-keras's functional.py).
             var firstIndex: Int
+            /// A Bidirectional with merge_mode None, whose calls give a second tensor (`bidirectionalBackwardName`).
+            var twoOutputs = false
         }
         var layers: [String: Layer] = [:]
 
@@ -102,6 +105,17 @@ struct ModelStructure {
             if entry.names.indices.contains(node - entry.firstIndex) { return entry.names[node - entry.firstIndex] }
             // A producer with one saved call can only be referenced through that call, whatever older files number it.
             return entry.names.count == 1 ? entry.names[0] : nil
+        }
+
+        /// The name of output `tensor` of call `node` of `layer`: the call's own for tensor 0, `<call>/backward` for
+        /// a Bidirectional's second; nil for a tensor the layer does not give.
+        func name(_ layer: String, node: Int, tensor: Int) -> String? {
+            guard let call = name(layer, node: node) else { return nil }
+            switch tensor {
+            case 0: return call
+            case 1 where layers[layer]?.twoOutputs == true: return bidirectionalBackwardName(call)
+            default: return nil
+            }
         }
     }
 
@@ -207,7 +221,8 @@ struct ModelStructure {
             let location = weightLocation(layer, archive: archive, scope: scope)
             var names: [String] = []
             for _ in nodes { names.append(nextName(layer.name, location: location)) }
-            table.layers[layer.name] = CallTable.Layer(names: names, firstIndex: constructionCalls(entry, layer: layer, inbound: true))
+            table.layers[layer.name] = CallTable.Layer(names: names, firstIndex: constructionCalls(entry, layer: layer, inbound: true),
+                                                       twoOutputs: layer.kerasClass == "Bidirectional" && !layer.has("merge_mode"))
             pending.append((entry, layer, location, names))
         }
         for (entry, layer, location, names) in pending {
@@ -239,7 +254,10 @@ struct ModelStructure {
         }
         var modelOutputs: [String] = []
         for reference in outputRefs {
-            guard let name = ends.name(reference.name, node: reference.node) else {
+            guard let name = ends.name(reference.name, node: reference.node, tensor: reference.tensor) else {
+                if reference.tensor != 0, ends.name(reference.name, node: reference.node) != nil {
+                    throw GraphError(.unsupported, layer: reference.name, "output_layers names output \(reference.tensor) of a layer, which is not supported (of the layers with several outputs, only a Bidirectional with merge_mode None is)")
+                }
                 throw GraphError(.invalidConfig, layer: reference.name, "output_layers names call \(reference.node) of a layer that has no such call")
             }
             modelOutputs.append(name)
@@ -435,22 +453,23 @@ struct ModelStructure {
     }
 
     /// The `[layer, node, tensor]` triples of `input_layers`/`output_layers`: a list of them, or one bare triple.
-    private func tensorReferences(_ value: JSONValue?, context: String) throws(GraphError) -> [(name: String, node: Int)] {
+    private func tensorReferences(_ value: JSONValue?, context: String) throws(GraphError) -> [(name: String, node: Int, tensor: Int)] {
         guard let list = value?.array else { throw GraphError(.invalidConfig, "the Functional model has no \(context)") }
         if list.first?.string != nil { return [try reference(value!, context: context)] }
-        var references: [(name: String, node: Int)] = []
+        var references: [(name: String, node: Int, tensor: Int)] = []
         for item in list { references.append(try reference(item, context: context)) }
         return references
     }
 
-    private func reference(_ triple: JSONValue, context: String) throws(GraphError) -> (name: String, node: Int) {
+    private func reference(_ triple: JSONValue, context: String) throws(GraphError) -> (name: String, node: Int, tensor: Int) {
         guard let items = triple.array, let name = items.first?.string else {
             throw GraphError(.invalidConfig, "\(context) holds an entry that is not [layer, node, tensor]")
         }
-        if items.count > 2, let tensor = items[2].int, tensor != 0 {
+        let tensor = items.count > 2 ? items[2].int ?? 0 : 0
+        if tensor != 0, context == "input_layers" {
             throw GraphError(.unsupported, layer: name, "layers with several outputs are not supported")
         }
-        return (name, items.count > 1 ? items[1].int ?? 0 : 0)
+        return (name, items.count > 1 ? items[1].int ?? 0 : 0, tensor)
     }
 
     /// Tensors a layer's call takes by keyword after its positional ones, in the order of the call's parameters:
@@ -529,12 +548,14 @@ struct ModelStructure {
               let node = parts[1].int, let tensor = parts[2].int else {
             throw layer.error(.invalidConfig, "an inbound entry is not [layer, node, tensor, kwargs]")
         }
-        guard tensor == 0 else { throw layer.error(.unsupported, "input '\(name)' is output \(tensor) of a layer with several outputs, which is not supported") }
         guard table.layers[name] != nil else { throw layer.error(.invalidConfig, "its input '\(name)' is not a layer of the model") }
-        guard let call = table.name(name, node: node) else {
+        guard table.name(name, node: node) != nil else {
             throw layer.error(.invalidConfig, "input '\(name)' refers to call \(node) of a layer with \(table.layers[name]!.names.count) calls")
         }
-        return call
+        guard let output = table.name(name, node: node, tensor: tensor) else {
+            throw layer.error(.unsupported, "input '\(name)' is output \(tensor) of a layer, which is not supported (of the layers with several outputs, only a Bidirectional with merge_mode None is)")
+        }
+        return output
     }
 
     private func collectHistories(_ value: JSONValue, into names: inout [String], layer: LayerConfig, table: CallTable) throws(GraphError) {

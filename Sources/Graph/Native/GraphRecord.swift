@@ -67,6 +67,7 @@ struct OpRecord: Codable, Equatable {
     var merge_mode: String?
     /// Written only when true (older files never hold it).
     var zero_output_for_mask: Bool?
+    var flip_sequence: Bool?
     var mask_value: Float?
     var score: String?
     var causal: Bool?

@@ -12,6 +12,7 @@ extension OpRecord {
         go_backwards = recurrence.goBackwards
         merge_mode = recurrence.merge?.rawValue
         zero_output_for_mask = recurrence.zeroOutputForMask ? true : nil
+        flip_sequence = recurrence.flipsSequence ? true : nil
     }
 
     func recurrence() throws(GraphError) -> Recurrence {
@@ -34,6 +35,7 @@ extension OpRecord {
                           returnSequences: try need(return_sequences, "return_sequences"),
                           goBackwards: try need(go_backwards, "go_backwards"), merge: merge)
         recurrence.zeroOutputForMask = zero_output_for_mask ?? false
+        recurrence.flipsSequence = flip_sequence ?? false
         return recurrence
     }
 }

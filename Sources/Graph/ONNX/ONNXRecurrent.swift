@@ -77,7 +77,8 @@ extension ONNXBuilder {
             outputs = (0..<count).map { index in
                 let compact = directionOutput(states, index: index, reversed: false, steps: steps, units: units, sequences: true, layer: layer)
                 return maskedSequence(compact, mask: mask, backward: index == 1 || recurrence.goBackwards,
-                                      reversed: recurrence.goBackwards, zeroMasked: recurrence.zeroOutputForMask, layer: layer)
+                                      reversed: recurrence.goBackwards != recurrence.flipsSequence,
+                                      zeroMasked: recurrence.zeroOutputForMask, layer: layer)
             }
         } else if let mask {
             // Y_h [directions, batch, units]: each direction's state after its last step within sequence_lens.
@@ -99,8 +100,9 @@ extension ONNXBuilder {
         } else {
             let states = step(opType, inputs, layer: layer, attributes)
             outputs = (0..<count).map { index in
-                directionOutput(states, index: index, reversed: recurrence.goBackwards, steps: steps, units: units,
-                                sequences: recurrence.returnSequences, layer: layer)
+                // A flipped sequence (a lowered Bidirectional's backward layer) is reversed once more.
+                directionOutput(states, index: index, reversed: recurrence.goBackwards != recurrence.flipsSequence,
+                                steps: steps, units: units, sequences: recurrence.returnSequences, layer: layer)
             }
         }
         switch recurrence.merge {

@@ -77,15 +77,52 @@ struct BidirectionalKernel: Kernel {
         body(forward, backward)
     }
 
-    /// Reverses the rows of each sample's sequence in place (nothing to do for last states).
     private func reverseTime(_ values: UnsafeMutablePointer<Float>, batch: Int) {
-        guard rows > 1 else { return }
-        for sample in 0..<batch {
-            let sequence = values + sample * rows * units
-            for row in 0..<(rows / 2) {
-                let (a, b) = (sequence + row * units, sequence + (rows - 1 - row) * units)
-                for j in 0..<units { swap(&a[j], &b[j]) }
-            }
+        reverseRows(values, batch: batch, rows: rows, units: units)
+    }
+}
+
+/// The backward half of a Bidirectional lowered to a node of its own (`Recurrence.flipsSequence`): a recurrence whose
+/// sequence output is flipped on the time axis (back in time order when it reads backwards).
+struct FlippedRecurrentKernel: Kernel {
+    let run: RecurrentKernel
+    let steps: Int
+    let units: Int
+
+    init(node: Node, recurrence: Recurrence, shapes: KernelShapes) {
+        run = RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes)
+        steps = shapes.input[0]
+        units = recurrence.units
+    }
+
+    func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
+        run.forward(inputs, output, batch: batch)
+        reverseRows(output, batch: batch, rows: steps, units: units)
+    }
+
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        guard inputGradients[0] != nil else { return }
+        let count = batch * steps * units
+        let readOrder = UnsafeMutablePointer<Float>.allocate(capacity: 2 * count)
+        defer { readOrder.deallocate() }
+        // The run's own output and gradient are in the order it read the steps.
+        readOrder.update(from: output, count: count)
+        (readOrder + count).update(from: outputGradient, count: count)
+        reverseRows(readOrder, batch: batch, rows: steps, units: units)
+        reverseRows(readOrder + count, batch: batch, rows: steps, units: units)
+        run.backward(inputs, readOrder, readOrder + count, inputGradients, batch: batch)
+    }
+}
+
+/// Reverses the `rows` rows of `units` values of each sample in place (nothing to do for a single row).
+private func reverseRows(_ values: UnsafeMutablePointer<Float>, batch: Int, rows: Int, units: Int) {
+    guard rows > 1 else { return }
+    for sample in 0..<batch {
+        let sequence = values + sample * rows * units
+        for row in 0..<(rows / 2) {
+            let (a, b) = (sequence + row * units, sequence + (rows - 1 - row) * units)
+            for j in 0..<units { swap(&a[j], &b[j]) }
         }
     }
 }

@@ -11,11 +11,13 @@ func cuDNNBuilder(_ cell: RecurrentCell) -> LayerBuilder {
     }
 }
 
-/// The conversion of each direction's stored weights (`kernel`, `backward_kernel`, …) from cuDNN's layout to Keras's.
-func cuDNNConversion(_ recurrence: Recurrence, layer: LayerConfig) -> @Sendable ([String: Tensor]) throws(GraphError) -> [String: Tensor] {
+/// The conversion of each direction's stored weights (`kernel`, `backward_kernel`, …) from cuDNN's layout to Keras's;
+/// `directions` (false forwards, true backwards) when only some of a Bidirectional's layers are cuDNN layers.
+func cuDNNConversion(_ recurrence: Recurrence, layer: LayerConfig,
+                     directions: [Bool]? = nil) -> @Sendable ([String: Tensor]) throws(GraphError) -> [String: Tensor] {
     { stored throws(GraphError) in
         var weights = stored
-        for backward in recurrence.directions {
+        for backward in directions ?? recurrence.directions {
             let name = { (weight: String) in Recurrence.weightName(weight, backward: backward) }
             guard let kernel = stored[name("kernel")], let recurrent = stored[name("recurrent_kernel")],
                   let bias = stored[name("bias")] else {

@@ -32,50 +32,104 @@ extension LayerConfig {
     }
 }
 
-/// Keras's Bidirectional around an LSTM, GRU or SimpleRNN. Its backward layer (Keras 3 always saves one, tf-keras
-/// when the user gave one) must be the forward layer reading the other way; `merge_mode=None`, which gives two
-/// outputs, is refused.
+/// Keras's Bidirectional around an LSTM, GRU or SimpleRNN. A merge mode over a backward layer that is the forward
+/// layer reading the other way (Keras 3 always saves one, tf-keras when the user gave one) is one `recurrent` op,
+/// which runs both directions in one kernel and exports as one ONNX op of direction `bidirectional`. `merge_mode`
+/// None (two outputs) and a `backward_layer` of its own cell, units or options are lowered by the importer into
+/// nodes of their own (`BidirectionalHalves`).
 @Sendable func buildBidirectional(_ config: LayerConfig, _ inputs: [[Int]]) throws(GraphError) -> BuiltLayer {
-    let modeName = try config.string("merge_mode", default: "")
-    guard config.has("merge_mode"), let merge = RecurrentMerge(rawValue: modeName) else {
-        throw config.error(.unsupported, config.has("merge_mode") ? "merge_mode '\(modeName)' is not supported"
-                                                                   : "merge_mode None (two outputs) is not supported")
+    var merge: RecurrentMerge?
+    if config.has("merge_mode") {
+        let modeName = try config.string("merge_mode")
+        guard let known = RecurrentMerge(rawValue: modeName) else {
+            throw config.error(.unsupported, "merge_mode '\(modeName)' is not supported")
+        }
+        merge = known
     }
     let forward = try config.wrapped("layer")
-    let cells: [String: RecurrentCell] = ["LSTM": .lstm, "GRU": .gru, "SimpleRNN": .simpleRNN,
-                                          "CuDNNLSTM": .lstm, "CuDNNGRU": .gru]
-    guard let cell = cells[forward.kerasClass] else {
-        throw config.error(.unsupported, "Bidirectional around \(forward.kerasClass) is not supported (LSTM, GRU, SimpleRNN, CuDNNLSTM, CuDNNGRU only)")
-    }
+    var recurrence = try config.bidirectionalHalf(forward, role: "its layer")
     let cuDNN = forward.kerasClass.hasPrefix("CuDNN")
-    var recurrence: Recurrence
-    do {
-        recurrence = try forward.recurrence(cell)
-    } catch {
-        throw config.error(error.kind, "its layer: \(error.detail)")
-    }
     let useBias = cuDNN ? true : try forward.bool("use_bias", default: true)
-    if config.has("backward_layer") {
-        let backward = try config.wrapped("backward_layer")
-        let mirrored = try? backward.recurrence(cell)
-        guard backward.kerasClass == forward.kerasClass, var mirrored, try backward.bool("use_bias", default: true) == useBias,
-              mirrored.goBackwards != recurrence.goBackwards else {
-            throw config.error(.unsupported, "a backward_layer that is not the forward layer reading backwards is not supported")
-        }
-        mirrored.goBackwards = recurrence.goBackwards
-        mirrored.zeroOutputForMask = recurrence.zeroOutputForMask
-        guard mirrored == recurrence else {
-            throw config.error(.unsupported, "a backward_layer that is not the forward layer reading backwards is not supported")
-        }
-    }
-    recurrence.merge = merge
     // Keras's Bidirectional sets its layers' zero_output_for_mask to return_sequences, whatever they were saved with.
     recurrence.zeroOutputForMask = recurrence.returnSequences
-    let names = ["kernel", "recurrent_kernel"] + (useBias ? ["bias"] : [])
-    return BuiltLayer(op: .recurrent(recurrence),
-                      weightNames: names + names.map { Recurrence.weightName($0, backward: true) },
-                      archiveFolders: ["forward_layer/cell", "backward_layer/cell"],
-                      convertStored: cuDNN ? cuDNNConversion(recurrence, layer: config) : nil)
+    var backwardRecurrence = recurrence
+    backwardRecurrence.goBackwards = !recurrence.goBackwards
+    var backwardBias = useBias
+    var backwardClass = forward.kerasClass
+    if config.has("backward_layer") {
+        let backward = try config.wrapped("backward_layer")
+        backwardRecurrence = try config.bidirectionalHalf(backward, role: "its backward_layer")
+        backwardRecurrence.zeroOutputForMask = backwardRecurrence.returnSequences
+        backwardBias = backward.kerasClass.hasPrefix("CuDNN") ? true : try backward.bool("use_bias", default: true)
+        backwardClass = backward.kerasClass
+        // The checks of Keras's Bidirectional (`_verify_layer_config`), which refuses such a layer.
+        guard backwardRecurrence.goBackwards != recurrence.goBackwards else {
+            throw config.error(.invalidConfig, "its layer and backward_layer read the same way (Keras requires different go_backwards)")
+        }
+        guard backwardRecurrence.returnSequences == recurrence.returnSequences else {
+            throw config.error(.invalidConfig, "its layer and backward_layer differ in return_sequences (Keras requires them equal)")
+        }
+    }
+    var mirrored = backwardRecurrence
+    mirrored.goBackwards = recurrence.goBackwards
+    let names = ["kernel", "recurrent_kernel"]
+    let forwardNames = names + (useBias ? ["bias"] : [])
+    let backwardNames = (names + (backwardBias ? ["bias"] : [])).map { Recurrence.weightName($0, backward: true) }
+    let folders = ["forward_layer/cell", "backward_layer/cell"]
+    if let merge, mirrored == recurrence, backwardBias == useBias, backwardClass == forward.kerasClass, !recurrence.goBackwards {
+        recurrence.merge = merge
+        return BuiltLayer(op: .recurrent(recurrence), weightNames: forwardNames + backwardNames, archiveFolders: folders,
+                          convertStored: cuDNN ? cuDNNConversion(recurrence, layer: config) : nil)
+    }
+    if let merge, merge != .concat, backwardRecurrence.units != recurrence.units {
+        throw config.error(.invalidConfig, "merge_mode \(merge.rawValue) joins outputs of equal size, but its layer has \(recurrence.units) units and its backward_layer \(backwardRecurrence.units) (Keras refuses it too)")
+    }
+    backwardRecurrence.flipsSequence = backwardRecurrence.returnSequences
+    let halves = BidirectionalHalves(forward: recurrence, backward: backwardRecurrence, merge: merge,
+                                     forwardWeights: forwardNames, backwardWeights: backwardNames)
+    var built = BuiltLayer(op: .recurrent(recurrence), weightNames: forwardNames + backwardNames, archiveFolders: folders,
+                           bidirectional: halves)
+    // Each cuDNN layer's weights are converted with its own cell and units.
+    var conversions: [@Sendable ([String: Tensor]) throws(GraphError) -> [String: Tensor]] = []
+    if cuDNN { conversions.append(cuDNNConversion(recurrence, layer: config, directions: [false])) }
+    if backwardClass.hasPrefix("CuDNN") { conversions.append(cuDNNConversion(backwardRecurrence, layer: config, directions: [true])) }
+    if !conversions.isEmpty {
+        built.convertStored = { [conversions]  (stored: [String: Tensor]) throws(GraphError) -> [String: Tensor] in
+            var weights = stored
+            for conversion in conversions { weights = try conversion(weights) }
+            return weights
+        }
+    }
+    return built
+}
+
+/// A Bidirectional that one `recurrent` op cannot express, for the importer to lower into a forward `recurrent`
+/// node, a backward one (its sequence output flipped in time, `Recurrence.flipsSequence`) and, for a merge mode,
+/// a node joining them. Weights: `forwardWeights` are the forward node's under their own names, `backwardWeights`
+/// the backward node's under `backward_` names.
+struct BidirectionalHalves: Sendable, Equatable {
+    var forward: Recurrence
+    var backward: Recurrence
+    /// nil for merge_mode None: the layer's two outputs are the two nodes'.
+    var merge: RecurrentMerge?
+    var forwardWeights: [String]
+    var backwardWeights: [String]
+}
+
+extension LayerConfig {
+    /// The recurrence of one of a Bidirectional's layers (`role` names it in errors).
+    func bidirectionalHalf(_ inner: LayerConfig, role: String) throws(GraphError) -> Recurrence {
+        let cells: [String: RecurrentCell] = ["LSTM": .lstm, "GRU": .gru, "SimpleRNN": .simpleRNN,
+                                              "CuDNNLSTM": .lstm, "CuDNNGRU": .gru]
+        guard let cell = cells[inner.kerasClass] else {
+            throw error(.unsupported, "Bidirectional around \(inner.kerasClass) is not supported (LSTM, GRU, SimpleRNN, CuDNNLSTM, CuDNNGRU only)")
+        }
+        do {
+            return try inner.recurrence(cell)
+        } catch {
+            throw self.error(error.kind, "\(role): \(error.detail)")
+        }
+    }
 }
 
 extension LayerConfig {
