@@ -16,10 +16,17 @@ struct MaskTracker {
     let recorded: Bool
     /// Tensor (node name) → the mask node carried with it.
     private var masks: [String: String] = [:]
+    /// Tensor → the calls that read it (Keras 3's MultiHeadAttention erases its inputs' masks, see `prepare`).
+    private let consumers: [String: Set<String>]
 
-    init(kerasMajor: Int, recorded: Bool) {
+    init(kerasMajor: Int, recorded: Bool, calls: [LayerCall] = []) {
         self.kerasMajor = kerasMajor
         self.recorded = recorded
+        var consumers: [String: Set<String>] = [:]
+        for call in calls {
+            for tensor in call.inbound { consumers[tensor, default: []].insert(call.config.name) }
+        }
+        self.consumers = consumers
     }
 
     /// How a layer class treats a mask reaching it. The tables follow `supports_masking`, `compute_mask` and the
@@ -113,6 +120,17 @@ struct MaskTracker {
             call.inbound.append(incoming[0])
         case .attends:
             let sequences = call.inbound
+            if kerasMajor >= 3 && layer.kerasClass == "MultiHeadAttention" {
+                // Keras 3's call erases the masks of its query, value and key tensors: a layer reading one of them
+                // after it would see no mask, one before it the mask, in an order Keras chooses. Only producers of
+                // the call's other inputs (a key computed from the value) surely run before.
+                for tensor in sequences where masks[tensor] != nil {
+                    let others = (consumers[tensor] ?? []).subtracting([layer.name]).subtracting(sequences)
+                    if let other = others.sorted().first {
+                        throw layer.error(.unsupported, "its masked input '\(tensor)' is also read by '\(other)'; Keras 3's MultiHeadAttention erases that mask, so what '\(other)' receives depends on the order Keras runs them")
+                    }
+                }
+            }
             for (input, tensor) in zip(Self.attending[layer.kerasClass] ?? [], sequences) {
                 guard let mask = masks[tensor] else { continue }
                 call.config.maskedInputs.append(input)
