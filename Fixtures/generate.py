@@ -1763,7 +1763,8 @@ def generate_zoo() -> list[dict]:
 
 
 # --------------------------------------------------------------------------------------
-# E. A small text classifier: Embedding(mask_zero) + LSTM trained briefly with tf_keras
+# E. A small text classifier: Embedding(mask_zero) + LSTM trained briefly with tf_keras (also saved, with the same
+#    weights, as Keras 3 .h5 and .keras files)
 # --------------------------------------------------------------------------------------
 
 TEXT_VOCABULARY, TEXT_LENGTH, TEXT_TRAIN, TEXT_TEST, TEXT_EPOCHS = 40, 20, 4000, 200, 8
@@ -1787,6 +1788,54 @@ def text_task(rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndar
     return ids, labels
 
 
+def text_classifier_model(K):
+    layers = K.layers
+    return K.Sequential([
+        K.Input((TEXT_LENGTH,), name="tokens"),
+        layers.Embedding(TEXT_VOCABULARY, 8, mask_zero=True, name="embedding"),
+        layers.LSTM(16, name="lstm"),
+        layers.Dense(2, activation="softmax", name="dense"),
+    ], name="text_classifier")
+
+
+def record_text_attributions(model, x: np.ndarray, prefix: str) -> None:
+    """TensorFlow's gradient × embedding at the Embedding's output (summed over features) for the first test
+    samples' predicted classes, and those classes."""
+    ids = tf.constant(x[:TEXT_ATTRIBUTION_SAMPLES])
+    embedding, lstm, dense = (model.get_layer(n) for n in ("embedding", "lstm", "dense"))
+    with tf.GradientTape() as tape:
+        values = embedding(ids)
+        tape.watch(values)
+        probabilities = dense(lstm(values, mask=embedding.compute_mask(ids)))
+        classes = tf.argmax(probabilities, axis=1)
+        score = tf.reduce_sum(tf.gather(probabilities, classes, batch_dims=1))
+    attributions = tf.reduce_sum(tape.gradient(score, values) * values, axis=-1).numpy()
+    save_npy(f"text/{prefix}.attribution_classes.npy", np.asarray(classes), dtype="<i8")
+    save_npy(f"text/{prefix}.attributions.npy", attributions)
+
+
+def record_text_keras3(trained, x_test: np.ndarray, y_test: np.ndarray) -> list[dict]:
+    """The trained weights in a Keras 3 model, saved as legacy HDF5 (`.k3.h5`) and `.keras`: its outputs and
+    attributions as Keras 3 computes them (`text_classifier.k3.*`)."""
+    twin = text_classifier_model(keras)
+    for layer in twin.layers:
+        layer.set_weights(trained.get_layer(layer.name).get_weights())
+    output = predict(twin, [x_test])[0]
+    assert_close([output], predict(trained, [x_test]), "text_classifier: tf_keras vs Keras 3", CROSS_KERAS_TOL)
+    acc = accuracy(output, y_test)
+    log(f"  text_classifier (Keras 3): test accuracy {acc:.4f}")
+    record_text_attributions(twin, x_test, "text_classifier.k3")
+    out_file = save_npy("text/text_classifier.k3.output.npy", output)
+    entries = []
+    for kind, file in (("k3", "text/text_classifier.k3.h5"), ("keras", "text/text_classifier.keras")):
+        twin.save(FIXTURES / file)
+        reloaded = load_k3(FIXTURES / file)
+        assert_close(predict(reloaded, [x_test]), [output], f"{file} reload", RELOAD_TOL)
+        entries.append(model_entry(f"text_classifier.{kind}", file, 3, reloaded, ["text/text_classifier.test_x.npy"],
+                                   [out_file], accuracy=acc, labels="text/text_classifier.test_y.npy"))
+    return entries
+
+
 def generate_text_classifier() -> list[dict]:
     """Trains the classifier, records its test outputs and accuracy, and TensorFlow's gradient × embedding at the
     Embedding's output (summed over features) for the first test samples' predicted classes."""
@@ -1794,13 +1843,7 @@ def generate_text_classifier() -> list[dict]:
     tf_keras.utils.set_random_seed(TEXT_SEED)
     x_train, y_train = text_task(rng, TEXT_TRAIN)
     x_test, y_test = text_task(rng, TEXT_TEST)
-    layers = tf_keras.layers
-    model = tf_keras.Sequential([
-        tf_keras.Input((TEXT_LENGTH,), name="tokens"),
-        layers.Embedding(TEXT_VOCABULARY, 8, mask_zero=True, name="embedding"),
-        layers.LSTM(16, name="lstm"),
-        layers.Dense(2, activation="softmax", name="dense"),
-    ], name="text_classifier")
+    model = text_classifier_model(tf_keras)
     model.compile(optimizer=tf_keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x_train, y_train, epochs=TEXT_EPOCHS, batch_size=64, verbose=0)
     file = "text/text_classifier.k2.h5"
@@ -1810,24 +1853,15 @@ def generate_text_classifier() -> list[dict]:
     acc = accuracy(output, y_test)
     log(f"  text_classifier: test accuracy {acc:.4f}")
 
-    ids = tf.constant(x_test[:TEXT_ATTRIBUTION_SAMPLES])
-    embedding, lstm, dense = (reloaded.get_layer(n) for n in ("embedding", "lstm", "dense"))
-    with tf.GradientTape() as tape:
-        values = embedding(ids)
-        tape.watch(values)
-        probabilities = dense(lstm(values, mask=embedding.compute_mask(ids)))
-        classes = tf.argmax(probabilities, axis=1)
-        score = tf.reduce_sum(tf.gather(probabilities, classes, batch_dims=1))
-    attributions = tf.reduce_sum(tape.gradient(score, values) * values, axis=-1).numpy()
+    record_text_attributions(reloaded, x_test, "text_classifier")
     save_npy("text/text_classifier.attribution_inputs.npy", x_test[:TEXT_ATTRIBUTION_SAMPLES], dtype="<i4")
-    save_npy("text/text_classifier.attribution_classes.npy", classes.numpy(), dtype="<i8")
-    save_npy("text/text_classifier.attributions.npy", attributions)
 
     save_npy("text/text_classifier.test_x.npy", x_test, dtype="<i4")
     save_npy("text/text_classifier.test_y.npy", y_test, dtype="<i8")
     return [model_entry("text_classifier.k2", file, 2, reloaded, ["text/text_classifier.test_x.npy"],
                         [save_npy("text/text_classifier.k2.output.npy", output)],
-                        accuracy=acc, labels="text/text_classifier.test_y.npy")]
+                        accuracy=acc, labels="text/text_classifier.test_y.npy"),
+            *record_text_keras3(reloaded, x_test, y_test)]
 
 
 def generate_text_only() -> None:
