@@ -39,4 +39,22 @@ import Testing
         let miss = zip(ignored.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? 0
         #expect(miss > 1e-2, "\(file): ignoring the masks moves the output by \(miss) only")
     }
+
+    /// Each sample's masked attention result (and its gradient) is bit-identical alone and inside the batch, fully
+    /// hidden rows included (house rule; `BatchInvarianceTests` draws float inputs, which ids refuse).
+    @Test(arguments: models)
+    func samplesGiveTheResultTheyHaveAlone(file: String, inputs: [String], output: String) throws {
+        let model = try Model(KerasImporter.load(path: FixtureManifest.path(file)))
+        let arrays = try inputs.map(FixtureManifest.array)
+        let whole = try model.run(arrays).outputs[0]
+        let embedding = model.graph.nodes.first { $0.op == .embedding }!.name
+        let gradients = try model.gradients(arrays, withRespectTo: [embedding])
+        for sample in 0..<whole.shape[0] {
+            let one = arrays.map { $0.samples(sample..<(sample + 1)) }
+            #expect(try model.run(one).outputs[0] == whole.samples(sample..<(sample + 1)), "sample \(sample) of \(file)")
+            let alone = try model.gradients(one, withRespectTo: [embedding])
+            #expect(alone.gradients[embedding] == gradients.gradients[embedding]?.samples(sample..<(sample + 1)),
+                    "gradient of sample \(sample) of \(file)")
+        }
+    }
 }
