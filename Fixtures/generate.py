@@ -1342,6 +1342,90 @@ def zoo_attention_layers(K):
     return K.Model([query, value], L.Concatenate(name="concat")(branches), name="attention_layers")
 
 
+def zoo_masked_self_attention(K):
+    """A text-like model whose attention must honour Keras masks: Embedding(mask_zero) into self attention, and
+    another into causal self attention (value_dim), each pooled by a masked GlobalAveragePooling1D (the query's mask passes through the
+    attention), then a Dense."""
+    L = K.layers
+    ids = K.Input((8,), name="ids")
+    # One embedding per attention: Keras 3's MultiHeadAttention erases its inputs' masks, so a masked tensor read by
+    # another layer too would carry a mask that depends on the order Keras runs the two.
+    x = L.Embedding(20, 8, mask_zero=True, name="embedding")(ids)
+    y = L.Embedding(20, 8, mask_zero=True, name="embedding_causal")(ids)
+    attended = L.MultiHeadAttention(num_heads=2, key_dim=4, name="mha")(x, x)
+    causal = L.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=2, name="mha_causal")(y, y, use_causal_mask=True)
+    pooled = [L.GlobalAveragePooling1D(name="pool")(attended), L.GlobalAveragePooling1D(name="pool_causal")(causal)]
+    return K.Model(ids, L.Dense(3, name="classes")(L.Concatenate(name="concat")(pooled)), name="masked_self_attention")
+
+
+def zoo_masked_cross_attention(K):
+    """Cross attention with a masked query and a masked value (both Embedding(mask_zero)): MultiHeadAttention (and
+    with a masked key, a Dense of the value, which passes the mask on), Attention with dot and concat scores
+    (causal too), AdditiveAttention; and Attention with only the value masked. Each output (its mask the query's)
+    is pooled by a masked GlobalAveragePooling1D, or flattened whole for the one that zeroes masked query rows."""
+    L = K.layers
+    query_ids = K.Input((6,), name="query_ids")
+    value_ids = K.Input((7,), name="value_ids")
+    plain_query = K.Input((6, 4), name="plain_query")
+    query = L.Embedding(15, 4, mask_zero=True, name="query_embedding")(query_ids)
+    value = L.Embedding(15, 4, mask_zero=True, name="value_embedding")(value_ids)
+    key = L.Dense(4, name="key_proj")(value)
+    # Each MultiHeadAttention reads tensors of its own: Keras 3's erases its inputs' masks (see
+    # zoo_masked_self_attention); the key's Dense reads its value before the attention runs.
+    mha_value = L.Embedding(15, 4, mask_zero=True, name="mha_value_embedding")(value_ids)
+    mha_key = L.Dense(4, name="mha_key_proj")(mha_value)
+    branches = [
+        L.MultiHeadAttention(num_heads=2, key_dim=3, name="mha_cross")(
+            L.Embedding(15, 4, mask_zero=True, name="mha_query_embedding")(query_ids),
+            L.Embedding(15, 4, mask_zero=True, name="mha_cross_value_embedding")(value_ids)),
+        L.MultiHeadAttention(num_heads=1, key_dim=2, value_dim=3, name="mha_keyed")(
+            L.Embedding(15, 4, mask_zero=True, name="mha_keyed_query_embedding")(query_ids), mha_value, key=mha_key),
+        L.Attention(use_scale=True, name="dot")([query, value]),
+        L.Attention(score_mode="concat", name="concat_scores")([query, value, key]),
+        L.Attention(name="causal")([query, value], use_causal_mask=True),
+        L.AdditiveAttention(name="additive")([query, value]),
+    ]
+    pooled = [L.GlobalAveragePooling1D(name=f"pool_{i}")(b) for i, b in enumerate(branches)]
+    value_only = L.Flatten(name="value_only_flat")(L.AdditiveAttention(name="value_only")([plain_query, value]))
+    rows = L.Flatten(name="rows_flat")(L.Attention(name="rows")([query, value]))
+    merged = L.Concatenate(name="concat")(pooled + [value_only, rows])
+    return K.Model([query_ids, value_ids, plain_query], L.Dense(4, name="head")(merged), name="masked_cross_attention")
+
+
+def masked_attention_inputs(rng: np.random.Generator) -> list[np.ndarray]:
+    """Ids with padding (0) at the end, at the start and in the middle, one sample with a fully padded value, for
+    `zoo_masked_cross_attention`; and a plain query."""
+    query = rng.integers(1, 15, (ZOO_BATCH, 6))
+    value = rng.integers(1, 15, (ZOO_BATCH, 7))
+    for sample, steps in enumerate([(4, 5), (0, 2), (1,)]):
+        query[sample, list(steps)] = 0
+    for sample, steps in enumerate([(5, 6), (0, 1, 3), tuple(range(7))]):
+        value[sample, list(steps)] = 0
+    plain = rng.normal(0, 1, (ZOO_BATCH, 6, 4)).astype(np.float32)
+    return [query.astype(np.int32), value.astype(np.int32), plain]
+
+
+def padded_ids(vocabulary: int, length: int, pads: list[tuple]):
+    """Ids in 1 ..< vocabulary as int32 with zeros at the given steps of each sample."""
+    def make(rng: np.random.Generator) -> list[np.ndarray]:
+        ids = rng.integers(1, vocabulary, (ZOO_BATCH, length))
+        for sample, steps in enumerate(pads):
+            ids[sample, list(steps)] = 0
+        return [ids.astype(np.int32)]
+    return make
+
+
+def zoo_masked_open_length(K):
+    """Ids of open length: Embedding(mask_zero) into an LSTM (sequences) and a GRU reading the masked sequence
+    backwards, then a Dense; recorded at two lengths."""
+    L = K.layers
+    ids = K.Input((None,), name="ids")
+    x = L.Embedding(12, 4, mask_zero=True, name="embedding")(ids)
+    x = L.LSTM(5, return_sequences=True, name="lstm")(x)
+    x = L.GRU(4, go_backwards=True, name="gru")(x)
+    return K.Model(ids, L.Dense(3, name="head")(x), name="masked_open_length")
+
+
 def zoo_time_distributed(K):
     """TimeDistributed around Conv2D, BatchNormalization, Activation, MaxPooling2D, Dropout and Flatten feeding an
     LSTM (a video-like CNN-LSTM), around Conv1D, GlobalMaxPooling1D, Flatten and Dense, and around a nested
@@ -1428,6 +1512,11 @@ class ZooModel:
     # For inputs with open (None) dimensions: the per-sample input shapes of a second recording, at other sizes
     # than `input_shapes`; its manifest entries are named `<name>.second.<kind>`.
     second_input_shapes: list | None = None
+    # Makes the second recording's inputs (token ids) instead of drawing N(0, input_std).
+    make_second_inputs: Callable | None = None
+    # Builds the model again with its Keras masks switched off: the generator checks that its output differs from
+    # the masked model's by far more than the parity tolerance, so that a runtime ignoring masks fails the tests.
+    build_unmasked: Callable | None = None
 
 
 ZOO = [
@@ -1517,7 +1606,43 @@ ZOO = [
     ZooModel("open_length", zoo_open_length, [(9, 3)], seed=SEED + 71, second_input_shapes=[(14, 3)]),
     # Small weights so that the softmax stays away from one-hot and the outputs test the sums before it.
     ZooModel("open_size_2d", zoo_open_size_2d, [(7, 9, 3)], seed=SEED + 72, second_input_shapes=[(12, 6, 3)], weight_std=0.2),
+    # Keras masks into attention (Keras 3.15 cannot reload a legacy HDF5 file holding the masks it records).
+    ZooModel("masked_self_attention", zoo_masked_self_attention, [(8,)], seed=SEED + 95, keras3_h5=False,
+             make_inputs=padded_ids(20, 8, [(5, 6, 7), (0, 1, 4), (3,)]),
+             build_unmasked=lambda K: unmasked(zoo_masked_self_attention, K)),
+    ZooModel("masked_cross_attention", zoo_masked_cross_attention, [(6,), (7,), (6, 4)], seed=SEED + 96,
+             keras3_h5=False, make_inputs=masked_attention_inputs,
+             build_unmasked=lambda K: unmasked(zoo_masked_cross_attention, K)),
+    ZooModel("masked_open_length", zoo_masked_open_length, [(7,)], seed=SEED + 97, keras3_h5=False,
+             make_inputs=padded_ids(12, 7, [(5, 6), (0, 3), ()]), second_input_shapes=[(11,)],
+             make_second_inputs=padded_ids(12, 11, [(8, 9, 10), (0, 1, 5), (10,)]),
+             build_unmasked=lambda K: unmasked(zoo_masked_open_length, K)),
 ]
+
+
+def unmasked(build, K):
+    """`build`'s model with every Embedding's mask_zero off (same layers and weights, no Keras masks)."""
+    original = K.layers.Embedding
+
+    def embedding(*args, **kwargs):
+        kwargs["mask_zero"] = False
+        return original(*args, **kwargs)
+    K.layers.Embedding = embedding
+    try:
+        return build(K)
+    finally:
+        K.layers.Embedding = original
+
+
+def check_masks_matter(spec: ZooModel, model, weights, inputs, outputs) -> None:
+    """The model run without its masks must miss Keras's outputs by far more than the parity tolerance."""
+    if spec.build_unmasked is None:
+        return
+    plain = spec.build_unmasked(tf_keras)
+    set_weights(plain, weights, model)
+    difference = max(float(np.max(np.abs(a - b))) for a, b in zip(predict(plain, inputs), outputs))
+    log(f"  {spec.name}: without masks the outputs move by up to {difference:.3g}")
+    assert difference > 1e-2, f"{spec.name}: masks change the outputs by {difference} only"
 ZOO_BATCH = 3
 
 
@@ -1662,6 +1787,7 @@ def generate_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
         input_files = [save_npy(f"{base}.input{i}.npy", x) for i, x in enumerate(inputs)]
 
     k2_outputs, k3_outputs = predict(k2_model, inputs), predict(k3_model, inputs)
+    check_masks_matter(spec, k2_model, weights, inputs, k2_outputs)
     k2_files = save_output_files(f"{base}.k2", k2_outputs)
     k3_files = save_output_files(f"{base}.k3", k3_outputs)
     layers = record_layer_outputs(tf_keras, k2_model, inputs, f"{base}.k2.layers")
@@ -1697,7 +1823,8 @@ def generate_zoo_model(spec: ZooModel, rng: np.random.Generator) -> list[dict]:
 def record_second_input(spec: ZooModel, rng: np.random.Generator, files: dict, k2_model, k3_model) -> list[dict]:
     """A model with open input dimensions recorded again at the sizes of `second_input_shapes`: entries for the same
     files with other inputs and outputs."""
-    inputs = [rng.normal(0, spec.input_std, (ZOO_BATCH, *s)).astype(np.float32) for s in spec.second_input_shapes]
+    inputs = spec.make_second_inputs(rng) if spec.make_second_inputs is not None else \
+        [rng.normal(0, spec.input_std, (ZOO_BATCH, *s)).astype(np.float32) for s in spec.second_input_shapes]
     base = f"zoo/{spec.name}.second"
     input_files = [save_npy(f"{base}.input.npy", inputs[0])] if len(inputs) == 1 else \
         [save_npy(f"{base}.input{i}.npy", x) for i, x in enumerate(inputs)]
@@ -1709,6 +1836,8 @@ def record_second_input(spec: ZooModel, rng: np.random.Generator, files: dict, k
             ("k2", load_k2, 2, k2_outputs, k2_files),
             ("k3", load_k3, 3, k3_outputs, k3_files),
             ("keras", load_k3, 3, k3_outputs, k3_files)):
+        if kind == "k3" and not spec.keras3_h5:
+            continue
         reloaded = loader(FIXTURES / files[kind])
         assert_close(predict(reloaded, inputs), expected, f"{files[kind]} reload at the second sizes", RELOAD_TOL)
         entries.append(model_entry(f"{spec.name}.second.{kind}", files[kind], major, reloaded, input_files, out_files))
@@ -1725,7 +1854,8 @@ def generate_zoo() -> list[dict]:
 
 
 # --------------------------------------------------------------------------------------
-# E. A small text classifier: Embedding(mask_zero) + LSTM trained briefly with tf_keras
+# E. A small text classifier: Embedding(mask_zero) + LSTM trained briefly with tf_keras (also saved, with the same
+#    weights, as Keras 3 .h5 and .keras files)
 # --------------------------------------------------------------------------------------
 
 TEXT_VOCABULARY, TEXT_LENGTH, TEXT_TRAIN, TEXT_TEST, TEXT_EPOCHS = 40, 20, 4000, 200, 8
@@ -1749,6 +1879,54 @@ def text_task(rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndar
     return ids, labels
 
 
+def text_classifier_model(K):
+    layers = K.layers
+    return K.Sequential([
+        K.Input((TEXT_LENGTH,), name="tokens"),
+        layers.Embedding(TEXT_VOCABULARY, 8, mask_zero=True, name="embedding"),
+        layers.LSTM(16, name="lstm"),
+        layers.Dense(2, activation="softmax", name="dense"),
+    ], name="text_classifier")
+
+
+def record_text_attributions(model, x: np.ndarray, prefix: str) -> None:
+    """TensorFlow's gradient × embedding at the Embedding's output (summed over features) for the first test
+    samples' predicted classes, and those classes."""
+    ids = tf.constant(x[:TEXT_ATTRIBUTION_SAMPLES])
+    embedding, lstm, dense = (model.get_layer(n) for n in ("embedding", "lstm", "dense"))
+    with tf.GradientTape() as tape:
+        values = embedding(ids)
+        tape.watch(values)
+        probabilities = dense(lstm(values, mask=embedding.compute_mask(ids)))
+        classes = tf.argmax(probabilities, axis=1)
+        score = tf.reduce_sum(tf.gather(probabilities, classes, batch_dims=1))
+    attributions = tf.reduce_sum(tape.gradient(score, values) * values, axis=-1).numpy()
+    save_npy(f"text/{prefix}.attribution_classes.npy", np.asarray(classes), dtype="<i8")
+    save_npy(f"text/{prefix}.attributions.npy", attributions)
+
+
+def record_text_keras3(trained, x_test: np.ndarray, y_test: np.ndarray) -> list[dict]:
+    """The trained weights in a Keras 3 model, saved as legacy HDF5 (`.k3.h5`) and `.keras`: its outputs and
+    attributions as Keras 3 computes them (`text_classifier.k3.*`)."""
+    twin = text_classifier_model(keras)
+    for layer in twin.layers:
+        layer.set_weights(trained.get_layer(layer.name).get_weights())
+    output = predict(twin, [x_test])[0]
+    assert_close([output], predict(trained, [x_test]), "text_classifier: tf_keras vs Keras 3", CROSS_KERAS_TOL)
+    acc = accuracy(output, y_test)
+    log(f"  text_classifier (Keras 3): test accuracy {acc:.4f}")
+    record_text_attributions(twin, x_test, "text_classifier.k3")
+    out_file = save_npy("text/text_classifier.k3.output.npy", output)
+    entries = []
+    for kind, file in (("k3", "text/text_classifier.k3.h5"), ("keras", "text/text_classifier.keras")):
+        twin.save(FIXTURES / file)
+        reloaded = load_k3(FIXTURES / file)
+        assert_close(predict(reloaded, [x_test]), [output], f"{file} reload", RELOAD_TOL)
+        entries.append(model_entry(f"text_classifier.{kind}", file, 3, reloaded, ["text/text_classifier.test_x.npy"],
+                                   [out_file], accuracy=acc, labels="text/text_classifier.test_y.npy"))
+    return entries
+
+
 def generate_text_classifier() -> list[dict]:
     """Trains the classifier, records its test outputs and accuracy, and TensorFlow's gradient × embedding at the
     Embedding's output (summed over features) for the first test samples' predicted classes."""
@@ -1756,13 +1934,7 @@ def generate_text_classifier() -> list[dict]:
     tf_keras.utils.set_random_seed(TEXT_SEED)
     x_train, y_train = text_task(rng, TEXT_TRAIN)
     x_test, y_test = text_task(rng, TEXT_TEST)
-    layers = tf_keras.layers
-    model = tf_keras.Sequential([
-        tf_keras.Input((TEXT_LENGTH,), name="tokens"),
-        layers.Embedding(TEXT_VOCABULARY, 8, mask_zero=True, name="embedding"),
-        layers.LSTM(16, name="lstm"),
-        layers.Dense(2, activation="softmax", name="dense"),
-    ], name="text_classifier")
+    model = text_classifier_model(tf_keras)
     model.compile(optimizer=tf_keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x_train, y_train, epochs=TEXT_EPOCHS, batch_size=64, verbose=0)
     file = "text/text_classifier.k2.h5"
@@ -1772,24 +1944,15 @@ def generate_text_classifier() -> list[dict]:
     acc = accuracy(output, y_test)
     log(f"  text_classifier: test accuracy {acc:.4f}")
 
-    ids = tf.constant(x_test[:TEXT_ATTRIBUTION_SAMPLES])
-    embedding, lstm, dense = (reloaded.get_layer(n) for n in ("embedding", "lstm", "dense"))
-    with tf.GradientTape() as tape:
-        values = embedding(ids)
-        tape.watch(values)
-        probabilities = dense(lstm(values, mask=embedding.compute_mask(ids)))
-        classes = tf.argmax(probabilities, axis=1)
-        score = tf.reduce_sum(tf.gather(probabilities, classes, batch_dims=1))
-    attributions = tf.reduce_sum(tape.gradient(score, values) * values, axis=-1).numpy()
+    record_text_attributions(reloaded, x_test, "text_classifier")
     save_npy("text/text_classifier.attribution_inputs.npy", x_test[:TEXT_ATTRIBUTION_SAMPLES], dtype="<i4")
-    save_npy("text/text_classifier.attribution_classes.npy", classes.numpy(), dtype="<i8")
-    save_npy("text/text_classifier.attributions.npy", attributions)
 
     save_npy("text/text_classifier.test_x.npy", x_test, dtype="<i4")
     save_npy("text/text_classifier.test_y.npy", y_test, dtype="<i8")
     return [model_entry("text_classifier.k2", file, 2, reloaded, ["text/text_classifier.test_x.npy"],
                         [save_npy("text/text_classifier.k2.output.npy", output)],
-                        accuracy=acc, labels="text/text_classifier.test_y.npy")]
+                        accuracy=acc, labels="text/text_classifier.test_y.npy"),
+            *record_text_keras3(reloaded, x_test, y_test)]
 
 
 def generate_text_only() -> None:

@@ -812,6 +812,15 @@ def gradient_cases(shared: bool) -> list[GradientCase]:
                      ["query", "value", "additive_plain", "causal", "causal_concat"], classes=[41, 101, 133]),
         GradientCase("zoo.attention_layers.c", "zoo/attention_layers.k2.h5", attention_inputs, 3,
                      ["query", "value", "key_proj", "causal_additive"], classes=[81, 138, 24]),
+        # Masked attention (padding in the queries and values): back through the hidden scores and zeroed rows to
+        # the embeddings (ids have no gradient).
+        GradientCase("zoo.masked_self_attention", "zoo/masked_self_attention.k2.h5",
+                     ["zoo/masked_self_attention.input.npy"], 3, ["embedding", "embedding_causal", "mha", "mha_causal"],
+                     classes=[0, 1, 2]),
+        GradientCase("zoo.masked_cross_attention", "zoo/masked_cross_attention.k2.h5",
+                     [f"zoo/masked_cross_attention.input{i}.npy" for i in range(3)], 3,
+                     ["query_embedding", "value_embedding", "mha_query_embedding", "mha_value_embedding", "key_proj",
+                      "mha_cross", "mha_keyed", "rows", "value_only", "plain_query"], classes=[0, 1, 3]),
     ]
     if shared:
         cases += [

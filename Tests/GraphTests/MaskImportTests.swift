@@ -37,6 +37,37 @@ import Testing
         #expect(bidirectional.zeroOutputForMask)
     }
 
+    /// Attention reads the masks of its query and value (MultiHeadAttention also its key's) as further inputs, the
+    /// hidden scores lowered by 1e9 in tf-keras and replaced in Keras 3's MultiHeadAttention; its output carries the
+    /// query's mask to the pooling. Keras 3 records no masks for these calls.
+    @Test(arguments: ["k2.h5", "keras"])
+    func attentionMasksAreWired(_ kind: String) throws {
+        let selfAttention = try KerasImporter.build(try Self.file("masked_self_attention.\(kind)"))
+        let keras3 = kind == "keras"
+        let multiHead: HiddenScore = keras3 ? .replaced(by: Float(-0.7 * 3.38953e38)) : .lowered(by: 1e9)
+        func attention(_ graph: Graph, _ name: String) -> Attention? {
+            if case .attention(let attention)? = graph.node(named: name)?.op { return attention }
+            return nil
+        }
+        #expect(selfAttention.node(named: "mha")?.inputs == ["embedding", "embedding", "embedding/mask", "embedding/mask"])
+        #expect(attention(selfAttention, "mha")?.masks == AttentionMasks(inputs: [.query, .value], hidden: multiHead))
+        #expect(selfAttention.node(named: "pool")?.inputs == ["mha", "embedding/mask"])
+        #expect(selfAttention.node(named: "pool_causal")?.inputs == ["mha_causal", "embedding_causal/mask"])
+
+        let cross = try KerasImporter.build(try Self.file("masked_cross_attention.\(kind)"))
+        #expect(cross.node(named: "mha_keyed")?.inputs == ["mha_keyed_query_embedding", "mha_value_embedding", "mha_key_proj",
+                                                           "mha_keyed_query_embedding/mask", "mha_value_embedding/mask", "mha_value_embedding/mask"])
+        #expect(attention(cross, "mha_keyed")?.masks?.inputs == [.query, .value, .key])
+        #expect(cross.node(named: "rows")?.inputs == ["query_embedding", "value_embedding", "query_embedding/mask", "value_embedding/mask"])
+        #expect(attention(cross, "rows")?.masks == AttentionMasks(inputs: [.query, .value], hidden: .lowered(by: 1e9)))
+        // Attention reads mask[0] and mask[1] only: the key's mask is not an input.
+        #expect(cross.node(named: "concat_scores")?.inputs == ["query_embedding", "value_embedding", "key_proj",
+                                                               "query_embedding/mask", "value_embedding/mask"])
+        #expect(attention(cross, "value_only")?.masks?.inputs == [.value])
+        #expect(cross.node(named: "pool_5")?.inputs == ["additive", "query_embedding/mask"])
+        #expect(cross.node(named: "rows_flat")?.inputs == ["rows"])
+    }
+
     struct Edit: Sendable, CustomTestStringConvertible {
         var file: String
         var replace: String
@@ -57,6 +88,10 @@ import Testing
         Edit(file: "masking_recurrent.k2.h5", replace: #"[[["dense_passes_mask", 0, 0, {}]]]"#,
              with: #"[[["dense_passes_mask", 0, 0, {"mask": ["masking", 0, 0]}]]]"#,
              fragment: "layer 'rnn_masked_backwards' (SimpleRNN): call argument 'mask' passes a tensor, which is not supported"),
+        // Keras 3's MultiHeadAttention erases its inputs' masks: a masked tensor read by two of them is refused.
+        Edit(file: "masked_self_attention.keras", replace: #""keras_history": ["embedding_causal", 0, 0]"#,
+             with: #""keras_history": ["embedding", 0, 0]"#,
+             fragment: "(MultiHeadAttention): its masked input 'embedding' is also read by"),
     ]
 
     @Test(arguments: edits) func isRefused(_ edit: Edit) throws {

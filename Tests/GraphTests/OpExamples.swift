@@ -170,6 +170,17 @@ enum OpExamples {
             Example(op: .attention(Attention(score: .additive, causal: false)), inputs: [[4, 3], [5, 2], [5, 3]],
                     weights: ["scale": tensor([3])]),
             Example(op: .attention(Attention(score: .additive, causal: true)), inputs: [[4, 3], [4, 3]]),
+            // Keras masks: Keras 3's multi-head attention with query, value and key masks (scores replaced),
+            // tf-keras's with a value mask (scores lowered), Attention with query and value masks.
+            Example(op: .attention(Attention(score: .dot, causal: true, heads: heads,
+                                             masks: AttentionMasks(inputs: [.query, .value, .key], hidden: .replaced(by: Float(-0.7 * 3.38953e38))))),
+                    inputs: [[4, 4], [6, 3], [6, 5], [4, 1], [6, 1], [6, 1]], weights: projected),
+            Example(op: .attention(Attention(score: .dot, causal: false, heads: plain, masks: AttentionMasks(inputs: [.value], hidden: .lowered(by: 1e9)))),
+                    inputs: [[5, 4], [3, 4], [3, 1]],
+                    weights: ["query_kernel": tensor([4, 3, 2]), "key_kernel": tensor([4, 3, 2]), "value_kernel": tensor([4, 3, 1]),
+                              "output_kernel": tensor([3, 1, 4])]),
+            Example(op: .attention(Attention(score: .additive, causal: true, masks: AttentionMasks(inputs: [.query, .value], hidden: .lowered(by: 1e9)))),
+                    inputs: [[4, 3], [5, 2], [5, 3], [4, 1], [5, 1]]),
         ]
     }()
 

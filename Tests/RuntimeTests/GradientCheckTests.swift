@@ -222,6 +222,29 @@ import Testing
         try check(.attention(Attention(score: .additive, causal: false)), inputs: [[4, 3], [5, 2], [5, 3]],
                   weights: ["scale": weights([3], seed: 44)], everyElement: true)
         try check(.attention(Attention(score: .additive, causal: true)), inputs: [[4, 3], [4, 3]], everyElement: true)
+        try checkMaskedAttention(heads: heads, projected: projected, plain: plain)
+    }
+
+    /// Attention with Keras masks (given as 0s and 1s, their gradient zero): replaced scores with fully hidden rows
+    /// (masked queries of multi-head attention; no gradient reaches them), lowered scores with a visible key in every
+    /// row (a fully hidden row of lowered scores is flat in float32 — −1e9 absorbs the score — while TensorFlow's
+    /// gradient, like KerasLens's, passes through the subtraction), and query rows zeroed by Attention.
+    func checkMaskedAttention(heads: AttentionHeads, projected: [String: Tensor], plain: [String: Tensor]) throws {
+        let replaced = AttentionMasks(inputs: [.query, .value, .key], hidden: .replaced(by: Float(-0.7 * 3.38953e38)))
+        try check(.attention(Attention(score: .dot, causal: true, heads: heads, masks: replaced)),
+                  inputs: [[4, 4], [6, 3], [6, 5], [4, 1], [6, 1], [6, 1]], weights: projected,
+                  given: [3: [1, 0, 1, 1, 0, 1, 1, 0], 4: [1, 1, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1], 5: [1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 0, 1]],
+                  everyElement: true)
+        let lowered = AttentionMasks(inputs: [.value], hidden: .lowered(by: 1e9))
+        try check(.attention(Attention(score: .dot, causal: false, heads: AttentionHeads(count: 2, keyDim: 2, valueDim: 1, outputShape: [3]), masks: lowered)),
+                  inputs: [[5, 3], [4, 3], [4, 1]], weights: plain, given: [2: [1, 0, 1, 0, 0, 1, 1, 1]], everyElement: true)
+        let rows = AttentionMasks(inputs: [.query, .value], hidden: .lowered(by: 1e9))
+        let scalar = { (value: Float) in Tensor(shape: [], scalars: [value]) }
+        try check(.attention(Attention(score: .dot, causal: false, masks: rows)), inputs: [[4, 3], [5, 2], [5, 3], [4, 1], [5, 1]],
+                  weights: ["scale": scalar(0.7)], given: [3: [1, 0, 1, 1, 0, 1, 1, 0], 4: [1, 1, 0, 1, 0, 0, 1, 1, 1, 1]],
+                  everyElement: true)
+        try check(.attention(Attention(score: .additive, causal: true, masks: rows)), inputs: [[4, 3], [4, 3], [4, 1], [4, 1]],
+                  given: [2: [1, 1, 0, 1, 0, 1, 1, 1], 3: [1, 0, 1, 1, 1, 1, 0, 1]], everyElement: true)
     }
 
     /// TimeDistributed: the op's backward pass over the batch times the distributed positions, with an activation

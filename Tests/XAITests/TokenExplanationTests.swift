@@ -22,18 +22,23 @@ import Testing
     }
 
     /// Σ_d ∂y/∂E · E per token against TensorFlow's GradientTape on the same samples and classes (int32 ids read
-    /// from the .npy file as floats).
-    @Test func gradientTimesEmbeddingMatchesTensorFlow() throws {
+    /// from the .npy file as floats), for the tf-keras file and the Keras 3 files holding the same weights (each
+    /// against its own Keras's recording).
+    @Test(arguments: [("text_classifier.k2.h5", "text_classifier"), ("text_classifier.k3.h5", "text_classifier.k3"),
+                      ("text_classifier.keras", "text_classifier.k3")])
+    func gradientTimesEmbeddingMatchesTensorFlow(file: String, recording: String) throws {
+        let model = try Model(KerasImporter.load(path: Self.root.appendingPathComponent("Fixtures/text/\(file)").path))
         let ids = try Self.array("text_classifier.attribution_inputs.npy")
-        let classes = try Self.array("text_classifier.attribution_classes.npy").scalars.map { Int($0) }
-        let expected = try Self.array("text_classifier.attributions.npy")
-        let request = request(ids)
+        let classes = try Self.array("\(recording).attribution_classes.npy").scalars.map { Int($0) }
+        let expected = try Self.array("\(recording).attributions.npy")
+        var request = ExplanationRequest(model: model, inputs: ids, options: .init(), geometry: SpatialGeometry(sampleShape: model.inputShapes[0]))
+        request.tokens = model.tokenInputs.first
         let tokens = model.inputShapes[0][0]
         for sample in classes.indices {
             let values = try request.tokenGradientTimesEmbedding(sample: sample, classIndex: classes[sample], layer: "embedding")
             for t in 0..<tokens {
                 let reference = expected.scalars[sample * tokens + t]
-                #expect(abs(values[t] - reference) <= 1e-4, "sample \(sample) token \(t): \(values[t]) vs TensorFlow \(reference)")
+                #expect(abs(values[t] - reference) <= 1e-4, "\(file) sample \(sample) token \(t): \(values[t]) vs TensorFlow \(reference)")
             }
         }
     }

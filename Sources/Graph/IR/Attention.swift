@@ -41,21 +41,39 @@ public struct AttentionHeads: Sendable, Equatable, Hashable {
 /// With `causal`, query position i reads key positions j ≤ i only (Keras subtracts 1e9 from the other scores, whose
 /// weights are then exactly zero in float32).
 ///
-/// Masks are not inputs yet: a padding mask would be one more input per sequence, excluding key positions from
-/// the softmax the way `causal` excludes j > i.
+/// Keras masks (`masks`) are further inputs, one `sequence_mask` [time, 1] per masked sequence, after the
+/// sequences. A score is hidden when causality or a mask hides it: a value or key mask hides key position j, and
+/// with heads (MultiHeadAttention) a query mask hides every score of query position i; without heads (Attention,
+/// AdditiveAttention) a query mask zeroes output row i instead. Hidden scores become `masks.hidden`'s value before
+/// the softmax, so a fully hidden row is a softmax over those values (uniform, as in Keras).
 public struct Attention: Sendable, Equatable, Hashable {
     public var score: AttentionScore
     public var causal: Bool
     public var heads: AttentionHeads?
+    public var masks: AttentionMasks?
 
-    public init(score: AttentionScore, causal: Bool, heads: AttentionHeads? = nil) {
+    public init(score: AttentionScore, causal: Bool, heads: AttentionHeads? = nil, masks: AttentionMasks? = nil) {
         self.score = score
         self.causal = causal
         self.heads = heads
+        self.masks = masks
     }
 
-    /// Sizes in range; the heads score by dot products.
+    /// How many sequences the op reads (its inputs before the masks).
+    public func sequenceCount(inputs: Int) -> Int { inputs - (masks?.inputs.count ?? 0) }
+
+    /// Sizes in range; the heads score by dot products; masks name distinct inputs, a key mask only with heads.
     func checkAttributes() throws(GraphError) {
+        if let masks {
+            guard !masks.inputs.isEmpty, Set(masks.inputs).count == masks.inputs.count,
+                  masks.inputs == masks.inputs.sorted(by: { $0.order < $1.order }) else {
+                throw GraphError(.invalidConfig, "masks \(masks.inputs.map(\.rawValue)) must name query, value and key at most once each, in that order")
+            }
+            guard heads != nil || !masks.inputs.contains(.key) else {
+                throw GraphError(.invalidConfig, "a key mask is read by multi-head attention only (Keras's Attention ignores it)")
+            }
+            guard masks.hidden.value.isFinite else { throw GraphError(.invalidConfig, "the hidden score \(masks.hidden.value) is not finite") }
+        }
         guard let heads else { return }
         let positive = 1...ShapeLimits.maxAttribute
         guard positive.contains(heads.count), positive.contains(heads.keyDim), positive.contains(heads.valueDim),
@@ -66,9 +84,17 @@ public struct Attention: Sendable, Equatable, Hashable {
     }
 
     /// [Tq, dq], [Tv, dv] (and [Tv, dk]) → [Tq] + output features; the weights must fit the inputs.
-    func outputShape(inputs: [[Int]], weights: [String: Tensor]) throws(GraphError) -> [Int] {
-        guard inputs.count == 2 || inputs.count == 3 else {
-            throw GraphError(.shape, "expects [query, value] or [query, value, key], got \(inputs.count) inputs")
+    func outputShape(inputs all: [[Int]], weights: [String: Tensor]) throws(GraphError) -> [Int] {
+        let count = sequenceCount(inputs: all.count)
+        guard count == 2 || count == 3 else {
+            throw GraphError(.shape, "expects [query, value] or [query, value, key]\(masks == nil ? "" : " and their masks"), got \(all.count) inputs")
+        }
+        let inputs = Array(all[..<count])
+        for (index, input) in (masks?.inputs ?? []).enumerated() {
+            let sequence = input == .query ? inputs[0] : input == .value || count == 2 ? inputs[1] : inputs[2]
+            guard all[count + index] == [sequence.first ?? 0, 1] else {
+                throw GraphError(.shape, "the \(input.rawValue) mask has shape \(all[count + index]), expected [\(sequence.first ?? 0), 1]")
+            }
         }
         guard inputs.allSatisfy({ $0.count == 2 }) else {
             throw GraphError(.shape, "expects [time, features] inputs, got \(inputs)")
@@ -105,5 +131,39 @@ public struct Attention: Sendable, Equatable, Hashable {
             throw GraphError(.weights, "\(name) is not a weight of multi-head attention")
         }
         return [query[0]] + heads.outputShape
+    }
+}
+
+/// The Keras masks an attention op reads, and what a hidden score becomes.
+public struct AttentionMasks: Sendable, Equatable, Hashable {
+    /// The masked sequences, in the order of their mask inputs (query, value, key).
+    public var inputs: [AttentionMaskedInput]
+    public var hidden: HiddenScore
+
+    public init(inputs: [AttentionMaskedInput], hidden: HiddenScore) {
+        self.inputs = inputs
+        self.hidden = hidden
+    }
+}
+
+public enum AttentionMaskedInput: String, Sendable, Equatable, Hashable, CaseIterable {
+    case query, value, key
+
+    var order: Int { Self.allCases.firstIndex(of: self)! }
+}
+
+/// What a hidden score becomes before the softmax, as each Keras computes it in float32.
+public enum HiddenScore: Sendable, Equatable, Hashable {
+    /// `s − value` (tf-keras's MultiHeadAttention adds −1e9; both Kerases' Attention and AdditiveAttention subtract
+    /// 1e9): the gradient passes through to the score.
+    case lowered(by: Float)
+    /// `value` in place of the score (Keras 3's MultiHeadAttention: −0.7 × 3.38953e38; tf-keras's with
+    /// `softmax_robust_masking`: −1e9): no gradient reaches the score.
+    case replaced(by: Float)
+
+    public var value: Float {
+        switch self {
+        case .lowered(let value), .replaced(let value): return value
+        }
     }
 }

@@ -43,7 +43,7 @@ public enum KerasImporter {
         var shapes: [String: [Int]] = [:]
         // A shared layer's weights are read once; its calls hold the same (copy-on-write) arrays.
         var shared: [WeightLocation: [String: Tensor]] = [:]
-        var masks = MaskTracker(kerasMajor: major, recorded: structure.calls.contains { $0.recordedMask != nil })
+        var masks = MaskTracker(kerasMajor: major, recorded: structure.calls.contains { $0.recordedMask != nil }, calls: structure.calls)
         let callNames = Set(structure.calls.map(\.config.name))
         for original in try topologicalOrder(structure.calls) {
             let (call, made) = try masks.prepare(original, shapes: shapes, taken: callNames.contains)

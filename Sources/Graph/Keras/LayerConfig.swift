@@ -12,6 +12,8 @@ struct LayerConfig: Sendable {
     /// The call's keyword arguments that are not tensors (`use_causal_mask`, `training`); tensors passed by
     /// keyword are inputs (`ModelStructure.tensorParameters`).
     var keywords: [String: JSONValue] = [:]
+    /// The sequences of an attention call that carry a Keras mask, whose mask nodes follow its inputs (`MaskTracker`).
+    var maskedInputs: [AttentionMaskedInput] = []
 
     func error(_ kind: GraphError.Kind, _ detail: String) -> GraphError {
         GraphError(kind, layer: name, kerasClass: kerasClass, detail)

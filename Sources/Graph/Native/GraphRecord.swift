@@ -74,6 +74,10 @@ struct OpRecord: Codable, Equatable {
     var num_heads: Int?
     var key_dim: Int?
     var value_dim: Int?
+    /// An attention op's masked inputs (`query`, `value`, `key`) and what a hidden score becomes.
+    var masks: [String]?
+    var hidden_score: String?
+    var hidden_value: Float?
 
     init(type: String) { self.type = type }
 }

@@ -2,18 +2,33 @@ import KerasLensGraph
 
 /// Keras's attention layers spelled out in opset-17 ops (MatMul, Transpose, Reshape, Softmax, Tanh, ReduceSum, …):
 /// ONNX has no attention op before opset 23. Values stay `(N, time, features)`; the heads of multi-head attention
-/// are moved to their own axis `(N, heads, time, width)` so that one batched MatMul scores all of them.
+/// are moved to their own axis `(N, heads, time, width)` so that one batched MatMul scores all of them. Keras masks
+/// (`(N, time, 1)` inputs) multiply into a visibility `(N, Tq or 1, Tv or 1)` with the causal triangle; hidden scores
+/// are then lowered (Sub) or replaced (Where) as the runtime does.
 extension ONNXBuilder {
     mutating func attention(_ node: Node, _ attention: Attention, inputShapes: [[Int]], into output: String) {
         let layer = node.name
         let (query, value) = (node.inputs[0], node.inputs[1])
-        let key = node.inputs.count == 3 ? node.inputs[2] : value
+        let sequences = attention.sequenceCount(inputs: node.inputs.count)
+        let key = sequences == 3 ? node.inputs[2] : value
         let (queryLength, keyLength) = (inputShapes[0][0], inputShapes[1][0])
+        let maskInputs = Dictionary(uniqueKeysWithValues: (attention.masks?.inputs ?? []).enumerated().map { ($1, node.inputs[sequences + $0]) })
+        func hide(_ scores: String) -> String {
+            guard let masks = attention.masks else {
+                return attention.causal ? causalMask(scores, queryLength: queryLength, keyLength: keyLength, layer: layer) : scores
+            }
+            return hideScores(scores, masks: masks, maskInputs: maskInputs, causal: attention.causal, heads: attention.heads != nil,
+                              queryLength: queryLength, keyLength: keyLength, layer: layer)
+        }
         guard let heads = attention.heads else {
-            var scores = self.scores(node, attention.score, query: query, key: key)
-            if attention.causal { scores = causalMask(scores, queryLength: queryLength, keyLength: keyLength, layer: layer) }
+            let scores = hide(self.scores(node, attention.score, query: query, key: key))
             let weights = step("Softmax", [scores], layer: layer, [.int("axis", -1)])
-            add("MatMul", [weights, value], into: output)
+            guard let queryMask = maskInputs[.query] else {
+                add("MatMul", [weights, value], into: output)
+                return
+            }
+            // Attention and AdditiveAttention zero the rows of masked query positions.
+            add("Mul", [step("MatMul", [weights, value], layer: layer), queryMask], into: output)
             return
         }
         func project(_ input: String, _ name: String, width: Int, length: Int, order: [Int]) -> String {
@@ -32,8 +47,7 @@ extension ONNXBuilder {
                                    scalar(heads.queryScale, layer: layer, "query_scale")], layer: layer)
         let keys = project(key, "key", width: heads.keyDim, length: keyLength, order: [0, 2, 3, 1])
         let values = project(value, "value", width: heads.valueDim, length: keyLength, order: [0, 2, 1, 3])
-        var scores = step("MatMul", [queries, keys], layer: layer)
-        if attention.causal { scores = causalMask(scores, queryLength: queryLength, keyLength: keyLength, layer: layer) }
+        let scores = hide(step("MatMul", [queries, keys], layer: layer))
         let weights = step("Softmax", [scores], layer: layer, [.int("axis", -1)])
         let combined = step("Transpose", [step("MatMul", [weights, values], layer: layer)], layer: layer, [.ints("perm", [0, 2, 1, 3])])
         let width = heads.count * heads.valueDim
@@ -76,6 +90,35 @@ extension ONNXBuilder {
             let total = step("ReduceSum", [terms, int64s([-1], layer: layer, "feature_axis")], layer: layer, [.int("keepdims", 0)])
             guard score == .concat else { return total }
             return step("Mul", [total, constant(node.weights["concat_score_weight"]!, layer: layer, "concat_score_weight")], layer: layer)
+        }
+    }
+
+    /// Scores `(N, Tq, Tv)` (or `(N, heads, Tq, Tv)`) with the hidden ones lowered or replaced: visible where the
+    /// value and key masks (`(N, Tv, 1)`, transposed), the query mask with heads (`(N, Tq, 1)`) and the causal
+    /// triangle all are 1.
+    private mutating func hideScores(_ scores: String, masks: AttentionMasks, maskInputs: [AttentionMaskedInput: String],
+                                     causal: Bool, heads: Bool, queryLength: Int, keyLength: Int, layer: String) -> String {
+        var factors: [String] = []
+        if heads, let query = maskInputs[.query] { factors.append(query) }
+        for input in [AttentionMaskedInput.value, .key] {
+            guard let mask = maskInputs[input] else { continue }
+            factors.append(step("Transpose", [mask], layer: layer, [.ints("perm", [0, 2, 1])]))
+        }
+        if causal {
+            let triangle = (0..<queryLength).flatMap { i in (0..<keyLength).map { j in Float(j > i ? 0 : 1) } }
+            factors.append(constant(Tensor(shape: [queryLength, keyLength], scalars: triangle), layer: layer, "causal_visible"))
+        }
+        var visible = factors[0]
+        for factor in factors.dropFirst() { visible = step("Mul", [visible, factor], layer: layer) }
+        if heads { visible = step("Unsqueeze", [visible, int64s([1], layer: layer, "heads_axis")], layer: layer) }
+        switch masks.hidden {
+        case .lowered(let by):
+            let hiddenMask = step("Sub", [scalar(1, layer: layer, "one"), visible], layer: layer)
+            let lowering = step("Mul", [hiddenMask, scalar(by, layer: layer, "hidden_lowering")], layer: layer)
+            return step("Sub", [scores, lowering], layer: layer)
+        case .replaced(let by):
+            let condition = step("Cast", [visible], layer: layer, [.int("to", 9)])
+            return step("Where", [condition, scores, scalar(by, layer: layer, "hidden_score")], layer: layer)
         }
     }
 

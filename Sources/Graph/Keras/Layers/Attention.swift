@@ -2,8 +2,12 @@ import KerasLensGraph
 
 /// Keras's MultiHeadAttention over [time, features] inputs: `mha(query, value)` or `mha(query, value, key)` (tensors
 /// by position or keyword), default attention axes, `use_causal_mask` in the call. Dropout is identity at inference.
-/// Masks, attention scores as a second output, gates and sliding windows are refused by name.
-@Sendable func buildMultiHeadAttention(_ config: LayerConfig, _ inputs: [[Int]]) throws(GraphError) -> BuiltLayer {
+/// Keras masks of the query, value and key hide scores: tf-keras adds −1e9 to them (its Softmax layer; replaces
+/// them by −1e9 with `softmax_robust_masking`), Keras 3 replaces them by −0.7 × 3.38953e38 (its backend's
+/// `dot_product_attention`, which inference runs). An explicit `attention_mask`, attention scores as a second
+/// output, gates and sliding windows are refused by name.
+@Sendable func buildMultiHeadAttention(_ config: LayerConfig, _ all: [[Int]]) throws(GraphError) -> BuiltLayer {
+    let inputs = Array(all.dropLast(config.maskedInputs.count))
     try config.requireSequences(inputs)
     if try config.bool("use_gate", default: false) { throw config.error(.unsupported, "use_gate=True is not supported") }
     if config.has("sliding_window") { throw config.error(.unsupported, "sliding_window is not supported") }
@@ -25,16 +29,26 @@ import KerasLensGraph
     }
     let heads = AttentionHeads(count: try config.int("num_heads"), keyDim: keyDim, valueDim: valueDim, outputShape: outputShape)
     let useBias = try config.bool("use_bias", default: true)
-    return BuiltLayer(op: .attention(Attention(score: .dot, causal: try config.causalCall(), heads: heads)),
+    var masks: AttentionMasks?
+    if !config.maskedInputs.isEmpty {
+        let robust = try config.bool("softmax_robust_masking", default: false)
+        let hidden: HiddenScore = config.kerasMajor >= 3 ? .replaced(by: Float(-0.7 * 3.38953e38))
+                                                         : robust ? .replaced(by: -1e9) : .lowered(by: 1e9)
+        masks = AttentionMasks(inputs: config.maskedInputs, hidden: hidden)
+    }
+    return BuiltLayer(op: .attention(Attention(score: .dot, causal: try config.causalCall(), heads: heads, masks: masks)),
                       weightNames: AttentionHeads.weightNames.filter { useBias || $0.hasSuffix("_kernel") },
                       archiveFolders: ["query_dense", "key_dense", "value_dense", "output_dense"])
 }
 
 /// Keras's Attention (Luong: `dot` or `concat` scores, `use_scale`) and AdditiveAttention (Bahdanau, `use_scale`)
 /// on `[query, value]` or `[query, value, key]`; causal through tf-keras's `causal` option or the call's
-/// `use_causal_mask`. Dropout is identity at inference; masks and attention scores as an output are refused.
+/// `use_causal_mask`. Dropout is identity at inference. Keras masks: both Kerases subtract 1e9 from the scores of
+/// masked value positions and zero the output rows of masked query positions. Attention scores as an output are
+/// refused.
 func dotAttentionBuilder(additive: Bool) -> LayerBuilder {
-    { config, inputs throws(GraphError) in
+    { config, all throws(GraphError) in
+        let inputs = Array(all.dropLast(config.maskedInputs.count))
         try config.requireSequences(inputs)
         let useScale = try config.bool("use_scale", default: additive)
         var score = AttentionScore.additive
@@ -47,7 +61,8 @@ func dotAttentionBuilder(additive: Bool) -> LayerBuilder {
         }
         let causalOption = try config.bool("causal", default: false)
         let causal = try config.causalCall() || causalOption
-        return BuiltLayer(op: .attention(Attention(score: score, causal: causal)),
+        let masks = config.maskedInputs.isEmpty ? nil : AttentionMasks(inputs: config.maskedInputs, hidden: .lowered(by: 1e9))
+        return BuiltLayer(op: .attention(Attention(score: score, causal: causal, masks: masks)),
                           weightNames: (useScale ? ["scale"] : []) + (score == .concat ? ["concat_score_weight"] : []),
                           refusesStoredWeights: true)
     }
