@@ -5,8 +5,8 @@
 // Why it exists: MobileNet's and Xception's depthwise layers do a few multiply-adds per value they read, so the
 // scalar loop (one channel at a time, a closure per window tap) left them the slowest layers of those models. Here
 // one vector holds a run of channels: for a block of 4 output positions, tap by tap, a vector of input times the
-// tap's vector of weights; the 4 sums are independent, so the FMA latency is hidden. Bias and ReLU are applied
-// before the single store. The input is a zero-padded band (as for conv_direct.h): no border cases.
+// tap's vector of weights; the 4 sums are independent, so the FMA latency is hidden. Bias and ReLU (or the output's
+// previous values, for a backward pass) are applied before the single store. The input is a zero-padded band (as for conv_direct.h): no border cases.
 #include <stddef.h>
 #include <stdint.h>
 #include "simd_blocks.h"
@@ -15,8 +15,10 @@
 #define KL_DEPTHWISE_TAP(p) sum_##p = KL_FMADD(KL_LOAD_LEFT(in + (ptrdiff_t)(p) * positionStride + tap, left), w, sum_##p);
 #define KL_DEPTHWISE_STORE(p)                                                                                        \
     {                                                                                                                \
-        if (relu) sum_##p = KL_MAX(sum_##p, zero);                                                                   \
-        KL_STORE_LEFT(output + (ptrdiff_t)(x + (p)) * channels + c0, left, sum_##p);                                 \
+        float *o = output + (ptrdiff_t)(x + (p)) * channels + c0;                                                    \
+        if (store == KL_STORE_RELU) sum_##p = KL_MAX(sum_##p, zero);                                                 \
+        if (store == KL_STORE_ADDING) sum_##p = KL_ADD(sum_##p, KL_LOAD_LEFT(o, left));                              \
+        KL_STORE_LEFT(o, left, sum_##p);                                                                             \
     }
 /// The sums of one block of positions (`POSITIONS` names the X-macro) for channels c0..<c0 + KL_LANES.
 #define KL_DEPTHWISE_BLOCK(POSITIONS)                                                                                \
@@ -32,13 +34,14 @@
     } while (0)
 
 /// One run of `positions` output positions, channels-last:
-/// `output[x][c] = bias[c] + Σ_t input[x·positionStride + taps[t] + c] · weights[t][c]`, then ReLU when `relu`.
+/// `output[x][c] = bias[c] + Σ_t input[x·positionStride + taps[t] + c] · weights[t][c]`, stored as `store` says
+/// (see conv_direct.h).
 /// `input` points at the run's first window origin in a zero-padded sample, `taps` holds each kernel tap's offset
 /// from it, `weights` is Keras's depthwise kernel [taps][channels] (multiplier 1); `bias` may be NULL.
 KL_TARGET
 static inline void KL_NAME(kl_depthwise_run)(const float *input, const int32_t *taps, int32_t tapCount, int32_t channels,
                                              int32_t positionStride, const float *weights, const float *bias,
-                                             float *output, int32_t positions, int32_t relu) {
+                                             float *output, int32_t positions, int32_t store) {
     const kl_vec zero = KL_ZERO();
     for (int32_t c0 = 0; c0 < channels; c0 += KL_LANES) {
         const int32_t left = channels - c0;

@@ -53,10 +53,12 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
     case .depthwiseConvolution(let window, let multiplier, let activation):
         return DepthwiseConvolutionKernel(kernel: node.weights["depthwise_kernel"]!, bias: node.weights["bias"],
                                           window: window, multiplier: multiplier, activation: activation, shapes: shapes,
-                                          isa: directConvolution ? VectorISA.best : nil)
+                                          isa: directConvolution ? VectorISA.best : nil,
+                                          adjointISA: directConvolution ? nil : VectorISA.best)
     case .separableConvolution(let window, let multiplier, let activation):
         return SeparableConvolutionKernel(node: node, window: window, multiplier: multiplier, activation: activation, shapes: shapes,
-                                          isa: directConvolution ? VectorISA.best : nil)
+                                          isa: directConvolution ? VectorISA.best : nil,
+                                          adjointISA: directConvolution ? nil : VectorISA.best)
     case .pool(let kind, let window):
         return PoolKernel(kind: kind, window: window, shapes: shapes)
     case .globalPool(.average, _) where node.inputs.count == 2:

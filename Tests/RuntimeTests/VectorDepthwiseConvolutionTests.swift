@@ -52,4 +52,36 @@ import Testing
         }
         expectClose(tensor([count], actual), tensor([count], expected), "\(c) \(isa)")
     }
+
+    /// A stride-1 layer's backward pass through the vector kernel on its adjoint (taps flipped) against the loops:
+    /// the stride-1 cases above (the strided ones keep the loops), into a gradient that already holds values, and
+    /// a sample alone giving the same bits as inside the batch.
+    @Test(arguments: cases.filter { $0.stride == 1 }, VectorISA.available) func adjointMatchesTheLoops(_ c: Case, isa: VectorISA) throws {
+        let window = Window(size: [c.size, c.size], strides: [1, 1], dilations: [c.dilation, c.dilation], padding: c.padding)
+        let kernel = Tensor(shape: [c.size, c.size, c.channels, 1],
+                            scalars: (0..<(c.size * c.size * c.channels)).map { Float(($0 * 37) % 101) / 50 - 1 })
+        let out = try Op.depthwiseConvolution(window: window, multiplier: 1, activation: .linear)
+            .outputShape(inputs: [[c.height, c.width, c.channels]], weights: ["depthwise_kernel": kernel])
+        let shapes = KernelShapes(inputs: [[c.height, c.width, c.channels]], output: out)
+        let fast = DepthwiseConvolutionKernel(kernel: kernel, bias: nil, window: window, multiplier: 1, activation: .linear,
+                                              shapes: shapes, isa: nil, adjointISA: isa)
+        let reference = DepthwiseConvolutionKernel(kernel: kernel, bias: nil, window: window, multiplier: 1, activation: .linear,
+                                                   shapes: shapes, isa: nil)
+        #expect(fast.adjoint?.isa == isa && reference.adjoint == nil)
+        let batch = 2, inputCount = c.height * c.width * c.channels, outputCount = out.reduce(1, *)
+        let x = [Float](repeating: 0, count: batch * inputCount)  // the backward pass reads no input
+        let g = (0..<(batch * outputCount)).map { Float(($0 * 53) % 97) / 48 - 1 }
+        let earlier = (0..<(batch * inputCount)).map { Float($0 % 5) - 2 }
+        var expected = earlier, actual = earlier, single = Array(earlier[inputCount...])
+        x.withUnsafeBufferPointer { x in
+            g.withUnsafeBufferPointer { g in
+                let y = g.baseAddress!  // nor its output
+                expected.withUnsafeMutableBufferPointer { reference.backward([x.baseAddress!], y, g.baseAddress!, [$0.baseAddress!], batch: batch) }
+                actual.withUnsafeMutableBufferPointer { fast.backward([x.baseAddress!], y, g.baseAddress!, [$0.baseAddress!], batch: batch) }
+                single.withUnsafeMutableBufferPointer { fast.backward([x.baseAddress!], y, g.baseAddress! + outputCount, [$0.baseAddress!], batch: 1) }
+            }
+        }
+        expectClose(tensor([actual.count], actual), tensor([expected.count], expected), "\(c) \(isa)")
+        #expect(Array(actual[inputCount...]) == single, "the second sample alone gives the same bits")
+    }
 }

@@ -1,24 +1,29 @@
 import KerasLensGraph
 
 /// Each input channel convolved with its own `multiplier` filters; output channel `c · multiplier + j`. With one
-/// filter per channel and a vector instruction set, the forward pass runs `VectorDepthwiseConvolution`; the
-/// backward pass and other multipliers the loops below.
+/// filter per channel and a vector instruction set, the forward pass runs `VectorDepthwiseConvolution`, and so
+/// does a stride-1 backward pass, on the adjoint; other multipliers and strided backward passes the loops below.
 struct DepthwiseConvolutionKernel: Kernel {
     let geometry: ConvGeometry
     let vector: VectorDepthwiseConvolution?
+    /// The backward pass's kernel (gradient plans only: inference plans never run backward).
+    let adjoint: VectorDepthwiseConvolution?
     /// Keras's [kh, kw, in, multiplier] layout.
     let weights: [Float]
     let bias: [Float]?
     let multiplier: Int
     let activation: Activation
 
-    /// `isa`: the instruction set of the vector kernel, nil for the loops (see `makeKernel`).
+    /// `isa`: the instruction set of the vector kernel, nil for the loops (see `makeKernel`); `adjointISA` that of
+    /// the backward pass's vector kernel, nil for the loops.
     init(kernel: Tensor, bias: Tensor?, window: Window, multiplier: Int, activation: Activation, shapes: KernelShapes,
-         isa: VectorISA? = VectorISA.best) {
+         isa: VectorISA? = VectorISA.best, adjointISA: VectorISA? = nil) {
         let geometry = ConvGeometry(window: window, input: shapes.input, output: shapes.output)
         self.geometry = geometry
         vector = VectorDepthwiseConvolution.applies(multiplier: multiplier)
             ? isa.map { VectorDepthwiseConvolution(geometry: geometry, kernel: kernel.scalars, isa: $0) } : nil
+        adjoint = VectorDepthwiseConvolution.applies(multiplier: multiplier)
+            ? adjointISA.flatMap { VectorDepthwiseConvolution.adjoint(of: geometry, kernel: kernel.scalars, isa: $0) } : nil
         weights = kernel.scalars
         self.bias = bias?.scalars
         self.multiplier = multiplier
@@ -58,6 +63,9 @@ struct DepthwiseConvolutionKernel: Kernel {
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
         guard let gx = inputGradients[0] else { return }
         precondition(activation == .linear, "gradient plans run activations as separate steps")
+        if let adjoint {
+            return adjoint.forward(outputGradient, gx, batch: batch, bias: nil, activation: .linear, adding: true)
+        }
         let g = geometry
         let outChannels = g.channels * multiplier
         weights.withUnsafeBufferPointer { weights in

@@ -10,10 +10,13 @@ struct SeparableConvolutionKernel: Kernel {
     let positions: Int
     let activation: Activation
 
-    /// `isa`: the instruction set of the depthwise vector kernel, nil for its loops (see `makeKernel`).
-    init(node: Node, window: Window, multiplier: Int, activation: Activation, shapes: KernelShapes, isa: VectorISA? = VectorISA.best) {
+    /// `isa`: the instruction set of the depthwise vector kernel, nil for its loops (see `makeKernel`); `adjointISA`
+    /// that of its backward pass.
+    init(node: Node, window: Window, multiplier: Int, activation: Activation, shapes: KernelShapes, isa: VectorISA? = VectorISA.best,
+         adjointISA: VectorISA? = nil) {
         depthwise = DepthwiseConvolutionKernel(kernel: node.weights["depthwise_kernel"]!, bias: nil, window: window,
-                                               multiplier: multiplier, activation: .linear, shapes: shapes, isa: isa)
+                                               multiplier: multiplier, activation: .linear, shapes: shapes, isa: isa,
+                                               adjointISA: adjointISA)
         let pointwiseKernel = node.weights["pointwise_kernel"]!
         pointwise = pointwiseKernel.scalars
         bias = node.weights["bias"]?.scalars
@@ -56,11 +59,16 @@ struct SeparableConvolutionKernel: Kernel {
         let rows = batch * positions
         let middle = UnsafeMutablePointer<Float>.allocate(capacity: rows * middleChannels)
         defer { middle.deallocate() }
+        let tile = tileSize, tilesPerSample = (positions + tile - 1) / tile
         pointwise.withUnsafeBufferPointer { pointwise in
-            for sample in 0..<batch {  // one product per sample, as forward, so no sample's rows depend on the batch
-                BLAS.multiply(outputGradient + sample * positions * filters, pointwise.baseAddress!,
-                              into: middle + sample * positions * middleChannels, m: positions, n: middleChannels, k: filters,
-                              transposeB: true)
+            // The forward pass's tiles: fixed per sample, so no sample's rows depend on the batch.
+            Parallel.forEachRange(batch * tilesPerSample, cost: tile * middleChannels * filters) { tasks in
+                for task in tasks {
+                    let first = (task / tilesPerSample) * positions + (task % tilesPerSample) * tile
+                    let count = min(tile, positions - (task % tilesPerSample) * tile)
+                    BLAS.multiply(outputGradient + first * filters, pointwise.baseAddress!, into: middle + first * middleChannels,
+                                  m: count, n: middleChannels, k: filters, transposeB: true)
+                }
             }
         }
         depthwise.backward(inputs, output, middle, inputGradients, batch: batch)

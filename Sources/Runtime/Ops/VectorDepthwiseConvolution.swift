@@ -28,17 +28,28 @@ struct VectorDepthwiseConvolution: Sendable {
         self.taps = taps
     }
 
+    /// The kernel that adds a stride-1 depthwise convolution's input gradient: the same depthwise kernel over the
+    /// output gradient with the taps flipped (see `ConvGeometry(adjointOf:)`). nil for strided layers.
+    static func adjoint(of g: ConvGeometry, kernel: [Float], isa: VectorISA) -> VectorDepthwiseConvolution? {
+        guard g.strideHeight == 1, g.strideWidth == 1 else { return nil }
+        let taps = g.kernelHeight * g.kernelWidth
+        let flipped = (0..<taps).flatMap { tap in kernel[((taps - 1 - tap) * g.channels)..<((taps - tap) * g.channels)] }
+        return VectorDepthwiseConvolution(geometry: ConvGeometry(adjointOf: g, filters: g.channels), kernel: flipped, isa: isa)
+    }
+
     private func paddedRows(_ rows: Int) -> Int {
         (rows - 1) * geometry.strideHeight + (geometry.kernelHeight - 1) * geometry.dilationHeight + 1
     }
 
-    /// `output = activation(depthwise(input) + bias)` for `batch` samples.
+    /// `output = activation(depthwise(input) + bias)` for `batch` samples, or with `adding` (linear, no bias: a
+    /// backward pass) `output += depthwise(input)`.
     func forward(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int,
-                 bias: UnsafePointer<Float>?, activation: Activation) {
+                 bias: UnsafePointer<Float>?, activation: Activation, adding: Bool = false) {
+        precondition(!adding || (activation == .linear && bias == nil), "only a linear convolution without bias adds")
         let g = geometry
         let bands = (g.outHeight + bandRows - 1) / bandRows
         let rowFloats = paddedWidth * g.channels
-        let relu: Int32 = activation == .relu ? 1 : 0
+        let store = Int32(adding ? KL_STORE_ADDING : activation == .relu ? KL_STORE_RELU : KL_STORE_SUMS)
         let run = isa.depthwiseRun
         taps.withUnsafeBufferPointer { taps in
             weights.withUnsafeBufferPointer { weights in
@@ -54,7 +65,7 @@ struct VectorDepthwiseConvolution: Sendable {
                         for row in 0..<rows {
                             run(band + row * g.strideHeight * rowFloats, taps.baseAddress!, Int32(taps.count), Int32(g.channels),
                                 Int32(g.strideWidth * g.channels), weights.baseAddress!, bias,
-                                result + row * g.outWidth * g.channels, Int32(g.outWidth), relu)
+                                result + row * g.outWidth * g.channels, Int32(g.outWidth), store)
                         }
                         if activation != .relu && activation != .linear {
                             finishRows(result, rows: rows * g.outWidth, channels: g.channels, bias: nil, activation: activation)
