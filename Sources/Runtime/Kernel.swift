@@ -31,7 +31,9 @@ struct KernelShapes {
 /// direct kernel's 1×1 form (inference plans). Gradient plans keep im2col + sgemm (one product per sample) and the
 /// depthwise loops: those kernels sum in another order, and at a ReLU's kink a last-bit change switches a unit on or
 /// off, which moves integrated-gradients and SmoothGrad maps (thousands of gradient passes) by up to 1e-3, the edge
-/// of their parity tolerance against TensorFlow's gradients.
+/// of their parity tolerance against TensorFlow's gradients. Recurrent layers step through the same products in both
+/// plans; only a gradient plan's (`directConvolution` false) also prepare the transposed weights of their backward
+/// pass.
 func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = true,
                 directConvolution: Bool = true) throws(RuntimeError) -> (any Kernel)? {
     switch fuseActivation ? node.op : node.op.replacingFusedActivation(with: .linear) {
@@ -100,9 +102,9 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
     case .slice(let begin, let end, let strides, _):
         return SliceKernel(begin: begin, end: end, strides: strides, shapes: shapes)
     case .recurrent(let recurrence) where recurrence.merge != nil:
-        return BidirectionalKernel(node: node, recurrence: recurrence, shapes: shapes)
+        return BidirectionalKernel(node: node, recurrence: recurrence, shapes: shapes, differentiable: !directConvolution)
     case .recurrent(let recurrence):
-        return RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes)
+        return RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes, differentiable: !directConvolution)
     case .attention(let attention):
         return AttentionKernel(node: node, attention: attention, shapes: shapes)
     case .embedding:

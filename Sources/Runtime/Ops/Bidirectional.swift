@@ -11,9 +11,10 @@ struct BidirectionalKernel: Kernel {
     /// Rows of `units` per sample in each direction's output: `steps` for sequences, else 1.
     let rows: Int
 
-    init(node: Node, recurrence: Recurrence, shapes: KernelShapes) {
-        forwardRun = RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes)
-        backwardRun = RecurrentKernel(node: node, recurrence: recurrence, backward: true, shapes: shapes)
+    init(node: Node, recurrence: Recurrence, shapes: KernelShapes, differentiable: Bool) {
+        forwardRun = RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes, differentiable: differentiable)
+        backwardRun = RecurrentKernel(node: node, recurrence: recurrence, backward: true, shapes: shapes,
+                                      differentiable: differentiable)
         merge = recurrence.merge!
         steps = shapes.input[0]
         units = recurrence.units
