@@ -49,4 +49,85 @@ import Testing
                     "gradient of sample \(sample) of \(file)")
         }
     }
+
+    /// Recurrent models, whose samples step through time in blocks of 32 (inference and the backward pass's replay)
+    /// and walk back in blocks: the MNIST-1D LSTM and convolutional GRU, the zoo's recurrent and bidirectional
+    /// layers (every cell, reset form and merge), and masked ones (Masking and Embedding masks with masked steps at
+    /// the start, in the middle and at the end; the text classifier's padded token ids). Each gets 64 samples;
+    /// gradients are taken with respect to `gradientLayers` (nil: the first input).
+    static let recurrentCases: [(file: String, inputs: [RecurrentInput], gradientLayers: [String]?)] = [
+        ("sequence/mnist1d_lstm.k2.h5", [.values([40, 1])], ["input", "lstm"]),
+        ("sequence/mnist1d_conv_gru.k2.h5", [.values([40, 1])], nil),
+        ("zoo/recurrent.k2.h5", [.values([7, 3])], nil),
+        ("zoo/bidirectional.k2.h5", [.values([7, 3])], nil),
+        ("zoo/masking_recurrent.k2.h5", [.maskedValues([7, 3]), .ids(7, vocabulary: 12)], ["sequence", "embedding_masked"]),
+        ("zoo/masking_last_state.k2.h5", [.maskedValues([7, 3]), .ids(7, vocabulary: 12)], ["sequence", "embedding_masked"]),
+        ("text/text_classifier.k2.h5", [.ids(20, vocabulary: 40)], ["embedding"]),
+    ]
+
+    /// One input of a recurrent case, 64 samples of it.
+    enum RecurrentInput {
+        /// `batch(shape)`.
+        case values([Int])
+        /// `batch(shape)` with whole steps (rows of the last axis) zero, which a Masking layer masks out: about one
+        /// step in four, differing from sample to sample.
+        case maskedValues([Int])
+        /// Token ids in 0 ..< vocabulary over `length` steps, 0 (padding, masked) about one time in six.
+        case ids(Int, vocabulary: Int)
+
+        var tensor: Tensor {
+            switch self {
+            case .values(let shape):
+                return BatchInvarianceTests.batch(shape)
+            case .maskedValues(let shape):
+                var tensor = BatchInvarianceTests.batch(shape)
+                let width = shape.last!, steps = shape.reduce(1, *) / width
+                for sample in 0..<64 {
+                    for step in 0..<steps where (sample * 5 + step * 3) % 4 == 0 {
+                        let start = (sample * steps + step) * width
+                        for i in start..<(start + width) { tensor.scalars[i] = 0 }
+                    }
+                }
+                return tensor
+            case .ids(let length, let vocabulary):
+                return Tensor(shape: [64, length], scalars: (0..<(64 * length)).map { i in
+                    let id = (i * 7919 + i / length * 31) % (6 * (vocabulary - 1))
+                    return id < vocabulary - 1 ? 0 : Float(1 + id % (vocabulary - 1))
+                })
+            }
+        }
+    }
+
+    @Test(arguments: recurrentCases.map(\.file))
+    func recurrentPredictGivesEachSampleTheResultItHasAlone(_ file: String) throws {
+        let model = try Model(KerasImporter.load(path: FixtureManifest.path(file)))
+        let inputs = try #require(Self.recurrentCases.first { $0.file == file }).inputs.map(\.tensor)
+        let whole = try model.predict(inputs, batchSize: 64)
+        #expect(whole == (try model.predict(inputs, batchSize: 7)), "batches of 64 and 7 of \(file)")
+        for sample in Self.samples {
+            let alone = try model.predict(inputs.map { $0.samples(sample..<(sample + 1)) }, batchSize: 1)
+            #expect(whole.samples(sample..<(sample + 1)) == alone, "sample \(sample) of \(file)")
+        }
+    }
+
+    @Test(arguments: recurrentCases.map(\.file))
+    func recurrentGradientsGiveEachSampleTheResultItHasAlone(_ file: String) throws {
+        let model = try Model(KerasImporter.load(path: FixtureManifest.path(file)))
+        let entry = try #require(Self.recurrentCases.first { $0.file == file })
+        let inputs = entry.inputs.map(\.tensor)
+        let layers = entry.gradientLayers ?? [model.graph.inputs[0]]
+        let whole = try model.gradients(inputs, withRespectTo: layers)
+        for layer in layers {
+            let gradient = try #require(whole.gradients[layer])
+            #expect(gradient.scalars.contains { $0 != 0 }, "∂score/∂\(layer) of \(file) is all zeros")
+        }
+        for sample in Self.samples {
+            let alone = try model.gradients(inputs.map { $0.samples(sample..<(sample + 1)) }, withRespectTo: layers)
+            #expect(whole.scores[sample] == alone.scores[0], "score of sample \(sample) of \(file)")
+            for layer in layers {
+                #expect(try #require(whole.gradients[layer]).samples(sample..<(sample + 1)) == alone.gradients[layer],
+                        "∂score/∂\(layer) of sample \(sample) of \(file)")
+            }
+        }
+    }
 }

@@ -2,7 +2,7 @@ import KerasLensGraph
 
 /// An LSTM, GRU or SimpleRNN over each sample's [time, features] sequence, from a zero state.
 ///
-/// Samples step through time in blocks of `blockSamples` (`RecurrentCell.swift`): the input part of every gate is
+/// Samples step through time in blocks of `blockSamples` (`RecurrentSteps.swift`): the input part of every gate is
 /// one product over all steps of the block (`x · kernel`), each step's `h · recurrent_kernel` one product over the
 /// block's rows, through `RecurrentMatrix`, which sums every row in one fixed order, so a sample's result does not
 /// depend on the batch it comes in. The backward pass replays a block's forward pass keeping each step's gates and
@@ -33,6 +33,9 @@ struct RecurrentKernel: Kernel {
     let transposed: RecurrentTransposes?
     /// Whether the node reads a mask as its second input.
     let masked: Bool
+    /// Scratch memory kept between calls: a traced block of an LSTM(128) over 100 steps takes megabytes, and
+    /// allocating them afresh each call spent a fifth of integrated gradients' time faulting pages in.
+    let scratchPools = PoolCache()
 
     /// One direction of `node`'s recurrence: its `backward_` weights and reading the other way for the backward half
     /// of a bidirectional layer. `differentiable`: the kernel will be asked for backward passes.
@@ -57,7 +60,7 @@ struct RecurrentKernel: Kernel {
         candidate = split ? RecurrentMatrix(inner: units, width: units, isa: isa) { full[$0 * columns + 2 * units + $1] } : nil
         if differentiable {
             transposed = RecurrentTransposes(
-                kernel: RecurrentMatrix(inner: columns, width: features, isa: isa) { kernel[$1 * columns + $0] },
+                kernel: kernel,
                 recurrent: RecurrentMatrix(inner: recurrentWidth, width: units, isa: isa) { full[$1 * columns + $0] },
                 candidate: split ? RecurrentMatrix(inner: units, width: units, isa: isa) { full[$1 * columns + 2 * units + $0] } : nil)
         } else {
@@ -78,21 +81,17 @@ struct RecurrentKernel: Kernel {
         masked = shapes.inputs.count == 2
     }
 
-    /// Samples per block: enough rows for the direct kernel's register blocks, little enough scratch to stay in cache.
+    /// Samples per block at most: enough rows for the direct kernel's register blocks, little enough scratch to stay
+    /// in cache.
     static let blockSamples = 32
 
     /// Floats of one sample's output: every step's state, or the last.
     var outputCount: Int { recurrence.returnSequences ? steps * units : units }
 
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
-        Parallel.forEachRange(batch, cost: steps * columns * (features + units)) { samples in
-            let scratch = RecurrentScratch(self, samples: min(Self.blockSamples, samples.count), traced: false)
-            defer { scratch.release() }
-            for start in stride(from: samples.lowerBound, to: samples.upperBound, by: Self.blockSamples) {
-                let count = min(Self.blockSamples, samples.upperBound - start)
-                run(inputs[0] + start * steps * features, mask: mask(inputs, start), count: count, scratch: scratch,
-                    output: output + start * outputCount)
-            }
+        forEachBlock(batch, cost: steps * columns * (features + units), traced: false) { samples, scratch in
+            run(inputs[0] + samples.lowerBound * steps * features, mask: mask(inputs, samples.lowerBound), count: samples.count,
+                scratch: scratch, output: output + samples.lowerBound * outputCount)
         }
     }
 
@@ -101,16 +100,31 @@ struct RecurrentKernel: Kernel {
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
         guard let gx = inputGradients[0] else { return }
         guard let transposed else { preconditionFailure("a recurrent kernel of an inference plan was asked for gradients") }
-        Parallel.forEachRange(batch, cost: 3 * steps * columns * (features + units)) { samples in
-            let scratch = RecurrentScratch(self, samples: min(Self.blockSamples, samples.count), traced: true)
-            defer { scratch.release() }
-            for start in stride(from: samples.lowerBound, to: samples.upperBound, by: Self.blockSamples) {
-                let count = min(Self.blockSamples, samples.upperBound - start)
-                let mask = mask(inputs, start)
-                run(inputs[0] + start * steps * features, mask: mask, count: count, scratch: scratch, output: nil)
-                backThroughTime(mask: mask, count: count, scratch: scratch, transposed: transposed,
-                                outputGradient: outputGradient + start * outputCount, inputGradient: gx + start * steps * features)
-            }
+        forEachBlock(batch, cost: 3 * steps * columns * (features + units), traced: true) { samples, scratch in
+            let (start, count) = (samples.lowerBound, samples.count)
+            let mask = mask(inputs, start)
+            run(inputs[0] + start * steps * features, mask: mask, count: count, scratch: scratch, output: nil)
+            backThroughTime(mask: mask, count: count, scratch: scratch, transposed: transposed,
+                            outputGradient: outputGradient + start * outputCount, inputGradient: gx + start * steps * features)
+        }
+    }
+
+    /// Splits the batch into blocks of at most `blockSamples` and hands each to `body` with a scratch, whole blocks
+    /// spread over the cores. The blocks are a multiple of the direct kernel's register block (8 rows with AVX-512, 6
+    /// with AVX2) where the batch allows, as few as fit: a product over fewer rows runs them one at a time, bound by
+    /// latency, and a remainder past a multiple recomputes a whole register block (25 rows cost 32); integrated
+    /// gradients' 50 variants of a sample cut into 8 ranges of 6 or 7 did both. `cost`: multiply-adds per sample.
+    private func forEachBlock(_ batch: Int, cost: Int, traced: Bool, _ body: (Range<Int>, RecurrentScratch) -> Void) {
+        let quantum = recurrent.isa?.block ?? 1
+        let even = (batch + Self.blockSamples - 1) / Self.blockSamples
+        let size = min(Self.blockSamples, ((batch + even - 1) / even + quantum - 1) / quantum * quantum)
+        let blocks = (batch + size - 1) / size
+        Parallel.forEachRange(blocks, cost: cost * size) { range in
+            let pool = scratchPools.take()
+            defer { scratchPools.give(pool) }
+            let scratch = RecurrentScratch(self, samples: min(size, batch), traced: traced, pool: pool)
+            defer { scratch.release(to: pool) }
+            for block in range { body((block * size)..<min((block + 1) * size, batch), scratch) }
         }
     }
 
@@ -134,10 +148,11 @@ struct RecurrentKernel: Kernel {
     }
 }
 
-/// The transposed weight matrices: `∂L/∂x = ∂L/∂gates · kernelᵀ`, `∂L/∂h₋₁ = ∂L/∂gates · recurrent_kernelᵀ`.
+/// The weights of the backward pass: `∂L/∂x = ∂L/∂gates · kernelᵀ`, `∂L/∂h₋₁ = ∂L/∂gates · recurrent_kernelᵀ`.
 struct RecurrentTransposes: Sendable {
-    /// [columns → features].
-    let kernel: RecurrentMatrix
+    /// `kernel` as it is, row-major [features, columns], for one OpenBLAS product per sample (`∂L/∂x` is [steps,
+    /// features] per sample: a layer reading one feature would waste 31 of every 32 columns of the direct kernel).
+    let kernel: [Float]
     /// [recurrent width → units].
     let recurrent: RecurrentMatrix
     /// A GRU without `resetAfter`: the h block's transpose [units → units].

@@ -5,7 +5,7 @@ extension RecurrentKernel {
     /// Adds `∂L/∂x` of `count` samples to `inputGradient`, given `∂L/∂output`. Each step first works out every row's
     /// gate gradients (∂L/∂(x·kernel), kept by time index in `scratch.projection`, which the forward pass no longer
     /// needs), then `∂L/∂h₋₁ = ∂L/∂gates · recurrent_kernelᵀ` as one product over the rows; `∂L/∂x` is one product
-    /// over every step of every row at the end. A masked step passes the state's and cell's gradients straight
+    /// over every step per sample at the end. A masked step passes the state's and cell's gradients straight
     /// through. Only inputs are differentiated: no explainer asks for a weight's gradient.
     func backThroughTime(mask: UnsafePointer<Float>?, count: Int, scratch: RecurrentScratch, transposed: RecurrentTransposes,
                          outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>) {
@@ -105,9 +105,13 @@ extension RecurrentKernel {
                 addRows(dProduct, into: dh, count: count, step: step, mask: mask)
             }
         }
-        let dx = scratch.inputGradient!
-        transposed.kernel.multiply(gates, rowStride: columns, into: dx, rows: count * steps)
-        for i in 0..<(count * steps * features) { inputGradient[i] += dx[i] }
+        // One product per sample, the same call whatever the batch.
+        transposed.kernel.withUnsafeBufferPointer { kernel in
+            for row in 0..<count {
+                BLAS.multiply(gates + row * steps * columns, kernel.baseAddress!, into: inputGradient + row * steps * features,
+                              m: steps, n: features, k: columns, accumulate: true, transposeB: true)
+            }
+        }
     }
 
     /// `dh[r] += product[r]` for the rows not masked out at `step`.

@@ -121,9 +121,9 @@ struct RecurrentStepBuffers {
     let extra: UnsafeMutablePointer<Float>
 }
 
-/// One range of samples' scratch, allocated once and reused block after block. Untraced (the inference pass),
-/// every step reads and writes the same buffers, states updated in place; traced (the backward pass), each step has
-/// its own, for `backThroughTime` to read, and the gradients' buffers are there too.
+/// One range of samples' scratch, carved from one buffer of the kernel's pools and reused block after block.
+/// Untraced (the inference pass), every step reads and writes the same buffers, states updated in place; traced (the
+/// backward pass), each step has its own, for `backThroughTime` to read, and the gradients' buffers are there too.
 struct RecurrentScratch {
     /// Samples per block at most.
     let capacity: Int
@@ -143,35 +143,45 @@ struct RecurrentScratch {
     let states: UnsafeMutablePointer<Float>
     let cells: UnsafeMutablePointer<Float>
     let extra: UnsafeMutablePointer<Float>
-    /// Traced only: the gradients with respect to the state and cell [samples, units], each row's gate gradients
-    /// [samples, columns], the GRU's recurrent products' gradient [samples, columns], and `∂L/∂x` [samples · steps,
-    /// features].
+    /// Traced only (else nil): the gradients with respect to the state and cell [samples, units], each row's gate
+    /// gradients [samples, columns] and the GRU's recurrent products' gradient [samples, columns].
     let stateGradient: UnsafeMutablePointer<Float>?
     let cellGradient: UnsafeMutablePointer<Float>?
     let postGradient: UnsafeMutablePointer<Float>?
     let hiddenGradient: UnsafeMutablePointer<Float>?
-    let inputGradient: UnsafeMutablePointer<Float>?
+    private let memory: (pointer: UnsafeMutablePointer<Float>, capacity: Int)
 
-    init(_ kernel: RecurrentKernel, samples: Int, traced: Bool) {
-        func buffer(_ count: Int) -> UnsafeMutablePointer<Float> { .allocate(capacity: max(count, 1)) }
+    init(_ kernel: RecurrentKernel, samples: Int, traced: Bool, pool: BufferPool) {
         let (units, columns, steps) = (kernel.units, kernel.columns, kernel.steps)
+        let stepped = traced ? steps : 1
+        var sizes = [samples * steps * columns, samples * columns, samples * units, stepped * samples * columns,
+                     traced ? steps * samples * columns : 0, (stepped + (traced ? 1 : 0)) * samples * units,
+                     (stepped + (traced ? 1 : 0)) * samples * units, stepped * samples * units]
+        if traced {
+            sizes += [samples * units, samples * units, samples * columns, samples * columns]
+        }
+        memory = pool.take(sizes.reduce(0, +))
+        var next = memory.pointer
+        func carve(_ index: Int) -> UnsafeMutablePointer<Float> {
+            defer { next += sizes[index] }
+            return next
+        }
         capacity = samples
         self.traced = traced
         self.units = units
         self.columns = columns
-        projection = buffer(samples * steps * columns)
-        hidden = buffer(samples * columns)
-        rowProduct = buffer(samples * units)
-        pre = buffer((traced ? steps : 1) * samples * columns)
-        post = traced ? buffer(steps * samples * columns) : pre
-        states = buffer((traced ? steps + 1 : 1) * samples * units)
-        cells = buffer((traced ? steps + 1 : 1) * samples * units)
-        extra = buffer((traced ? steps : 1) * samples * units)
-        stateGradient = traced ? buffer(samples * units) : nil
-        cellGradient = traced ? buffer(samples * units) : nil
-        postGradient = traced ? buffer(samples * columns) : nil
-        hiddenGradient = traced ? buffer(samples * columns) : nil
-        inputGradient = traced ? buffer(samples * steps * kernel.features) : nil
+        projection = carve(0)
+        hidden = carve(1)
+        rowProduct = carve(2)
+        pre = carve(3)
+        post = traced ? carve(4) : pre
+        states = carve(5)
+        cells = carve(6)
+        extra = carve(7)
+        stateGradient = traced ? carve(8) : nil
+        cellGradient = traced ? carve(9) : nil
+        postGradient = traced ? carve(10) : nil
+        hiddenGradient = traced ? carve(11) : nil
     }
 
     /// The buffers of the k-th step.
@@ -186,9 +196,7 @@ struct RecurrentScratch {
                                     pre: pre + step * columns, post: post + step * columns, extra: extra + step * units)
     }
 
-    func release() {
-        for pointer in [projection, hidden, rowProduct, pre, states, cells, extra] { pointer.deallocate() }
-        if traced { post.deallocate() }
-        for pointer in [stateGradient, cellGradient, postGradient, hiddenGradient, inputGradient] { pointer?.deallocate() }
+    func release(to pool: BufferPool) {
+        pool.give(memory)
     }
 }
