@@ -12,6 +12,27 @@ protocol Kernel: Sendable {
     /// layers collect the sum of their contributions.
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int)
+
+    /// `forward`, also returning what this call's `backward` would otherwise compute again (nil: nothing worth
+    /// keeping). A recurrent layer keeps its gates and states: without them its backward pass replays the forward
+    /// pass. The trace belongs to the caller, who hands it to `backward(…, trace:)` once, for the same buffers.
+    func forwardKeepingTrace(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) -> AnyObject?
+
+    /// `backward` given the trace `forwardKeepingTrace` returned for the same call (nil: none kept).
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int, trace: AnyObject?)
+}
+
+extension Kernel {
+    func forwardKeepingTrace(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) -> AnyObject? {
+        forward(inputs, output, batch: batch)
+        return nil
+    }
+
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int, trace: AnyObject?) {
+        backward(inputs, output, outputGradient, inputGradients, batch: batch)
+    }
 }
 
 /// Per-sample shapes a kernel is built for.

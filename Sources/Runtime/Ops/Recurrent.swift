@@ -89,43 +89,66 @@ struct RecurrentKernel: Kernel {
     var outputCount: Int { recurrence.returnSequences ? steps * units : units }
 
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
-        forEachBlock(batch, cost: steps * columns * (features + units), traced: false) { samples, scratch in
-            run(inputs[0] + samples.lowerBound * steps * features, mask: mask(inputs, samples.lowerBound), count: samples.count,
-                scratch: scratch, output: output + samples.lowerBound * outputCount)
-        }
-    }
-
-    /// Adds `∂L/∂x`, block by block: the block's forward pass replayed with its trace, then back through time.
-    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
-                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
-        guard let gx = inputGradients[0] else { return }
-        guard let transposed else { preconditionFailure("a recurrent kernel of an inference plan was asked for gradients") }
-        forEachBlock(batch, cost: 3 * steps * columns * (features + units), traced: true) { samples, scratch in
-            let (start, count) = (samples.lowerBound, samples.count)
-            let mask = mask(inputs, start)
-            run(inputs[0] + start * steps * features, mask: mask, count: count, scratch: scratch, output: nil)
-            backThroughTime(mask: mask, count: count, scratch: scratch, transposed: transposed,
-                            outputGradient: outputGradient + start * outputCount, inputGradient: gx + start * steps * features)
-        }
-    }
-
-    /// Splits the batch into blocks of at most `blockSamples` and hands each to `body` with a scratch, whole blocks
-    /// spread over the cores. The blocks are a multiple of the direct kernel's register block (8 rows with AVX-512, 6
-    /// with AVX2) where the batch allows, as few as fit: a product over fewer rows runs them one at a time, bound by
-    /// latency, and a remainder past a multiple recomputes a whole register block (25 rows cost 32); integrated
-    /// gradients' 50 variants of a sample cut into 8 ranges of 6 or 7 did both. `cost`: multiply-adds per sample.
-    private func forEachBlock(_ batch: Int, cost: Int, traced: Bool, _ body: (Range<Int>, RecurrentScratch) -> Void) {
-        let quantum = recurrent.isa?.block ?? 1
-        let even = (batch + Self.blockSamples - 1) / Self.blockSamples
-        let size = min(Self.blockSamples, ((batch + even - 1) / even + quantum - 1) / quantum * quantum)
-        let blocks = (batch + size - 1) / size
-        Parallel.forEachRange(blocks, cost: cost * size) { range in
+        let blocks = RecurrentBlocks(self, batch: batch)
+        Parallel.forEachRange(blocks.count, cost: steps * columns * (features + units) * blocks.size) { range in
             let pool = scratchPools.take()
             defer { scratchPools.give(pool) }
-            let scratch = RecurrentScratch(self, samples: min(size, batch), traced: traced, pool: pool)
+            let scratch = RecurrentScratch(self, samples: blocks.size, traced: false, pool: pool)
             defer { scratch.release(to: pool) }
-            for block in range { body((block * size)..<min((block + 1) * size, batch), scratch) }
+            for block in range { run(inputs, blocks.samples(block), scratch: scratch, output: output) }
         }
+    }
+
+    /// The forward pass, every block keeping its gates and states for `backward(…, trace:)`.
+    func forwardKeepingTrace(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) -> AnyObject? {
+        let trace = RecurrentTrace(self, batch: batch)
+        let blocks = trace.blocks
+        Parallel.forEachRange(blocks.count, cost: steps * columns * (features + units) * blocks.size) { range in
+            for block in range { run(inputs, blocks.samples(block), scratch: trace.scratch[block], output: output) }
+        }
+        return trace
+    }
+
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        backward(inputs, output, outputGradient, inputGradients, batch: batch, trace: nil)
+    }
+
+    /// Adds `∂L/∂x`, block by block, back through time from the block's trace: the one the forward pass kept, or,
+    /// without it, the block's forward pass replayed.
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int, trace: AnyObject?) {
+        guard let gx = inputGradients[0] else { return }
+        guard let transposed else { preconditionFailure("a recurrent kernel of an inference plan was asked for gradients") }
+        let kept = (trace as? RecurrentTrace).flatMap { $0.blocks.batch == batch ? $0 : nil }
+        let blocks = kept?.blocks ?? RecurrentBlocks(self, batch: batch)
+        Parallel.forEachRange(blocks.count, cost: 3 * steps * columns * (features + units) * blocks.size) { range in
+            let pool = kept == nil ? scratchPools.take() : nil
+            defer { if let pool { scratchPools.give(pool) } }
+            let replay = pool.map { RecurrentScratch(self, samples: blocks.size, traced: true, pool: $0) }
+            defer { if let pool, let replay { replay.release(to: pool) } }
+            for block in range {
+                let samples = blocks.samples(block)
+                let mask = mask(inputs, samples.lowerBound)
+                let scratch: RecurrentScratch
+                if let kept {
+                    scratch = kept.scratch[block]
+                } else {
+                    scratch = replay!
+                    run(inputs, samples, scratch: scratch, output: nil)
+                }
+                backThroughTime(mask: mask, count: samples.count, scratch: scratch, transposed: transposed,
+                                outputGradient: outputGradient + samples.lowerBound * outputCount,
+                                inputGradient: gx + samples.lowerBound * steps * features)
+            }
+        }
+    }
+
+    /// `run` for the samples `samples` of the batch.
+    private func run(_ inputs: [UnsafePointer<Float>], _ samples: Range<Int>, scratch: RecurrentScratch,
+                     output: UnsafeMutablePointer<Float>?) {
+        run(inputs[0] + samples.lowerBound * steps * features, mask: mask(inputs, samples.lowerBound), count: samples.count,
+            scratch: scratch, output: output.map { $0 + samples.lowerBound * outputCount })
     }
 
     /// The time index read at the k-th step.
@@ -145,6 +168,51 @@ struct RecurrentKernel: Kernel {
     /// Whether the k-th step's output is zeros rather than its state.
     func outputsZero(_ step: Int, row: Int, mask: UnsafePointer<Float>?) -> Bool {
         recurrence.zeroOutputForMask && skips(step, row: row, mask: mask)
+    }
+}
+
+/// How a batch is cut into blocks of samples that step through time together, at most `blockSamples` each. The
+/// blocks are a multiple of the direct kernel's register block (8 rows with AVX-512, 6 with AVX2) where the batch
+/// allows, as few as fit, and whole blocks go to each core: a product over fewer rows runs them one at a time, bound
+/// by latency, and a remainder past a multiple recomputes a whole register block (25 rows cost 32); integrated
+/// gradients' 50 variants of a sample, cut into 8 ranges of 6 or 7, did both.
+struct RecurrentBlocks: Sendable {
+    let batch: Int
+    /// Samples per block (the last may have fewer).
+    let size: Int
+    let count: Int
+
+    init(_ kernel: RecurrentKernel, batch: Int) {
+        let quantum = kernel.recurrent.isa?.block ?? 1
+        let even = (batch + RecurrentKernel.blockSamples - 1) / RecurrentKernel.blockSamples
+        self.batch = batch
+        size = max(1, min(batch, RecurrentKernel.blockSamples, ((batch + even - 1) / max(even, 1) + quantum - 1) / quantum * quantum))
+        count = (batch + size - 1) / size
+    }
+
+    func samples(_ block: Int) -> Range<Int> { (block * size)..<min((block + 1) * size, batch) }
+}
+
+/// A recurrent layer's forward pass over a batch, kept for its backward pass: each block's traced scratch, taken
+/// from the kernel's pools and given back when the trace goes.
+final class RecurrentTrace: @unchecked Sendable {
+    let blocks: RecurrentBlocks
+    let scratch: [RecurrentScratch]
+    private let pool: BufferPool
+    private let pools: PoolCache
+
+    init(_ kernel: RecurrentKernel, batch: Int) {
+        let blocks = RecurrentBlocks(kernel, batch: batch)
+        self.blocks = blocks
+        pools = kernel.scratchPools
+        let pool = pools.take()
+        self.pool = pool
+        scratch = (0..<blocks.count).map { _ in RecurrentScratch(kernel, samples: blocks.size, traced: true, pool: pool) }
+    }
+
+    deinit {
+        for block in scratch { block.release(to: pool) }
+        pools.give(pool)
     }
 }
 
