@@ -5,8 +5,9 @@ import KerasLensGraph
 /// Samples step through time in blocks of `blockSamples` (`RecurrentSteps.swift`): the input part of every gate is
 /// one product over all steps of the block (`x · kernel`), each step's `h · recurrent_kernel` one product over the
 /// block's rows, through `RecurrentMatrix`, which sums every row in one fixed order, so a sample's result does not
-/// depend on the batch it comes in. The backward pass replays a block's forward pass keeping each step's gates and
-/// states, then walks back through time with the same block products (`RecurrentBackward.swift`).
+/// depend on the batch it comes in. A gradient pass's forward pass keeps each step's gates and states
+/// (`forwardKeepingTrace`; a backward pass without them replays the block's forward pass), and the backward pass
+/// walks back through time with the same block products (`RecurrentBackward.swift`).
 ///
 /// With a second input, a [time, 1] mask, a masked step changes nothing (state and LSTM cell carried over, as
 /// Keras's `rnn` does) and outputs the carried state, or zeros with `zeroOutputForMask`.
@@ -99,8 +100,17 @@ struct RecurrentKernel: Kernel {
         }
     }
 
-    /// The forward pass, every block keeping its gates and states for `backward(…, trace:)`.
+    /// Floats a kept trace may take; past it, the backward pass replays the forward pass block by block instead.
+    static let traceLimit = 64 << 20 / MemoryLayout<Float>.size
+
+    /// The forward pass, every block keeping its gates and states for `backward(…, trace:)` (when they fit in
+    /// `traceLimit`).
     func forwardKeepingTrace(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) -> AnyObject? {
+        let layout = RecurrentBlocks(self, batch: batch)
+        guard layout.count * RecurrentScratch.floats(self, samples: layout.size, traced: true) <= Self.traceLimit else {
+            forward(inputs, output, batch: batch)
+            return nil
+        }
         let trace = RecurrentTrace(self, batch: batch)
         let blocks = trace.blocks
         Parallel.forEachRange(blocks.count, cost: steps * columns * (features + units) * blocks.size) { range in

@@ -151,7 +151,8 @@ struct RecurrentScratch {
     let hiddenGradient: UnsafeMutablePointer<Float>?
     private let memory: (pointer: UnsafeMutablePointer<Float>, capacity: Int)
 
-    init(_ kernel: RecurrentKernel, samples: Int, traced: Bool, pool: BufferPool) {
+    /// The sizes of the buffers `init` carves, in order.
+    private static func sizes(_ kernel: RecurrentKernel, samples: Int, traced: Bool) -> [Int] {
         let (units, columns, steps) = (kernel.units, kernel.columns, kernel.steps)
         let stepped = traced ? steps : 1
         var sizes = [samples * steps * columns, samples * columns, samples * units, stepped * samples * columns,
@@ -160,6 +161,17 @@ struct RecurrentScratch {
         if traced {
             sizes += [samples * units, samples * units, samples * columns, samples * columns]
         }
+        return sizes
+    }
+
+    /// Floats of the scratch of a block of `samples`.
+    static func floats(_ kernel: RecurrentKernel, samples: Int, traced: Bool) -> Int {
+        sizes(kernel, samples: samples, traced: traced).reduce(0, +)
+    }
+
+    init(_ kernel: RecurrentKernel, samples: Int, traced: Bool, pool: BufferPool) {
+        let sizes = Self.sizes(kernel, samples: samples, traced: traced)
+        let (units, columns) = (kernel.units, kernel.columns)
         memory = pool.take(sizes.reduce(0, +))
         var next = memory.pointer
         func carve(_ index: Int) -> UnsafeMutablePointer<Float> {
