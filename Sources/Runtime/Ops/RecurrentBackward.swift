@@ -44,36 +44,36 @@ extension RecurrentKernel {
                 case .lstm:
                     let dc = dc + row * units
                     let cell = buffers.cell + row * units, previousCell = buffers.previousCell + row * units
-                    for j in 0..<units {
-                        dPost[3 * units + j] = dh[j] * extra[j]
-                        dHidden[j] = dh[j] * post[3 * units + j]
-                    }
+                    // Gate blocks i, f, c, o and their gradients; one output per loop, so that each vectorises.
+                    let (i, f, c, o) = (post, post + units, post + 2 * units, post + 3 * units)
+                    let (dI, dF, dC, dO) = (dPost, dPost + units, dPost + 2 * units, dPost + 3 * units)
+                    for j in 0..<units { dO[j] = dh[j] * extra[j] }
+                    for j in 0..<units { dHidden[j] = dh[j] * o[j] }
                     activation.addGradient(x: cell, y: extra, g: dHidden, into: dc, count: units)
-                    for j in 0..<units {
-                        dPost[j] = dc[j] * post[2 * units + j]
-                        dPost[units + j] = dc[j] * previousCell[j]
-                        dPost[2 * units + j] = dc[j] * post[j]
-                        dc[j] *= post[units + j]
-                    }
+                    for j in 0..<units { dI[j] = dc[j] * c[j] }
+                    for j in 0..<units { dF[j] = dc[j] * previousCell[j] }
+                    for j in 0..<units { dC[j] = dc[j] * i[j] }
+                    for j in 0..<units { dc[j] *= f[j] }
                     gate.addGradient(x: pre, y: post, g: dPost, into: dPre, count: 2 * units)
                     activation.addGradient(x: pre + 2 * units, y: post + 2 * units, g: dPost + 2 * units,
                                            into: dPre + 2 * units, count: units)
                     gate.addGradient(x: pre + 3 * units, y: post + 3 * units, g: dPost + 3 * units,
                                      into: dPre + 3 * units, count: units)
                 case .gru:
-                    for j in 0..<units {
-                        dPost[j] = dh[j] * (previous[j] - post[2 * units + j])
-                        dPost[2 * units + j] = dh[j] * (1 - post[j])
-                        dh[j] *= post[j]
-                    }
+                    let (z, candidate, dZ, dCandidate) = (post, post + 2 * units, dPost, dPost + 2 * units)
+                    for j in 0..<units { dZ[j] = dh[j] * (previous[j] - candidate[j]) }
+                    for j in 0..<units { dCandidate[j] = dh[j] * (1 - z[j]) }
+                    for j in 0..<units { dh[j] *= z[j] }
                     activation.addGradient(x: pre + 2 * units, y: post + 2 * units, g: dPost + 2 * units,
                                            into: dPre + 2 * units, count: units)
                     if recurrence.resetAfter {
-                        for j in 0..<units { dPost[units + j] = dPre[2 * units + j] * extra[j] }
+                        let (dReset, dPreCandidate) = (dPost + units, dPre + 2 * units)
+                        for j in 0..<units { dReset[j] = dPreCandidate[j] * extra[j] }
                         gate.addGradient(x: pre, y: post, g: dPost, into: dPre, count: 2 * units)
                         // ∂L/∂(h₋₁·R + b_rec): the z and r blocks as they are, the h block scaled by r.
                         dHidden.update(from: dPre, count: 2 * units)
-                        for j in 0..<units { dHidden[2 * units + j] = dPre[2 * units + j] * post[units + j] }
+                        let (dHiddenCandidate, reset) = (dHidden + 2 * units, post + units)
+                        for j in 0..<units { dHiddenCandidate[j] = dPreCandidate[j] * reset[j] }
                     }
                 case .simpleRNN:
                     activation.addGradient(x: pre, y: post, g: dh, into: dPre, count: units)
@@ -94,11 +94,10 @@ extension RecurrentKernel {
                 for row in 0..<count where !skips(step, row: row, mask: mask) {
                     let pre = buffers.pre + row * columns, post = buffers.post + row * columns
                     let previous = buffers.previous + row * units, dPost = dPosts + row * columns
-                    let dReset = dProduct + row * units, dh = dh + row * units
-                    for j in 0..<units {
-                        dPost[units + j] = dReset[j] * previous[j]
-                        dh[j] += dReset[j] * post[units + j]
-                    }
+                    let dProduct = dProduct + row * units, dh = dh + row * units
+                    let (reset, dReset) = (post + units, dPost + units)
+                    for j in 0..<units { dReset[j] = dProduct[j] * previous[j] }
+                    for j in 0..<units { dh[j] += dProduct[j] * reset[j] }
                     gate.addGradient(x: pre, y: post, g: dPost, into: gatesAtStep + row * rowStride, count: 2 * units)
                 }
                 transposed.recurrent.multiply(gatesAtStep, rowStride: rowStride, into: dProduct, rows: count)

@@ -64,11 +64,12 @@ extension RecurrentKernel {
                 activation.apply(post + 2 * units, count: units)
                 gate.apply(post + 3 * units, count: units)
                 let cell = buffers.cell + row * units, previousCell = buffers.previousCell + row * units
-                for j in 0..<units { cell[j] = post[units + j] * previousCell[j] + post[j] * post[2 * units + j] }
+                let (i, f, c, o) = (post, post + units, post + 2 * units, post + 3 * units)
+                for j in 0..<units { cell[j] = f[j] * previousCell[j] + i[j] * c[j] }
                 // extra = act(c), which the output gate scales.
                 extra.update(from: cell, count: units)
                 activation.apply(extra, count: units)
-                for j in 0..<units { state[j] = post[3 * units + j] * extra[j] }
+                for j in 0..<units { state[j] = o[j] * extra[j] }
             case .gru:
                 for j in 0..<(2 * units) { pre[j] = input[j] + product[j] }
                 if post != pre { post.update(from: pre, count: 2 * units) }
@@ -76,10 +77,12 @@ extension RecurrentKernel {
                 if recurrence.resetAfter {
                     // extra = h₋₁·R_h + b_rec,h, which the reset gate scales.
                     extra.update(from: product + 2 * units, count: units)
-                    for j in 0..<units { pre[2 * units + j] = input[2 * units + j] + post[units + j] * extra[j] }
+                    let (candidate, candidateInput, reset) = (pre + 2 * units, input + 2 * units, post + units)
+                    for j in 0..<units { candidate[j] = candidateInput[j] + reset[j] * extra[j] }
                 } else {
                     // extra = r ⊙ h₋₁, which R_h multiplies (below, for every row at once).
-                    for j in 0..<units { extra[j] = post[units + j] * previous[j] }
+                    let reset = post + units
+                    for j in 0..<units { extra[j] = reset[j] * previous[j] }
                 }
             case .simpleRNN:
                 for j in 0..<units { pre[j] = input[j] + product[j] }
