@@ -1,6 +1,7 @@
 import KerasLensGraph
 
-/// The forward pass of a block of samples, written once for the inference pass and for the backward pass's replay.
+/// The forward pass of a block of samples, written once for the inference pass, a gradient call's forward pass (which
+/// keeps the trace) and the backward pass's replay (when no trace was kept).
 extension RecurrentKernel {
     /// Steps `count` samples (`x`: their [time, features] sequences, `mask`: their [time] masks) through time
     /// together. With `output`, writes each sample's output there; with a traced `scratch`, keeps every step's gates
@@ -124,9 +125,9 @@ struct RecurrentStepBuffers {
     let extra: UnsafeMutablePointer<Float>
 }
 
-/// One range of samples' scratch, carved from one buffer of the kernel's pools and reused block after block.
-/// Untraced (the inference pass), every step reads and writes the same buffers, states updated in place; traced (the
-/// backward pass), each step has its own, for `backThroughTime` to read, and the gradients' buffers are there too.
+/// A block's scratch, carved from one buffer of the kernel's pools (an untraced one reused block after block).
+/// Untraced (the inference pass), every step reads and writes the same buffers, states updated in place; traced (a
+/// gradient call), each step has its own, for `backThroughTime` to read, and the gradients' buffers are there too.
 struct RecurrentScratch {
     /// Samples per block at most.
     let capacity: Int
