@@ -30,7 +30,7 @@ struct RecurrentKernel: Kernel {
     let recurrentBias: [Float]?
     let activation: any ElementwiseActivation
     let gate: any ElementwiseActivation
-    /// The transposes of the three matrices for the backward pass; built for gradient plans only.
+    /// The backward pass's weights (`recurrent_kernel`'s blocks transposed, `kernel` as it is); gradient plans only.
     let transposed: RecurrentTransposes?
     /// Whether the node reads a mask as its second input.
     let masked: Bool
