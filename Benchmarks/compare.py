@@ -4,8 +4,9 @@ Rows (issue 6): MNIST-1D one sample (latency) and 1000 samples (throughput); HMT
 Issue 15 adds the keras.applications backbones of `backbones.py` (ResNet50, MobileNetV2, Xception, DenseNet121,
 VGG16, InceptionV3 at 224×224, generated on first use into the ignored `.build-bench-cache/`): one image, a batch of
 32, and for one image Grad-CAM at the last spatial layer, saliency and integrated gradients (50 steps) against
-GradientTape. Issue 14 adds recurrent models (`sequences.py`: LSTM(128) and GRU(128) over
-1,000 sequences of 100 steps, and the MNIST-1D LSTM fixture on its test set). `--only TEXT` (repeatable) keeps the rows whose name contains TEXT and
+GradientTape. Issue 14 adds recurrent models (`sequences.py`: LSTM(128) and GRU(128) over 1,000 sequences of 100
+steps, and the MNIST-1D LSTM fixture on its test set, with saliency, integrated gradients and Grad-CAM over 200 of its
+samples against TensorFlow's GradientTape). `--only TEXT` (repeatable) keeps the rows whose name contains TEXT and
 loads only their models (`--only ResNet50`, `--only "1 image" --only "batch of 32"`).
 Columns: ours (`keraslens bench --json`, timed inside its own process with the model loaded once), TensorFlow
 (tf-keras `Model.predict` and a `tf.function` of the model call), onnxruntime on tf2onnx's conversion of the Keras
@@ -239,7 +240,8 @@ def backbone_rows(keraslens: str, scratch: Path, selected: Callable[[str], bool]
 
 def sequence_rows(keraslens: str, scratch: Path, selected: Callable[[str], bool]) -> list[Row]:
     """Recurrent models (issue 14): LSTM(128) and GRU(128) over 1,000 sequences of 100 steps (`sequences.NAMES`,
-    generated on first use), and the MNIST-1D LSTM fixture on its 1,000 test samples, each in one batch."""
+    generated on first use), and the MNIST-1D LSTM fixture on its 1,000 test samples, each in one batch; saliency,
+    integrated gradients and Grad-CAM of 200 of those samples against `gradient_tape`."""
     import sequences
 
     rows = []
@@ -250,11 +252,79 @@ def sequence_rows(keraslens: str, scratch: Path, selected: Callable[[str], bool]
             work = Workload(sequences.model_path(name), keraslens, scratch, np.load(inputs))
             rows.append(inference_row(label, work, inputs, sequences.COUNT, sequences.COUNT))
     label = "MNIST-1D LSTM 1000 samples"
+    inputs = FIXTURES / "mnist1d_test_x.npy"
+    lstm = Workload(FIXTURES / "sequence" / "mnist1d_lstm.k2.h5", keraslens, scratch, np.load(inputs))
     if selected(label):
-        inputs = FIXTURES / "mnist1d_test_x.npy"
-        work = Workload(FIXTURES / "sequence" / "mnist1d_lstm.k2.h5", keraslens, scratch, np.load(inputs))
-        rows.append(inference_row(label, work, inputs, 1000, 1000))
+        rows.append(inference_row(label, lstm, inputs, 1000, 1000))
+    count = 200
+    for method, label, layer in (("saliency", "saliency", None), ("integrated-gradients", "integrated gradients", None),
+                                 ("gradcam", "Grad-CAM at lstm", "lstm")):
+        label = f"MNIST-1D LSTM {label}, {count}"
+        if selected(label):
+            ours = [str(lstm.path), "--input", str(inputs), "--samples", str(count), "--explain", method]
+            rows.append(Row(label, ours + (["--layer", layer] if layer else []),
+                            {"TF GradientTape": gradient_tape(lstm, method, count, layer)}, workload=lstm))
     return rows
+
+
+def gradient_tape(work: Workload, method: str, count: int, layer: str | None) -> Callable[[], object]:
+    """`method`'s maps for the first `count` samples, each for its predicted class's probability, through
+    `tf.GradientTape` in a `tf.function`, all samples in one batch (integrated gradients: 50 right-Riemann steps from a
+    zero baseline, the samples' steps in one batch of `count` × 50, as ours takes them)."""
+    built: dict[int, Callable] = {}
+    steps = 50
+
+    def normalized(maps):
+        import tensorflow as tf
+        return maps / tf.maximum(tf.reduce_max(maps, axis=1, keepdims=True), 1e-12)
+
+    def explain_function() -> Callable:
+        import tensorflow as tf
+        import tf_keras
+
+        keras = work.keras
+        if id(keras) in built:
+            return built[id(keras)]
+        if method == "gradcam":
+            grad_model = tf_keras.Model(keras.inputs, [keras.get_layer(layer).output, keras.output])
+
+            @tf.function
+            def explain(x):
+                with tf.GradientTape() as tape:
+                    activations, predictions = grad_model(x, training=False)
+                    score = tf.reduce_sum(tf.reduce_max(predictions, axis=1))
+                grads = tape.gradient(score, activations)
+                weights = tf.reduce_mean(grads, axis=1, keepdims=True)
+                return normalized(tf.nn.relu(tf.reduce_sum(activations * weights, axis=-1)))
+        elif method == "saliency":
+            @tf.function
+            def explain(x):
+                with tf.GradientTape() as tape:
+                    tape.watch(x)
+                    score = tf.reduce_sum(tf.reduce_max(keras(x, training=False), axis=1))
+                return normalized(tf.reduce_max(tf.abs(tape.gradient(score, x)), axis=-1))
+        else:
+            alphas = tf.reshape(tf.range(1, steps + 1, dtype=tf.float32) / steps, (1, steps, 1, 1))
+
+            @tf.function
+            def explain(x):
+                classes = tf.argmax(keras(x, training=False), axis=1)
+                variants = tf.reshape(alphas * x[:, None], (-1,) + tuple(x.shape[1:]))
+                with tf.GradientTape() as tape:
+                    tape.watch(variants)
+                    predictions = keras(variants, training=False)
+                    score = tf.reduce_sum(tf.gather(predictions, tf.repeat(classes, steps), batch_dims=1))
+                grads = tf.reshape(tape.gradient(score, variants), (-1, steps) + tuple(x.shape[1:]))
+                integrated = tf.reduce_mean(grads, axis=1) * x
+                return normalized(tf.nn.relu(tf.reduce_sum(integrated, axis=-1)))
+        built.clear()
+        built[id(keras)] = explain
+        return explain
+
+    def run():
+        import tensorflow as tf
+        return explain_function()(tf.constant(work.inputs[:count])).numpy()
+    return run
 
 
 def explanation_rows(keraslens: str, mnist: Workload, hmt: Workload, inputs: dict[str, Path]) -> list[Row]:

@@ -16,6 +16,8 @@ struct GradientSchedule: Sendable {
     let requested: [Int], output: Int, score: Int
     /// Steps between the requested layers and the score, walked back.
     let region: Set<Int>
+    /// Steps whose backward pass runs (the region but its lowest requested step): their forward passes keep traces.
+    let walked: Set<Int>
     /// Steps whose forward values the backward pass or the caller reads.
     let keep: Set<Int>
     /// Inference-plan steps whose outputs stand in for differentiable steps: inference index → differentiable index.
@@ -30,6 +32,7 @@ struct GradientSchedule: Sendable {
         for layer in requested { region.formUnion(plan.downstream(of: layer)) }
         region.formIntersection(plan.upstream(of: [score], given: []))
         self.region = region
+        walked = region.subtracting([requested.min() ?? score])
         keep = region.union(region.flatMap { plan.steps[$0].inputs }).union(requested).union([output, score])
 
         // Input steps (no kernel) are always loaded, through the inference plan.
@@ -86,7 +89,8 @@ extension Model {
     /// The forward pass of `schedule` for samples `range`; returns the differentiable plan's buffers of its `keep`.
     /// `replacing` fills a requested step with given values instead of computing it (its buffer is taken over).
     func gradientForward(_ inputs: [Tensor], samples range: Range<Int>, schedule: GradientSchedule,
-                         replacing: (step: Int, buffer: Plan.Buffer)? = nil, pool: BufferPool) -> [Int: Plan.Buffer] {
+                         replacing: (step: Int, buffer: Plan.Buffer)? = nil, pool: BufferPool,
+                         traces: inout [Int: AnyObject]) -> [Int: Plan.Buffer] {
         let early = inference.execute(batch: range.count, given: load(inputs, samples: range, plan: inference, pool: pool),
                                       keep: Set(schedule.sources.keys), skip: schedule.inferenceSkip, pool: pool)
         var given = Dictionary(uniqueKeysWithValues: early.map { (schedule.sources[$0.key]!, $0.value) })
@@ -94,6 +98,6 @@ extension Model {
             if let computed = given.updateValue(replacing.buffer, forKey: replacing.step) { pool.give(computed) }
         }
         return differentiable.execute(batch: range.count, given: given, keep: schedule.keep, skip: schedule.differentiableSkip,
-                                      pool: pool)
+                                      pool: pool, tracing: schedule.walked, traces: &traces)
     }
 }

@@ -12,6 +12,27 @@ protocol Kernel: Sendable {
     /// layers collect the sum of their contributions.
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int)
+
+    /// `forward`, also returning what this call's `backward` would otherwise compute again (nil: nothing worth
+    /// keeping). A recurrent layer keeps its gates and states: without them its backward pass replays the forward
+    /// pass. The trace belongs to the caller, who hands it to `backward(…, trace:)` once, for the same buffers.
+    func forwardKeepingTrace(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) -> AnyObject?
+
+    /// `backward` given the trace `forwardKeepingTrace` returned for the same call (nil: none kept).
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int, trace: AnyObject?)
+}
+
+extension Kernel {
+    func forwardKeepingTrace(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) -> AnyObject? {
+        forward(inputs, output, batch: batch)
+        return nil
+    }
+
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int, trace: AnyObject?) {
+        backward(inputs, output, outputGradient, inputGradients, batch: batch)
+    }
 }
 
 /// Per-sample shapes a kernel is built for.
@@ -32,7 +53,9 @@ struct KernelShapes {
 /// depthwise loops: those kernels sum in another order, and at a ReLU's kink a last-bit change switches a unit on or
 /// off, which moves integrated-gradients and SmoothGrad maps (thousands of gradient passes) by up to 1e-3, the edge
 /// of their parity tolerance against TensorFlow's gradients. Their backward passes may use the vector kernels: a
-/// different summation order there moves gradients by rounding only, switching no unit.
+/// different summation order there moves gradients by rounding only, switching no unit. Recurrent layers step
+/// through the same products in both plans; only a gradient plan's (`directConvolution` false) also prepare the
+/// transposed weights of their backward pass.
 func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = true,
                 directConvolution: Bool = true) throws(RuntimeError) -> (any Kernel)? {
     switch fuseActivation ? node.op : node.op.replacingFusedActivation(with: .linear) {
@@ -104,11 +127,11 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
     case .slice(let begin, let end, let strides, _):
         return SliceKernel(begin: begin, end: end, strides: strides, shapes: shapes)
     case .recurrent(let recurrence) where recurrence.merge != nil:
-        return BidirectionalKernel(node: node, recurrence: recurrence, shapes: shapes)
+        return BidirectionalKernel(node: node, recurrence: recurrence, shapes: shapes, differentiable: !directConvolution)
     case .recurrent(let recurrence) where recurrence.flipsSequence:
-        return FlippedRecurrentKernel(node: node, recurrence: recurrence, shapes: shapes)
+        return FlippedRecurrentKernel(node: node, recurrence: recurrence, shapes: shapes, differentiable: !directConvolution)
     case .recurrent(let recurrence):
-        return RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes)
+        return RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes, differentiable: !directConvolution)
     case .attention(let attention):
         return AttentionKernel(node: node, attention: attention, shapes: shapes)
     case .embedding:

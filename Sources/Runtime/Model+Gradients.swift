@@ -90,7 +90,9 @@ extension Model {
         let pool = pools.take()
         defer { pools.give(pool) }
         let replaced = substitute.map { (step: requested[0], buffer: pool.filled(with: $0, samples: range)) }
-        let buffers = gradientForward(batched, samples: range, schedule: schedule, replacing: replaced, pool: pool)
+        var traces: [Int: AnyObject] = [:]
+        let buffers = gradientForward(batched, samples: range, schedule: schedule, replacing: replaced, pool: pool,
+                                      traces: &traces)
         defer { for buffer in buffers.values { pool.give(buffer) } }
         let outputs = plan.tensor(buffers[output]!, step: output, batch: batch)
         let chosen = classes ?? argmaxRows(outputs)
@@ -115,7 +117,7 @@ extension Model {
             let step = plan.steps[index]
             let targets = step.inputs.map { region.contains($0) ? gradient($0).pointer : nil }
             kernel.backward(step.inputs.map { UnsafePointer(buffers[$0]!.pointer) }, buffers[index]!.pointer,
-                            outputGradient.pointer, targets, batch: batch)
+                            outputGradient.pointer, targets, batch: batch, trace: traces.removeValue(forKey: index))
         }
         var activations: [String: Tensor] = [:], results: [String: Tensor] = [:]
         for (name, index) in zip(layers, requested) {

@@ -71,12 +71,25 @@ struct Plan: Sendable {
     /// steps in `skip` are not run (their outputs are not needed). Returns the buffers of `keep`; the rest go back
     /// to the pool.
     func execute(batch: Int, given: [Int: Buffer], keep: Set<Int>, skip: Set<Int> = [], pool: BufferPool) -> [Int: Buffer] {
+        var traces: [Int: AnyObject] = [:]
+        return execute(batch: batch, given: given, keep: keep, skip: skip, pool: pool, tracing: [], traces: &traces)
+    }
+
+    /// `execute`, the steps in `tracing` keeping their traces for their backward pass (`Kernel.forwardKeepingTrace`)
+    /// in `traces`.
+    func execute(batch: Int, given: [Int: Buffer], keep: Set<Int>, skip: Set<Int> = [], pool: BufferPool, tracing: Set<Int>,
+                 traces: inout [Int: AnyObject]) -> [Int: Buffer] {
         var buffers: [Buffer?] = Array(repeating: nil, count: steps.count)
         for (index, buffer) in given { buffers[index] = buffer }
         for (index, step) in steps.enumerated() {
             guard buffers[index] == nil, !skip.contains(index), let kernel = step.kernel else { continue }
             let output = pool.take(batch * step.count)
-            kernel.forward(step.inputs.map { UnsafePointer(buffers[$0]!.pointer) }, output.pointer, batch: batch)
+            let inputs = step.inputs.map { UnsafePointer(buffers[$0]!.pointer) }
+            if tracing.contains(index) {
+                traces[index] = kernel.forwardKeepingTrace(inputs, output.pointer, batch: batch)
+            } else {
+                kernel.forward(inputs, output.pointer, batch: batch)
+            }
             buffers[index] = output
             for source in step.inputs where lastReader[source] == index && !keep.contains(source) {
                 if let buffer = buffers[source] { pool.give(buffer) }

@@ -11,9 +11,10 @@ struct BidirectionalKernel: Kernel {
     /// Rows of `units` per sample in each direction's output: `steps` for sequences, else 1.
     let rows: Int
 
-    init(node: Node, recurrence: Recurrence, shapes: KernelShapes) {
-        forwardRun = RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes)
-        backwardRun = RecurrentKernel(node: node, recurrence: recurrence, backward: true, shapes: shapes)
+    init(node: Node, recurrence: Recurrence, shapes: KernelShapes, differentiable: Bool) {
+        forwardRun = RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes, differentiable: differentiable)
+        backwardRun = RecurrentKernel(node: node, recurrence: recurrence, backward: true, shapes: shapes,
+                                      differentiable: differentiable)
         merge = recurrence.merge!
         steps = shapes.input[0]
         units = recurrence.units
@@ -21,60 +22,77 @@ struct BidirectionalKernel: Kernel {
     }
 
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
-        withDirections(inputs, batch: batch) { forward, backward in
-            for row in 0..<(batch * rows) {
-                let out = output + row * (merge == .concat ? 2 * units : units)
-                let (f, b) = (forward + row * units, backward + row * units)
-                switch merge {
-                case .concat:
-                    out.update(from: f, count: units)
-                    (out + units).update(from: b, count: units)
-                case .sum: for j in 0..<units { out[j] = f[j] + b[j] }
-                case .mul: for j in 0..<units { out[j] = f[j] * b[j] }
-                case .ave: for j in 0..<units { out[j] = (f[j] + b[j]) / 2 }
-                }
+        let directions = BidirectionalTrace(count: batch * rows * units)
+        forwardRun.forward(inputs, directions.forward, batch: batch)
+        backwardRun.forward(inputs, directions.backward, batch: batch)
+        reverseTime(directions.backward, batch: batch)
+        merge(directions, into: output, batch: batch)
+    }
+
+    /// The forward pass, keeping both directions' outputs and traces for `backward(…, trace:)`.
+    func forwardKeepingTrace(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) -> AnyObject? {
+        let directions = BidirectionalTrace(count: batch * rows * units)
+        directions.forwardTrace = forwardRun.forwardKeepingTrace(inputs, directions.forward, batch: batch)
+        directions.backwardTrace = backwardRun.forwardKeepingTrace(inputs, directions.backward, batch: batch)
+        reverseTime(directions.backward, batch: batch)
+        merge(directions, into: output, batch: batch)
+        return directions
+    }
+
+    private func merge(_ directions: BidirectionalTrace, into output: UnsafeMutablePointer<Float>, batch: Int) {
+        for row in 0..<(batch * rows) {
+            let out = output + row * (merge == .concat ? 2 * units : units)
+            let (f, b) = (directions.forward + row * units, directions.backward + row * units)
+            switch merge {
+            case .concat:
+                out.update(from: f, count: units)
+                (out + units).update(from: b, count: units)
+            case .sum: for j in 0..<units { out[j] = f[j] + b[j] }
+            case .mul: for j in 0..<units { out[j] = f[j] * b[j] }
+            case .ave: for j in 0..<units { out[j] = (f[j] + b[j]) / 2 }
             }
         }
     }
 
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
-        guard inputGradients[0] != nil else { return }
-        let count = batch * rows * units
-        withDirections(inputs, batch: batch) { forward, backward in
-            let gf = UnsafeMutablePointer<Float>.allocate(capacity: count)
-            let gb = UnsafeMutablePointer<Float>.allocate(capacity: count)
-            defer { gf.deallocate(); gb.deallocate() }
-            for row in 0..<(batch * rows) {
-                let g = outputGradient + row * (merge == .concat ? 2 * units : units)
-                let (f, b) = (forward + row * units, backward + row * units)
-                let (df, db) = (gf + row * units, gb + row * units)
-                for j in 0..<units {
-                    switch merge {
-                    case .concat: (df[j], db[j]) = (g[j], g[units + j])
-                    case .sum: (df[j], db[j]) = (g[j], g[j])
-                    case .mul: (df[j], db[j]) = (g[j] * b[j], g[j] * f[j])
-                    case .ave: (df[j], db[j]) = (g[j] / 2, g[j] / 2)
-                    }
-                }
-            }
-            reverseTime(gb, batch: batch)
-            forwardRun.backward(inputs, forward, gf, inputGradients, batch: batch)
-            backwardRun.backward(inputs, backward, gb, inputGradients, batch: batch)
-        }
+        backward(inputs, output, outputGradient, inputGradients, batch: batch, trace: nil)
     }
 
-    /// Runs both directions into scratch outputs (the backward one in time order) and hands them to `body`.
-    private func withDirections(_ inputs: [UnsafePointer<Float>], batch: Int,
-                                _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+    /// Splits `∂L/∂output` between the directions and walks each back, from the directions' outputs and traces the
+    /// forward pass kept, or (without them) from both directions run again.
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int, trace: AnyObject?) {
+        guard inputGradients[0] != nil else { return }
         let count = batch * rows * units
-        let forward = UnsafeMutablePointer<Float>.allocate(capacity: count)
-        let backward = UnsafeMutablePointer<Float>.allocate(capacity: count)
-        defer { forward.deallocate(); backward.deallocate() }
-        forwardRun.forward(inputs, forward, batch: batch)
-        backwardRun.forward(inputs, backward, batch: batch)
-        reverseTime(backward, batch: batch)
-        body(forward, backward)
+        let directions: BidirectionalTrace
+        if let kept = trace as? BidirectionalTrace, kept.count == count {
+            directions = kept
+        } else {
+            directions = BidirectionalTrace(count: count)
+            forwardRun.forward(inputs, directions.forward, batch: batch)
+            backwardRun.forward(inputs, directions.backward, batch: batch)
+            reverseTime(directions.backward, batch: batch)
+        }
+        let gf = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        let gb = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        defer { gf.deallocate(); gb.deallocate() }
+        for row in 0..<(batch * rows) {
+            let g = outputGradient + row * (merge == .concat ? 2 * units : units)
+            let (f, b) = (directions.forward + row * units, directions.backward + row * units)
+            let (df, db) = (gf + row * units, gb + row * units)
+            for j in 0..<units {
+                switch merge {
+                case .concat: (df[j], db[j]) = (g[j], g[units + j])
+                case .sum: (df[j], db[j]) = (g[j], g[j])
+                case .mul: (df[j], db[j]) = (g[j] * b[j], g[j] * f[j])
+                case .ave: (df[j], db[j]) = (g[j] / 2, g[j] / 2)
+                }
+            }
+        }
+        reverseTime(gb, batch: batch)
+        forwardRun.backward(inputs, directions.forward, gf, inputGradients, batch: batch, trace: directions.forwardTrace)
+        backwardRun.backward(inputs, directions.backward, gb, inputGradients, batch: batch, trace: directions.backwardTrace)
     }
 
     private func reverseTime(_ values: UnsafeMutablePointer<Float>, batch: Int) {
@@ -89,8 +107,8 @@ struct FlippedRecurrentKernel: Kernel {
     let steps: Int
     let units: Int
 
-    init(node: Node, recurrence: Recurrence, shapes: KernelShapes) {
-        run = RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes)
+    init(node: Node, recurrence: Recurrence, shapes: KernelShapes, differentiable: Bool) {
+        run = RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes, differentiable: differentiable)
         steps = shapes.input[0]
         units = recurrence.units
     }
@@ -100,8 +118,19 @@ struct FlippedRecurrentKernel: Kernel {
         reverseRows(output, batch: batch, rows: steps, units: units)
     }
 
+    func forwardKeepingTrace(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) -> AnyObject? {
+        let trace = run.forwardKeepingTrace(inputs, output, batch: batch)
+        reverseRows(output, batch: batch, rows: steps, units: units)
+        return trace
+    }
+
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        backward(inputs, output, outputGradient, inputGradients, batch: batch, trace: nil)
+    }
+
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int, trace: AnyObject?) {
         guard inputGradients[0] != nil else { return }
         let count = batch * steps * units
         let readOrder = UnsafeMutablePointer<Float>.allocate(capacity: 2 * count)
@@ -111,7 +140,7 @@ struct FlippedRecurrentKernel: Kernel {
         (readOrder + count).update(from: outputGradient, count: count)
         reverseRows(readOrder, batch: batch, rows: steps, units: units)
         reverseRows(readOrder + count, batch: batch, rows: steps, units: units)
-        run.backward(inputs, readOrder, readOrder + count, inputGradients, batch: batch)
+        run.backward(inputs, readOrder, readOrder + count, inputGradients, batch: batch, trace: trace)
     }
 }
 
@@ -124,5 +153,26 @@ private func reverseRows(_ values: UnsafeMutablePointer<Float>, batch: Int, rows
             let (a, b) = (sequence + row * units, sequence + (rows - 1 - row) * units)
             for j in 0..<units { swap(&a[j], &b[j]) }
         }
+    }
+}
+
+/// Both directions' outputs over a batch (the backward one in time order), and, kept by the forward pass for the
+/// backward pass, each direction's trace.
+final class BidirectionalTrace: @unchecked Sendable {
+    let count: Int
+    let forward: UnsafeMutablePointer<Float>
+    let backward: UnsafeMutablePointer<Float>
+    var forwardTrace: AnyObject?
+    var backwardTrace: AnyObject?
+
+    init(count: Int) {
+        self.count = count
+        forward = .allocate(capacity: max(count, 1))
+        backward = .allocate(capacity: max(count, 1))
+    }
+
+    deinit {
+        forward.deallocate()
+        backward.deallocate()
     }
 }
