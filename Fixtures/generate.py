@@ -1426,6 +1426,18 @@ def zoo_masked_open_length(K):
     return K.Model(ids, L.Dense(3, name="head")(x), name="masked_open_length")
 
 
+def zoo_masked_open_attention(K):
+    """Ids of open length: Embedding(mask_zero) into self attention and causal self attention (the causal triangle
+    and the reshapes follow the length), masked pooling, a Dense; recorded at two lengths."""
+    L = K.layers
+    ids = K.Input((None,), name="ids")
+    x = L.Embedding(12, 6, mask_zero=True, name="embedding")(ids)
+    x = L.MultiHeadAttention(num_heads=2, key_dim=3, name="mha")(x, x)
+    x = L.MultiHeadAttention(num_heads=2, key_dim=3, name="mha_causal")(x, x, use_causal_mask=True)
+    x = L.GlobalAveragePooling1D(name="pool")(x)
+    return K.Model(ids, L.Dense(3, name="head")(x), name="masked_open_attention")
+
+
 def zoo_time_distributed(K):
     """TimeDistributed around Conv2D, BatchNormalization, Activation, MaxPooling2D, Dropout and Flatten feeding an
     LSTM (a video-like CNN-LSTM), around Conv1D, GlobalMaxPooling1D, Flatten and Dense, and around a nested
@@ -1617,6 +1629,10 @@ ZOO = [
              make_inputs=padded_ids(12, 7, [(5, 6), (0, 3), ()]), second_input_shapes=[(11,)],
              make_second_inputs=padded_ids(12, 11, [(8, 9, 10), (0, 1, 5), (10,)]),
              build_unmasked=lambda K: unmasked(zoo_masked_open_length, K)),
+    ZooModel("masked_open_attention", zoo_masked_open_attention, [(6,)], seed=SEED + 98, keras3_h5=False,
+             make_inputs=padded_ids(12, 6, [(4, 5), (0, 2), ()]), second_input_shapes=[(10,)],
+             make_second_inputs=padded_ids(12, 10, [(7, 8, 9), (0, 1, 6), (9,)]),
+             build_unmasked=lambda K: unmasked(zoo_masked_open_attention, K)),
 ]
 
 

@@ -85,7 +85,7 @@ import Testing
         "MaxPool", "AveragePool", "ReduceMean", "ReduceMax", "Flatten", "Reshape", "Concat", "Pad", "Slice", "Expand",
         "PRelu", "Sum", "Mean", "Max", "Min", "Unsqueeze", "LogSoftmax", "Celu", "Shrink", "Neg", "Sqrt",
         "GreaterOrEqual", "LSTM", "GRU", "RNN", "Shape", "Resize", "ReduceSumSquare", "Squeeze",
-        "ReduceSum", "ReduceMin", "Cast", "Gather", "Equal", "Not", "TopK", "GatherElements", "CumSum",
+        "ReduceSum", "ReduceMin", "Cast", "Gather", "Equal", "Not", "TopK", "GatherElements", "CumSum", "Trilu",
     ]
 
     /// A one-activation graph `x` (4, 6) → `act`, exported.

@@ -6,19 +6,18 @@ import KerasLensGraph
 /// (`(N, time, 1)` inputs) multiply into a visibility `(N, Tq or 1, Tv or 1)` with the causal triangle; hidden scores
 /// are then lowered (Sub) or replaced (Where) as the runtime does.
 extension ONNXBuilder {
-    mutating func attention(_ node: Node, _ attention: Attention, inputShapes: [[Int]], into output: String) {
+    mutating func attention(_ node: Node, _ attention: Attention, into output: String) {
         let layer = node.name
         let (query, value) = (node.inputs[0], node.inputs[1])
         let sequences = attention.sequenceCount(inputs: node.inputs.count)
         let key = sequences == 3 ? node.inputs[2] : value
-        let (queryLength, keyLength) = (inputShapes[0][0], inputShapes[1][0])
         let maskInputs = Dictionary(uniqueKeysWithValues: (attention.masks?.inputs ?? []).enumerated().map { ($1, node.inputs[sequences + $0]) })
         func hide(_ scores: String) -> String {
             guard let masks = attention.masks else {
-                return attention.causal ? causalMask(scores, queryLength: queryLength, keyLength: keyLength, layer: layer) : scores
+                return attention.causal ? causalMask(scores, layer: layer) : scores
             }
             return hideScores(scores, masks: masks, maskInputs: maskInputs, causal: attention.causal, heads: attention.heads != nil,
-                              queryLength: queryLength, keyLength: keyLength, layer: layer)
+                              layer: layer)
         }
         guard let heads = attention.heads else {
             let scores = hide(self.scores(node, attention.score, query: query, key: key))
@@ -31,7 +30,8 @@ extension ONNXBuilder {
             add("Mul", [step("MatMul", [weights, value], layer: layer), queryMask], into: output)
             return
         }
-        func project(_ input: String, _ name: String, width: Int, length: Int, order: [Int]) -> String {
+        // Reshapes keep the batch (0) and infer the time axis (-1), so one lowering serves every sequence length.
+        func project(_ input: String, _ name: String, width: Int, order: [Int]) -> String {
             let kernel = node.weights["\(name)_kernel"]!
             let matrix = Tensor(shape: [kernel.shape[0], heads.count * width], scalars: kernel.scalars)
             var projected = step("MatMul", [input, constant(matrix, layer: layer, "\(name)_kernel")], layer: layer)
@@ -39,19 +39,19 @@ extension ONNXBuilder {
                 let row = Tensor(shape: [heads.count * width], scalars: bias.scalars)
                 projected = step("Add", [projected, constant(row, layer: layer, "\(name)_bias")], layer: layer)
             }
-            let split = step("Reshape", [projected, int64s([0, length, heads.count, width], layer: layer, "\(name)_heads")], layer: layer)
+            let split = step("Reshape", [projected, int64s([0, -1, heads.count, width], layer: layer, "\(name)_heads")], layer: layer)
             return step("Transpose", [split], layer: layer, [.ints("perm", order)])
         }
         // (N, heads, Tq, key_dim) scaled as Keras scales it, against (N, heads, key_dim, Tv).
-        let queries = step("Mul", [project(query, "query", width: heads.keyDim, length: queryLength, order: [0, 2, 1, 3]),
+        let queries = step("Mul", [project(query, "query", width: heads.keyDim, order: [0, 2, 1, 3]),
                                    scalar(heads.queryScale, layer: layer, "query_scale")], layer: layer)
-        let keys = project(key, "key", width: heads.keyDim, length: keyLength, order: [0, 2, 3, 1])
-        let values = project(value, "value", width: heads.valueDim, length: keyLength, order: [0, 2, 1, 3])
+        let keys = project(key, "key", width: heads.keyDim, order: [0, 2, 3, 1])
+        let values = project(value, "value", width: heads.valueDim, order: [0, 2, 1, 3])
         let scores = hide(step("MatMul", [queries, keys], layer: layer))
         let weights = step("Softmax", [scores], layer: layer, [.int("axis", -1)])
         let combined = step("Transpose", [step("MatMul", [weights, values], layer: layer)], layer: layer, [.ints("perm", [0, 2, 1, 3])])
         let width = heads.count * heads.valueDim
-        let rows = step("Reshape", [combined, int64s([0, queryLength, width], layer: layer, "combined_shape")], layer: layer)
+        let rows = step("Reshape", [combined, int64s([0, -1, width], layer: layer, "combined_shape")], layer: layer)
         let outputKernel = node.weights["output_kernel"]!
         let outputs = outputKernel.count / width
         let matrix = Tensor(shape: [width, outputs], scalars: outputKernel.scalars)
@@ -63,7 +63,7 @@ extension ONNXBuilder {
             if reshaped { result = step("Add", [result, biasName], layer: layer) } else { add("Add", [result, biasName], into: output) }
         }
         if reshaped {
-            add("Reshape", [result, int64s([0, queryLength] + heads.outputShape, layer: layer, "output_shape")], into: output)
+            add("Reshape", [result, int64s([0, -1] + heads.outputShape, layer: layer, "output_shape")], into: output)
         } else if bias == nil {
             add("Identity", [result], into: output)
         }
@@ -97,17 +97,14 @@ extension ONNXBuilder {
     /// value and key masks (`(N, Tv, 1)`, transposed), the query mask with heads (`(N, Tq, 1)`) and the causal
     /// triangle all are 1.
     private mutating func hideScores(_ scores: String, masks: AttentionMasks, maskInputs: [AttentionMaskedInput: String],
-                                     causal: Bool, heads: Bool, queryLength: Int, keyLength: Int, layer: String) -> String {
+                                     causal: Bool, heads: Bool, layer: String) -> String {
         var factors: [String] = []
         if heads, let query = maskInputs[.query] { factors.append(query) }
         for input in [AttentionMaskedInput.value, .key] {
             guard let mask = maskInputs[input] else { continue }
             factors.append(step("Transpose", [mask], layer: layer, [.ints("perm", [0, 2, 1])]))
         }
-        if causal {
-            let triangle = (0..<queryLength).flatMap { i in (0..<keyLength).map { j in Float(j > i ? 0 : 1) } }
-            factors.append(constant(Tensor(shape: [queryLength, keyLength], scalars: triangle), layer: layer, "causal_visible"))
-        }
+        if causal { factors.append(causalTriangle(scores, layer: layer)) }
         var visible = factors[0]
         for factor in factors.dropFirst() { visible = step("Mul", [visible, factor], layer: layer) }
         if heads { visible = step("Unsqueeze", [visible, int64s([1], layer: layer, "heads_axis")], layer: layer) }
@@ -123,9 +120,16 @@ extension ONNXBuilder {
     }
 
     /// Keras's causal mask: 1e9 subtracted from the scores of key positions after the query position.
-    private mutating func causalMask(_ scores: String, queryLength: Int, keyLength: Int, layer: String) -> String {
-        let mask = (0..<queryLength).flatMap { i in (0..<keyLength).map { j in j > i ? Float(-1e9) : 0 } }
-        return step("Add", [scores, constant(Tensor(shape: [queryLength, keyLength], scalars: mask), layer: layer, "causal_mask")],
-                    layer: layer)
+    private mutating func causalMask(_ scores: String, layer: String) -> String {
+        let hidden = step("Sub", [causalTriangle(scores, layer: layer), scalar(1, layer: layer, "one")], layer: layer)
+        return step("Add", [scores, step("Mul", [hidden, scalar(1e9, layer: layer, "causal_lowering")], layer: layer)], layer: layer)
+    }
+
+    /// `(Tq, Tk)`: 1 where key position j ≤ query position i, else 0 (Keras's `tril` of ones), made from the scores'
+    /// own shape so that it follows the sequence lengths.
+    private mutating func causalTriangle(_ scores: String, layer: String) -> String {
+        let size = step("Shape", [scores], layer: layer, [.int("start", -2)])
+        let ones = step("Expand", [scalar(1, layer: layer, "one"), size], layer: layer)
+        return step("Trilu", [ones], layer: layer, [.int("upper", 0)])
     }
 }

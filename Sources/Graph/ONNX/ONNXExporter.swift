@@ -208,7 +208,7 @@ public enum ONNXExporter {
         case .sequenceMask(let value):
             builder.sequenceMask(value: value, input: input, shape: shape, layer: node.name, into: output)
         case .attention(let attention):
-            builder.attention(node, attention, inputShapes: inputShapes, into: output)
+            builder.attention(node, attention, into: output)
         }
     }
 
