@@ -35,6 +35,17 @@ extension Kernel {
     }
 }
 
+/// A kernel whose backward pass works from the trace its forward pass keeps (recurrent layers): without a trace it
+/// computes one again.
+protocol TracingKernel: Kernel {}
+
+extension TracingKernel {
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        backward(inputs, output, outputGradient, inputGradients, batch: batch, trace: nil)
+    }
+}
+
 /// Per-sample shapes a kernel is built for.
 struct KernelShapes {
     var inputs: [[Int]]

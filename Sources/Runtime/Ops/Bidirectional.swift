@@ -2,7 +2,7 @@ import KerasLensGraph
 
 /// Keras's Bidirectional: a recurrent layer run forwards and, with its own weights, backwards; the backward run's
 /// sequence output is put back in time order, then the two are merged.
-struct BidirectionalKernel: Kernel {
+struct BidirectionalKernel: TracingKernel {
     let forwardRun: RecurrentKernel
     let backwardRun: RecurrentKernel
     let merge: RecurrentMerge
@@ -54,11 +54,6 @@ struct BidirectionalKernel: Kernel {
         }
     }
 
-    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
-                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
-        backward(inputs, output, outputGradient, inputGradients, batch: batch, trace: nil)
-    }
-
     /// Splits `∂L/∂output` between the directions and walks each back, from the directions' outputs and traces the
     /// forward pass kept, or (without them) from both directions run again.
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
@@ -102,7 +97,7 @@ struct BidirectionalKernel: Kernel {
 
 /// The backward half of a Bidirectional lowered to a node of its own (`Recurrence.flipsSequence`): a recurrence whose
 /// sequence output is flipped on the time axis (back in time order when it reads backwards).
-struct FlippedRecurrentKernel: Kernel {
+struct FlippedRecurrentKernel: TracingKernel {
     let run: RecurrentKernel
     let steps: Int
     let units: Int
@@ -122,11 +117,6 @@ struct FlippedRecurrentKernel: Kernel {
         let trace = run.forwardKeepingTrace(inputs, output, batch: batch)
         reverseRows(output, batch: batch, rows: steps, units: units)
         return trace
-    }
-
-    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
-                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
-        backward(inputs, output, outputGradient, inputGradients, batch: batch, trace: nil)
     }
 
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,

@@ -11,7 +11,7 @@ import KerasLensGraph
 ///
 /// With a second input, a [time, 1] mask, a masked step changes nothing (state and LSTM cell carried over, as
 /// Keras's `rnn` does) and outputs the carried state, or zeros with `zeroOutputForMask`.
-struct RecurrentKernel: Kernel {
+struct RecurrentKernel: TracingKernel {
     let recurrence: Recurrence
     let steps: Int
     let features: Int
@@ -117,11 +117,6 @@ struct RecurrentKernel: Kernel {
             for block in range { run(inputs, blocks.samples(block), scratch: trace.scratch[block], output: output) }
         }
         return trace
-    }
-
-    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
-                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
-        backward(inputs, output, outputGradient, inputGradients, batch: batch, trace: nil)
     }
 
     /// Adds `∂L/∂x`, block by block, back through time from the block's trace: the one the forward pass kept, or,
