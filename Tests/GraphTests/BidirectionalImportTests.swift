@@ -9,9 +9,7 @@ import Testing
 /// lowered into a forward node, a backward node reading from the end with its sequence back in time order, and a
 /// join for merge modes; the others stay one op. What Keras itself refuses is refused naming the layer.
 @Suite struct BidirectionalImportTests {
-    static func file(_ name: String) throws -> KerasFile {
-        try KerasFile(path: NativeFixtures.root.appendingPathComponent("Fixtures/zoo/\(name)").path)
-    }
+    static func file(_ name: String) throws -> KerasFile { try NativeFixtures.zooFile(name) }
 
     static func recurrence(_ graph: Graph, _ name: String) -> Recurrence? {
         guard case .recurrent(let recurrence)? = graph.node(named: name)?.op else { return nil }

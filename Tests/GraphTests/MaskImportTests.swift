@@ -8,9 +8,7 @@ import Testing
 /// Keras masks in the importer: where mask nodes go and what is refused. Edits of the zoo's masked models check the
 /// refusals (`ConfigEditRefusalTests` does the same for other layers).
 @Suite struct MaskImportTests {
-    static func file(_ name: String) throws -> KerasFile {
-        try KerasFile(path: NativeFixtures.root.appendingPathComponent("Fixtures/zoo/\(name)").path)
-    }
+    static func file(_ name: String) throws -> KerasFile { try NativeFixtures.zooFile(name) }
 
     /// Masking and Embedding(mask_zero) make mask nodes; recurrent layers and the pooling read them as a second
     /// input; the Dense passes the mask on to the SimpleRNN; Flatten drops it. Keras 3's recorded NotEqual/Any

@@ -3,6 +3,7 @@ import Foundation
 @testable import KerasLensKeras
 @testable import KerasLensNative
 @testable import KerasLensONNX
+import KerasLensH5Reader
 
 /// The model files of `Fixtures/manifest.json` (the zoo, both fixture models, and the course files when
 /// `../shared/models` is beside the checkout), for tests that only need to open them.
@@ -22,6 +23,11 @@ enum NativeFixtures {
             return root.deletingLastPathComponent().appendingPathComponent("shared/models/\(file.dropFirst(7))").path
         }
         return root.appendingPathComponent("Fixtures/\(file)").path
+    }
+
+    /// The zoo's Keras file `name` (e.g. `masking_recurrent.k2.h5`), opened.
+    static func zooFile(_ name: String) throws -> KerasFile {
+        try KerasFile(path: path("zoo/\(name)"))
     }
 
     static let models: [Model] = {
