@@ -17,6 +17,7 @@
     {                                                                                                                \
         float *o = output + (ptrdiff_t)(x + (p)) * channels + c0;                                                    \
         if (store == KL_STORE_RELU) sum_##p = KL_MAX(sum_##p, zero);                                                 \
+        if (store == KL_STORE_RELU6) sum_##p = KL_MIN(KL_MAX(sum_##p, zero), six);                                   \
         if (store == KL_STORE_ADDING) sum_##p = KL_ADD(sum_##p, KL_LOAD_LEFT(o, left));                              \
         KL_STORE_LEFT(o, left, sum_##p);                                                                             \
     }
@@ -42,7 +43,7 @@ KL_TARGET
 static inline void KL_NAME(kl_depthwise_run)(const float *input, const int32_t *taps, int32_t tapCount, int32_t channels,
                                              int32_t positionStride, const float *weights, const float *bias,
                                              float *output, int32_t positions, int32_t store) {
-    const kl_vec zero = KL_ZERO();
+    const kl_vec zero = KL_ZERO(), six = KL_SET1(6.0f);
     for (int32_t c0 = 0; c0 < channels; c0 += KL_LANES) {
         const int32_t left = channels - c0;
         const kl_vec b = bias ? KL_LOAD_LEFT(bias + c0, left) : zero;

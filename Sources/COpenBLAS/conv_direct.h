@@ -22,6 +22,10 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
     {                                                                                                                \
         float *o = output + (ptrdiff_t)(x + (p)) * filters + f0;                                                     \
         if (store == KL_STORE_RELU) { sum0_##p = KL_MAX(sum0_##p, zero); sum1_##p = KL_MAX(sum1_##p, zero); }        \
+        if (store == KL_STORE_RELU6) {                                                                               \
+            sum0_##p = KL_MIN(KL_MAX(sum0_##p, zero), six);                                                          \
+            sum1_##p = KL_MIN(KL_MAX(sum1_##p, zero), six);                                                          \
+        }                                                                                                            \
         if (store == KL_STORE_ADDING) {                                                                              \
             sum0_##p = KL_ADD(sum0_##p, KL_LOAD_LEFT(o, filters - f0));                                              \
             sum1_##p = KL_ADD(sum1_##p, KL_LOAD_LEFT(o + KL_LANES, filters - f0 - KL_LANES));                        \
@@ -52,7 +56,7 @@ KL_TARGET
 static inline void KL_NAME(kl_conv_run)(const float *input, const int32_t *taps, int32_t tapCount, int32_t channels,
                                         int32_t positionStride, const float *weights, const float *bias,
                                         int32_t filters, float *output, int32_t positions, int32_t store) {
-    const kl_vec zero = KL_ZERO();
+    const kl_vec zero = KL_ZERO(), six = KL_SET1(6.0f);
     const int32_t weightStride = 2 * KL_LANES;
     for (int32_t f0 = 0; f0 < filters; f0 += 2 * KL_LANES) {
         const float *block = weights + (ptrdiff_t)f0 * tapCount * channels;

@@ -6,9 +6,10 @@
 // registers.
 #pragma once
 
-/// How the direct kernel stores a block's sums: as they are, through ReLU, or added to what the output holds (a
-/// backward pass accumulating into a gradient that several layers feed).
-enum { KL_STORE_SUMS = 0, KL_STORE_RELU = 1, KL_STORE_ADDING = 2 };
+/// How the direct and depthwise kernels store a block's sums: as they are, through ReLU, added to what the output
+/// holds (a backward pass accumulating into a gradient that several layers feed), or through ReLU capped at 6
+/// (MobileNet's ReLU6).
+enum { KL_STORE_SUMS = 0, KL_STORE_RELU = 1, KL_STORE_ADDING = 2, KL_STORE_RELU6 = 3 };
 
 #define KL_POSITIONS_8(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7)
 #define KL_POSITIONS_6(M) M(0) M(1) M(2) M(3) M(4) M(5)

@@ -33,9 +33,11 @@ import Testing
 
     /// Pointwise layers run the direct kernel over chunks of positions across row ends (`forwardPointwise`): against
     /// im2col + sgemm for every instruction set this CPU has, with rows shorter than a register block, one chunk or
-    /// several, masked filter blocks, bias or none, fused ReLU and an activation applied after the kernel.
+    /// several, masked filter blocks, bias or none, fused ReLU and ReLU6 (sums beyond 6 with 96 channels), and an
+    /// activation applied after the kernel.
     @Test(arguments: [(7, 7, 64, 40, Activation.relu, true), (3, 5, 3, 17, .linear, false), (30, 30, 8, 33, .sigmoid, true),
-                      (14, 14, 300, 16, .relu, true)], VectorISA.available)
+                      (14, 14, 300, 16, .relu, true), (6, 5, 96, 24, .relu6, true),
+                      (5, 6, 96, 40, .clippedReLU(maxValue: 6, negativeSlope: 0, threshold: 0), false)], VectorISA.available)
     func pointwiseMatchesIm2col(_ c: (Int, Int, Int, Int, Activation, Bool), isa: VectorISA) throws {
         let (height, width, channels, filters, activation, hasBias) = c
         let shapes = KernelShapes(inputs: [[height, width, channels]], output: [height, width, filters])

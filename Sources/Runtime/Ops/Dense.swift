@@ -36,7 +36,7 @@ struct DenseKernel: Kernel {
 
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
         guard let isa else { return forwardPerSample(inputs[0], output, batch: batch) }
-        let run = isa.convRun, store = Int32(activation == .relu ? KL_STORE_RELU : KL_STORE_SUMS)
+        let run = isa.convRun, store = activation.registerStore ?? Int32(KL_STORE_SUMS)
         let tap: [Int32] = [0]
         tap.withUnsafeBufferPointer { tap in
             packed.withUnsafeBufferPointer { weights in
@@ -45,7 +45,7 @@ struct DenseKernel: Kernel {
                         let result = output + rows.lowerBound * outFeatures
                         run(inputs[0] + rows.lowerBound * inFeatures, tap.baseAddress!, 1, Int32(inFeatures), Int32(inFeatures),
                             weights.baseAddress!, bias, Int32(outFeatures), result, Int32(rows.count), store)
-                        if activation != .relu && activation != .linear {
+                        if activation.registerStore == nil {
                             finishRows(result, rows: rows.count, channels: outFeatures, bias: nil, activation: activation)
                         }
                     }

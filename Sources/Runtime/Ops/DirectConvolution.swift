@@ -58,7 +58,7 @@ struct DirectConvolution: Sendable {
     func forward(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int,
                  bias: UnsafePointer<Float>?, filters: Int, activation: Activation, adding: Bool = false) {
         precondition(!adding || (activation == .linear && bias == nil), "only a linear convolution without bias adds")
-        let store = Int32(adding ? KL_STORE_ADDING : activation == .relu ? KL_STORE_RELU : KL_STORE_SUMS)
+        let store = adding ? Int32(KL_STORE_ADDING) : activation.registerStore ?? Int32(KL_STORE_SUMS)
         if geometry.isPointwise {
             return forwardPointwise(input, output, batch: batch, bias: bias, filters: filters, activation: activation, store: store)
         }
@@ -82,7 +82,7 @@ struct DirectConvolution: Sendable {
                                 Int32(g.strideWidth * g.channels), weights.baseAddress!, bias, Int32(filters),
                                 result + row * g.outWidth * filters, Int32(g.outWidth), store)
                         }
-                        if activation != .relu && activation != .linear {
+                        if activation.registerStore == nil {
                             finishRows(result, rows: rows * g.outWidth, channels: filters, bias: nil, activation: activation)
                         }
                     }
@@ -111,7 +111,7 @@ struct DirectConvolution: Sendable {
                         let position = (task / chunks) * g.positions + first
                         run(input + position * g.channels, taps.baseAddress!, 1, Int32(g.channels), Int32(g.channels),
                             weights.baseAddress!, bias, Int32(filters), output + position * filters, Int32(count), store)
-                        if activation != .relu && activation != .linear {
+                        if activation.registerStore == nil {
                             finishRows(output + position * filters, rows: count, channels: filters, bias: nil, activation: activation)
                         }
                     }

@@ -49,7 +49,7 @@ struct VectorDepthwiseConvolution: Sendable {
         let g = geometry
         let bands = (g.outHeight + bandRows - 1) / bandRows
         let rowFloats = paddedWidth * g.channels
-        let store = Int32(adding ? KL_STORE_ADDING : activation == .relu ? KL_STORE_RELU : KL_STORE_SUMS)
+        let store = adding ? Int32(KL_STORE_ADDING) : activation.registerStore ?? Int32(KL_STORE_SUMS)
         let run = isa.depthwiseRun
         taps.withUnsafeBufferPointer { taps in
             weights.withUnsafeBufferPointer { weights in
@@ -67,7 +67,7 @@ struct VectorDepthwiseConvolution: Sendable {
                                 Int32(g.strideWidth * g.channels), weights.baseAddress!, bias,
                                 result + row * g.outWidth * g.channels, Int32(g.outWidth), store)
                         }
-                        if activation != .relu && activation != .linear {
+                        if activation.registerStore == nil {
                             finishRows(result, rows: rows * g.outWidth, channels: g.channels, bias: nil, activation: activation)
                         }
                     }
