@@ -59,25 +59,22 @@ struct KernelShapes {
 /// Builds the kernel for a node; this switch is the only place that maps ops to kernels. Without
 /// `fuseActivation`, layers with a built-in activation compute only their linear part.
 ///
-/// `directConvolution` lets convolutions use the Winograd, direct or depthwise vector kernels, and dense layers the
-/// direct kernel's 1×1 form (inference plans). Gradient plans keep im2col + sgemm (one product per sample) and the
-/// depthwise loops: those kernels sum in another order, and at a ReLU's kink a last-bit change switches a unit on or
-/// off, which moves integrated-gradients and SmoothGrad maps (thousands of gradient passes) by up to 1e-3, the edge
-/// of their parity tolerance against TensorFlow's gradients. Their backward passes may use the vector kernels: a
-/// different summation order there moves gradients by rounding only, switching no unit. Recurrent layers step
-/// through the same products in both plans; only a gradient plan's (`directConvolution` false) also prepare the
-/// transposed weights of their backward pass.
+/// `forInference` marks inference plans: convolutions may use Winograd, and dense layers the direct kernel's
+/// 1×1 form. Gradient plans run convolutions forward through the direct and depthwise vector kernels too (not
+/// Winograd, whose transforms round more), and backward through the vector kernels on the adjoint convolution; dense
+/// layers stay on sgemm. Recurrent layers step through the same products in both plans; only a gradient plan's also
+/// prepare the transposed weights of their backward pass.
 func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = true,
-                directConvolution: Bool = true) throws(RuntimeError) -> (any Kernel)? {
+                forInference: Bool = true) throws(RuntimeError) -> (any Kernel)? {
     switch fuseActivation ? node.op : node.op.replacingFusedActivation(with: .linear) {
     case .input:
         return nil
     case .dense(let activation):
-        return DenseKernel(node: node, shapes: shapes, activation: activation, isa: directConvolution ? VectorISA.best : nil)
+        return DenseKernel(node: node, shapes: shapes, activation: activation, isa: forInference ? VectorISA.best : nil)
     case .convolution(let window, let activation):
         return ConvolutionKernel(kernel: node.weights["kernel"]!, bias: node.weights["bias"], window: window,
-                                 activation: activation, shapes: shapes, isa: directConvolution ? VectorISA.best : nil,
-                                 adjointISA: directConvolution ? nil : VectorISA.best)
+                                 activation: activation, shapes: shapes, isa: VectorISA.best, winograd: forInference,
+                                 adjointISA: forInference ? nil : VectorISA.best)
     case .groupedConvolution(let window, let groups, let activation):
         return GroupedConvolutionKernel(kernel: node.weights["kernel"]!, bias: node.weights["bias"], window: window,
                                         groups: groups, activation: activation, shapes: shapes)
@@ -87,12 +84,12 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
     case .depthwiseConvolution(let window, let multiplier, let activation):
         return DepthwiseConvolutionKernel(kernel: node.weights["depthwise_kernel"]!, bias: node.weights["bias"],
                                           window: window, multiplier: multiplier, activation: activation, shapes: shapes,
-                                          isa: directConvolution ? VectorISA.best : nil,
-                                          adjointISA: directConvolution ? nil : VectorISA.best)
+                                          isa: VectorISA.best,
+                                          adjointISA: forInference ? nil : VectorISA.best)
     case .separableConvolution(let window, let multiplier, let activation):
         return SeparableConvolutionKernel(node: node, window: window, multiplier: multiplier, activation: activation, shapes: shapes,
-                                          isa: directConvolution ? VectorISA.best : nil,
-                                          adjointISA: directConvolution ? nil : VectorISA.best)
+                                          isa: VectorISA.best,
+                                          adjointISA: forInference ? nil : VectorISA.best)
     case .pool(let kind, let window):
         return PoolKernel(kind: kind, window: window, shapes: shapes)
     case .globalPool(.average, _) where node.inputs.count == 2:
@@ -138,11 +135,11 @@ func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = tru
     case .slice(let begin, let end, let strides, _):
         return SliceKernel(begin: begin, end: end, strides: strides, shapes: shapes)
     case .recurrent(let recurrence) where recurrence.merge != nil:
-        return BidirectionalKernel(node: node, recurrence: recurrence, shapes: shapes, differentiable: !directConvolution)
+        return BidirectionalKernel(node: node, recurrence: recurrence, shapes: shapes, differentiable: !forInference)
     case .recurrent(let recurrence) where recurrence.flipsSequence:
-        return FlippedRecurrentKernel(node: node, recurrence: recurrence, shapes: shapes, differentiable: !directConvolution)
+        return FlippedRecurrentKernel(node: node, recurrence: recurrence, shapes: shapes, differentiable: !forInference)
     case .recurrent(let recurrence):
-        return RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes, differentiable: !directConvolution)
+        return RecurrentKernel(node: node, recurrence: recurrence, shapes: shapes, differentiable: !forInference)
     case .attention(let attention):
         return AttentionKernel(node: node, attention: attention, shapes: shapes)
     case .embedding:

@@ -46,7 +46,7 @@ struct Plan: Sendable {
             let logit = node.name == graph.outputs.first && graph.node(named: node.name)?.op.appliedActivation != nil
             let fuses = fused && !logit
             let split = node.op.appliedActivation.flatMap { fuses && $0.fuses(rank: node.innerOutputShape.count) ? nil : $0 }
-            let kernel = try preparedKernels.kernel(for: node, shapes: shapes, fuseActivation: split == nil, directConvolution: fused)
+            let kernel = try preparedKernels.kernel(for: node, shapes: shapes, fuseActivation: split == nil, forInference: fused)
                 .map { distributed($0, count: node.distributedCount) }
             if let split {
                 position[node.name + Self.preactivationSuffix] = steps.count
@@ -135,9 +135,9 @@ extension Op {
 private struct SharedKernels {
     private var made: [String: [(node: Node, shapes: KernelShapes, fuses: Bool, kernel: (any Kernel)?)]] = [:]
 
-    mutating func kernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool, directConvolution: Bool) throws(RuntimeError) -> (any Kernel)? {
+    mutating func kernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool, forInference: Bool) throws(RuntimeError) -> (any Kernel)? {
         guard !node.weights.isEmpty else {
-            return try makeKernel(for: node, shapes: shapes, fuseActivation: fuseActivation, directConvolution: directConvolution)
+            return try makeKernel(for: node, shapes: shapes, fuseActivation: fuseActivation, forInference: forInference)
         }
         let layer = node.weightsFrom ?? node.name
         if let earlier = made[layer]?.first(where: { $0.fuses == fuseActivation && $0.shapes.inputs == shapes.inputs
@@ -145,7 +145,7 @@ private struct SharedKernels {
                                                       && Self.sameStorage($0.node.weights, node.weights) }) {
             return earlier.kernel
         }
-        let kernel = try makeKernel(for: node, shapes: shapes, fuseActivation: fuseActivation, directConvolution: directConvolution)
+        let kernel = try makeKernel(for: node, shapes: shapes, fuseActivation: fuseActivation, forInference: forInference)
         made[layer, default: []].append((node, shapes, fuseActivation, kernel))
         return kernel
     }

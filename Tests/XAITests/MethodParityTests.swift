@@ -13,13 +13,14 @@ import KerasLensXAI
     static let tolerance: Float = 1e-4
     static let relativeTolerance: Float = 1e-4
     /// Integrated gradients and SmoothGrad average 50 or more gradient passes through the whole network, where a
-    /// last-bit change in a sum switches a ReLU at its kink: the order the BLAS sums in, which depends on the CPU
-    /// (OpenBLAS's ZEN and COOPERLAKE kernels differ), moves their maps (maximum 1) by up to ~2e-4 on the course
-    /// HMT model. A wrong gradient moves them by tenths.
-    static let accumulatedGradientTolerance: Float = 1e-3
-
-    static func tolerance(for method: ExplanationMethod) -> Float {
-        method == .integratedGradients || method == .smoothgrad ? accumulatedGradientTolerance : tolerance
+    /// last-bit change in a sum switches a ReLU at its kink, so the order an engine sums in (and the CPU's kernels)
+    /// moves their maps. The reference records per sample how far rounding alone moves its own map
+    /// (`rounding_sensitivity`: inputs scaled by 1 + 1e-6·N(0, 1), two draws). Which samples hold a unit that close
+    /// to its kink is chance (course MNIST-1D SmoothGrad on logits: a sample the draws left unmoved differs by 1.4e-3
+    /// when only our forward convolutions' summation order changes; the draws moved another by 1.2e-3), so every
+    /// sample may differ by four times the case's largest. A wrong gradient moves the maps (maximum 1) by tenths.
+    static func allowedError(sensitivity: Tensor?) -> Float {
+        tolerance + 4 * (sensitivity?.scalars.max() ?? 0)
     }
 
     /// Probability maps are compared on the samples the reference marks well conditioned (class probability at most
@@ -42,6 +43,7 @@ import KerasLensXAI
         let wellConditioned = try fixture.extras["well_conditioned"].map { try MethodFixtures.array($0).scalars.map { $0 != 0 } }
             ?? Array(repeating: true, count: fixture.samples)
         let mapSize = expected.count / fixture.samples
+        let allowed = Self.allowedError(sensitivity: try fixture.extras["rounding_sensitivity"].map(MethodFixtures.array))
         var worst: (error: Float, sample: Int) = (-.infinity, -1)
         var largest: Float = 0
         for sample in 0..<fixture.samples where wellConditioned[sample] {
@@ -53,7 +55,7 @@ import KerasLensXAI
         }
         #expect(wellConditioned.contains(true), "no well-conditioned sample to compare")
         print("method parity \(fixture.name): max abs error \(largest) over \(wellConditioned.filter { $0 }.count) of \(fixture.samples) samples")
-        #expect(worst.error <= Self.tolerance(for: method), "sample \(worst.sample) exceeds the relative tolerance by \(worst.error)")
+        #expect(worst.error <= allowed, "sample \(worst.sample) exceeds the relative tolerance by \(worst.error)")
         if let coefficients = fixture.extras["lime_coefficients"] {
             try expectSurrogates(explanation, coefficients: MethodFixtures.array(coefficients),
                                  top: MethodFixtures.array(fixture.extras["lime_top_features"]!), wellConditioned: wellConditioned)

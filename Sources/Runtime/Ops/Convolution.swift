@@ -17,15 +17,16 @@ struct ConvolutionKernel: Kernel {
     let filters: Int
     let activation: Activation
 
-    /// `isa`: the instruction set of the Winograd or direct kernel, nil for im2col (see `makeKernel`); `adjointISA`
-    /// that of the backward pass's direct kernel, nil for im2col's adjoint.
+    /// `isa`: the instruction set of the Winograd or direct kernel, nil for im2col; `winograd` false keeps 3×3 layers
+    /// on the direct kernel (see `makeKernel`); `adjointISA` that of the backward pass's direct kernel, nil for
+    /// im2col's adjoint.
     init(kernel: Tensor, bias: Tensor?, window: Window, activation: Activation, shapes: KernelShapes,
-         isa: VectorISA? = VectorISA.best, adjointISA: VectorISA? = nil) {
+         isa: VectorISA? = VectorISA.best, winograd allowsWinograd: Bool = true, adjointISA: VectorISA? = nil) {
         let geometry = ConvGeometry(window: window, input: shapes.input, output: shapes.output), filters = kernel.shape.last!
         self.geometry = geometry
         self.filters = filters
         winograd = isa.flatMap { isa in
-            WinogradConvolution.applies(to: geometry)
+            allowsWinograd && WinogradConvolution.applies(to: geometry)
                 ? WinogradConvolution(geometry: geometry, kernel: kernel.scalars, filters: filters, isa: isa) : nil
         }
         direct = winograd == nil
