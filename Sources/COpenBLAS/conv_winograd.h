@@ -79,13 +79,13 @@ static inline void KL_NAME(kl_winograd_products)(const float *v, int32_t channel
     }
 }
 
-/// Y = Aᵀ M A + bias (then ReLU when `relu`) for `tiles` tiles, written to output columns 2t and 2t+1 below
+/// Y = Aᵀ M A + bias, stored as `store` says (sums, ReLU or ReLU6; KL_STORE_* of simd_blocks.h) for `tiles` tiles, written to output columns 2t and 2t+1 below
 /// `width` of `row0` and, when not NULL, `row1`.
 KL_TARGET
 static inline void KL_NAME(kl_winograd_output)(const float *m, int32_t filterStride, int32_t tiles, const float *bias,
-                                               int32_t filters, int32_t relu, float *row0, float *row1,
+                                               int32_t filters, int32_t store, float *row0, float *row1,
                                                int32_t firstColumn, int32_t width) {
-    const kl_vec zero = KL_ZERO();
+    const kl_vec zero = KL_ZERO(), six = KL_SET1(6.0f);
     for (int32_t t = 0; t < tiles; t++) {
         int32_t x = firstColumn + 2 * t;
         for (int32_t f = 0; f < filters; f += KL_LANES) {
@@ -104,7 +104,8 @@ static inline void KL_NAME(kl_winograd_output)(const float *m, int32_t filterStr
                 if (!row) continue;
                 kl_vec y0 = KL_ADD(KL_ADD(KL_ADD(s[i][0], s[i][1]), s[i][2]), b);
                 kl_vec y1 = KL_ADD(KL_SUB(KL_SUB(s[i][1], s[i][2]), s[i][3]), b);
-                if (relu) { y0 = KL_MAX(y0, zero); y1 = KL_MAX(y1, zero); }
+                if (store == KL_STORE_RELU) { y0 = KL_MAX(y0, zero); y1 = KL_MAX(y1, zero); }
+                if (store == KL_STORE_RELU6) { y0 = KL_MIN(KL_MAX(y0, zero), six); y1 = KL_MIN(KL_MAX(y1, zero), six); }
                 KL_STORE_LEFT(row + (ptrdiff_t)x * filters + f, filters - f, y0);
                 if (x + 1 < width) KL_STORE_LEFT(row + (ptrdiff_t)(x + 1) * filters + f, filters - f, y1);
             }
@@ -116,7 +117,7 @@ static inline void KL_NAME(kl_winograd_output)(const float *m, int32_t filterStr
 /// at `band`.
 KL_TARGET
 static inline void KL_NAME(kl_winograd_row)(const float *band, int32_t rowStride, int32_t channels, const float *u,
-                                            int32_t filterStride, const float *bias, int32_t filters, int32_t relu,
+                                            int32_t filterStride, const float *bias, int32_t filters, int32_t store,
                                             float *row0, float *row1, int32_t width, float *v, float *m) {
     int32_t channelStride = (channels + KL_LANES - 1) / KL_LANES * KL_LANES;
     int32_t tiles = (width + 1) / 2;
@@ -132,6 +133,6 @@ static inline void KL_NAME(kl_winograd_row)(const float *band, int32_t rowStride
                 for (int32_t c = 0; c < channelStride; c += KL_LANES)
                     KL_STORE(v + ((ptrdiff_t)k * KL_BLOCK + t) * channelStride + c, KL_ZERO());
         KL_NAME(kl_winograd_products)(v, channelStride, channels, u, m, filterStride);
-        KL_NAME(kl_winograd_output)(m, filterStride, count, bias, filters, relu, row0, row1, 2 * t0, width);
+        KL_NAME(kl_winograd_output)(m, filterStride, count, bias, filters, store, row0, row1, 2 * t0, width);
     }
 }

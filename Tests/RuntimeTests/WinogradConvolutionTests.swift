@@ -3,8 +3,8 @@ import KerasLensGraph
 import Testing
 
 /// Winograd F(2×2, 3×3) against im2col + sgemm on the same layer: odd output sizes (a tile half outside), `same`
-/// and `valid` padding, channel and filter counts that leave register blocks masked, bias, fused ReLU and an
-/// activation applied after the kernel, for every instruction set this CPU has (AVX-512 and AVX2 on an AVX-512
+/// and `valid` padding, channel and filter counts that leave register blocks masked, bias, fused ReLU and ReLU6
+/// and an activation applied after the kernel, for every instruction set this CPU has (AVX-512 and AVX2 on an AVX-512
 /// machine).
 @Suite struct WinogradConvolutionTests {
     struct Case: Sendable, CustomStringConvertible {
@@ -20,6 +20,7 @@ import Testing
         Case(height: 6, width: 11, channels: 32, filters: 33, padding: .valid, activation: .relu),
         Case(height: 5, width: 21, channels: 17, filters: 64, padding: .valid, activation: .sigmoid),
         Case(height: 2, width: 2, channels: 64, filters: 16, padding: .same, activation: .relu),
+        Case(height: 6, width: 7, channels: 48, filters: 24, padding: .same, activation: .relu6),
     ]
 
     @Test(arguments: cases, VectorISA.available) func matchesIm2col(_ c: Case, isa: VectorISA) throws {
@@ -41,5 +42,6 @@ import Testing
             fast.forward([x.baseAddress!], &actual, batch: batch)
         }
         expectClose(tensor([count], actual), tensor([count], expected), "\(c) \(isa)")
+        #expect(c.activation != .relu6 || expected.contains(6), "sums reach the cap, so the clipping is tested")
     }
 }

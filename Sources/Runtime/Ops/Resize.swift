@@ -43,28 +43,35 @@ struct ResizeKernel: Kernel {
         bilinear = interpolation == .bilinear
     }
 
-    func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
-        var y = output
+    /// Visits every output position of `batch` samples in order, with the offsets (from the batch's start) of the
+    /// input positions it reads: rows `top`/`bottom` × columns `left`/`right`, weights `ty` and `tx` on the second
+    /// of each. The forward pass reads these taps and the backward pass spreads gradients over the same ones.
+    private func forEachOutput(batch: Int, _ body: (_ top: Int, _ bottom: Int, _ left: Int, _ right: Int, _ ty: Float, _ tx: Float) -> Void) {
         for sample in 0..<batch {
-            let x = inputs[0] + sample * inHeight * inWidth * channels
+            let start = sample * inHeight * inWidth * channels
             for i in 0..<outHeight {
-                let top = x + rows.lower[i] * inWidth * channels, bottom = x + rows.upper[i] * inWidth * channels
-                let ty = rows.lerp[i]
+                let top = start + rows.lower[i] * inWidth * channels, bottom = start + rows.upper[i] * inWidth * channels
                 for j in 0..<outWidth {
-                    let left = columns.lower[j] * channels, right = columns.upper[j] * channels
-                    if bilinear {
-                        let tx = columns.lerp[j]
-                        for c in 0..<channels {
-                            let upper = top[left + c] + (top[right + c] - top[left + c]) * tx
-                            let lower = bottom[left + c] + (bottom[right + c] - bottom[left + c]) * tx
-                            y[c] = upper + (lower - upper) * ty
-                        }
-                    } else {
-                        y.update(from: top + left, count: channels)
-                    }
-                    y += channels
+                    body(top, bottom, columns.lower[j] * channels, columns.upper[j] * channels, rows.lerp[i], columns.lerp[j])
                 }
             }
+        }
+    }
+
+    func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
+        var y = output
+        forEachOutput(batch: batch) { top, bottom, left, right, ty, tx in
+            let top = inputs[0] + top, bottom = inputs[0] + bottom
+            if bilinear {
+                for c in 0..<channels {
+                    let upper = top[left + c] + (top[right + c] - top[left + c]) * tx
+                    let lower = bottom[left + c] + (bottom[right + c] - bottom[left + c]) * tx
+                    y[c] = upper + (lower - upper) * ty
+                }
+            } else {
+                y.update(from: top + left, count: channels)
+            }
+            y += channels
         }
     }
 
@@ -74,27 +81,19 @@ struct ResizeKernel: Kernel {
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
         guard let gradient = inputGradients[0] else { return }
         var g = outputGradient
-        for sample in 0..<batch {
-            let gx = gradient + sample * inHeight * inWidth * channels
-            for i in 0..<outHeight {
-                let top = gx + rows.lower[i] * inWidth * channels, bottom = gx + rows.upper[i] * inWidth * channels
-                let ty = rows.lerp[i]
-                for j in 0..<outWidth {
-                    let left = columns.lower[j] * channels, right = columns.upper[j] * channels
-                    if bilinear {
-                        let tx = columns.lerp[j]
-                        for c in 0..<channels {
-                            top[left + c] += g[c] * (1 - ty) * (1 - tx)
-                            top[right + c] += g[c] * (1 - ty) * tx
-                            bottom[left + c] += g[c] * ty * (1 - tx)
-                            bottom[right + c] += g[c] * ty * tx
-                        }
-                    } else {
-                        for c in 0..<channels { top[left + c] += g[c] }
-                    }
-                    g += channels
+        forEachOutput(batch: batch) { top, bottom, left, right, ty, tx in
+            let top = gradient + top, bottom = gradient + bottom
+            if bilinear {
+                for c in 0..<channels {
+                    top[left + c] += g[c] * (1 - ty) * (1 - tx)
+                    top[right + c] += g[c] * (1 - ty) * tx
+                    bottom[left + c] += g[c] * ty * (1 - tx)
+                    bottom[right + c] += g[c] * ty * tx
                 }
+            } else {
+                for c in 0..<channels { top[left + c] += g[c] }
             }
+            g += channels
         }
     }
 }

@@ -71,7 +71,7 @@ struct WinogradConvolution: Sendable {
         let bands = (tileRows + bandTileRows - 1) / bandTileRows
         let rowFloats = paddedWidth * g.channels
         let channelStride = (g.channels + isa.lanes - 1) / isa.lanes * isa.lanes, block = isa.block
-        let relu: Int32 = activation == .relu ? 1 : 0
+        let store = activation.registerStore ?? Int32(KL_STORE_SUMS)
         let row = isa.winogradRow, filterStride = Int32(filterStride)
         transformed.withUnsafeBufferPointer { u in
             Parallel.forEachRange(batch * bands, cost: bandTileRows * paddedWidth * 8 * g.channels * filters) { tasks in
@@ -90,9 +90,9 @@ struct WinogradConvolution: Sendable {
                         let row0 = result + 2 * tileRow * g.outWidth * filters
                         let row1 = top + 2 * tileRow + 1 < g.outHeight ? row0 + g.outWidth * filters : nil
                         row(band + 2 * tileRow * rowFloats, Int32(rowFloats), Int32(g.channels), u.baseAddress!, filterStride,
-                            bias, Int32(filters), relu, row0, row1, Int32(g.outWidth), v, m)
+                            bias, Int32(filters), store, row0, row1, Int32(g.outWidth), v, m)
                     }
-                    if activation != .relu && activation != .linear {
+                    if activation.registerStore == nil {
                         finishRows(result, rows: written * g.outWidth, channels: filters, bias: nil, activation: activation)
                     }
                 }
