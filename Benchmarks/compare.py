@@ -509,10 +509,15 @@ def time_in_child(rows: list[Row], args: argparse.Namespace) -> list[tuple[Row, 
 
 
 def cpu_model() -> str:
-    """The CPU's model name and core count as `lscpu` gives them (speed claims name the CPU)."""
-    fields = dict(line.split(":", 1) for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines()
-                  if ":" in line)
-    return f"{fields.get('Model name', '?').strip()}, {os.cpu_count()} CPUs"
+    """The CPU's model name (with family and model: a VM may say only "AMD EPYC"), core count and vector extension as
+    `lscpu` gives them, and our kernels' instruction set when `KERASLENS_ISA` caps it (speed claims name the CPU)."""
+    fields = {key.strip(): value.strip() for key, value in
+              (line.split(":", 1) for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines()
+               if ":" in line)}
+    vector = "AVX-512" if "avx512f" in fields.get("Flags", "").split() else "AVX2"
+    capped = f", ours on KERASLENS_ISA={os.environ['KERASLENS_ISA']}" if "KERASLENS_ISA" in os.environ else ""
+    return (f"{fields.get('Model name', '?')} (family {fields.get('CPU family', '?')} model {fields.get('Model', '?')}), "
+            f"{vector}, {os.cpu_count()} CPUs{capped}")
 
 
 def repeated(array: np.ndarray, count: int) -> np.ndarray:

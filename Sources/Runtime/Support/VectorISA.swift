@@ -1,4 +1,5 @@
 import COpenBLAS
+import Foundation
 
 /// The vector instruction set the direct, Winograd and depthwise convolution kernels run on (`Sources/COpenBLAS/shim.h`
 /// instantiates both for each). The best one the CPU has is used; tests run every one it has.
@@ -6,8 +7,15 @@ enum VectorISA: Sendable, CaseIterable, CustomStringConvertible {
     case avx512, avx2
 
     /// The best instruction set this CPU and OS support; nil without AVX2 and FMA (convolutions then use im2col and
-    /// OpenBLAS).
-    static let best: VectorISA? = available.first
+    /// OpenBLAS). The environment variable `KERASLENS_ISA` (`avx2`, or `none` for im2col) caps it, so that the AVX2
+    /// kernels can be timed on an AVX-512 machine (with `OPENBLAS_CORETYPE=Haswell` for OpenBLAS's part).
+    static let best: VectorISA? = {
+        switch ProcessInfo.processInfo.environment["KERASLENS_ISA"]?.lowercased() {
+        case "none": nil
+        case "avx2": available.contains(.avx2) ? .avx2 : nil
+        default: available.first
+        }
+    }()
 
     /// Every instruction set this CPU and OS support, best first.
     static let available: [VectorISA] = allCases.filter(\.isSupported)
