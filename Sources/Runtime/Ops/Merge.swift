@@ -42,17 +42,26 @@ struct MergeKernel: Kernel {
         }
     }
 
+    /// Ranges of the flat arrays in parallel, each written in one pass over the first two inputs: every element is
+    /// combined in input order, as a single loop would.
     private func combineFlat(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, total: Int) {
-        output.update(from: inputs[0], count: total)
-        for other in inputs.dropFirst() {
-            switch kind {
-            case .add, .average: for i in 0..<total { output[i] += other[i] }
-            case .subtract: for i in 0..<total { output[i] -= other[i] }
-            case .divide: for i in 0..<total { output[i] /= other[i] }
-            case .multiply: for i in 0..<total { output[i] *= other[i] }
-            case .maximum: for i in 0..<total { output[i] = max(output[i], other[i]) }
-            case .minimum: for i in 0..<total { output[i] = min(output[i], other[i]) }
-            }
+        Parallel.forEachRange(total, cost: inputs.count) { range in
+            let out = output + range.lowerBound, n = range.count
+            guard inputs.count > 1 else { return out.update(from: inputs[0] + range.lowerBound, count: n) }
+            combinePair(out, inputs[0] + range.lowerBound, inputs[1] + range.lowerBound, count: n)
+            for other in inputs.dropFirst(2) { combinePair(out, out, other + range.lowerBound, count: n) }
+        }
+    }
+
+    /// `out = a ∘ b` element by element (`out` may be `a`).
+    private func combinePair(_ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) {
+        switch kind {
+        case .add, .average: for i in 0..<count { out[i] = a[i] + b[i] }
+        case .subtract: for i in 0..<count { out[i] = a[i] - b[i] }
+        case .divide: for i in 0..<count { out[i] = a[i] / b[i] }
+        case .multiply: for i in 0..<count { out[i] = a[i] * b[i] }
+        case .maximum: for i in 0..<count { out[i] = max(a[i], b[i]) }
+        case .minimum: for i in 0..<count { out[i] = min(a[i], b[i]) }
         }
     }
 
