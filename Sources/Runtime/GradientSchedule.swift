@@ -79,7 +79,7 @@ final class GradientScheduleCache: @unchecked Sendable {
 extension Model {
     func gradientSchedule(layers: [String], target: ScoreTarget) throws(RuntimeError) -> GradientSchedule {
         try schedules.schedule(.init(layers: layers, target: target)) { () throws(RuntimeError) in
-            let plan = differentiable
+            let plan = try differentiable
             let requested = try layers.map { name throws(RuntimeError) in try step(named: name, in: plan) }
             return GradientSchedule(inference: inference, differentiable: plan, requested: requested,
                                     output: plan.position[outputNames[0]]!, score: plan.position[scoreLayer(target)]!)
@@ -90,14 +90,14 @@ extension Model {
     /// `replacing` fills a requested step with given values instead of computing it (its buffer is taken over).
     func gradientForward(_ inputs: [Tensor], samples range: Range<Int>, schedule: GradientSchedule,
                          replacing: (step: Int, buffer: Plan.Buffer)? = nil, pool: BufferPool,
-                         traces: inout [Int: AnyObject]) -> [Int: Plan.Buffer] {
+                         traces: inout [Int: AnyObject]) throws(RuntimeError) -> [Int: Plan.Buffer] {
         let early = inference.execute(batch: range.count, given: load(inputs, samples: range, plan: inference, pool: pool),
                                       keep: Set(schedule.sources.keys), skip: schedule.inferenceSkip, pool: pool)
         var given = Dictionary(uniqueKeysWithValues: early.map { (schedule.sources[$0.key]!, $0.value) })
         if let replacing {
             if let computed = given.updateValue(replacing.buffer, forKey: replacing.step) { pool.give(computed) }
         }
-        return differentiable.execute(batch: range.count, given: given, keep: schedule.keep, skip: schedule.differentiableSkip,
+        return try differentiable.execute(batch: range.count, given: given, keep: schedule.keep, skip: schedule.differentiableSkip,
                                       pool: pool, tracing: schedule.walked, traces: &traces)
     }
 }

@@ -74,7 +74,7 @@ extension Model {
     private func ablate(layer: String, channels: [Int], target: ScoreTarget, inputs: [Tensor],
                         value: (Int) -> Float) throws(RuntimeError) -> Tensor {
         let score = scoreLayer(target)
-        let plan = plan(naming: [layer, score])
+        let plan = try plan(naming: [layer, score])
         let index = try step(named: layer, in: plan)
         let shape = plan.steps[index].shape
         let width = shape.last ?? 0

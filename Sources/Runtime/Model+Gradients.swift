@@ -48,7 +48,7 @@ extension Model {
         if let classes, classes.count != batch {
             throw RuntimeError(.inputShape, "expected \(batch) class indices, got \(classes.count)")
         }
-        return try inPasses(of: batch, plan: differentiable, join: Gradients.init(joining:)) { range throws(RuntimeError) in
+        return try inPasses(of: batch, plan: try differentiable, join: Gradients.init(joining:)) { range throws(RuntimeError) in
             try gradientPass(batched, samples: range, classes: classes.map { Array($0[range]) }, target: target,
                              withRespectTo: layers)
         }
@@ -67,12 +67,13 @@ extension Model {
         if let classes, classes.count != batch {
             throw RuntimeError(.inputShape, "expected \(batch) class indices, got \(classes.count)")
         }
-        let index = try step(named: layer, in: differentiable)
-        let substitute = try values.batched(differentiable.steps[index].shape, name: layer)
+        let plan = try differentiable
+        let index = try step(named: layer, in: plan)
+        let substitute = try values.batched(plan.steps[index].shape, name: layer)
         guard substitute.shape[0] == batch else {
             throw RuntimeError(.inputShape, layer: layer, "the substituted tensor has \(substitute.shape[0]) samples, the inputs \(batch)")
         }
-        return try inPasses(of: batch, plan: differentiable, join: Gradients.init(joining:)) { range throws(RuntimeError) in
+        return try inPasses(of: batch, plan: try differentiable, join: Gradients.init(joining:)) { range throws(RuntimeError) in
             try gradientPass(batched, samples: range, classes: classes.map { Array($0[range]) }, target: target,
                              withRespectTo: [layer], substitute: substitute)
         }
@@ -81,7 +82,7 @@ extension Model {
     /// With `substitute`, it stands in for the output of the single layer in `layers`.
     private func gradientPass(_ batched: [Tensor], samples range: Range<Int>, classes: [Int]?, target: ScoreTarget,
                               withRespectTo layers: [String], substitute: Tensor? = nil) throws(RuntimeError) -> Gradients {
-        let plan = differentiable
+        let plan = try differentiable
         let batch = range.count
         let schedule = try gradientSchedule(layers: layers, target: target)
         let requested = schedule.requested, output = schedule.output, score = schedule.score, region = schedule.region
@@ -91,7 +92,7 @@ extension Model {
         defer { pools.give(pool) }
         let replaced = substitute.map { (step: requested[0], buffer: pool.filled(with: $0, samples: range)) }
         var traces: [Int: AnyObject] = [:]
-        let buffers = gradientForward(batched, samples: range, schedule: schedule, replacing: replaced, pool: pool,
+        let buffers = try gradientForward(batched, samples: range, schedule: schedule, replacing: replaced, pool: pool,
                                       traces: &traces)
         defer { for buffer in buffers.values { pool.give(buffer) } }
         let outputs = plan.tensor(buffers[output]!, step: output, batch: batch)
@@ -151,7 +152,7 @@ extension Model {
             return try specialized.scores(inputs, classes: classes, target: target, capture: layers)
         }
         let score = scoreLayer(target)
-        let result = try run(inputs, capture: layers + [score], plan: plan(naming: layers + [score]))
+        let result = try run(inputs, capture: layers + [score], plan: try plan(naming: layers + [score]))
         let outputs = result.outputs[0], values = result.layers[score]!
         let width = values.count / max(outputs.shape[0], 1)
         let chosen = classes ?? argmaxRows(outputs)

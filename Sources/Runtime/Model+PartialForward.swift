@@ -14,7 +14,7 @@ extension Model {
             }
             return try specialized.forward(from: layer, substituting: tensor, inputs: inputs, capture: layers)
         }
-        let plan = plan(naming: [layer] + layers)
+        let plan = try plan(naming: [layer] + layers)
         let root = try step(named: layer, in: plan)
         let substitute = try tensor.batched(plan.steps[root].shape, name: layer)
         let batch = substitute.shape[0]
@@ -60,7 +60,7 @@ extension Model {
     public func forwardNeedsInputs(from layer: String) throws(RuntimeError) -> Bool {
         try requireConcreteShapes("whether a forward pass from a layer needs the inputs")
         let targets = outputNames + [scoreLayer(.logit)]
-        let plan = plan(naming: [layer] + targets)
+        let plan = try plan(naming: [layer] + targets)
         let root = try step(named: layer, in: plan)
         let needed = plan.upstream(of: Set(targets.map { plan.position[$0]! }), given: [root])
         return !needed.isSubset(of: plan.downstream(of: root))
@@ -69,8 +69,8 @@ extension Model {
 
 extension Model {
     /// The inference plan when it has every name, else the plan with split activations (which has them all).
-    func plan(naming names: [String]) -> Plan {
-        names.allSatisfy { inference.position[$0] != nil } ? inference : differentiable
+    func plan(naming names: [String]) throws(RuntimeError) -> Plan {
+        try names.allSatisfy { inference.position[$0] != nil } ? inference : differentiable
     }
 }
 

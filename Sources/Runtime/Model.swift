@@ -1,7 +1,8 @@
 import KerasLensGraph
 
-/// A graph made ready to run. Two plans are built once: one that fuses each layer's activation into its kernel
-/// (inference) and one that keeps activations as steps of their own (gradients, logits, weight ablation).
+/// A graph made ready to run. Two plans, each built once: one that fuses each layer's activation into its kernel
+/// (inference, built with the model) and one that keeps activations as steps of their own (gradients, logits, weight
+/// ablation; built on first use, so that a model only run forward never prepares the backward pass's weights).
 ///
 /// A `Model` is immutable and can be used from several threads at once; each call owns its buffers. A graph with open
 /// input dimensions gets no plans of its own: each call runs on the model specialised to its inputs' shapes
@@ -9,7 +10,7 @@ import KerasLensGraph
 public final class Model: Sendable {
     public let graph: Graph
     let inference: Plan
-    let differentiable: Plan
+    let differentiablePlan = LazyPlan()
     let inputNames: [String]
     /// The model's outputs, in order (the graph's `outputs`).
     public let outputNames: [String]
@@ -33,13 +34,22 @@ public final class Model: Sendable {
         let open = graph.hasOpenDimensions
         let planned = open ? Graph(nodes: [], inputs: [], outputs: [], source: graph.source) : graph
         inference = try Plan(graph: planned, fused: true)
-        differentiable = try Plan(graph: planned, fused: false)
         specializations = open ? SpecializationCache() : nil
         inputNames = graph.inputs
         outputNames = graph.outputs
         tokenInputs = try graph.tokenInputs()
         inputShapes = graph.inputs.map { graph.node(named: $0)!.outputShape }
         outputShapes = graph.outputs.map { graph.node(named: $0)!.outputShape }
+    }
+
+    /// The plan that keeps every layer, activations split off, built on first use.
+    var differentiable: Plan {
+        get throws(RuntimeError) {
+            try differentiablePlan.plan { () throws(RuntimeError) in
+                try Plan(graph: graph.hasOpenDimensions ? Graph(nodes: [], inputs: [], outputs: [], source: graph.source) : graph,
+                         fused: false)
+            }
+        }
     }
 
     /// The outputs of one pass: the model's outputs and any layers asked for, each batch-first.
@@ -52,7 +62,7 @@ public final class Model: Sendable {
     /// sample without the batch axis.
     public func run(_ inputs: [Tensor], capture layers: [String] = []) throws(RuntimeError) -> Outputs {
         if let specialized = try specialized(forInputs: inputs) { return try specialized.run(inputs, capture: layers) }
-        return try run(inputs, capture: layers, plan: plan(naming: layers))
+        return try run(inputs, capture: layers, plan: try plan(naming: layers))
     }
 
     /// Large batches run in passes (`inPasses`).
@@ -91,7 +101,7 @@ public final class Model: Sendable {
             return try specialized.predict(inputs, layers: layers, batchSize: batchSize)
         }
         let (total, batched) = try checkInputs(inputs)
-        let plan = plan(naming: layers)
+        let plan = try plan(naming: layers)
         let targets = try layers.map { name throws(RuntimeError) in try step(named: name, in: plan) }
         var results = targets.map { [Float](repeating: 0, count: total * plan.steps[$0].count) }
         let pool = pools.take()

@@ -13,7 +13,7 @@ import Testing
 
     @Test func callsOfASharedDenseUseOnePackedKernel() throws {
         let model = try Model(KerasImporter.load(path: FixtureManifest.path("zoo/siamese.keras")))
-        for plan in [model.inference, model.differentiable] {
+        for plan in [model.inference, try model.differentiable] {
             let first = try denseKernel(plan, "embed"), second = try denseKernel(plan, "embed:1")
             let address = { (values: [Float]) in values.withUnsafeBufferPointer { $0.baseAddress } }
             #expect(address(first.kernel) == address(second.kernel))
