@@ -105,8 +105,11 @@ extension Model {
         var gradients: [Int: Plan.Buffer] = [:]
         func gradient(_ index: Int) -> Plan.Buffer {
             if let existing = gradients[index] { return existing }
-            let buffer = pool.take(batch * plan.steps[index].count)
-            buffer.pointer.update(repeating: 0, count: batch * plan.steps[index].count)
+            let buffer = pool.take(batch * plan.steps[index].count), start = buffer.pointer
+            // Zeroed over the cores: a 224² ResNet50's gradient buffers hold over 100 MB per image.
+            Parallel.forEachRange(batch * plan.steps[index].count) { range in
+                (start + range.lowerBound).update(repeating: 0, count: range.count)
+            }
             gradients[index] = buffer
             return buffer
         }

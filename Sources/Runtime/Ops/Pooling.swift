@@ -56,27 +56,32 @@ struct PoolKernel: Kernel {
         guard let gx = inputGradients[0] else { return }
         let g = geometry
         let channels = g.channels
-        Parallel.forEachRange(batch, cost: g.positions * g.kernelHeight * g.kernelWidth * channels) { samples in
+        // Windows overlap in the input but channels never do: blocks of channels split one image over the cores,
+        // and each input element still receives its gradients in position order.
+        let blocks = max(1, min(channels / 16, 4 * Parallel.workers))
+        Parallel.forEachRange(batch * blocks, cost: g.positions * g.kernelHeight * g.kernelWidth * channels / blocks) { tasks in
             var winners = [Int](repeating: -1, count: channels)
-            for sample in samples {
+            for task in tasks {
+                let sample = task / blocks, block = task % blocks
+                let span = (block * channels / blocks)..<((block + 1) * channels / blocks)
                 let input = inputs[0] + sample * g.inputCount, target = gx + sample * g.inputCount
                 for position in 0..<g.positions {
                     let item = sample * g.positions + position
                     let gradient = outputGradient + item * channels, best = output + item * channels
                     let y = position / g.outWidth, x = position % g.outWidth
                     if kind == .max {
-                        for c in 0..<channels { winners[c] = -1 }
+                        for c in span { winners[c] = -1 }
                         g.forEachTap(y: y, x: x) { _, offset in
-                            for c in 0..<channels where winners[c] < 0 && input[offset + c] == best[c] { winners[c] = offset + c }
+                            for c in span where winners[c] < 0 && input[offset + c] == best[c] { winners[c] = offset + c }
                         }
-                        for c in 0..<channels where winners[c] >= 0 { target[winners[c]] += gradient[c] }
+                        for c in span where winners[c] >= 0 { target[winners[c]] += gradient[c] }
                     } else {
                         var covered = 0
                         g.forEachTap(y: y, x: x) { _, _ in covered += 1 }
                         guard covered > 0 else { continue }
                         let scale = 1 / Float(covered)
                         g.forEachTap(y: y, x: x) { _, offset in
-                            for c in 0..<channels { target[offset + c] += gradient[c] * scale }
+                            for c in span { target[offset + c] += gradient[c] * scale }
                         }
                     }
                 }
