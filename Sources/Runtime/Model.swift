@@ -10,7 +10,7 @@ import KerasLensGraph
 public final class Model: Sendable {
     public let graph: Graph
     let inference: Plan
-    let differentiablePlan = LazyPlan()
+    let differentiablePlan: LazyPlan
     let inputNames: [String]
     /// The model's outputs, in order (the graph's `outputs`).
     public let outputNames: [String]
@@ -34,6 +34,7 @@ public final class Model: Sendable {
         let open = graph.hasOpenDimensions
         let planned = open ? Graph(nodes: [], inputs: [], outputs: [], source: graph.source) : graph
         inference = try Plan(graph: planned, fused: true)
+        differentiablePlan = LazyPlan(graph: planned, fused: false)
         specializations = open ? SpecializationCache() : nil
         inputNames = graph.inputs
         outputNames = graph.outputs
@@ -45,10 +46,7 @@ public final class Model: Sendable {
     /// The plan that keeps every layer, activations split off, built on first use.
     var differentiable: Plan {
         get throws(RuntimeError) {
-            try differentiablePlan.plan { () throws(RuntimeError) in
-                try Plan(graph: graph.hasOpenDimensions ? Graph(nodes: [], inputs: [], outputs: [], source: graph.source) : graph,
-                         fused: false)
-            }
+            try differentiablePlan.plan()
         }
     }
 

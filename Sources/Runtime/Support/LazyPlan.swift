@@ -1,17 +1,25 @@
 import Foundation
+import KerasLensGraph
 
 /// A plan built once, on first use, from whichever thread needs it first; the others wait for it.
 final class LazyPlan: @unchecked Sendable {
+    private let graph: Graph
+    private let fused: Bool
     private let lock = NSLock()
     private var built: Plan?
 
+    init(graph: Graph, fused: Bool) {
+        self.graph = graph
+        self.fused = fused
+    }
+
     var isBuilt: Bool { lock.withLock { built != nil } }
 
-    func plan(_ make: () throws(RuntimeError) -> Plan) throws(RuntimeError) -> Plan {
+    func plan() throws(RuntimeError) -> Plan {
         lock.lock()
         defer { lock.unlock() }
         if let built { return built }
-        let made = try make()
+        let made = try Plan(graph: graph, fused: fused)
         built = made
         return made
     }
