@@ -8,7 +8,7 @@ void dgelsd_(const int *m, const int *n, const int *nrhs, double *a, const int *
              double *s, const double *rcond, int *rank, double *work, const int *lwork, int *iwork, int *info);
 
 // The convolution kernels and the vector sigmoid and tanh, written once against the macros of an instruction-set
-// header and instantiated for each: kl_conv_run_avx512, kl_winograd_row_avx512, kl_depthwise_run_avx512,
+// header and instantiated for each: kl_conv_run_avx512, kl_winograd_band_avx512, kl_depthwise_run_avx512,
 // kl_sigmoid_avx512, kl_tanh_avx512 and the same names ending _avx2; activation_scalar.h computes the same functions
 // one value at a time, operation for operation.
 #include "activation_scalar.h"

@@ -4,7 +4,7 @@ import Testing
 
 /// Winograd F(2×2, 3×3) against im2col + sgemm on the same layer: odd output sizes (a tile half outside), `same`
 /// and `valid` padding, channel and filter counts that leave register blocks masked, bias, fused ReLU and ReLU6
-/// and an activation applied after the kernel, for every instruction set this CPU has (AVX-512 and AVX2 on an AVX-512
+/// and an activation applied after the kernel, bands of several tile rows split by filters, for every instruction set this CPU has (AVX-512 and AVX2 on an AVX-512
 /// machine).
 @Suite struct WinogradConvolutionTests {
     struct Case: Sendable, CustomStringConvertible {
@@ -21,6 +21,8 @@ import Testing
         Case(height: 5, width: 21, channels: 17, filters: 64, padding: .valid, activation: .sigmoid),
         Case(height: 2, width: 2, channels: 64, filters: 16, padding: .same, activation: .relu),
         Case(height: 6, width: 7, channels: 48, filters: 24, padding: .same, activation: .relu6),
+        // bands of two tile rows (the last one output row high), each split by filters for one image
+        Case(height: 9, width: 13, channels: 16, filters: 400, padding: .same, activation: .relu),
     ]
 
     @Test(arguments: cases, VectorISA.available) func matchesIm2col(_ c: Case, isa: VectorISA) throws {
@@ -42,6 +44,10 @@ import Testing
             fast.forward([x.baseAddress!], &actual, batch: batch)
         }
         expectClose(tensor([count], actual), tensor([count], expected), "\(c) \(isa)")
+        // One image alone is split over the cores by filters, not by bands: its result must not change.
+        var alone = [Float](repeating: -7, count: count / batch)
+        input.withUnsafeBufferPointer { x in fast.forward([x.baseAddress!], &alone, batch: 1) }
+        #expect(alone == Array(actual[..<(count / batch)]), "\(c) \(isa): one image alone")
         #expect(c.activation != .relu6 || expected.contains(6), "sums reach the cap, so the clipping is tested")
     }
 }

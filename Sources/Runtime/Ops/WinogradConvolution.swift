@@ -18,9 +18,10 @@ struct WinogradConvolution: Sendable {
     let transformed: [Float]
     let filterStride: Int
     let filters: Int
-    /// Columns of a padded band row: every column the row's tiles read, 2 · tiles + 2.
-    let paddedWidth: Int
-    /// Rows of tiles per band (about 256 KB of padded input).
+    /// Tiles (2×2 output blocks) per row of tiles, and columns of a padded band row: every column they read.
+    let tilesPerRow: Int, paddedWidth: Int
+    /// Rows of tiles per band: enough tiles that U, streamed once per band, does not outweigh the band's own
+    /// scratch (V and M), which stays near the core's cache (~512 KB) where U is small.
     let bandTileRows: Int
 
     /// `kernel` is Keras's [3, 3, channels, filters].
@@ -28,13 +29,15 @@ struct WinogradConvolution: Sendable {
         geometry = g
         self.isa = isa
         self.filters = filters
-        paddedWidth = 2 * ((g.outWidth + 1) / 2) + 2
-        bandTileRows = max(1, min((g.outHeight + 1) / 2, (65_536 / (paddedWidth * g.channels) - 2) / 2))
+        tilesPerRow = (g.outWidth + 1) / 2
+        paddedWidth = 2 * tilesPerRow + 2
         let channels = g.channels
         let u = Self.transform(kernel, channels: channels, filters: filters)
         (transformed, filterStride) = isa.packed(groups: 16, rows: channels, width: filters) { k, c, f in
             u[(k * channels + c) * filters + f]
         }
+        let bandTiles = max(131_072, transformed.count / 4) / (16 * (channels + filterStride))
+        bandTileRows = max(1, min((g.outHeight + 1) / 2, bandTiles / tilesPerRow))
     }
 
     /// `U[k][c][f] = (G g Gᵀ)[k / 4][k % 4]` for each channel and filter of Keras's [3, 3, channels, filters] kernel,
@@ -63,37 +66,47 @@ struct WinogradConvolution: Sendable {
         return u
     }
 
-    /// `output = activation(conv(input) + bias)` for `batch` samples.
+    /// `output = activation(conv(input) + bias)` for `batch` samples. Bands of samples are split over the cores;
+    /// when there are too few of them (one image's deep layer has one or two), each band is split by filters too
+    /// (not when an activation runs after the kernel over whole rows).
     func forward(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int,
                  bias: UnsafePointer<Float>?, activation: Activation) {
         let g = geometry
         let tileRows = (g.outHeight + 1) / 2
         let bands = (tileRows + bandTileRows - 1) / bandTileRows
+        let filterBlocks = filterStride / isa.filterBlock
+        let parts = activation.registerStore == nil ? 1
+            : min(filterBlocks, max(1, (2 * Parallel.workers + batch * bands - 1) / (batch * bands)))
+        let partWidth = (filterBlocks + parts - 1) / parts * isa.filterBlock
         let rowFloats = paddedWidth * g.channels
-        let channelStride = (g.channels + isa.lanes - 1) / isa.lanes * isa.lanes, block = isa.block
+        let channelStride = (g.channels + isa.lanes - 1) / isa.lanes * isa.lanes
+        let slots = max(isa.block, bandTileRows * tilesPerRow)
         let store = activation.registerStore ?? Int32(KL_STORE_SUMS)
-        let row = isa.winogradRow, filterStride = Int32(filterStride)
+        let run = isa.winogradBand
         transformed.withUnsafeBufferPointer { u in
-            Parallel.forEachRange(batch * bands, cost: bandTileRows * paddedWidth * 8 * g.channels * filters) { tasks in
+            Parallel.forEachRange(batch * bands * parts, cost: bandTileRows * paddedWidth * 8 * g.channels * partWidth) { tasks in
                 let band = UnsafeMutablePointer<Float>.allocate(capacity: (2 * bandTileRows + 2) * rowFloats)
-                let v = UnsafeMutablePointer<Float>.allocate(capacity: 16 * block * channelStride)
-                let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * block * Int(filterStride))
+                let v = UnsafeMutablePointer<Float>.allocate(capacity: 16 * slots * channelStride)
+                let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * slots * partWidth)
                 defer { band.deallocate(); v.deallocate(); m.deallocate() }
+                var padded: Int?
                 for task in tasks {
-                    let sample = task / bands, first = (task % bands) * bandTileRows
+                    let sampleBand = task / parts, part = task % parts
+                    let sample = sampleBand / bands, first = (sampleBand % bands) * bandTileRows
                     let rows = min(bandTileRows, tileRows - first)
-                    g.padRows(input + sample * g.inputCount, from: 2 * first - g.padTop, count: 2 * rows + 2,
-                              width: paddedWidth, into: band)
-                    let top = 2 * first, written = min(2 * rows, g.outHeight - top)
-                    let result = output + (sample * g.positions + top * g.outWidth) * filters
-                    for tileRow in 0..<rows {
-                        let row0 = result + 2 * tileRow * g.outWidth * filters
-                        let row1 = top + 2 * tileRow + 1 < g.outHeight ? row0 + g.outWidth * filters : nil
-                        row(band + 2 * tileRow * rowFloats, Int32(rowFloats), Int32(g.channels), u.baseAddress!, filterStride,
-                            bias, Int32(filters), store, row0, row1, Int32(g.outWidth), v, m)
+                    if padded != sampleBand {
+                        g.padRows(input + sample * g.inputCount, from: 2 * first - g.padTop, count: 2 * rows + 2,
+                                  width: paddedWidth, into: band)
+                        padded = sampleBand
                     }
+                    let top = 2 * first, height = min(2 * rows, g.outHeight - top)
+                    let result = output + (sample * g.positions + top * g.outWidth) * filters
+                    let begin = part * filterBlocks / parts * isa.filterBlock
+                    let end = (part + 1) * filterBlocks / parts * isa.filterBlock
+                    run(band, Int32(rowFloats), Int32(g.channels), Int32(rows), u.baseAddress!, Int32(filterStride),
+                        Int32(begin), Int32(end), bias, Int32(filters), store, result, Int32(g.outWidth), Int32(height), v, m)
                     if activation.registerStore == nil {
-                        finishRows(result, rows: written * g.outWidth, channels: filters, bias: nil, activation: activation)
+                        finishRows(result, rows: height * g.outWidth, channels: filters, bias: nil, activation: activation)
                     }
                 }
             }

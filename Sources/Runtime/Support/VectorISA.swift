@@ -38,17 +38,17 @@ enum VectorISA: Sendable, CaseIterable, CustomStringConvertible {
 
     typealias ConvRun = @convention(c) (UnsafePointer<Float>?, UnsafePointer<Int32>?, Int32, Int32, Int32, UnsafePointer<Float>?,
                                         UnsafePointer<Float>?, Int32, UnsafeMutablePointer<Float>?, Int32, Int32) -> Void
-    typealias WinogradRow = @convention(c) (UnsafePointer<Float>?, Int32, Int32, UnsafePointer<Float>?, Int32, UnsafePointer<Float>?,
-                                            Int32, Int32, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, Int32,
-                                            UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void
+    typealias WinogradBand = @convention(c) (UnsafePointer<Float>?, Int32, Int32, Int32, UnsafePointer<Float>?, Int32, Int32, Int32,
+                                             UnsafePointer<Float>?, Int32, Int32, UnsafeMutablePointer<Float>?, Int32, Int32,
+                                             UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void
 
     typealias DepthwiseRun = @convention(c) (UnsafePointer<Float>?, UnsafePointer<Int32>?, Int32, Int32, Int32, UnsafePointer<Float>?,
                                              UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int32, Int32) -> Void
 
     /// `kl_conv_run_<isa>`: one run of output positions of the direct kernel.
     var convRun: ConvRun { self == .avx512 ? kl_conv_run_avx512 : kl_conv_run_avx2 }
-    /// `kl_winograd_row_<isa>`: one row of Winograd tiles.
-    var winogradRow: WinogradRow { self == .avx512 ? kl_winograd_row_avx512 : kl_winograd_row_avx2 }
+    /// `kl_winograd_band_<isa>`: a band of rows of Winograd tiles, for some of the filters.
+    var winogradBand: WinogradBand { self == .avx512 ? kl_winograd_band_avx512 : kl_winograd_band_avx2 }
     /// `kl_depthwise_run_<isa>`: one run of output positions of the depthwise kernel.
     var depthwiseRun: DepthwiseRun { self == .avx512 ? kl_depthwise_run_avx512 : kl_depthwise_run_avx2 }
 
