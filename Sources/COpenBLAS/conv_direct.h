@@ -20,7 +20,7 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
 
 #define KL_STORE_BLOCK(p)                                                                                            \
     {                                                                                                                \
-        float *o = output + (ptrdiff_t)(x + (p)) * filters + f0;                                                     \
+        float *o = output + (ptrdiff_t)(x + (p)) * outputStride + f0;                                                     \
         if (store == KL_STORE_RELU) { sum0_##p = KL_MAX(sum0_##p, zero); sum1_##p = KL_MAX(sum1_##p, zero); }        \
         if (store == KL_STORE_RELU6) {                                                                               \
             sum0_##p = KL_MIN(KL_MAX(sum0_##p, zero), six);                                                          \
@@ -45,9 +45,11 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
         POSITIONS(KL_STORE_BLOCK)                                                                                    \
     } while (0)
 
-/// One run of `positions` output positions (typically an output row), channels-last:
-/// `output[x][f] = bias[f] + Σ_t Σ_c input[x·positionStride + taps[t] + c] · weights[t][c][f]`, stored as `store`
-/// says (`KL_STORE_SUMS`, `KL_STORE_RELU`, or `KL_STORE_ADDING`: added to `output[x][f]`). `input` points at the
+/// One run of `positions` output positions (typically an output row), channels-last, `outputStride` floats apart:
+/// `output[x][f] = bias[f] + Σ_t Σ_c input[x·positionStride + taps[t] + c] · weights[t][c][f]` for f < `filters`,
+/// stored as `store` says (`KL_STORE_SUMS`, `KL_STORE_RELU`, or `KL_STORE_ADDING`: added to `output[x][f]`). A call
+/// for some of a layer's filters passes their block's weights, bias and output column, and `outputStride` the
+/// layer's filter count. `input` points at the
 /// run's first window origin in a zero-padded sample, `taps` holds each kernel tap's offset from it, `weights` is
 /// Keras's kernel packed in blocks of 2 · KL_LANES filters, [filters / (2 · KL_LANES)][taps][channels][2 · KL_LANES]
 /// (the last block zero-padded), so that one block's sums read their weights as one contiguous stream; `bias` may be
@@ -55,7 +57,8 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
 KL_TARGET
 static inline void KL_NAME(kl_conv_run)(const float *input, const int32_t *taps, int32_t tapCount, int32_t channels,
                                         int32_t positionStride, const float *weights, const float *bias,
-                                        int32_t filters, float *output, int32_t positions, int32_t store) {
+                                        int32_t filters, int32_t outputStride, float *output, int32_t positions,
+                                        int32_t store) {
     const kl_vec zero = KL_ZERO(), six = KL_SET1(6.0f);
     const int32_t weightStride = 2 * KL_LANES;
     for (int32_t f0 = 0; f0 < filters; f0 += 2 * KL_LANES) {

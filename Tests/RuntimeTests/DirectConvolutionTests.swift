@@ -31,25 +31,28 @@ import Testing
         expectClose(y, tensor([1, 2, 2, 1], [8, 7, 13, 8]))
     }
 
-    /// Pointwise layers run the direct kernel over chunks of positions across row ends (`forwardPointwise`): against
+    /// 1×1 layers run the direct kernel over chunks of positions across row ends (`forwardPointwise`): against
     /// im2col + sgemm for every instruction set this CPU has, with rows shorter than a register block, one chunk or
-    /// several, masked filter blocks, bias or none, fused ReLU and ReLU6 (sums beyond 6 with 96 channels), and an
-    /// activation applied after the kernel.
-    @Test(arguments: [(7, 7, 64, 40, Activation.relu, true), (3, 5, 3, 17, .linear, false), (30, 30, 8, 33, .sigmoid, true),
-                      (14, 14, 300, 16, .relu, true), (6, 5, 96, 24, .relu6, true),
-                      (5, 6, 96, 40, .clippedReLU(maxValue: 6, negativeSlope: 0, threshold: 0), false)], VectorISA.available)
-    func pointwiseMatchesIm2col(_ c: (Int, Int, Int, Int, Activation, Bool), isa: VectorISA) throws {
-        let (height, width, channels, filters, activation, hasBias) = c
-        let shapes = KernelShapes(inputs: [[height, width, channels]], output: [height, width, filters])
+    /// several, masked filter blocks, bias or none, fused ReLU and ReLU6 (sums beyond 6 with 96 channels), an
+    /// activation applied after the kernel, and stride 2 over even and odd sizes (positions gathered first). One
+    /// image alone is split by filters over the cores where a batch of two is not: the same bits either way.
+    @Test(arguments: [(7, 7, 64, 40, Activation.relu, true, 1), (3, 5, 3, 17, .linear, false, 1), (30, 30, 8, 33, .sigmoid, true, 1),
+                      (14, 14, 300, 16, .relu, true, 1), (6, 5, 96, 24, .relu6, true, 1),
+                      (5, 6, 96, 40, .clippedReLU(maxValue: 6, negativeSlope: 0, threshold: 0), false, 1),
+                      (14, 14, 64, 130, .relu, true, 2), (7, 9, 40, 70, .sigmoid, true, 2)], VectorISA.available)
+    func pointwiseMatchesIm2col(_ c: (Int, Int, Int, Int, Activation, Bool, Int), isa: VectorISA) throws {
+        let (height, width, channels, filters, activation, hasBias, stride) = c
+        let (outHeight, outWidth) = ((height - 1) / stride + 1, (width - 1) / stride + 1)
+        let shapes = KernelShapes(inputs: [[height, width, channels]], output: [outHeight, outWidth, filters])
         let kernel = Tensor(shape: [1, 1, channels, filters], scalars: (0..<(channels * filters)).map { Float(($0 * 37) % 101) / 50 - 1 })
         let bias = hasBias ? Tensor(shape: [filters], scalars: (0..<filters).map { Float($0 % 7) / 10 - 0.3 }) : nil
-        let window = window([1, 1], .valid)
+        let window = window([1, 1], strides: [stride, stride], .valid)
         let fast = ConvolutionKernel(kernel: kernel, bias: bias, window: window, activation: activation, shapes: shapes, isa: isa)
         let reference = ConvolutionKernel(kernel: kernel, bias: bias, window: window, activation: activation, shapes: shapes, isa: nil)
-        #expect(fast.direct?.isa == isa && fast.direct?.geometry.isPointwise == true)
+        #expect(fast.direct?.isa == isa && fast.direct?.geometry.readsOnePosition == true)
         let batch = 2
         let input = (0..<(batch * height * width * channels)).map { Float(($0 * 53) % 97) / 48 - 1 }
-        let count = batch * height * width * filters
+        let count = batch * outHeight * outWidth * filters
         var expected = [Float](repeating: 0, count: count), actual = [Float](repeating: -7, count: count)
         var single = [Float](repeating: -7, count: count / batch)
         input.withUnsafeBufferPointer { x in

@@ -37,21 +37,32 @@ struct DenseKernel: Kernel {
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
         guard let isa else { return forwardPerSample(inputs[0], output, batch: batch) }
         let run = isa.convRun, store = activation.registerStore ?? Int32(KL_STORE_SUMS)
-        let tap: [Int32] = [0]
+        let rows = batch * rowsPerSample
+        // row chunks of at least one register block, a few per core; one image's classifier is split by filters
+        let chunks = max(1, min(rows / isa.block, 2 * Parallel.workers))
+        let parts = FilterParts(tasks: chunks, filters: outFeatures, isa: isa)
+        let tap: [Int32] = [0], blockFloats = inFeatures * isa.filterBlock
         tap.withUnsafeBufferPointer { tap in
             packed.withUnsafeBufferPointer { weights in
                 withOptionalPointer(bias) { bias in
-                    Parallel.forEachRange(batch * rowsPerSample, cost: inFeatures * outFeatures) { rows in
-                        let result = output + rows.lowerBound * outFeatures
-                        run(inputs[0] + rows.lowerBound * inFeatures, tap.baseAddress!, 1, Int32(inFeatures), Int32(inFeatures),
-                            weights.baseAddress!, bias, Int32(outFeatures), result, Int32(rows.count), store)
-                        if activation.registerStore == nil {
-                            finishRows(result, rows: rows.count, channels: outFeatures, bias: nil, activation: activation)
+                    Parallel.forEachRange(chunks * parts.count, cost: (rows + chunks - 1) / chunks * inFeatures * parts.width) { tasks in
+                        for task in tasks {
+                            let chunk = task / parts.count, filterRange = parts.range(task % parts.count)
+                            let first = chunk * rows / chunks, count = (chunk + 1) * rows / chunks - first
+                            let result = output + first * outFeatures, begin = filterRange.lowerBound
+                            run(inputs[0] + first * inFeatures, tap.baseAddress!, 1, Int32(inFeatures), Int32(inFeatures),
+                                weights.baseAddress! + begin / isa.filterBlock * blockFloats, bias.map { $0 + begin },
+                                Int32(min(filterRange.upperBound, outFeatures) - begin), Int32(outFeatures), result + begin,
+                                Int32(count), store)
+                            if activation.registerStore == nil, parts.tasksStoreWholeRows {
+                                finishRows(result, rows: count, channels: outFeatures, bias: nil, activation: activation)
+                            }
                         }
                     }
                 }
             }
         }
+        parts.finishSplitRows(output, rows: rows, channels: outFeatures, activation: activation)
     }
 
     /// One sgemm per sample: OpenBLAS's summation order then never depends on the batch.

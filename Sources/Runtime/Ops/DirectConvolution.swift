@@ -59,7 +59,7 @@ struct DirectConvolution: Sendable {
                  bias: UnsafePointer<Float>?, filters: Int, activation: Activation, adding: Bool = false) {
         precondition(!adding || (activation == .linear && bias == nil), "only a linear convolution without bias adds")
         let store = adding ? Int32(KL_STORE_ADDING) : activation.registerStore ?? Int32(KL_STORE_SUMS)
-        if geometry.isPointwise {
+        if geometry.readsOnePosition {
             return forwardPointwise(input, output, batch: batch, bias: bias, filters: filters, activation: activation, store: store)
         }
         let g = geometry
@@ -79,7 +79,7 @@ struct DirectConvolution: Sendable {
                         let result = output + (sample * g.positions + first * g.outWidth) * filters
                         for row in 0..<rows {
                             run(band + row * g.strideHeight * rowFloats, taps.baseAddress!, Int32(taps.count), Int32(g.channels),
-                                Int32(g.strideWidth * g.channels), weights.baseAddress!, bias, Int32(filters),
+                                Int32(g.strideWidth * g.channels), weights.baseAddress!, bias, Int32(filters), Int32(filters),
                                 result + row * g.outWidth * filters, Int32(g.outWidth), store)
                         }
                         if activation.registerStore == nil {
@@ -91,32 +91,60 @@ struct DirectConvolution: Sendable {
         }
     }
 
-    /// Pointwise layers (1×1, stride 1, no padding; most of ResNet's and MobileNet's work) read the input in place,
-    /// a chunk of positions per call across row ends: no band to copy, and no register block half wasted at the end
-    /// of every 7- or 14-position row. A chunk holds about 128 KB of input, which each block of filters re-reads
-    /// from cache; there are enough chunks to keep every core busy on one image. Each position's sums are the
-    /// same however the positions are chunked.
+    /// 1×1 layers (most of ResNet's and MobileNet's work) take a chunk of positions per call across row ends: no
+    /// band to pad, and no register block half wasted at the end of every 7- or 14-position row. With stride 1 the
+    /// kernel reads the input in place; a strided layer first gathers the chunk's positions. A chunk holds about
+    /// 128 KB of input, which each block of filters re-reads from cache; when there are too few chunks for the
+    /// cores (one image's deep layers: 49 positions, megabytes of weights), the filters are split too
+    /// (`FilterParts`), so each core reads only its share of the weights. Each position's sums are the same however
+    /// the work is split.
     private func forwardPointwise(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int,
                                   bias: UnsafePointer<Float>?, filters: Int, activation: Activation, store: Int32) {
         let g = geometry
         let most = max(4 * isa.block, 32_768 / max(1, g.channels))
-        let wanted = max((g.positions + most - 1) / most, min(2 * Parallel.workers, g.positions / (2 * isa.block)), 1)
-        let chunk = (g.positions + wanted - 1) / wanted, chunks = (g.positions + chunk - 1) / chunk
-        let run = isa.convRun
+        let chunks = (g.positions + most - 1) / most, chunk = (g.positions + chunks - 1) / chunks
+        let parts = FilterParts(tasks: batch * chunks, filters: filters, isa: isa)
+        let strided = g.strideHeight > 1 || g.strideWidth > 1
+        let run = isa.convRun, blockFloats = g.channels * isa.filterBlock
         taps.withUnsafeBufferPointer { taps in  // the one tap, at offset 0
             weights.withUnsafeBufferPointer { weights in
-                Parallel.forEachRange(batch * chunks, cost: chunk * g.channels * filters) { tasks in
+                Parallel.forEachRange(batch * chunks * parts.count, cost: chunk * g.channels * parts.width) { tasks in
+                    let gathered = UnsafeMutablePointer<Float>.allocate(capacity: strided ? chunk * g.channels : 0)
+                    defer { gathered.deallocate() }
+                    var gatheredTask: Int?
                     for task in tasks {
-                        let first = (task % chunks) * chunk, count = min(chunk, g.positions - first)
-                        let position = (task / chunks) * g.positions + first
-                        run(input + position * g.channels, taps.baseAddress!, 1, Int32(g.channels), Int32(g.channels),
-                            weights.baseAddress!, bias, Int32(filters), output + position * filters, Int32(count), store)
-                        if activation.registerStore == nil {
-                            finishRows(output + position * filters, rows: count, channels: filters, bias: nil, activation: activation)
+                        let sampleChunk = task / parts.count, filterRange = parts.range(task % parts.count)
+                        let sample = sampleChunk / chunks
+                        let first = (sampleChunk % chunks) * chunk, count = min(chunk, g.positions - first)
+                        var source = input + (sample * g.positions + first) * g.channels
+                        if strided {
+                            if gatheredTask != sampleChunk {
+                                gather(input + sample * g.inputCount, positions: first..<(first + count), into: gathered)
+                                gatheredTask = sampleChunk
+                            }
+                            source = UnsafePointer(gathered)
+                        }
+                        let result = output + (sample * g.positions + first) * filters
+                        let begin = filterRange.lowerBound
+                        run(source, taps.baseAddress!, 1, Int32(g.channels), Int32(g.channels),
+                            weights.baseAddress! + begin / isa.filterBlock * blockFloats, bias.map { $0 + begin },
+                            Int32(min(filterRange.upperBound, filters) - begin), Int32(filters), result + begin, Int32(count), store)
+                        if activation.registerStore == nil, parts.tasksStoreWholeRows {
+                            finishRows(result, rows: count, channels: filters, bias: nil, activation: activation)
                         }
                     }
                 }
             }
+        }
+        parts.finishSplitRows(output, rows: batch * g.positions, channels: filters, activation: activation)
+    }
+
+    /// Copies the input values strided 1×1 output positions `positions` read, one after the other.
+    private func gather(_ sample: UnsafePointer<Float>, positions: Range<Int>, into gathered: UnsafeMutablePointer<Float>) {
+        let g = geometry
+        for (index, position) in positions.enumerated() {
+            let y = position / g.outWidth * g.strideHeight, x = position % g.outWidth * g.strideWidth
+            copyFloats(from: sample + (y * g.inWidth + x) * g.channels, to: gathered + index * g.channels, count: g.channels)
         }
     }
 }

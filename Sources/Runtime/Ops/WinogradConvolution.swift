@@ -67,31 +67,27 @@ struct WinogradConvolution: Sendable {
     }
 
     /// `output = activation(conv(input) + bias)` for `batch` samples. Bands of samples are split over the cores;
-    /// when there are too few of them (one image's deep layer has one or two), each band is split by filters too
-    /// (not when an activation runs after the kernel over whole rows).
+    /// when there are too few of them (one image's deep layer has one or two), each band is split by filters too.
     func forward(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int,
                  bias: UnsafePointer<Float>?, activation: Activation) {
         let g = geometry
         let tileRows = (g.outHeight + 1) / 2
         let bands = (tileRows + bandTileRows - 1) / bandTileRows
-        let filterBlocks = filterStride / isa.filterBlock
-        let parts = activation.registerStore == nil ? 1
-            : min(filterBlocks, max(1, (2 * Parallel.workers + batch * bands - 1) / (batch * bands)))
-        let partWidth = (filterBlocks + parts - 1) / parts * isa.filterBlock
+        let parts = FilterParts(tasks: batch * bands, filters: filters, isa: isa)
         let rowFloats = paddedWidth * g.channels
         let channelStride = (g.channels + isa.lanes - 1) / isa.lanes * isa.lanes
         let slots = max(isa.block, bandTileRows * tilesPerRow)
         let store = activation.registerStore ?? Int32(KL_STORE_SUMS)
         let run = isa.winogradBand
         transformed.withUnsafeBufferPointer { u in
-            Parallel.forEachRange(batch * bands * parts, cost: bandTileRows * paddedWidth * 8 * g.channels * partWidth) { tasks in
+            Parallel.forEachRange(batch * bands * parts.count, cost: bandTileRows * paddedWidth * 8 * g.channels * parts.width) { tasks in
                 let band = UnsafeMutablePointer<Float>.allocate(capacity: (2 * bandTileRows + 2) * rowFloats)
                 let v = UnsafeMutablePointer<Float>.allocate(capacity: 16 * slots * channelStride)
-                let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * slots * partWidth)
+                let m = UnsafeMutablePointer<Float>.allocate(capacity: 16 * slots * parts.width)
                 defer { band.deallocate(); v.deallocate(); m.deallocate() }
                 var padded: Int?
                 for task in tasks {
-                    let sampleBand = task / parts, part = task % parts
+                    let sampleBand = task / parts.count, filterRange = parts.range(task % parts.count)
                     let sample = sampleBand / bands, first = (sampleBand % bands) * bandTileRows
                     let rows = min(bandTileRows, tileRows - first)
                     if padded != sampleBand {
@@ -101,15 +97,15 @@ struct WinogradConvolution: Sendable {
                     }
                     let top = 2 * first, height = min(2 * rows, g.outHeight - top)
                     let result = output + (sample * g.positions + top * g.outWidth) * filters
-                    let begin = part * filterBlocks / parts * isa.filterBlock
-                    let end = (part + 1) * filterBlocks / parts * isa.filterBlock
                     run(band, Int32(rowFloats), Int32(g.channels), Int32(rows), u.baseAddress!, Int32(filterStride),
-                        Int32(begin), Int32(end), bias, Int32(filters), store, result, Int32(g.outWidth), Int32(height), v, m)
-                    if activation.registerStore == nil {
+                        Int32(filterRange.lowerBound), Int32(filterRange.upperBound), bias, Int32(filters), store, result,
+                        Int32(g.outWidth), Int32(height), v, m)
+                    if activation.registerStore == nil, parts.tasksStoreWholeRows {
                         finishRows(result, rows: height * g.outWidth, channels: filters, bias: nil, activation: activation)
                     }
                 }
             }
         }
+        parts.finishSplitRows(output, rows: batch * g.positions, channels: filters, activation: activation)
     }
 }

@@ -72,6 +72,9 @@ struct ConvGeometry: Sendable {
             && outHeight == inHeight && outWidth == inWidth
     }
 
+    /// Whether each output position reads one input position, with no padding: a 1×1 window at any stride.
+    var readsOnePosition: Bool { kernelHeight == 1 && kernelWidth == 1 && padTop == 0 && padLeft == 0 }
+
     /// Calls `body(tap, inputOffset)` for each window tap inside the input at output position (y, x); taps in the
     /// padding are skipped. `tap` indexes the kernel's spatial positions, `inputOffset` the first channel's value.
     @inline(__always)
