@@ -5,6 +5,10 @@ import KerasLensGraph
 /// layer that only reads the result becomes the layer's fused activation. ResNet's `conv → bn → relu` is then one
 /// kernel and one pass over memory instead of three.
 ///
+/// A ZeroPadding layer that adds exactly the zeros `same` padding would, read only by a `valid` convolution (how
+/// Keras's MobileNets and EfficientNets pad before a strided depthwise layer), becomes that convolution's own `same`
+/// padding: the kernels pad a band in cache instead of a pass writing the padded tensor.
+///
 /// A folded node takes the name of the last layer it absorbed, so the layers it absorbed have no step in the
 /// inference plan: naming one (capture, partial forward, ablation, gradients) selects the differentiable plan,
 /// which keeps every layer. Layers that are model outputs or feed more than one layer are never absorbed.
@@ -18,8 +22,15 @@ func inferenceNodes(of graph: Graph) -> [Node] {
     }
 
     var absorbed: Set<String> = []
+    var paddedSame: [String: Node] = [:]
+    for pad in graph.nodes {
+        guard let reader = onlyReader[pad.name], let folded = foldingPadding(pad, into: reader) else { continue }
+        paddedSame[reader.name] = folded
+        absorbed.insert(pad.name)
+    }
     var nodes: [Node] = []
-    for node in graph.nodes where !absorbed.contains(node.name) {
+    for original in graph.nodes where !absorbed.contains(original.name) {
+        let node = paddedSame[original.name] ?? original
         guard node.op.fusedActivation == .linear, let norm = onlyReader[node.name],
               var folded = foldingNormalization(norm, into: node) else {
             nodes.append(node)
@@ -35,6 +46,40 @@ func inferenceNodes(of graph: Graph) -> [Node] {
         nodes.append(folded)
     }
     return nodes
+}
+
+/// `layer` reading `pad`'s input with `same` padding, when `pad` is a zero padding of exactly the zeros `same`
+/// padding adds for `layer`'s window and `layer` a `valid` convolution; nil otherwise.
+private func foldingPadding(_ pad: Node, into layer: Node) -> Node? {
+    guard case .zeroPadding(let pads) = pad.op, pad.distributedAxes == 0, layer.distributedAxes == 0 else { return nil }
+    let window: Window, withWindow: (Window) -> Op
+    switch layer.op {
+    case .convolution(let w, let activation):
+        (window, withWindow) = (w, { .convolution(window: $0, activation: activation) })
+    case .groupedConvolution(let w, let groups, let activation):
+        (window, withWindow) = (w, { .groupedConvolution(window: $0, groups: groups, activation: activation) })
+    case .depthwiseConvolution(let w, let multiplier, let activation):
+        (window, withWindow) = (w, { .depthwiseConvolution(window: $0, multiplier: multiplier, activation: activation) })
+    case .separableConvolution(let w, let multiplier, let activation):
+        (window, withWindow) = (w, { .separableConvolution(window: $0, multiplier: multiplier, activation: activation) })
+    case .transposedConvolution, .input, .pool, .globalPool, .reduce, .flatten, .reshape, .permute, .identity, .dense,
+         .batchNormalization, .activation, .prelu, .merge, .linearCombination, .concatenate, .zeroPadding, .cropping,
+         .upsampling, .resize, .rescaling, .normalization, .layerNormalization, .groupNormalization, .unitNormalization,
+         .slice, .recurrent, .embedding, .sequenceMask, .attention:
+        return nil
+    }
+    guard window.padding == .valid, pads.count == window.rank else { return nil }
+    for axis in 0..<window.rank {
+        let length = pad.outputShape[axis] - pads[axis][0] - pads[axis][1]
+        let needed = window.samePads(axis: axis, length: length)
+        guard pads[axis] == [needed.before, needed.after] else { return nil }
+    }
+    var same = window
+    same.padding = .same
+    var folded = layer
+    folded.inputs = pad.inputs
+    folded.op = withWindow(same)
+    return folded
 }
 
 /// `layer` with the batch normalization `norm` (which reads only it) folded into its weights: per output channel

@@ -3,8 +3,8 @@ import KerasLensGraph
 import KerasLens
 import Testing
 
-/// Batch normalizations folded into the layer before them in inference plans (`inferenceNodes`): the folded plan
-/// gives the unfolded answer, the absorbed layers stay reachable by name, and layers read twice or returned as
+/// Batch normalizations folded into the layer before them in inference plans (`inferenceNodes`), and zero paddings
+/// into the convolution after them: the folded plan gives the unfolded answer, the absorbed layers stay reachable by name, and layers read twice or returned as
 /// outputs are left alone.
 @Suite struct InferenceFoldingTests {
     /// `input → layer → bn → act → head`, with seeded weights and statistics far from the identity.
@@ -118,5 +118,31 @@ import Testing
         #expect(fast.classes == reference.classes)
         for (a, b) in zip(fast.scores, reference.scores) { #expect(abs(a - b) <= 1e-5 + 1e-5 * abs(b)) }
         #expect(try model.predict(x) == model.run([x]).outputs[0])
+    }
+
+    /// `x → pad → depthwise 3×3 stride 2 valid`: pads equal to what `same` adds for the input (here (0, 1) along the
+    /// even axis and (1, 1) along the odd one, as Keras's MobileNets pad) become the layer's `same` padding; ResNet's
+    /// symmetric pads, which `same` would not add, stay a layer.
+    @Test(arguments: [([[0, 1], [1, 1]], true), ([[1, 1], [1, 1]], false)])
+    func zeroPaddingThatSamePaddingAddsIsFolded(_ c: ([[Int]], Bool)) throws {
+        let (pads, folds) = c
+        let input = [8, 9, 5]
+        let padded = [input[0] + pads[0][0] + pads[0][1], input[1] + pads[1][0] + pads[1][1], 5]
+        let op = Op.depthwiseConvolution(window: window([3, 3], strides: [2, 2], .valid), multiplier: 1, activation: .linear)
+        let weights = Self.weights(["depthwise_kernel": [3, 3, 5, 1], "bias": [5]])
+        let nodes = [
+            Node(name: "x", kerasClass: "InputLayer", op: .input, inputs: [], outputShape: input),
+            Node(name: "pad", kerasClass: "ZeroPadding2D", op: .zeroPadding(pads: pads), inputs: ["x"], outputShape: padded),
+            Node(name: "dw", kerasClass: "DepthwiseConv2D", op: op, inputs: ["pad"], weights: weights,
+                 outputShape: try op.outputShape(inputs: [padded], weights: weights)),
+        ]
+        let model = try Model(Graph(nodes: nodes, inputs: ["x"], outputs: ["dw"],
+                                    source: GraphSource(format: "test", kerasVersion: nil, backend: nil)))
+        #expect(model.inference.steps.map(\.name) == (folds ? ["x", "dw"] : ["x", "pad", "dw"]))
+        let x = Self.input([3] + input)
+        let fast = try model.run([x]).outputs[0]
+        // Naming the padding runs the plan that keeps every layer.
+        expectClose(fast, try model.run([x], capture: ["pad"]).outputs[0], atol: 1e-6, rtol: 1e-6)
+        #expect(try model.run([x.samples(1..<2)]).outputs[0].scalars == Array(fast.scalars[(fast.count / 3)..<(2 * fast.count / 3)]))
     }
 }

@@ -333,10 +333,15 @@ extension Window {
 
     /// Padding before the first position along `axis` for an input of `length`; TensorFlow puts the odd one at the end.
     public func padBefore(axis: Int, length: Int) -> Int {
-        guard padding == .same else { return 0 }
+        padding == .same ? samePads(axis: axis, length: length).before : 0
+    }
+
+    /// The zeros `same` padding adds before and after an input of `length` along `axis`, whatever this window's
+    /// padding: the total a window needs to give ⌈length / stride⌉ outputs, the odd one at the end as TensorFlow pads.
+    public func samePads(axis: Int, length: Int) -> (before: Int, after: Int) {
         let output = (length + strides[axis] - 1) / strides[axis]
         let extent = (size[axis] - 1) * dilations[axis] + 1
         let total = max((output - 1) * strides[axis] + extent - length, 0)
-        return total / 2
+        return (total / 2, total - total / 2)
     }
 }
