@@ -20,7 +20,12 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
 
 #define KL_STORE_BLOCK(p)                                                                                            \
     {                                                                                                                \
-        float *o = output + (ptrdiff_t)(x + (p)) * outputStride + f0;                                                     \
+        float *o = output + (ptrdiff_t)(x + (p)) * outputStride + f0;                                                \
+        if (residual) {                                                                                              \
+            const float *r = residual + (ptrdiff_t)(x + (p)) * outputStride + f0;                                    \
+            sum0_##p = KL_ADD(sum0_##p, KL_LOAD_LEFT(r, filters - f0));                                              \
+            sum1_##p = KL_ADD(sum1_##p, KL_LOAD_LEFT(r + KL_LANES, filters - f0 - KL_LANES));                        \
+        }                                                                                                            \
         if (store == KL_STORE_RELU) { sum0_##p = KL_MAX(sum0_##p, zero); sum1_##p = KL_MAX(sum1_##p, zero); }        \
         if (store == KL_STORE_RELU6) {                                                                               \
             sum0_##p = KL_MIN(KL_MAX(sum0_##p, zero), six);                                                          \
@@ -47,7 +52,9 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
 
 /// One run of `positions` output positions (typically an output row), channels-last, `outputStride` floats apart:
 /// `output[x][f] = bias[f] + Σ_t Σ_c input[x·positionStride + taps[t] + c] · weights[t][c][f]` for f < `filters`,
-/// stored as `store` says (`KL_STORE_SUMS`, `KL_STORE_RELU`, or `KL_STORE_ADDING`: added to `output[x][f]`). A call
+/// stored as `store` says (`KL_STORE_SUMS`, `KL_STORE_RELU`, or `KL_STORE_ADDING`: added to `output[x][f]`), with
+/// `residual[x][f]` (laid out as the output; NULL for none) added before the activation: a residual connection's
+/// `relu(conv(x) + shortcut)` in one pass. A call
 /// for some of a layer's filters passes their block's weights, bias and output column, and `outputStride` the
 /// layer's filter count. `input` points at the
 /// run's first window origin in a zero-padded sample, `taps` holds each kernel tap's offset from it, `weights` is
@@ -57,8 +64,8 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
 KL_TARGET
 static inline void KL_NAME(kl_conv_run)(const float *input, const int32_t *taps, int32_t tapCount, int32_t channels,
                                         int32_t positionStride, const float *weights, const float *bias,
-                                        int32_t filters, int32_t outputStride, float *output, int32_t positions,
-                                        int32_t store) {
+                                        int32_t filters, int32_t outputStride, float *output, const float *residual,
+                                        int32_t positions, int32_t store) {
     const kl_vec zero = KL_ZERO(), six = KL_SET1(6.0f);
     const int32_t weightStride = 2 * KL_LANES;
     for (int32_t f0 = 0; f0 < filters; f0 += 2 * KL_LANES) {

@@ -9,6 +9,10 @@ import KerasLensGraph
 /// Keras's MobileNets and EfficientNets pad before a strided depthwise layer), becomes that convolution's own `same`
 /// padding: the kernels pad a band in cache instead of a pass writing the padded tensor.
 ///
+/// A residual connection, `relu(add(conv(x), shortcut))` with the convolution read only by the Add and the Add only
+/// by the activation (ResNet's `_3_bn → _add → _out`), becomes the convolution with the shortcut as a second input,
+/// added to its sums before the activation (`ConvolutionKernel.forward`): the Add and ReLU passes go.
+///
 /// A folded node takes the name of the last layer it absorbed, so the layers it absorbed have no step in the
 /// inference plan: naming one (capture, partial forward, ablation, gradients) selects the differentiable plan,
 /// which keeps every layer. Layers that are model outputs or feed more than one layer are never absorbed.
@@ -21,6 +25,7 @@ func inferenceNodes(of graph: Graph) -> [Node] {
         onlyReader[node.inputs[0]] = node
     }
 
+    let shapes = Dictionary(graph.nodes.map { ($0.name, $0.outputShape) }, uniquingKeysWith: { first, _ in first })
     var absorbed: Set<String> = []
     var paddedSame: [String: Node] = [:]
     for pad in graph.nodes {
@@ -30,6 +35,18 @@ func inferenceNodes(of graph: Graph) -> [Node] {
     }
     var nodes: [Node] = []
     for original in graph.nodes where !absorbed.contains(original.name) {
+        if let (index, residual) = foldingResidual(original, emitted: nodes, readers: readers, shapes: shapes) {
+            nodes.remove(at: index)
+            var fused = residual
+            if let next = onlyReader[original.name], case .activation(let activation) = next.op,
+               activation.fuses(rank: fused.innerOutputShape.count) {
+                fused.op = fused.op.replacingFusedActivation(with: activation)
+                fused.name = next.name
+                absorbed.insert(next.name)
+            }
+            nodes.append(fused)
+            continue
+        }
         let node = paddedSame[original.name] ?? original
         guard node.op.fusedActivation == .linear, let norm = onlyReader[node.name],
               var folded = foldingNormalization(norm, into: node) else {
@@ -46,6 +63,26 @@ func inferenceNodes(of graph: Graph) -> [Node] {
         nodes.append(folded)
     }
     return nodes
+}
+
+/// For a two-input Add one of whose inputs is an emitted linear convolution that only it reads (the later one if
+/// both are) and whose other input has the Add's shape (no broadcasting), that convolution's index in `emitted` and
+/// the convolution with the other input as its residual, named as the Add; nil otherwise.
+private func foldingResidual(_ add: Node, emitted: [Node], readers: [String: Int], shapes: [String: [Int]]) -> (Int, Node)? {
+    guard case .merge(.add) = add.op, add.inputs.count == 2, add.distributedAxes == 0 else { return nil }
+    for index in emitted.indices.reversed() {
+        let layer = emitted[index]
+        guard let side = add.inputs.firstIndex(of: layer.name) else { continue }
+        let shortcut = add.inputs[1 - side]
+        guard case .convolution(_, .linear) = layer.op, layer.inputs.count == 1, layer.distributedAxes == 0,
+              readers[layer.name] == 1, shortcut != layer.name, layer.outputShape == add.outputShape,
+              shapes[shortcut] == add.outputShape else { continue }
+        var fused = layer
+        fused.inputs.append(shortcut)
+        fused.name = add.name
+        return (index, fused)
+    }
+    return nil
 }
 
 /// `layer` reading `pad`'s input with `same` padding, when `pad` is a zero padding of exactly the zeros `same`

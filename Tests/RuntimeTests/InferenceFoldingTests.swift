@@ -3,8 +3,8 @@ import KerasLensGraph
 import KerasLens
 import Testing
 
-/// Batch normalizations folded into the layer before them in inference plans (`inferenceNodes`), and zero paddings
-/// into the convolution after them: the folded plan gives the unfolded answer, the absorbed layers stay reachable by name, and layers read twice or returned as
+/// Batch normalizations folded into the layer before them in inference plans (`inferenceNodes`), zero paddings
+/// into the convolution after them, residual connections into the convolution before them: the folded plan gives the unfolded answer, the absorbed layers stay reachable by name, and layers read twice or returned as
 /// outputs are left alone.
 @Suite struct InferenceFoldingTests {
     /// `input → layer → bn → act → head`, with seeded weights and statistics far from the identity.
@@ -144,5 +144,38 @@ import Testing
         // Naming the padding runs the plan that keeps every layer.
         expectClose(fast, try model.run([x], capture: ["pad"]).outputs[0], atol: 1e-6, rtol: 1e-6)
         #expect(try model.run([x.samples(1..<2)]).outputs[0].scalars == Array(fast.scalars[(fast.count / 3)..<(2 * fast.count / 3)]))
+    }
+
+    /// `x → conv → bn → add(bn, x) → relu`, the Add's inputs in either order: one step, the shortcut added before the
+    /// ReLU, in registers (1×1, the direct kernel) or in a pass after the kernel (3×3 with 16 channels, Winograd); a
+    /// convolution something else also reads stays a step, and so do the Add and ReLU after it.
+    @Test(arguments: [([1, 1], false, false), ([3, 3], true, false), ([1, 1], false, true)])
+    func residualConnectionFoldsIntoTheConvolution(_ c: ([Int], Bool, Bool)) throws {
+        let (size, shortcutFirst, convolutionReadTwice) = c
+        let shape = [6, 7, 16]
+        var nodes = [Node(name: "x", kerasClass: "InputLayer", op: .input, inputs: [], outputShape: shape)]
+        func add(_ name: String, _ op: Op, _ inputs: [String], _ weights: [String: Tensor] = [:]) throws {
+            nodes.append(Node(name: name, kerasClass: name, op: op, inputs: inputs, weights: weights,
+                              outputShape: try op.outputShape(inputs: inputs.map { _ in shape }, weights: weights)))
+        }
+        try add("conv", .convolution(window: window(size, .same), activation: .linear), ["x"],
+                Self.weights(["kernel": size + [16, 16], "bias": [16]]))
+        var statistics = Self.weights(["gamma": [16], "beta": [16], "moving_mean": [16]])
+        statistics["moving_variance"] = Tensor(shape: [16], scalars: (0..<16).map { 0.5 + Float($0) / 16 })
+        try add("bn", .batchNormalization(axis: 3, epsilon: 1e-3), ["conv"], statistics)
+        try add("add", .merge(.add), shortcutFirst ? ["x", "bn"] : ["bn", "x"])
+        try add("out", .activation(.relu), ["add"])
+        var outputs = ["out"]
+        if convolutionReadTwice {
+            try add("other", .activation(.sigmoid), ["bn"])
+            outputs.append("other")
+        }
+        let model = try Model(Graph(nodes: nodes, inputs: ["x"], outputs: outputs,
+                                    source: GraphSource(format: "test", kerasVersion: nil, backend: nil)))
+        #expect(model.inference.steps.map(\.name) == (convolutionReadTwice ? ["x", "bn", "add", "out", "other"] : ["x", "out"]))
+        let x = Self.input([3] + shape)
+        let fast = try model.run([x]).outputs[0]
+        expectClose(fast, try model.run([x], capture: ["add"]).outputs[0], atol: 1e-5, rtol: 1e-5)
+        #expect(try model.run([x.samples(2..<3)]).outputs[0].scalars == Array(fast.scalars[(2 * fast.count / 3)...]))
     }
 }

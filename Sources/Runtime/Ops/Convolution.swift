@@ -40,15 +40,29 @@ struct ConvolutionKernel: Kernel {
     /// Output positions per tile: about 256 KB of im2col scratch, at least one position.
     private var tileSize: Int { max(1, min(geometry.positions, 65_536 / max(geometry.patchSize, 1))) }
 
+    /// A second input is a residual connection an inference plan folded in (`inferenceNodes`): added to the sums
+    /// before the activation, in registers by the direct kernel, in a pass after the others.
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
-        if let winograd {
-            return withOptionalPointer(bias) { bias in
-                winograd.forward(inputs[0], output, batch: batch, bias: bias, activation: activation)
-            }
-        }
+        let residual = inputs.count > 1 ? inputs[1] : nil
         if let direct {
             return withOptionalPointer(bias) { bias in
-                direct.forward(inputs[0], output, batch: batch, bias: bias, filters: filters, activation: activation)
+                direct.forward(inputs[0], output, batch: batch, bias: bias, filters: filters, activation: activation, residual: residual)
+            }
+        }
+        guard let residual else { return forwardSums(inputs[0], output, batch: batch, activation: activation) }
+        forwardSums(inputs[0], output, batch: batch, activation: .linear)
+        Parallel.forEachRange(batch * geometry.positions, cost: filters) { rows in
+            let start = rows.lowerBound * filters
+            for i in start..<(start + rows.count * filters) { output[i] += residual[i] }
+            finishRows(output + start, rows: rows.count, channels: filters, bias: nil, activation: activation)
+        }
+    }
+
+    /// Winograd's or im2col's `activation(conv(input) + bias)`.
+    private func forwardSums(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int, activation: Activation) {
+        if let winograd {
+            return withOptionalPointer(bias) { bias in
+                winograd.forward(input, output, batch: batch, bias: bias, activation: activation)
             }
         }
         let g = geometry
@@ -62,7 +76,7 @@ struct ConvolutionKernel: Kernel {
                     let sample = task / tilesPerSample
                     let first = (task % tilesPerSample) * tile
                     let positions = first..<min(first + tile, g.positions)
-                    let input = inputs[0] + sample * g.inputCount
+                    let input = input + sample * g.inputCount
                     let patches: UnsafePointer<Float>
                     if g.isPointwise {
                         patches = input + first * g.channels

@@ -53,7 +53,7 @@ struct DenseKernel: Kernel {
                             run(inputs[0] + first * inFeatures, tap.baseAddress!, 1, Int32(inFeatures), Int32(inFeatures),
                                 weights.baseAddress! + begin / isa.filterBlock * blockFloats, bias.map { $0 + begin },
                                 Int32(min(filterRange.upperBound, outFeatures) - begin), Int32(outFeatures), result + begin,
-                                Int32(count), store)
+                                nil, Int32(count), store)
                             if activation.registerStore == nil, parts.tasksStoreWholeRows {
                                 finishRows(result, rows: count, channels: outFeatures, bias: nil, activation: activation)
                             }

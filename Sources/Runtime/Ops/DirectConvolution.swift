@@ -53,14 +53,16 @@ struct DirectConvolution: Sendable {
         (rows - 1) * geometry.strideHeight + (geometry.kernelHeight - 1) * geometry.dilationHeight + 1
     }
 
-    /// `output = activation(conv(input) + bias)` for `batch` samples, or with `adding` (a linear convolution without
-    /// bias: a backward pass) `output += conv(input)`.
+    /// `output = activation(conv(input) + bias + residual)` for `batch` samples (`residual`, laid out as the output,
+    /// may be nil), or with `adding` (a linear convolution without bias: a backward pass) `output += conv(input)`.
     func forward(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int,
-                 bias: UnsafePointer<Float>?, filters: Int, activation: Activation, adding: Bool = false) {
+                 bias: UnsafePointer<Float>?, filters: Int, activation: Activation, residual: UnsafePointer<Float>? = nil,
+                 adding: Bool = false) {
         precondition(!adding || (activation == .linear && bias == nil), "only a linear convolution without bias adds")
         let store = adding ? Int32(KL_STORE_ADDING) : activation.registerStore ?? Int32(KL_STORE_SUMS)
         if geometry.readsOnePosition {
-            return forwardPointwise(input, output, batch: batch, bias: bias, filters: filters, activation: activation, store: store)
+            return forwardPointwise(input, output, batch: batch, bias: bias, filters: filters, activation: activation,
+                                    residual: residual, store: store)
         }
         let g = geometry
         let bands = (g.outHeight + bandRows - 1) / bandRows
@@ -76,11 +78,12 @@ struct DirectConvolution: Sendable {
                         let rows = min(bandRows, g.outHeight - first)
                         g.padRows(input + sample * g.inputCount, from: first * g.strideHeight - g.padTop, count: paddedRows(rows),
                                   width: paddedWidth, into: band)
-                        let result = output + (sample * g.positions + first * g.outWidth) * filters
+                        let offset = (sample * g.positions + first * g.outWidth) * filters, result = output + offset
                         for row in 0..<rows {
                             run(band + row * g.strideHeight * rowFloats, taps.baseAddress!, Int32(taps.count), Int32(g.channels),
                                 Int32(g.strideWidth * g.channels), weights.baseAddress!, bias, Int32(filters), Int32(filters),
-                                result + row * g.outWidth * filters, Int32(g.outWidth), store)
+                                result + row * g.outWidth * filters, residual.map { $0 + offset + row * g.outWidth * filters },
+                                Int32(g.outWidth), store)
                         }
                         if activation.registerStore == nil {
                             finishRows(result, rows: rows * g.outWidth, channels: filters, bias: nil, activation: activation)
@@ -99,7 +102,8 @@ struct DirectConvolution: Sendable {
     /// (`FilterParts`), so each core reads only its share of the weights. Each position's sums are the same however
     /// the work is split.
     private func forwardPointwise(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int,
-                                  bias: UnsafePointer<Float>?, filters: Int, activation: Activation, store: Int32) {
+                                  bias: UnsafePointer<Float>?, filters: Int, activation: Activation,
+                                  residual: UnsafePointer<Float>?, store: Int32) {
         let g = geometry
         let most = max(4 * isa.block, 32_768 / max(1, g.channels))
         let chunks = (g.positions + most - 1) / most, chunk = (g.positions + chunks - 1) / chunks
@@ -124,11 +128,12 @@ struct DirectConvolution: Sendable {
                             }
                             source = UnsafePointer(gathered)
                         }
-                        let result = output + (sample * g.positions + first) * filters
+                        let offset = (sample * g.positions + first) * filters, result = output + offset
                         let begin = filterRange.lowerBound
                         run(source, taps.baseAddress!, 1, Int32(g.channels), Int32(g.channels),
                             weights.baseAddress! + begin / isa.filterBlock * blockFloats, bias.map { $0 + begin },
-                            Int32(min(filterRange.upperBound, filters) - begin), Int32(filters), result + begin, Int32(count), store)
+                            Int32(min(filterRange.upperBound, filters) - begin), Int32(filters), result + begin,
+                            residual.map { $0 + offset + begin }, Int32(count), store)
                         if activation.registerStore == nil, parts.tasksStoreWholeRows {
                             finishRows(result, rows: count, channels: filters, bias: nil, activation: activation)
                         }

@@ -49,7 +49,7 @@ struct RecurrentMatrix: Sendable {
                 if let isa {
                     let tap: Int32 = 0
                     withUnsafePointer(to: tap) { tap in
-                        isa.convRun(input, tap, 1, Int32(inner), Int32(rowStride), values, bias, Int32(width), Int32(width), output,
+                        isa.convRun(input, tap, 1, Int32(inner), Int32(rowStride), values, bias, Int32(width), Int32(width), output, nil,
                                     Int32(rows), 0)
                     }
                     return

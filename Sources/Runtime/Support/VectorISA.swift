@@ -37,7 +37,8 @@ enum VectorISA: Sendable, CaseIterable, CustomStringConvertible {
     var description: String { self == .avx512 ? "AVX-512" : "AVX2" }
 
     typealias ConvRun = @convention(c) (UnsafePointer<Float>?, UnsafePointer<Int32>?, Int32, Int32, Int32, UnsafePointer<Float>?,
-                                        UnsafePointer<Float>?, Int32, Int32, UnsafeMutablePointer<Float>?, Int32, Int32) -> Void
+                                        UnsafePointer<Float>?, Int32, Int32, UnsafeMutablePointer<Float>?, UnsafePointer<Float>?, Int32,
+                                        Int32) -> Void
     typealias WinogradBand = @convention(c) (UnsafePointer<Float>?, Int32, Int32, Int32, UnsafePointer<Float>?, Int32, Int32, Int32,
                                              UnsafePointer<Float>?, Int32, Int32, UnsafeMutablePointer<Float>?, Int32, Int32,
                                              UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void
