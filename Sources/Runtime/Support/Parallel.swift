@@ -8,12 +8,15 @@ enum Parallel {
     /// machine is shared) delays only its current range instead of holding up a whole half of the layer.
     static let rangesPerWorker = 4
 
-    /// Runs `body` over `0..<count` split into at most `workers × rangesPerWorker` contiguous ranges. Runs inline
-    /// when the work is too small to be worth a thread hop (`cost` is a rough count of multiply-adds per item).
+    /// Runs `body` over `0..<count` split into at most `workers × rangesPerWorker` contiguous ranges, on the
+    /// spinning `WorkerPool` (or through Dispatch while the pool runs another job). Runs inline when the work is too
+    /// small to be worth a thread hop (`cost` is a rough count of multiply-adds per item).
     static func forEachRange(_ count: Int, cost: Int = 1, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
         let chunks = min(workers * rangesPerWorker, count, max(1, count * cost / 131_072))
         guard chunks > 1 else { return body(0..<count) }
+        let range = { (chunk: Int) in body(chunk * count / chunks ..< (chunk + 1) * count / chunks) }
+        if let pool = WorkerPool.shared, pool.run(chunks, range) { return }
         // The ranges are disjoint and `body` returns before this function does, so sharing it is safe.
         withoutActuallyEscaping(body) { body in
             let shared = UncheckedSendable(body)
