@@ -34,8 +34,9 @@ import Testing
     /// 1×1 layers run the direct kernel over chunks of positions across row ends (`forwardPointwise`): against
     /// im2col + sgemm for every instruction set this CPU has, with rows shorter than a register block, one chunk or
     /// several, masked filter blocks, bias or none, fused ReLU and ReLU6 (sums beyond 6 with 96 channels), an
-    /// activation applied after the kernel, and stride 2 over even and odd sizes (positions gathered first). One
-    /// image alone is split by filters over the cores where a batch of two is not: the same bits either way.
+    /// activation applied after the kernel, and stride 2 over even and odd sizes (positions gathered first), with and
+    /// without a residual input. One image alone is split by filters over the cores where a batch of two is not: the
+    /// same bits either way.
     @Test(arguments: [(7, 7, 64, 40, Activation.relu, true, 1), (3, 5, 3, 17, .linear, false, 1), (30, 30, 8, 33, .sigmoid, true, 1),
                       (14, 14, 300, 16, .relu, true, 1), (6, 5, 96, 24, .relu6, true, 1),
                       (5, 6, 96, 40, .clippedReLU(maxValue: 6, negativeSlope: 0, threshold: 0), false, 1),
@@ -62,6 +63,16 @@ import Testing
         }
         expectClose(tensor([count], actual), tensor([count], expected), "\(c) \(isa)", atol: 1e-4)
         #expect(Array(actual[(count / batch)...]) == single, "the second sample alone gives the same bits")
+        // A residual connection folded in (a second input added before the activation): in registers here, in a
+        // pass after im2col.
+        let residual = (0..<count).map { Float(($0 * 29) % 89) / 30 - 1.5 }
+        input.withUnsafeBufferPointer { x in
+            residual.withUnsafeBufferPointer { r in
+                reference.forward([x.baseAddress!, r.baseAddress!], &expected, batch: batch)
+                fast.forward([x.baseAddress!, r.baseAddress!], &actual, batch: batch)
+            }
+        }
+        expectClose(tensor([count], actual), tensor([count], expected), "\(c) \(isa) with a residual", atol: 1e-4)
     }
 
     /// A stride-1 convolution's backward pass through the direct kernel on its adjoint (`DirectConvolution.adjoint`)

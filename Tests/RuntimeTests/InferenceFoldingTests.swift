@@ -147,9 +147,10 @@ import Testing
     }
 
     /// `x → conv → bn → add(bn, x) → relu`, the Add's inputs in either order: one step, the shortcut added before the
-    /// ReLU, in registers (1×1, the direct kernel) or in a pass after the kernel (3×3 with 16 channels, Winograd); a
+    /// ReLU, in registers (1×1 and 5×5, the direct kernel's pointwise and banded paths) or in a pass after the kernel
+    /// (3×3 with 16 channels, Winograd); a
     /// convolution something else also reads stays a step, and so do the Add and ReLU after it.
-    @Test(arguments: [([1, 1], false, false), ([3, 3], true, false), ([1, 1], false, true)])
+    @Test(arguments: [([1, 1], false, false), ([3, 3], true, false), ([5, 5], false, false), ([1, 1], false, true)])
     func residualConnectionFoldsIntoTheConvolution(_ c: ([Int], Bool, Bool)) throws {
         let (size, shortcutFirst, convolutionReadTwice) = c
         let shape = [6, 7, 16]
