@@ -1,3 +1,4 @@
+import Dispatch
 import KerasLensGraph
 
 /// An ordered list of steps, each one kernel reading earlier steps' outputs, plus for every step the last step that
@@ -69,27 +70,30 @@ struct Plan: Sendable {
 
     /// Runs steps in order over a batch. `given` holds buffers already filled (inputs, or a substituted layer);
     /// steps in `skip` are not run (their outputs are not needed). Returns the buffers of `keep`; the rest go back
-    /// to the pool.
-    func execute(batch: Int, given: [Int: Buffer], keep: Set<Int>, skip: Set<Int> = [], pool: BufferPool) -> [Int: Buffer] {
+    /// to the pool. `clock`, if given, adds each step's kernel time to its current run.
+    func execute(batch: Int, given: [Int: Buffer], keep: Set<Int>, skip: Set<Int> = [], pool: BufferPool,
+                 clock: StepClock? = nil) -> [Int: Buffer] {
         var traces: [Int: AnyObject] = [:]
-        return execute(batch: batch, given: given, keep: keep, skip: skip, pool: pool, tracing: [], traces: &traces)
+        return execute(batch: batch, given: given, keep: keep, skip: skip, pool: pool, tracing: [], traces: &traces, clock: clock)
     }
 
     /// `execute`, the steps in `tracing` keeping their traces for their backward pass (`Kernel.forwardKeepingTrace`)
     /// in `traces`.
     func execute(batch: Int, given: [Int: Buffer], keep: Set<Int>, skip: Set<Int> = [], pool: BufferPool, tracing: Set<Int>,
-                 traces: inout [Int: AnyObject]) -> [Int: Buffer] {
+                 traces: inout [Int: AnyObject], clock: StepClock? = nil) -> [Int: Buffer] {
         var buffers: [Buffer?] = Array(repeating: nil, count: steps.count)
         for (index, buffer) in given { buffers[index] = buffer }
         for (index, step) in steps.enumerated() {
             guard buffers[index] == nil, !skip.contains(index), let kernel = step.kernel else { continue }
             let output = pool.take(batch * step.count)
             let inputs = step.inputs.map { UnsafePointer(buffers[$0]!.pointer) }
+            let start = clock == nil ? 0 : DispatchTime.now().uptimeNanoseconds
             if tracing.contains(index) {
                 traces[index] = kernel.forwardKeepingTrace(inputs, output.pointer, batch: batch)
             } else {
                 kernel.forward(inputs, output.pointer, batch: batch)
             }
+            clock?.add(DispatchTime.now().uptimeNanoseconds - start, to: index)
             buffers[index] = output
             for source in step.inputs where lastReader[source] == index && !keep.contains(source) {
                 if let buffer = buffers[source] { pool.give(buffer) }

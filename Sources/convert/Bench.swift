@@ -14,6 +14,8 @@ struct Bench: ParsableCommand {
     @Option(help: "Seconds of untimed runs first (at least one run).") var warmup = 0.25
     @Option(help: "Time this explanation method (gradcam, ablationcam, lime, …) instead of inference.") var explain: String?
     @Option(help: "The layer the explanation reads (CAM methods).") var layer: String?
+    @Flag(help: "Also time each step of the inference plan (inference only): where the time goes, layer by layer.")
+    var steps = false
     @Flag(help: "Print one JSON object.") var json = false
     @OptionGroup var outputChoice: OutputChoice
 
@@ -22,6 +24,7 @@ struct Bench: ParsableCommand {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         guard repeats > 0 else { throw ValidationError("--repeats must be positive") }
         guard warmup >= 0, warmup.isFinite else { throw ValidationError("--warmup must be a number of seconds, 0 or more") }
+        if steps, explain != nil { throw ValidationError("--steps times inference; leave out --explain") }
         if let explain, ExplanationMethod(rawValue: explain) == nil {
             throw ValidationError("--explain \(explain): one of \(ExplanationMethod.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -68,12 +71,30 @@ struct Bench: ParsableCommand {
             timings = try Timings.measure(repeats: repeats, warmup: warmup) { _ = try runner.predict([data], layers: runner.outputNames, batchSize: batchSize) }
         }
         let batch = data.shape[0]
+        let stepTimings = steps ? try runner.stepTimings([data], repeats: repeats, warmup: 0, batchSize: batchSize) : []
         if json {
             let seconds = timings.seconds.map { "\($0)" }.joined(separator: ", ")
-            print(#"{"model": "\#(model)", "samples": \#(batch), "median_s": \#(timings.median), "min_s": \#(timings.minimum), "max_s": \#(timings.maximum), "seconds": [\#(seconds)]}"#)
+            let stepObjects = stepTimings.map { #"{"step": "\#($0.name)", "kernel": "\#($0.kernel)", "median_s": \#($0.seconds)}"# }
+            let stepsField = steps ? #", "steps": [\#(stepObjects.joined(separator: ", "))]"# : ""
+            print(#"{"model": "\#(model)", "samples": \#(batch), "median_s": \#(timings.median), "min_s": \#(timings.minimum), "max_s": \#(timings.maximum), "seconds": [\#(seconds)]\#(stepsField)}"#)
         } else {
             print(String(format: "%@: %d samples: median %.3f ms (min %.3f, max %.3f), %.0f samples/s",
                          model, batch, timings.median * 1e3, timings.minimum * 1e3, timings.maximum * 1e3, Double(batch) / timings.median))
+            printSteps(stepTimings)
         }
+    }
+
+    /// One line per step, in plan order: median milliseconds and share of the steps' total.
+    private func printSteps(_ timings: [StepTiming]) {
+        guard !timings.isEmpty else { return }
+        let total = timings.reduce(0) { $0 + $1.seconds }
+        let nameWidth = max(4, timings.map(\.name.count).max()!), kernelWidth = max(6, timings.map(\.kernel.count).max()!)
+        func padded(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
+        print("\(padded("step", nameWidth))  \(padded("kernel", kernelWidth))  median ms  share")
+        for timing in timings {
+            print(padded(timing.name, nameWidth) + "  " + padded(timing.kernel, kernelWidth)
+                  + String(format: "  %9.3f  %4.1f%%", timing.seconds * 1e3, 100 * timing.seconds / max(total, 1e-12)))
+        }
+        print(String(format: "%@  %9.3f  (sum of the step medians)", padded("", nameWidth + kernelWidth + 2), total * 1e3))
     }
 }

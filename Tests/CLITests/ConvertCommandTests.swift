@@ -62,8 +62,9 @@ import Testing
         #expect(try CLIRunner.run(["predict", native, "--input", x, "--output", fromNative]).status == 0)
         #expect(try CLIRunner.run(["predict", h5, "--input", x, "--output", fromH5]).status == 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: fromNative)) == Data(contentsOf: URL(fileURLWithPath: fromH5)))
-        result = try CLIRunner.run(["bench", native, "--repeats", "2"])
+        result = try CLIRunner.run(["bench", native, "--repeats", "2", "--steps"])
         #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("conv1d_2") && result.stdout.contains("sum of the step medians"), "\(result.stdout)")
         // A native file converts again, to ONNX or to native.
         #expect(try CLIRunner.run(["convert", native, "-o", folder.appendingPathComponent("again.onnx").path]).status == 0)
         #expect(try CLIRunner.run(["convert", native, "-o", folder.appendingPathComponent("again.safetensors").path]).status == 0)
