@@ -41,7 +41,7 @@ struct DenseKernel: Kernel {
         // row chunks of at least one register block, a few per core; one image's classifier is split by filters
         let chunks = max(1, min(rows / isa.block, 2 * Parallel.workers))
         let parts = FilterParts(tasks: chunks, filters: outFeatures, isa: isa)
-        let tap: [Int32] = [0], blockFloats = inFeatures * isa.filterBlock
+        let tap: [Int32] = [0]
         tap.withUnsafeBufferPointer { tap in
             packed.withUnsafeBufferPointer { weights in
                 withOptionalPointer(bias) { bias in
@@ -51,7 +51,7 @@ struct DenseKernel: Kernel {
                             let first = chunk * rows / chunks, count = (chunk + 1) * rows / chunks - first
                             let result = output + first * outFeatures, begin = filterRange.lowerBound
                             run(inputs[0] + first * inFeatures, tap.baseAddress!, 1, Int32(inFeatures), Int32(inFeatures),
-                                weights.baseAddress! + begin / isa.filterBlock * blockFloats, bias.map { $0 + begin },
+                                weights.baseAddress! + begin * inFeatures, bias.map { $0 + begin },
                                 Int32(min(filterRange.upperBound, outFeatures) - begin), Int32(outFeatures), result + begin,
                                 nil, Int32(count), store)
                             if activation.registerStore == nil, parts.tasksStoreWholeRows {

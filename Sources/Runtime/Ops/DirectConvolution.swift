@@ -109,7 +109,7 @@ struct DirectConvolution: Sendable {
         let chunks = (g.positions + most - 1) / most, chunk = (g.positions + chunks - 1) / chunks
         let parts = FilterParts(tasks: batch * chunks, filters: filters, isa: isa)
         let strided = g.strideHeight > 1 || g.strideWidth > 1
-        let run = isa.convRun, blockFloats = g.channels * isa.filterBlock
+        let run = isa.convRun
         taps.withUnsafeBufferPointer { taps in  // the one tap, at offset 0
             weights.withUnsafeBufferPointer { weights in
                 Parallel.forEachRange(batch * chunks * parts.count, cost: chunk * g.channels * parts.width) { tasks in
@@ -131,7 +131,7 @@ struct DirectConvolution: Sendable {
                         let offset = (sample * g.positions + first) * filters, result = output + offset
                         let begin = filterRange.lowerBound
                         run(source, taps.baseAddress!, 1, Int32(g.channels), Int32(g.channels),
-                            weights.baseAddress! + begin / isa.filterBlock * blockFloats, bias.map { $0 + begin },
+                            weights.baseAddress! + begin * g.channels, bias.map { $0 + begin },
                             Int32(min(filterRange.upperBound, filters) - begin), Int32(filters), result + begin,
                             residual.map { $0 + offset + begin }, Int32(count), store)
                         if activation.registerStore == nil, parts.tasksStoreWholeRows {

@@ -20,7 +20,8 @@ struct FilterParts: Sendable {
     /// The most filters (padded to whole blocks) one part holds.
     var width: Int { (blocks + count - 1) / count * blockWidth }
 
-    /// Part `part`'s filters, in whole blocks (the last may end past `filters`, in the padding).
+    /// Part `part`'s filters, in whole blocks (the last may end past `filters`, in the padding). Packed weights
+    /// (`VectorISA.packed`: [block][rows][filterBlock]) for filters from f start `f × rows` floats in.
     func range(_ part: Int) -> Range<Int> {
         (part * blocks / count * blockWidth)..<((part + 1) * blocks / count * blockWidth)
     }

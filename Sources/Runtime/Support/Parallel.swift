@@ -17,12 +17,10 @@ enum Parallel {
         guard chunks > 1 else { return body(0..<count) }
         let range = { (chunk: Int) in body(chunk * count / chunks ..< (chunk + 1) * count / chunks) }
         if let pool = WorkerPool.shared, pool.run(chunks, range) { return }
-        // The ranges are disjoint and `body` returns before this function does, so sharing it is safe.
-        withoutActuallyEscaping(body) { body in
-            let shared = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                shared.value(chunk * count / chunks ..< (chunk + 1) * count / chunks)
-            }
+        // The ranges are disjoint and `range` returns before this function does, so sharing it is safe.
+        withoutActuallyEscaping(range) { range in
+            let shared = UncheckedSendable(range)
+            DispatchQueue.concurrentPerform(iterations: chunks) { shared.value($0) }
         }
     }
 }
