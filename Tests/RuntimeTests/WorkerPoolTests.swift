@@ -17,7 +17,7 @@ import Testing
                 Parallel.forEachRange(16, cost: 1 << 20) { inner in nestedVisits.add(inner.count, ordering: .relaxed) }
             }
         }
-        let ranges = min(Parallel.workers * Parallel.rangesPerWorker, count)
+        let ranges = Parallel.ranges(count, cost: 1 << 20)
         return visits.withLock { $0.allSatisfy { $0 == 1 } } && (!nested || nestedVisits.load(ordering: .relaxed) == 16 * ranges)
     }
 

@@ -94,62 +94,71 @@ struct DirectConvolution: Sendable {
         }
     }
 
-    /// 1×1 layers (most of ResNet's and MobileNet's work) take a chunk of positions per call across row ends: no
-    /// band to pad, and no register block half wasted at the end of every 7- or 14-position row. With stride 1 the
-    /// kernel reads the input in place; a strided layer first gathers the chunk's positions. A chunk holds about
-    /// 128 KB of input, which each block of filters re-reads from cache; when there are too few chunks for the
-    /// cores (one image's deep layers: 49 positions, megabytes of weights), the filters are split too
-    /// (`FilterParts`), so each core reads only its share of the weights. Each position's sums are the same however
-    /// the work is split.
+    /// 1×1 layers (most of ResNet's and MobileNet's work) take a chunk of positions per call across row ends and
+    /// sample ends (`RowChunks`): no band to pad, and no register block half wasted at the end of every 7- or
+    /// 14-position row. With stride 1 the kernel reads the input in place; a strided layer first gathers the chunk's
+    /// positions. A chunk holds about 128 KB of input, which each block of filters re-reads from cache; when there
+    /// are too few chunks for the cores (one image's deep layers: 49 positions, megabytes of weights), the filters
+    /// are split too (`FilterParts`), so each core reads only its share of the weights. Each position's sums are
+    /// the same however the work is split.
     private func forwardPointwise(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int,
                                   bias: UnsafePointer<Float>?, filters: Int, activation: Activation,
                                   residual: UnsafePointer<Float>?, store: Int32) {
-        let g = geometry
-        let most = max(4 * isa.block, 32_768 / max(1, g.channels))
-        let chunks = (g.positions + most - 1) / most, chunk = (g.positions + chunks - 1) / chunks
-        let parts = FilterParts(tasks: batch * chunks, filters: filters, isa: isa)
+        let g = geometry, rows = batch * g.positions
+        let chunks = RowChunks(rows: rows, block: isa.block, most: max(4 * isa.block, 32_768 / max(1, g.channels)))
+        let parts = FilterParts(tasks: chunks.count, filters: filters, isa: isa)
         let strided = g.strideHeight > 1 || g.strideWidth > 1
-        let run = isa.convRun
-        taps.withUnsafeBufferPointer { taps in  // the one tap, at offset 0
-            weights.withUnsafeBufferPointer { weights in
-                Parallel.forEachRange(batch * chunks * parts.count, cost: chunk * g.channels * parts.width) { tasks in
-                    let gathered = UnsafeMutablePointer<Float>.allocate(capacity: strided ? chunk * g.channels : 0)
-                    defer { gathered.deallocate() }
-                    var gatheredTask: Int?
-                    for task in tasks {
-                        let sampleChunk = task / parts.count, filterRange = parts.range(task % parts.count)
-                        let sample = sampleChunk / chunks
-                        let first = (sampleChunk % chunks) * chunk, count = min(chunk, g.positions - first)
-                        var source = input + (sample * g.positions + first) * g.channels
-                        if strided {
-                            if gatheredTask != sampleChunk {
-                                gather(input + sample * g.inputCount, positions: first..<(first + count), into: gathered)
-                                gatheredTask = sampleChunk
-                            }
-                            source = UnsafePointer(gathered)
-                        }
-                        let offset = (sample * g.positions + first) * filters, result = output + offset
-                        let begin = filterRange.lowerBound
-                        run(source, taps.baseAddress!, 1, Int32(g.channels), Int32(g.channels),
-                            weights.baseAddress! + begin * g.channels, bias.map { $0 + begin },
-                            Int32(min(filterRange.upperBound, filters) - begin), Int32(filters), result + begin,
-                            residual.map { $0 + offset + begin }, Int32(count), store)
-                        if activation.registerStore == nil, parts.tasksStoreWholeRows {
-                            finishRows(result, rows: count, channels: filters, bias: nil, activation: activation)
-                        }
+        Parallel.forEachRange(chunks.count * parts.count, cost: chunks.size * g.channels * parts.width) { tasks in
+            let gathered = UnsafeMutablePointer<Float>.allocate(capacity: strided ? chunks.size * g.channels : 0)
+            defer { gathered.deallocate() }
+            var gatheredChunk: Int?
+            for task in tasks {
+                let chunk = task / parts.count, filterRange = parts.range(task % parts.count)
+                let positions = chunks.range(chunk)
+                var source = input + positions.lowerBound * g.channels
+                if strided {
+                    if gatheredChunk != chunk {
+                        gather(input, positions: positions, into: gathered)
+                        gatheredChunk = chunk
                     }
+                    source = UnsafePointer(gathered)
+                }
+                let offset = positions.lowerBound * filters, result = output + offset
+                runPointwise(source, count: positions.count, filters: filters, filterRange: filterRange, bias: bias,
+                             residual: residual.map { $0 + offset }, store: store, into: result)
+                if activation.registerStore == nil, parts.tasksStoreWholeRows {
+                    finishRows(result, rows: positions.count, channels: filters, bias: nil, activation: activation)
                 }
             }
         }
-        parts.finishSplitRows(output, rows: batch * g.positions, channels: filters, activation: activation)
+        parts.finishSplitRows(output, rows: rows, channels: filters, activation: activation)
     }
 
-    /// Copies the input values strided 1×1 output positions `positions` read, one after the other.
-    private func gather(_ sample: UnsafePointer<Float>, positions: Range<Int>, into gathered: UnsafeMutablePointer<Float>) {
+    /// A 1×1 layer's sums over `count` positions read one after the other from `source`, for the filters of
+    /// `filterRange` (whole blocks, as `FilterParts` gives them), stored from `result` (the first position's output
+    /// row) as `store` says, with `residual` (laid out as the output, from the same position; nil for none) added.
+    func runPointwise(_ source: UnsafePointer<Float>, count: Int, filters: Int, filterRange: Range<Int>,
+                      bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, store: Int32,
+                      into result: UnsafeMutablePointer<Float>) {
+        let begin = filterRange.lowerBound, channels = geometry.channels
+        taps.withUnsafeBufferPointer { taps in  // the one tap, at offset 0
+            weights.withUnsafeBufferPointer { weights in
+                isa.convRun(source, taps.baseAddress!, 1, Int32(channels), Int32(channels), weights.baseAddress! + begin * channels,
+                            bias.map { $0 + begin }, Int32(min(filterRange.upperBound, filters) - begin), Int32(filters),
+                            result + begin, residual.map { $0 + begin }, Int32(count), store)
+            }
+        }
+    }
+
+    /// Copies the input values strided 1×1 output positions `positions` (numbered across the batch) read, one
+    /// after the other.
+    private func gather(_ input: UnsafePointer<Float>, positions: Range<Int>, into gathered: UnsafeMutablePointer<Float>) {
         let g = geometry
         for (index, position) in positions.enumerated() {
-            let y = position / g.outWidth * g.strideHeight, x = position % g.outWidth * g.strideWidth
-            copyFloats(from: sample + (y * g.inWidth + x) * g.channels, to: gathered + index * g.channels, count: g.channels)
+            let sample = position / g.positions, local = position % g.positions
+            let y = local / g.outWidth * g.strideHeight, x = local % g.outWidth * g.strideWidth
+            copyFloats(from: input + sample * g.inputCount + (y * g.inWidth + x) * g.channels, to: gathered + index * g.channels,
+                       count: g.channels)
         }
     }
 }

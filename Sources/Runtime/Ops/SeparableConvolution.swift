@@ -1,9 +1,14 @@
+import COpenBLAS
 import KerasLensGraph
 
 /// A depthwise convolution (no bias, no activation) followed by a pointwise matrix product with bias and activation.
+/// The product runs on the direct kernel's 1×1 path where the CPU has one (chunks of whole register blocks, bias and
+/// activation in registers), else as OpenBLAS products.
 struct SeparableConvolutionKernel: Kernel {
     let depthwise: DepthwiseConvolutionKernel
     let pointwise: [Float]
+    /// The pointwise product as a 1×1 convolution over the depthwise result, nil without a vector instruction set.
+    let pointwiseDirect: DirectConvolution?
     let bias: [Float]?
     let middleChannels: Int
     let filters: Int
@@ -22,11 +27,20 @@ struct SeparableConvolutionKernel: Kernel {
         bias = node.weights["bias"]?.scalars
         middleChannels = shapes.input.last! * multiplier
         filters = pointwiseKernel.shape.last!
+        let spatial = Array(shapes.output.dropLast()), ones = spatial.map { _ in 1 }
+        let pointwiseGeometry = ConvGeometry(window: Window(size: ones, strides: ones, dilations: ones, padding: .valid),
+                                             input: spatial + [middleChannels], output: shapes.output)
+        pointwiseDirect = isa.map { [pointwise, filters] in
+            DirectConvolution(geometry: pointwiseGeometry, kernel: pointwise, filters: filters, isa: $0)
+        }
         positions = shapes.output.dropLast().reduce(1, *)
         self.activation = activation
     }
 
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
+        if let vector = depthwise.vector, let pointwiseDirect {
+            return forwardFused(inputs[0], output, batch: batch, depthwise: vector, pointwise: pointwiseDirect)
+        }
         let rows = batch * positions
         let middle = UnsafeMutablePointer<Float>.allocate(capacity: rows * middleChannels)
         defer { middle.deallocate() }
@@ -46,6 +60,42 @@ struct SeparableConvolutionKernel: Kernel {
                 }
             }
         }
+    }
+
+    /// Both halves band by band: each band's depthwise result (a few rows, about 256 KB of padded input) stays in
+    /// cache for the pointwise product that reads it, instead of a layer-sized intermediate going to memory and
+    /// back. Bands with too few of them for the cores are split by filters (`FilterParts`); each split task
+    /// recomputes its band's depthwise half, a fraction of the pointwise half's work.
+    private func forwardFused(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int,
+                              depthwise: VectorDepthwiseConvolution, pointwise: DirectConvolution) {
+        let g = depthwise.geometry
+        let bands = (g.outHeight + depthwise.bandRows - 1) / depthwise.bandRows
+        let parts = FilterParts(tasks: batch * bands, filters: filters, isa: pointwise.isa)
+        let store = activation.registerStore ?? Int32(KL_STORE_SUMS)
+        withOptionalPointer(bias) { bias in
+            Parallel.forEachRange(batch * bands * parts.count, cost: depthwise.bandRows * g.outWidth * g.channels * parts.width) { tasks in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: depthwise.bandCapacity)
+                let middle = UnsafeMutablePointer<Float>.allocate(capacity: depthwise.bandRows * g.outWidth * g.channels)
+                defer { scratch.deallocate(); middle.deallocate() }
+                var computed: Int?
+                for task in tasks {
+                    let sampleBand = task / parts.count, sample = sampleBand / bands
+                    let rows = depthwise.bandRange(sampleBand % bands)
+                    if computed != sampleBand {
+                        depthwise.forwardBand(input + sample * g.inputCount, rows: rows, scratch: scratch, bias: nil,
+                                              store: Int32(KL_STORE_SUMS), into: middle)
+                        computed = sampleBand
+                    }
+                    let count = rows.count * g.outWidth, result = output + (sample * g.positions + rows.lowerBound * g.outWidth) * filters
+                    pointwise.runPointwise(middle, count: count, filters: filters, filterRange: parts.range(task % parts.count),
+                                           bias: bias, residual: nil, store: store, into: result)
+                    if activation.registerStore == nil, parts.tasksStoreWholeRows {
+                        finishRows(result, rows: count, channels: filters, bias: nil, activation: activation)
+                    }
+                }
+            }
+        }
+        parts.finishSplitRows(output, rows: batch * positions, channels: filters, activation: activation)
     }
 
     /// Positions per pointwise product: about 256 KB of the depthwise result, at least one position.

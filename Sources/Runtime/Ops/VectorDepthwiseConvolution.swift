@@ -48,29 +48,40 @@ struct VectorDepthwiseConvolution: Sendable {
         precondition(!adding || (activation == .linear && bias == nil), "only a linear convolution without bias adds")
         let g = geometry
         let bands = (g.outHeight + bandRows - 1) / bandRows
-        let rowFloats = paddedWidth * g.channels
         let store = adding ? Int32(KL_STORE_ADDING) : activation.registerStore ?? Int32(KL_STORE_SUMS)
-        let run = isa.depthwiseRun
+        Parallel.forEachRange(batch * bands, cost: bandRows * g.outWidth * taps.count * g.channels) { tasks in
+            let band = UnsafeMutablePointer<Float>.allocate(capacity: bandCapacity)
+            defer { band.deallocate() }
+            for task in tasks {
+                let sample = task / bands, rows = bandRange(task % bands)
+                let result = output + (sample * g.positions + rows.lowerBound * g.outWidth) * g.channels
+                forwardBand(input + sample * g.inputCount, rows: rows, scratch: band, bias: bias, store: store, into: result)
+                if activation.registerStore == nil {
+                    finishRows(result, rows: rows.count * g.outWidth, channels: g.channels, bias: nil, activation: activation)
+                }
+            }
+        }
+    }
+
+    /// Floats of scratch `forwardBand` needs: one band's padded input rows.
+    var bandCapacity: Int { paddedRows(bandRows) * paddedWidth * geometry.channels }
+
+    /// Output rows of band `band` (`bandRows` each, the last the rest).
+    func bandRange(_ band: Int) -> Range<Int> { (band * bandRows)..<min(geometry.outHeight, (band + 1) * bandRows) }
+
+    /// One sample's output rows `rows` into `result` (their positions one after the other), stored as `store` says;
+    /// `scratch` holds `bandCapacity` floats.
+    func forwardBand(_ sample: UnsafePointer<Float>, rows: Range<Int>, scratch band: UnsafeMutablePointer<Float>,
+                     bias: UnsafePointer<Float>?, store: Int32, into result: UnsafeMutablePointer<Float>) {
+        let g = geometry, rowFloats = paddedWidth * g.channels
+        g.padRows(sample, from: rows.lowerBound * g.strideHeight - g.padTop, count: paddedRows(rows.count), width: paddedWidth,
+                  into: band)
         taps.withUnsafeBufferPointer { taps in
             weights.withUnsafeBufferPointer { weights in
-                Parallel.forEachRange(batch * bands, cost: bandRows * g.outWidth * taps.count * g.channels) { tasks in
-                    let band = UnsafeMutablePointer<Float>.allocate(capacity: paddedRows(bandRows) * rowFloats)
-                    defer { band.deallocate() }
-                    for task in tasks {
-                        let sample = task / bands, first = (task % bands) * bandRows
-                        let rows = min(bandRows, g.outHeight - first)
-                        g.padRows(input + sample * g.inputCount, from: first * g.strideHeight - g.padTop, count: paddedRows(rows),
-                                  width: paddedWidth, into: band)
-                        let result = output + (sample * g.positions + first * g.outWidth) * g.channels
-                        for row in 0..<rows {
-                            run(band + row * g.strideHeight * rowFloats, taps.baseAddress!, Int32(taps.count), Int32(g.channels),
-                                Int32(g.strideWidth * g.channels), weights.baseAddress!, bias,
-                                result + row * g.outWidth * g.channels, Int32(g.outWidth), store)
-                        }
-                        if activation.registerStore == nil {
-                            finishRows(result, rows: rows * g.outWidth, channels: g.channels, bias: nil, activation: activation)
-                        }
-                    }
+                for row in 0..<rows.count {
+                    isa.depthwiseRun(band + row * g.strideHeight * rowFloats, taps.baseAddress!, Int32(taps.count),
+                                     Int32(g.channels), Int32(g.strideWidth * g.channels), weights.baseAddress!, bias,
+                                     result + row * g.outWidth * g.channels, Int32(g.outWidth), store)
                 }
             }
         }

@@ -8,13 +8,18 @@ struct FilterParts: Sendable {
     let count: Int
     private let blocks: Int, blockWidth: Int
 
-    /// Parts enough that `tasks` tasks of other kinds times `count` make about two per core (one part when there
-    /// are that many tasks already).
+    /// Parts enough that the `tasks` tasks of other kinds times `count` make at least two per core, and few enough
+    /// that no core is left with much more than its share: five equal tasks on two cores take three tasks' time,
+    /// five tasks in two parts each take two and a half.
     init(tasks: Int, filters: Int, isa: VectorISA) {
         blockWidth = isa.filterBlock
         blocks = (filters + blockWidth - 1) / blockWidth
-        let wanted = 2 * Parallel.workers
-        count = tasks >= wanted ? 1 : min(blocks, (wanted + tasks - 1) / max(1, tasks))
+        let workers = Parallel.workers, tasks = max(1, tasks)
+        /// The time the layer takes with `parts` parts, in tasks: the busiest core's share.
+        func span(_ parts: Int) -> Double { Double((tasks * parts + workers - 1) / workers) / Double(parts) }
+        let fewest = min(blocks, (2 * workers + tasks - 1) / tasks), most = min(blocks, max(fewest, 4 * workers))
+        let fair = Double(tasks) / Double(workers) * 1.125
+        count = (fewest...most).first { span($0) <= fair } ?? (fewest...most).min { span($0) < span($1) }!
     }
 
     /// The most filters (padded to whole blocks) one part holds.
