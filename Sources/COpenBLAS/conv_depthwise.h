@@ -44,11 +44,21 @@ static inline void KL_NAME(kl_depthwise_run)(const float *input, const int32_t *
                                              int32_t positionStride, const float *weights, const float *bias,
                                              float *output, int32_t positions, int32_t store) {
     const kl_vec zero = KL_ZERO(), six = KL_SET1(6.0f);
-    for (int32_t c0 = 0; c0 < channels; c0 += KL_LANES) {
-        const int32_t left = channels - c0;
-        const kl_vec b = bias ? KL_LOAD_LEFT(bias + c0, left) : zero;
-        int32_t x = 0;
-        for (; x + 4 <= positions; x += 4) KL_DEPTHWISE_BLOCK(KL_POSITIONS_4);
-        for (; x < positions; x++) KL_DEPTHWISE_BLOCK(KL_POSITIONS_1);
+    // Positions outside, channels inside: a block's windows are read as contiguous runs of channels while the
+    // taps' weights stay in L1, instead of every channel vector walking the whole band.
+    int32_t x = 0;
+    for (; x + 4 <= positions; x += 4) {
+        for (int32_t c0 = 0; c0 < channels; c0 += KL_LANES) {
+            const int32_t left = channels - c0;
+            const kl_vec b = bias ? KL_LOAD_LEFT(bias + c0, left) : zero;
+            KL_DEPTHWISE_BLOCK(KL_POSITIONS_4);
+        }
+    }
+    for (; x < positions; x++) {
+        for (int32_t c0 = 0; c0 < channels; c0 += KL_LANES) {
+            const int32_t left = channels - c0;
+            const kl_vec b = bias ? KL_LOAD_LEFT(bias + c0, left) : zero;
+            KL_DEPTHWISE_BLOCK(KL_POSITIONS_1);
+        }
     }
 }

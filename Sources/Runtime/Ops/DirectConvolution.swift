@@ -60,9 +60,9 @@ struct DirectConvolution: Sendable {
                  adding: Bool = false) {
         precondition(!adding || (activation == .linear && bias == nil), "only a linear convolution without bias adds")
         let store = adding ? Int32(KL_STORE_ADDING) : activation.registerStore ?? Int32(KL_STORE_SUMS)
-        if geometry.readsOnePosition {
-            return forwardPointwise(input, output, batch: batch, bias: bias, filters: filters, activation: activation,
-                                    residual: residual, store: store)
+        if runsOnPatches {
+            return forwardPatches(input, output, batch: batch, bias: bias, filters: filters, activation: activation,
+                                  residual: residual, store: store)
         }
         let g = geometry
         let bands = (g.outHeight + bandRows - 1) / bandRows
@@ -94,34 +94,39 @@ struct DirectConvolution: Sendable {
         }
     }
 
-    /// 1×1 layers (most of ResNet's and MobileNet's work) take a chunk of positions per call across row ends and
-    /// sample ends (`RowChunks`): no band to pad, and no register block half wasted at the end of every 7- or
-    /// 14-position row. With stride 1 the kernel reads the input in place; a strided layer first gathers the chunk's
-    /// positions. A chunk holds about 128 KB of input, which each block of filters re-reads from cache; when there
-    /// are too few chunks for the cores (one image's deep layers: 49 positions, megabytes of weights), the filters
-    /// are split too (`FilterParts`), so each core reads only its share of the weights. Each position's sums are
-    /// the same however the work is split.
-    private func forwardPointwise(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int,
-                                  bias: UnsafePointer<Float>?, filters: Int, activation: Activation,
-                                  residual: UnsafePointer<Float>?, store: Int32) {
+    /// Whether the layer runs as chunks of windows (`forwardPatches`) rather than in padded bands.
+    var runsOnPatches: Bool { geometry.readsOnePosition || geometry.outWidth < 4 * isa.block }
+
+    /// 1×1 layers (most of ResNet's and MobileNet's work), and layers whose output rows are narrow (InceptionV3's
+    /// 5×5 and 12×12 ones: a row of 5 positions would fill one register block and leave a lone position's block
+    /// waiting on its sums), take a chunk of positions per call across row ends and sample ends (`RowChunks`). A
+    /// stride-1 1×1 layer reads its input in place; any other first copies the chunk's windows (its im2col rows,
+    /// in the kernel's own [taps][channels] order, so each sum is added in the same order as by the banded path) and
+    /// runs them as one tap of `patchSize` channels. A chunk holds about 128 KB of input, which each block of filters
+    /// re-reads from cache; when there are too few chunks for the cores (one image's deep layers: 49 positions,
+    /// megabytes of weights), the filters are split too (`FilterParts`), so each core reads only its share of the
+    /// weights. Each position's sums are the same however the work is split.
+    private func forwardPatches(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int,
+                                bias: UnsafePointer<Float>?, filters: Int, activation: Activation,
+                                residual: UnsafePointer<Float>?, store: Int32) {
         let g = geometry, rows = batch * g.positions
-        let chunks = RowChunks(rows: rows, block: isa.block, most: max(4 * isa.block, 32_768 / max(1, g.channels)))
+        let chunks = RowChunks(rows: rows, block: isa.block, most: max(4 * isa.block, 32_768 / max(1, g.patchSize)))
         let parts = FilterParts(tasks: chunks.count, filters: filters, isa: isa)
-        let strided = g.strideHeight > 1 || g.strideWidth > 1
-        Parallel.forEachRange(chunks.count * parts.count, cost: chunks.size * g.channels * parts.width) { tasks in
-            let gathered = UnsafeMutablePointer<Float>.allocate(capacity: strided ? chunks.size * g.channels : 0)
-            defer { gathered.deallocate() }
-            var gatheredChunk: Int?
+        let inPlace = g.readsOnePosition && g.strideHeight == 1 && g.strideWidth == 1
+        Parallel.forEachRange(chunks.count * parts.count, cost: chunks.size * g.patchSize * parts.width) { tasks in
+            let patches = UnsafeMutablePointer<Float>.allocate(capacity: inPlace ? 0 : chunks.size * g.patchSize)
+            defer { patches.deallocate() }
+            var copiedChunk: Int?
             for task in tasks {
                 let chunk = task / parts.count, filterRange = parts.range(task % parts.count)
                 let positions = chunks.range(chunk)
                 var source = input + positions.lowerBound * g.channels
-                if strided {
-                    if gatheredChunk != chunk {
-                        gather(input, positions: positions, into: gathered)
-                        gatheredChunk = chunk
+                if !inPlace {
+                    if copiedChunk != chunk {
+                        copyPatches(input, positions: positions, into: patches)
+                        copiedChunk = chunk
                     }
-                    source = UnsafePointer(gathered)
+                    source = UnsafePointer(patches)
                 }
                 let offset = positions.lowerBound * filters, result = output + offset
                 runPointwise(source, count: positions.count, filters: filters, filterRange: filterRange, bias: bias,
@@ -134,13 +139,14 @@ struct DirectConvolution: Sendable {
         parts.finishSplitRows(output, rows: rows, channels: filters, activation: activation)
     }
 
-    /// A 1×1 layer's sums over `count` positions read one after the other from `source`, for the filters of
+    /// A layer's sums over `count` windows read one after the other from `source` (`patchSize` floats each: the
+    /// input itself for a 1×1 layer), for the filters of
     /// `filterRange` (whole blocks, as `FilterParts` gives them), stored from `result` (the first position's output
     /// row) as `store` says, with `residual` (laid out as the output, from the same position; nil for none) added.
     func runPointwise(_ source: UnsafePointer<Float>, count: Int, filters: Int, filterRange: Range<Int>,
                       bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, store: Int32,
                       into result: UnsafeMutablePointer<Float>) {
-        let begin = filterRange.lowerBound, channels = geometry.channels
+        let begin = filterRange.lowerBound, channels = geometry.patchSize
         taps.withUnsafeBufferPointer { taps in  // the one tap, at offset 0
             weights.withUnsafeBufferPointer { weights in
                 isa.convRun(source, taps.baseAddress!, 1, Int32(channels), Int32(channels), weights.baseAddress! + begin * channels,
@@ -150,15 +156,16 @@ struct DirectConvolution: Sendable {
         }
     }
 
-    /// Copies the input values strided 1×1 output positions `positions` (numbered across the batch) read, one
-    /// after the other.
-    private func gather(_ input: UnsafePointer<Float>, positions: Range<Int>, into gathered: UnsafeMutablePointer<Float>) {
+    /// Copies the windows (im2col rows) of output positions `positions`, numbered across the batch, one after the other.
+    private func copyPatches(_ input: UnsafePointer<Float>, positions: Range<Int>, into patches: UnsafeMutablePointer<Float>) {
         let g = geometry
-        for (index, position) in positions.enumerated() {
-            let sample = position / g.positions, local = position % g.positions
-            let y = local / g.outWidth * g.strideHeight, x = local % g.outWidth * g.strideWidth
-            copyFloats(from: input + sample * g.inputCount + (y * g.inWidth + x) * g.channels, to: gathered + index * g.channels,
-                       count: g.channels)
+        var position = positions.lowerBound
+        while position < positions.upperBound {
+            let sample = position / g.positions, first = position % g.positions
+            let count = min(positions.upperBound - position, g.positions - first)
+            g.im2col(input + sample * g.inputCount, positions: first..<(first + count),
+                     into: patches + (position - positions.lowerBound) * g.patchSize)
+            position += count
         }
     }
 }

@@ -60,7 +60,10 @@ struct PoolKernel: Kernel {
         // and each input element still receives its gradients in position order.
         let blocks = max(1, min(channels / 16, 4 * Parallel.workers))
         Parallel.forEachRange(batch * blocks, cost: g.positions * g.kernelHeight * g.kernelWidth * channels / blocks) { tasks in
-            var winners = [Int](repeating: -1, count: channels)
+            // Each channel's winning input offset in the current window (-1: none yet), in a buffer rather than an
+            // array: this loop runs once per window tap and channel.
+            let winners = UnsafeMutablePointer<Int>.allocate(capacity: channels)
+            defer { winners.deallocate() }
             for task in tasks {
                 let sample = task / blocks, block = task % blocks
                 let span = (block * channels / blocks)..<((block + 1) * channels / blocks)
