@@ -129,7 +129,7 @@ struct DirectConvolution: Sendable {
                     source = UnsafePointer(patches)
                 }
                 let offset = positions.lowerBound * filters, result = output + offset
-                runPointwise(source, count: positions.count, filters: filters, filterRange: filterRange, bias: bias,
+                runPatches(source, count: positions.count, filters: filters, filterRange: filterRange, bias: bias,
                              residual: residual.map { $0 + offset }, store: store, into: result)
                 if activation.registerStore == nil, parts.tasksStoreWholeRows {
                     finishRows(result, rows: positions.count, channels: filters, bias: nil, activation: activation)
@@ -139,24 +139,24 @@ struct DirectConvolution: Sendable {
         parts.finishSplitRows(output, rows: rows, channels: filters, activation: activation)
     }
 
-    /// A layer's sums over `count` windows read one after the other from `source` (`patchSize` floats each: the
-    /// input itself for a 1×1 layer), for the filters of
-    /// `filterRange` (whole blocks, as `FilterParts` gives them), stored from `result` (the first position's output
-    /// row) as `store` says, with `residual` (laid out as the output, from the same position; nil for none) added.
-    func runPointwise(_ source: UnsafePointer<Float>, count: Int, filters: Int, filterRange: Range<Int>,
-                      bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, store: Int32,
-                      into result: UnsafeMutablePointer<Float>) {
-        let begin = filterRange.lowerBound, channels = geometry.patchSize
-        taps.withUnsafeBufferPointer { taps in  // the one tap, at offset 0
-            weights.withUnsafeBufferPointer { weights in
-                isa.convRun(source, taps.baseAddress!, 1, Int32(channels), Int32(channels), weights.baseAddress! + begin * channels,
-                            bias.map { $0 + begin }, Int32(min(filterRange.upperBound, filters) - begin), Int32(filters),
-                            result + begin, residual.map { $0 + begin }, Int32(count), store)
-            }
+    /// A layer's sums over `count` windows laid one after the other at `source` (`patchSize` floats each: the input
+    /// itself for a stride-1 1×1 layer), for the filters of `filterRange` (whole blocks, as `FilterParts` gives
+    /// them), stored from `result` (the first position's output row) as `store` says, with `residual` (laid out as
+    /// the output, from the same position; nil for none) added. The kernel sees one tap of `patchSize` channels.
+    func runPatches(_ source: UnsafePointer<Float>, count: Int, filters: Int, filterRange: Range<Int>,
+                    bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, store: Int32,
+                    into result: UnsafeMutablePointer<Float>) {
+        let begin = filterRange.lowerBound, channels = Int32(geometry.patchSize)
+        var origin: Int32 = 0
+        weights.withUnsafeBufferPointer { weights in
+            isa.convRun(source, &origin, 1, channels, channels, weights.baseAddress! + begin * Int(channels), bias.map { $0 + begin },
+                        Int32(min(filterRange.upperBound, filters) - begin), Int32(filters), result + begin,
+                        residual.map { $0 + begin }, Int32(count), store)
         }
     }
 
-    /// Copies the windows (im2col rows) of output positions `positions`, numbered across the batch, one after the other.
+    /// Copies the windows (im2col rows) of output positions `positions`, numbered across the batch, one after the
+    /// other.
     private func copyPatches(_ input: UnsafePointer<Float>, positions: Range<Int>, into patches: UnsafeMutablePointer<Float>) {
         let g = geometry
         var position = positions.lowerBound

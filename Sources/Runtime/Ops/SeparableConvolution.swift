@@ -2,12 +2,13 @@ import COpenBLAS
 import KerasLensGraph
 
 /// A depthwise convolution (no bias, no activation) followed by a pointwise matrix product with bias and activation.
-/// The product runs on the direct kernel's 1×1 path where the CPU has one (chunks of whole register blocks, bias and
-/// activation in registers), else as OpenBLAS products.
+/// Forward, both halves run band by band on the vector kernels (`forwardFused`) where the depthwise half has one
+/// (a vector instruction set, multiplier 1); else the depthwise result is computed whole, then multiplied by OpenBLAS.
 struct SeparableConvolutionKernel: Kernel {
     let depthwise: DepthwiseConvolutionKernel
     let pointwise: [Float]
-    /// The pointwise product as a 1×1 convolution over the depthwise result, nil without a vector instruction set.
+    /// The pointwise product as a 1×1 convolution on the direct kernel, nil where the depthwise half has no vector
+    /// kernel.
     let pointwiseDirect: DirectConvolution?
     let bias: [Float]?
     let middleChannels: Int
@@ -30,8 +31,8 @@ struct SeparableConvolutionKernel: Kernel {
         let spatial = Array(shapes.output.dropLast()), ones = spatial.map { _ in 1 }
         let pointwiseGeometry = ConvGeometry(window: Window(size: ones, strides: ones, dilations: ones, padding: .valid),
                                              input: spatial + [middleChannels], output: shapes.output)
-        pointwiseDirect = isa.map { [pointwise, filters] in
-            DirectConvolution(geometry: pointwiseGeometry, kernel: pointwise, filters: filters, isa: $0)
+        pointwiseDirect = depthwise.vector.map { [pointwise, filters] in
+            DirectConvolution(geometry: pointwiseGeometry, kernel: pointwise, filters: filters, isa: $0.isa)
         }
         positions = shapes.output.dropLast().reduce(1, *)
         self.activation = activation
@@ -87,8 +88,8 @@ struct SeparableConvolutionKernel: Kernel {
                         computed = sampleBand
                     }
                     let count = rows.count * g.outWidth, result = output + (sample * g.positions + rows.lowerBound * g.outWidth) * filters
-                    pointwise.runPointwise(middle, count: count, filters: filters, filterRange: parts.range(task % parts.count),
-                                           bias: bias, residual: nil, store: store, into: result)
+                    pointwise.runPatches(middle, count: count, filters: filters, filterRange: parts.range(task % parts.count),
+                                         bias: bias, residual: nil, store: store, into: result)
                     if activation.registerStore == nil, parts.tasksStoreWholeRows {
                         finishRows(result, rows: count, channels: filters, bias: nil, activation: activation)
                     }

@@ -23,4 +23,23 @@ enum BLAS {
                     Int32(m), Int32(n), Int32(k), 1, a, Int32(transposeA ? m : rowStrideA ?? k), b, Int32(transposeB ? k : n),
                     accumulate ? 1 : 0, c, Int32(ldc))
     }
+
+    /// The columns `columns` of one row's product `y = x[k] · b[k×n]` (`y` and `b` from their column 0; `b`'s rows `n`
+    /// apart), or with `transposeB` the entries `columns` of `y = x[k] · b[n×k]ᵀ` (adding to `y` if `accumulate`):
+    /// a matrix-vector product, which reads each weight once where sgemm would first pack all of `b` for a single
+    /// row. Each entry's sum runs over `k` in the same order whatever `columns` is.
+    static func multiplyRow(_ x: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                            columns: Range<Int>, n: Int, k: Int, accumulate: Bool = false, transposeB: Bool = false) {
+        _ = singleThreaded
+        guard !columns.isEmpty, k > 0 else {
+            if !accumulate { (y + columns.lowerBound).update(repeating: 0, count: columns.count) }
+            return
+        }
+        let first = columns.lowerBound, count = Int32(columns.count), beta: Float = accumulate ? 1 : 0
+        if transposeB {
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, count, Int32(k), 1, b + first * k, Int32(k), x, 1, beta, y + first, 1)
+        } else {
+            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), count, 1, b + first, Int32(n), x, 1, beta, y + first, 1)
+        }
+    }
 }

@@ -1,0 +1,46 @@
+import KerasLensGraph
+@testable import KerasLensRuntime
+import Testing
+
+/// A gradient plan's dense layer on samples of one row runs matrix-vector products split by columns over the cores
+/// (`BLAS.multiplyRow`): forward and backward against sums in Double, with more than one range of 64 columns and a
+/// last range cut short, and the backward pass adding to a gradient that already holds values.
+@Suite struct DenseRowProductTests {
+    @Test func forwardAndBackwardMatchTheSums() throws {
+        let (inFeatures, outFeatures, batch) = (150, 130, 3)
+        let weights = ["kernel": Tensor(shape: [inFeatures, outFeatures],
+                                        scalars: (0..<(inFeatures * outFeatures)).map { Float(($0 * 37) % 101) / 50 - 1 }),
+                       "bias": Tensor(shape: [outFeatures], scalars: (0..<outFeatures).map { Float($0 % 7) / 10 - 0.3 })]
+        let node = Node(name: "dense", kerasClass: "Dense", op: .dense(activation: .linear), inputs: ["x"], weights: weights,
+                        outputShape: [outFeatures])
+        let dense = DenseKernel(node: node, shapes: KernelShapes(inputs: [[inFeatures]], output: [outFeatures]), activation: .linear,
+                                isa: nil)
+        let w = weights["kernel"]!.scalars, b = weights["bias"]!.scalars
+        let x = (0..<(batch * inFeatures)).map { Float(($0 * 53) % 97) / 48 - 1 }
+        let g = (0..<(batch * outFeatures)).map { Float(($0 * 29) % 89) / 30 - 1.5 }
+        var y = [Float](repeating: -7, count: batch * outFeatures)
+        var gx = (0..<(batch * inFeatures)).map { Float($0 % 5) - 2 }
+        let earlier = gx
+        x.withUnsafeBufferPointer { x in
+            dense.forward([x.baseAddress!], &y, batch: batch)
+            g.withUnsafeBufferPointer { g in
+                gx.withUnsafeMutableBufferPointer { dense.backward([x.baseAddress!], y, g.baseAddress!, [$0.baseAddress!], batch: batch) }
+            }
+        }
+        var expectedY = [Float](), expectedGx = [Float]()
+        for s in 0..<batch {
+            for j in 0..<outFeatures {
+                let sum = (0..<inFeatures).reduce(Double(b[j])) { $0 + Double(x[s * inFeatures + $1]) * Double(w[$1 * outFeatures + j]) }
+                expectedY.append(Float(sum))
+            }
+            for i in 0..<inFeatures {
+                let sum = (0..<outFeatures).reduce(Double(earlier[s * inFeatures + i])) {
+                    $0 + Double(g[s * outFeatures + $1]) * Double(w[i * outFeatures + $1])
+                }
+                expectedGx.append(Float(sum))
+            }
+        }
+        expectClose(tensor([y.count], y), tensor([y.count], expectedY), "forward", atol: 1e-4)
+        expectClose(tensor([gx.count], gx), tensor([gx.count], expectedGx), "backward", atol: 1e-4)
+    }
+}
