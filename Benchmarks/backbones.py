@@ -20,11 +20,15 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".build-bench-cache" / "backbones"
 SIZE = 224
 SEED = 2026
-#: The backbones that load today (issue 15 adds ResNet50V2, MobileNetV3Small and EfficientNetB0 once they do).
-NAMES = ["ResNet50", "MobileNetV2", "Xception", "DenseNet121", "VGG16", "InceptionV3"]
+#: The backbones of issue 15.
+NAMES = ["ResNet50", "MobileNetV2", "Xception", "DenseNet121", "VGG16", "InceptionV3", "ResNet50V2", "EfficientNetB0",
+         "MobileNetV3Small"]
 #: The last spatial layer of each family: where Grad-CAM reads.
 LAST_SPATIAL = {"ResNet50": "conv5_block3_out", "MobileNetV2": "out_relu", "Xception": "block14_sepconv2_act",
-                "DenseNet121": "relu", "VGG16": "block5_conv3", "InceptionV3": "mixed10"}
+                "DenseNet121": "relu", "VGG16": "block5_conv3", "InceptionV3": "mixed10", "ResNet50V2": "post_relu",
+                "EfficientNetB0": "top_activation",
+                # hard-swish's Multiply, auto-named: `generate` clears the session first, so the count starts at 0
+                "MobileNetV3Small": "multiply_17"}
 
 
 def model_path(name: str) -> Path:
@@ -48,6 +52,7 @@ def inputs_path(count: int = 32) -> Path:
 def generate(name: str, path: Path) -> None:
     import tf_keras
 
+    tf_keras.backend.clear_session()  # layer names counted from 0, whatever this process made before
     tf_keras.utils.set_random_seed(SEED)
     model = getattr(tf_keras.applications, name)(weights=None, input_shape=(SIZE, SIZE, 3))
     rng = np.random.default_rng(SEED)

@@ -1,4 +1,4 @@
-// Sigmoid and tanh one value at a time, by exactly the operations activation_vector.h applies to each lane (fused
+// Sigmoid, tanh and swish one value at a time, by exactly the operations activation_vector.h applies to each lane (fused
 // multiply-adds included), so that a value computed alone equals the same value computed in a vector.
 #pragma once
 #include <math.h>
@@ -20,6 +20,8 @@ static inline float kl_exp1(float x) {
 }
 
 static inline float kl_sigmoid1(float x) { return 1.0f / (1.0f + kl_exp1(-x)); }
+
+static inline float kl_swish1(float x) { return x * kl_sigmoid1(x); }
 
 static inline float kl_tanh1(float x) {
     x = fminf(fmaxf(x, -KL_TANH_CLAMP), KL_TANH_CLAMP);

@@ -1,4 +1,5 @@
-// Sigmoid and tanh over n floats in place, a vector at a time (the operations of activation_scalar.h in each lane).
+// Sigmoid, tanh and swish over n floats in place, a vector at a time (the operations of activation_scalar.h in each
+// lane).
 // Instantiated per instruction set between a simd_*.h header and simd_end.h (see shim.h).
 #include <stdint.h>
 
@@ -53,5 +54,14 @@ static inline void KL_NAME(kl_tanh)(float *x, int64_t n) {
     for (int64_t i = 0; i < n; i += KL_LANES) {
         int left = (int)(n - i);
         KL_STORE_LEFT(x + i, left, KL_NAME(kl_tanh_vec)(KL_LOAD_LEFT(x + i, left)));
+    }
+}
+
+KL_TARGET
+static inline void KL_NAME(kl_swish)(float *x, int64_t n) {
+    for (int64_t i = 0; i < n; i += KL_LANES) {
+        int left = (int)(n - i);
+        kl_vec v = KL_LOAD_LEFT(x + i, left);
+        KL_STORE_LEFT(x + i, left, KL_MUL(v, KL_NAME(kl_sigmoid_vec)(v)));
     }
 }

@@ -2,16 +2,18 @@ import Foundation
 @testable import KerasLensRuntime
 import Testing
 
-/// Sigmoid and tanh a vector at a time (every instruction set this CPU has) give the bits of the same function one
-/// value at a time, and both stay within a few float32 ulps of the exact functions (sigmoid 2.5e-7 relative, tanh
-/// 3.5e-7 absolute: Eigen's approximation near saturation, as TensorFlow computes it).
+/// Sigmoid, tanh and swish a vector at a time (every instruction set this CPU has) give the bits of the same function one
+/// value at a time, and stay within a few float32 ulps of the exact functions (sigmoid 2.5e-7 relative, tanh
+/// 3.5e-7 absolute: Eigen's approximation near saturation, as TensorFlow computes it; swish 3.5e-7 relative,
+/// and 1e-35 absolute where the sigmoid saturates into subnormals).
 @Suite struct VectorActivationTests {
     /// Dense near 0, where tanh is linear, out to where both saturate, and odd counts for the partial vectors.
     static let inputs: [Float] = (0..<4001).map { Float($0 - 2000) / 100 } + (1..<300).map { powf(10, Float($0) / 30 - 9) }
         + [-100, -89, -88.5, 88.5, 100, 1e-30, -1e-30, 0]
 
     @Test(arguments: VectorISA.available) func vectorsGiveTheScalarBits(_ isa: VectorISA) {
-        for (name, vector, scalar) in [("sigmoid", isa.sigmoid, Sigmoid().value), ("tanh", isa.tanh, Tanh().value)] {
+        for (name, vector, scalar) in [("sigmoid", isa.sigmoid, Sigmoid().value), ("tanh", isa.tanh, Tanh().value),
+                                       ("swish", isa.swish, Swish().value)] {
             var values = Self.inputs
             values.withUnsafeMutableBufferPointer { vector($0.baseAddress, Int64($0.count)) }
             let mismatches = zip(Self.inputs, values).filter { scalar($0.0).bitPattern != $0.1.bitPattern }
@@ -24,6 +26,8 @@ import Testing
             let exactSigmoid = 1 / (1 + exp(-Double(x)))
             #expect(abs(Double(Sigmoid().value(x)) - exactSigmoid) <= 2.5e-7 * max(exactSigmoid, 1e-30) + 1e-37, "sigmoid(\(x))")
             #expect(abs(Double(Tanh().value(x)) - tanh(Double(x))) <= 3.5e-7, "tanh(\(x))")
+            let exactSwish = Double(x) * exactSigmoid
+            #expect(abs(Double(Swish().value(x)) - exactSwish) <= 3.5e-7 * abs(exactSwish) + 1e-35, "swish(\(x))")
         }
     }
 }

@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 import KerasLensGraph
 
@@ -7,12 +8,16 @@ struct Softplus: ElementwiseActivation {
     func derivative(x: Float, y: Float) -> Float { 1 / (1 + expf(-x)) }
 }
 
-/// `x · σ(x)` (Keras's swish and silu).
+/// `x · σ(x)` (Keras's swish and silu: EfficientNet's activation), a vector at a time like `Sigmoid`.
 struct Swish: ElementwiseActivation {
-    func value(_ x: Float) -> Float { x / (1 + expf(-x)) }
+    func value(_ x: Float) -> Float { kl_swish1(x) }
     func derivative(x: Float, y: Float) -> Float {
-        let s = 1 / (1 + expf(-x))
+        let s = kl_sigmoid1(x)
         return s + x * s * (1 - s)
+    }
+    func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        guard let isa = VectorISA.best else { return (0..<count).forEach { x[$0] = value(x[$0]) } }
+        isa.swish(x, Int64(count))
     }
 }
 

@@ -26,12 +26,15 @@ struct MergeKernel: Kernel {
         if sameShapes {
             combineFlat(inputs, output, total: batch * count)
         } else {
-            for sample in 0..<batch {
-                let result = output + sample * count
-                for (index, read) in reads.enumerated() {
-                    let input = inputs[index] + sample * read.count
-                    for row in 0..<rows {
-                        combine(into: result + row * width, input + read.rowStarts[row], step: read.step, first: index == 0)
+            // Output rows in parallel, each combined with every input in input order (EfficientNet's
+            // squeeze-and-excitation scales every position of a 112×112 layer by its channels' gates).
+            let rows = rows
+            Parallel.forEachRange(batch * rows, cost: width * reads.count) { items in
+                for item in items {
+                    let sample = item / rows, result = output + sample * count + item % rows * width
+                    for (index, read) in reads.enumerated() {
+                        combine(into: result, inputs[index] + sample * read.count + read.rowStarts[item % rows], step: read.step,
+                                first: index == 0)
                     }
                 }
             }

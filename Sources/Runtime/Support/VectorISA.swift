@@ -57,6 +57,8 @@ enum VectorISA: Sendable, CaseIterable, CustomStringConvertible {
     /// `kl_sigmoid_<isa>`, `kl_tanh_<isa>`: the function over n floats in place, lane for lane `kl_sigmoid1`, `kl_tanh1`.
     var sigmoid: ActivationRun { self == .avx512 ? kl_sigmoid_avx512 : kl_sigmoid_avx2 }
     var tanh: ActivationRun { self == .avx512 ? kl_tanh_avx512 : kl_tanh_avx2 }
+    /// `kl_swish_<isa>`: `x · σ(x)`, lane for lane `kl_swish1`.
+    var swish: ActivationRun { self == .avx512 ? kl_swish_avx512 : kl_swish_avx2 }
 
     /// `groups` matrices of `rows × width` floats (`value(group, row, column)`), the columns zero-padded to a multiple
     /// of `filterBlock` (the returned stride) and packed in blocks of `filterBlock` columns,
