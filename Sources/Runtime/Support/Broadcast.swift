@@ -28,18 +28,19 @@ struct AffineKernel: Kernel {
     let inner: Int
     let count: Int
 
-    /// Channels-last (`inner` 1, the usual batch normalization) runs row by row, a loop the compiler vectorizes;
-    /// other axes run a run of `inner` values per scale.
+    /// Channels-last (`inner` 1, the usual batch normalization: DenseNet's before every block) runs rows in
+    /// parallel, each a loop the compiler vectorizes; other axes run a run of `inner` values per scale.
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
         let period = scale.count, total = batch * count
         scale.withUnsafeBufferPointer { scale in
             shift.withUnsafeBufferPointer { shift in
                 let (scale, shift, input) = (scale.baseAddress!, shift.baseAddress!, inputs[0])
                 if inner == 1 && count % period == 0 {
-                    for row in stride(from: 0, to: total, by: period) {
-                        for c in 0..<period { output[row + c] = input[row + c] * scale[c] + shift[c] }
+                    return Parallel.forEachRange(total / period, cost: period) { rows in
+                        for row in stride(from: rows.lowerBound * period, to: rows.upperBound * period, by: period) {
+                            for c in 0..<period { output[row + c] = input[row + c] * scale[c] + shift[c] }
+                        }
                     }
-                    return
                 }
                 for sample in 0..<batch {
                     var i = sample * count, k = 0
@@ -63,10 +64,11 @@ struct AffineKernel: Kernel {
         scale.withUnsafeBufferPointer { scale in
             let scale = scale.baseAddress!
             if inner == 1 && count % period == 0 {
-                for row in stride(from: 0, to: total, by: period) {
-                    for c in 0..<period { gx[row + c] += outputGradient[row + c] * scale[c] }
+                return Parallel.forEachRange(total / period, cost: period) { rows in
+                    for row in stride(from: rows.lowerBound * period, to: rows.upperBound * period, by: period) {
+                        for c in 0..<period { gx[row + c] += outputGradient[row + c] * scale[c] }
+                    }
                 }
-                return
             }
             for sample in 0..<batch {
                 var i = sample * count, k = 0
