@@ -65,3 +65,15 @@ static inline void KL_NAME(kl_swish)(float *x, int64_t n) {
         KL_STORE_LEFT(x + i, left, KL_MUL(v, KL_NAME(kl_sigmoid_vec)(v)));
     }
 }
+
+/// `gx += g · swish′(x)`, with `swish′(x) = σ(x) + x·σ(x)·(1 − σ(x))`: EfficientNet's backward pass.
+KL_TARGET
+static inline void KL_NAME(kl_swish_gradient)(const float *x, const float *g, float *gx, int64_t n) {
+    const kl_vec one = KL_SET1(1.0f);
+    for (int64_t i = 0; i < n; i += KL_LANES) {
+        int left = (int)(n - i);
+        kl_vec v = KL_LOAD_LEFT(x + i, left), s = KL_NAME(kl_sigmoid_vec)(v);
+        kl_vec derivative = KL_FMADD(KL_MUL(v, s), KL_SUB(one, s), s);
+        KL_STORE_LEFT(gx + i, left, KL_FMADD(KL_LOAD_LEFT(g + i, left), derivative, KL_LOAD_LEFT(gx + i, left)));
+    }
+}

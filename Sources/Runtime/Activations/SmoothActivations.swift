@@ -19,6 +19,11 @@ struct Swish: ElementwiseActivation {
         guard let isa = VectorISA.best else { return (0..<count).forEach { x[$0] = value(x[$0]) } }
         isa.swish(x, Int64(count))
     }
+    func addGradient(x: UnsafePointer<Float>, y: UnsafePointer<Float>, g: UnsafePointer<Float>,
+                     into gx: UnsafeMutablePointer<Float>, count: Int) {
+        guard let isa = VectorISA.best else { return (0..<count).forEach { gx[$0] += g[$0] * derivative(x: x[$0], y: y[$0]) } }
+        isa.swishGradient(x, g, gx, Int64(count))
+    }
 }
 
 /// `x · tanh(softplus(x))`.

@@ -59,6 +59,9 @@ enum VectorISA: Sendable, CaseIterable, CustomStringConvertible {
     var tanh: ActivationRun { self == .avx512 ? kl_tanh_avx512 : kl_tanh_avx2 }
     /// `kl_swish_<isa>`: `x · σ(x)`, lane for lane `kl_swish1`.
     var swish: ActivationRun { self == .avx512 ? kl_swish_avx512 : kl_swish_avx2 }
+    typealias GradientRun = @convention(c) (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int64) -> Void
+    /// `kl_swish_gradient_<isa>`: `gx += g · swish′(x)` over n floats.
+    var swishGradient: GradientRun { self == .avx512 ? kl_swish_gradient_avx512 : kl_swish_gradient_avx2 }
 
     /// `groups` matrices of `rows × width` floats (`value(group, row, column)`), the columns zero-padded to a multiple
     /// of `filterBlock` (the returned stride) and packed in blocks of `filterBlock` columns,
