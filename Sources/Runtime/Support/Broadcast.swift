@@ -28,13 +28,20 @@ struct AffineKernel: Kernel {
     let inner: Int
     let count: Int
 
-    /// Channels-last (`inner` 1, the usual batch normalization: DenseNet's before every block) runs rows in
-    /// parallel, each a loop the compiler vectorizes; other axes run a run of `inner` values per scale.
+    /// One scale runs as one flat loop; channels-last (`inner` 1, the usual batch normalization: DenseNet's before
+    /// every block) runs rows in parallel, each a loop the compiler vectorizes; other axes run a run of `inner`
+    /// values per scale.
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
         let period = scale.count, total = batch * count
         scale.withUnsafeBufferPointer { scale in
             shift.withUnsafeBufferPointer { shift in
                 let (scale, shift, input) = (scale.baseAddress!, shift.baseAddress!, inputs[0])
+                if period == 1 {  // one scale for everything (an inline `x * c + d`: MobileNetV3's hard-swish)
+                    let (a, b) = (scale[0], shift[0])
+                    return Parallel.forEachRange(total) { range in
+                        for i in range { output[i] = input[i] * a + b }
+                    }
+                }
                 if inner == 1 && count % period == 0 {
                     return Parallel.forEachRange(total / period, cost: period) { rows in
                         for row in stride(from: rows.lowerBound * period, to: rows.upperBound * period, by: period) {
@@ -63,6 +70,12 @@ struct AffineKernel: Kernel {
         let period = scale.count, total = batch * count
         scale.withUnsafeBufferPointer { scale in
             let scale = scale.baseAddress!
+            if period == 1 {
+                let a = scale[0]
+                return Parallel.forEachRange(total) { range in
+                    for i in range { gx[i] += outputGradient[i] * a }
+                }
+            }
             if inner == 1 && count % period == 0 {
                 return Parallel.forEachRange(total / period, cost: period) { rows in
                     for row in stride(from: rows.lowerBound * period, to: rows.upperBound * period, by: period) {
