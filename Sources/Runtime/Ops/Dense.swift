@@ -101,8 +101,8 @@ struct DenseKernel: Kernel {
 }
 
 extension DenseKernel {
-    /// `gx += g · kernelᵀ`, one product per sample as forward (split by input features for one-row samples); the activation has been split into its own step for
-    /// gradient plans.
+    /// `gx += g · kernelᵀ`, one product per sample as forward (split by input features for one-row samples); the
+    /// activation has been split into its own step for gradient plans.
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
         guard let gx = inputGradients[0] else { return }

@@ -10,10 +10,9 @@ struct RowChunks: Sendable {
     /// Chunks of about `most` rows (at least one block) over `rows` rows.
     init(rows: Int, block: Int, most: Int) {
         self.rows = rows
-        let blocks = (rows + block - 1) / block
-        let wanted = (blocks + max(1, most / block) - 1) / max(1, most / block)
-        let blocksPerChunk = (blocks + max(1, wanted) - 1) / max(1, wanted)
-        size = max(1, blocksPerChunk) * block
+        let blocks = (rows + block - 1) / block, mostBlocks = max(1, most / block)
+        let wanted = max(1, (blocks + mostBlocks - 1) / mostBlocks)
+        size = max(1, (blocks + wanted - 1) / wanted) * block
         count = (rows + size - 1) / size
     }
 
