@@ -12,6 +12,8 @@ import KerasLensGraph
 /// short backward walk; saliency and integrated gradients walk back to the input, so for them everything runs in
 /// the differentiable plan.
 struct GradientSchedule: Sendable {
+    /// The gradient plan the backward pass walks: the folded one when it has every layer the call names.
+    let plan: Plan
     /// Differentiable-plan indices of the requested layers, the first output and the score.
     let requested: [Int], output: Int, score: Int
     /// Steps between the requested layers and the score, walked back.
@@ -25,6 +27,7 @@ struct GradientSchedule: Sendable {
     let inferenceSkip: Set<Int>, differentiableSkip: Set<Int>
 
     init(inference: Plan, differentiable plan: Plan, requested: [Int], output: Int, score: Int) {
+        self.plan = plan
         self.requested = requested
         self.output = output
         self.score = score
@@ -79,14 +82,16 @@ final class GradientScheduleCache: @unchecked Sendable {
 extension Model {
     func gradientSchedule(layers: [String], target: ScoreTarget) throws(RuntimeError) -> GradientSchedule {
         try schedules.schedule(.init(layers: layers, target: target)) { () throws(RuntimeError) in
-            let plan = try differentiable
+            let folded = try foldedDifferentiable
+            let named = layers + [outputNames[0], scoreLayer(target)]
+            let plan = named.allSatisfy { folded.position[$0] != nil } ? folded : try differentiable
             let requested = try layers.map { name throws(RuntimeError) in try step(named: name, in: plan) }
             return GradientSchedule(inference: inference, differentiable: plan, requested: requested,
                                     output: plan.position[outputNames[0]]!, score: plan.position[scoreLayer(target)]!)
         }
     }
 
-    /// The forward pass of `schedule` for samples `range`; returns the differentiable plan's buffers of its `keep`.
+    /// The forward pass of `schedule` for samples `range`; returns its gradient plan's buffers of its `keep`.
     /// `replacing` fills a requested step with given values instead of computing it (its buffer is taken over).
     func gradientForward(_ inputs: [Tensor], samples range: Range<Int>, schedule: GradientSchedule,
                          replacing: (step: Int, buffer: Plan.Buffer)? = nil, pool: BufferPool,
@@ -97,7 +102,7 @@ extension Model {
         if let replacing {
             if let computed = given.updateValue(replacing.buffer, forKey: replacing.step) { pool.give(computed) }
         }
-        return try differentiable.execute(batch: range.count, given: given, keep: schedule.keep, skip: schedule.differentiableSkip,
+        return schedule.plan.execute(batch: range.count, given: given, keep: schedule.keep, skip: schedule.differentiableSkip,
                                       pool: pool, tracing: schedule.walked, traces: &traces)
     }
 }

@@ -16,7 +16,10 @@ import KerasLensGraph
 /// A folded node takes the name of the last layer it absorbed, so the layers it absorbed have no step in the
 /// inference plan: naming one (capture, partial forward, ablation, gradients) selects the differentiable plan,
 /// which keeps every layer. Layers that are model outputs or feed more than one layer are never absorbed.
-func inferenceNodes(of graph: Graph) -> [Node] {
+///
+/// Without `fusingActivations` (the folded gradient plan) only the normalizations and paddings are folded:
+/// activations and residual Adds stay steps of their own, whose backward passes read their own values.
+func inferenceNodes(of graph: Graph, fusingActivations: Bool = true) -> [Node] {
     var readers: [String: Int] = [:]
     for node in graph.nodes { for input in node.inputs { readers[input, default: 0] += 1 } }
     for output in graph.outputs { readers[output, default: 0] += 1 }
@@ -35,7 +38,7 @@ func inferenceNodes(of graph: Graph) -> [Node] {
     }
     var nodes: [Node] = []
     for original in graph.nodes where !absorbed.contains(original.name) {
-        if let (index, residual) = foldingResidual(original, emitted: nodes, readers: readers, shapes: shapes) {
+        if fusingActivations, let (index, residual) = foldingResidual(original, emitted: nodes, readers: readers, shapes: shapes) {
             nodes.remove(at: index)
             var fused = residual
             if let next = onlyReader[original.name], case .activation(let activation) = next.op,
@@ -54,7 +57,7 @@ func inferenceNodes(of graph: Graph) -> [Node] {
             continue
         }
         absorbed.insert(norm.name)
-        if let next = onlyReader[norm.name], case .activation(let activation) = next.op,
+        if fusingActivations, let next = onlyReader[norm.name], case .activation(let activation) = next.op,
            next.distributedAxes == node.distributedAxes, activation.fuses(rank: node.innerOutputShape.count) {
             folded.op = folded.op.replacingFusedActivation(with: activation)
             folded.name = next.name

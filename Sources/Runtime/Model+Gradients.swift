@@ -48,8 +48,9 @@ extension Model {
         if let classes, classes.count != batch {
             throw RuntimeError(.inputShape, "expected \(batch) class indices, got \(classes.count)")
         }
-        return try inPasses(of: batch, plan: try differentiable, join: Gradients.init(joining:)) { range throws(RuntimeError) in
-            try gradientPass(batched, samples: range, classes: classes.map { Array($0[range]) }, target: target,
+        let schedule = try gradientSchedule(layers: layers, target: target)
+        return try inPasses(of: batch, plan: schedule.plan, join: Gradients.init(joining:)) { range throws(RuntimeError) in
+            try gradientPass(batched, samples: range, classes: classes.map { Array($0[range]) }, schedule: schedule,
                              withRespectTo: layers)
         }
     }
@@ -67,24 +68,22 @@ extension Model {
         if let classes, classes.count != batch {
             throw RuntimeError(.inputShape, "expected \(batch) class indices, got \(classes.count)")
         }
-        let plan = try differentiable
-        let index = try step(named: layer, in: plan)
-        let substitute = try values.batched(plan.steps[index].shape, name: layer)
+        let schedule = try gradientSchedule(layers: [layer], target: target)
+        let substitute = try values.batched(schedule.plan.steps[schedule.requested[0]].shape, name: layer)
         guard substitute.shape[0] == batch else {
             throw RuntimeError(.inputShape, layer: layer, "the substituted tensor has \(substitute.shape[0]) samples, the inputs \(batch)")
         }
-        return try inPasses(of: batch, plan: try differentiable, join: Gradients.init(joining:)) { range throws(RuntimeError) in
-            try gradientPass(batched, samples: range, classes: classes.map { Array($0[range]) }, target: target,
+        return try inPasses(of: batch, plan: schedule.plan, join: Gradients.init(joining:)) { range throws(RuntimeError) in
+            try gradientPass(batched, samples: range, classes: classes.map { Array($0[range]) }, schedule: schedule,
                              withRespectTo: [layer], substitute: substitute)
         }
     }
 
     /// With `substitute`, it stands in for the output of the single layer in `layers`.
-    private func gradientPass(_ batched: [Tensor], samples range: Range<Int>, classes: [Int]?, target: ScoreTarget,
+    private func gradientPass(_ batched: [Tensor], samples range: Range<Int>, classes: [Int]?, schedule: GradientSchedule,
                               withRespectTo layers: [String], substitute: Tensor? = nil) throws(RuntimeError) -> Gradients {
-        let plan = try differentiable
+        let plan = schedule.plan
         let batch = range.count
-        let schedule = try gradientSchedule(layers: layers, target: target)
         let requested = schedule.requested, output = schedule.output, score = schedule.score, region = schedule.region
         let width = plan.steps[score].count
 

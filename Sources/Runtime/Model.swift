@@ -1,8 +1,10 @@
 import KerasLensGraph
 
-/// A graph made ready to run. Two plans, each built once: one that fuses each layer's activation into its kernel
-/// (inference, built with the model) and one that keeps activations as steps of their own (gradients, logits, weight
-/// ablation; built on first use, so that a model only run forward never prepares the backward pass's weights).
+/// A graph made ready to run. Three plans, each built once: one that fuses each layer's activation into its kernel
+/// (inference, built with the model), one that keeps activations as steps of their own (gradients, logits, weight
+/// ablation) and one that keeps them too but folds batch normalizations into the layer before (gradients whose
+/// layers it has: a saliency map's backward pass then skips every normalization). The last two are built on first
+/// use, so that a model only run forward never prepares the backward pass's weights.
 ///
 /// A `Model` is immutable and can be used from several threads at once; each call owns its buffers. A graph with open
 /// input dimensions gets no plans of its own: each call runs on the model specialised to its inputs' shapes
@@ -11,6 +13,7 @@ public final class Model: Sendable {
     public let graph: Graph
     let inference: Plan
     let differentiablePlan: LazyPlan
+    let foldedDifferentiablePlan: LazyPlan
     let inputNames: [String]
     /// The model's outputs, in order (the graph's `outputs`).
     public let outputNames: [String]
@@ -35,6 +38,7 @@ public final class Model: Sendable {
         let planned = open ? Graph(nodes: [], inputs: [], outputs: [], source: graph.source) : graph
         inference = try Plan(graph: planned, fused: true)
         differentiablePlan = LazyPlan(graph: planned, fused: false)
+        foldedDifferentiablePlan = LazyPlan(graph: planned, fused: false, folded: true)
         specializations = open ? SpecializationCache() : nil
         inputNames = graph.inputs
         outputNames = graph.outputs
@@ -47,6 +51,13 @@ public final class Model: Sendable {
     var differentiable: Plan {
         get throws(RuntimeError) {
             try differentiablePlan.plan()
+        }
+    }
+
+    /// The differentiable plan with batch normalizations folded, built on first use.
+    var foldedDifferentiable: Plan {
+        get throws(RuntimeError) {
+            try foldedDifferentiablePlan.plan()
         }
     }
 

@@ -29,11 +29,14 @@ struct Plan: Sendable {
     let lastReader: [Int]
     let position: [String: Int]
 
-    init(graph: Graph, fused: Bool) throws(RuntimeError) {
+    /// `fused`: an inference plan. `folded` (gradient plans only): batch normalizations and paddings folded into
+    /// the layer before, activations still split off (`inferenceNodes(of:fusingActivations:)`).
+    init(graph: Graph, fused: Bool, folded: Bool = false) throws(RuntimeError) {
         var steps: [Step] = []
         var position: [String: Int] = [:]
         var preparedKernels = SharedKernels()
-        for node in fused ? inferenceNodes(of: graph) : graph.nodes {
+        let nodes = fused ? inferenceNodes(of: graph) : folded ? inferenceNodes(of: graph, fusingActivations: false) : graph.nodes
+        for node in nodes {
             var sources: [Int] = []
             for name in node.inputs {
                 guard let source = position[name] else {

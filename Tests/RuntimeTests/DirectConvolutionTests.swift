@@ -116,24 +116,43 @@ import Testing
     /// A stride-1 convolution's backward pass through the direct kernel on its adjoint (`DirectConvolution.adjoint`)
     /// against im2col's adjoint: odd kernels with `same` and `valid` padding, an even kernel (padding more after
     /// than before), dilation, 1-D, pointwise, rows shorter than a register block, masked filter blocks (the
-    /// adjoint's filters are the layer's input channels). The gradient already holds values (a tensor feeding two
-    /// layers), which must be added to, and a sample alone gives the same bits as inside a batch.
+    /// adjoint's filters are the layer's input channels).
     @Test(arguments: [([9, 11, 5], [3, 3], [1, 1], Padding.same, 40), ([6, 7, 17], [3, 3], [1, 1], .valid, 8),
                       ([8, 10, 3], [4, 2], [1, 1], .same, 33), ([12, 9, 4], [3, 3], [2, 2], .same, 16),
                       ([20, 6], [5], [1], .same, 7), ([5, 3, 24], [1, 1], [1, 1], .valid, 36), ([3, 2, 2], [3, 3], [1, 1], .same, 3)],
           VectorISA.available)
     func adjointMatchesIm2colAdjoint(_ c: ([Int], [Int], [Int], Padding, Int), isa: VectorISA) throws {
         let (input, size, dilations, padding, filters) = c
-        let window = window(size, dilations: dilations, padding)
-        let output = (0..<size.count).map { axis in
-            padding == .same ? input[axis] : input[axis] - (size[axis] - 1) * dilations[axis]
-        } + [filters]
+        try expectBackwardMatchesIm2col(input: input, window: window(size, dilations: dilations, padding), filters: filters, isa: isa)
+    }
+
+    /// A strided convolution's backward pass (`StridedAdjoint`) against im2col's adjoint: windows that cannot
+    /// overlap (1×1 and 2×2 at stride 2: chunks split by columns, one image's few positions and many filters too)
+    /// and ones that do (ResNet's 7×7 stride-2 stem on three channels, 3×3 stride 2, stride 2 across rows only,
+    /// 1-D, dilation: bands run every other one at a time, several bands per image).
+    @Test(arguments: [([14, 14, 64], [1, 1], [2, 2], [1, 1], Padding.valid, 96), ([7, 9, 40], [1, 1], [2, 2], [1, 1], .same, 300),
+                      ([10, 12, 6], [2, 2], [2, 2], [1, 1], .valid, 20), ([40, 24, 3], [7, 7], [2, 2], [1, 1], .same, 16),
+                      ([23, 17, 8], [3, 3], [2, 2], [1, 1], .same, 24), ([21, 13, 5], [3, 3], [2, 1], [1, 1], .valid, 9),
+                      ([50, 7], [5], [3], [1], .same, 12), ([19, 19, 4], [3, 3], [2, 2], [2, 2], .same, 17)],
+          VectorISA.available)
+    func stridedAdjointMatchesIm2colAdjoint(_ c: ([Int], [Int], [Int], [Int], Padding, Int), isa: VectorISA) throws {
+        let (input, size, strides, dilations, padding, filters) = c
+        try expectBackwardMatchesIm2col(input: input, window: window(size, strides: strides, dilations: dilations, padding),
+                                        filters: filters, isa: isa)
+    }
+
+    /// The backward pass with `isa`'s adjoint kernel against im2col's adjoint. The gradient already holds values (a
+    /// tensor feeding two layers), which must be added to, and a sample alone gives the same bits as inside a batch.
+    private func expectBackwardMatchesIm2col(input: [Int], window: Window, filters: Int, isa: VectorISA) throws {
+        let channels = input.last!, taps = window.size.reduce(1, *)
+        let kernel = Tensor(shape: window.size + [channels, filters], scalars: (0..<(taps * channels * filters)).map { Float(($0 * 37) % 101) / 50 - 1 })
+        let output = try Op.convolution(window: window, activation: .linear).outputShape(inputs: [input], weights: ["kernel": kernel])
         let shapes = KernelShapes(inputs: [input], output: output)
-        let channels = input.last!, taps = size.reduce(1, *)
-        let kernel = Tensor(shape: size + [channels, filters], scalars: (0..<(taps * channels * filters)).map { Float(($0 * 37) % 101) / 50 - 1 })
         let fast = ConvolutionKernel(kernel: kernel, bias: nil, window: window, activation: .linear, shapes: shapes, isa: nil, adjointISA: isa)
         let reference = ConvolutionKernel(kernel: kernel, bias: nil, window: window, activation: .linear, shapes: shapes, isa: nil)
-        #expect(fast.adjoint?.isa == isa && reference.adjoint == nil)
+        let strided = window.strides.contains { $0 > 1 }
+        #expect(strided ? fast.stridedAdjoint?.products.isa == isa && fast.adjoint == nil : fast.adjoint?.isa == isa)
+        #expect(reference.adjoint == nil && reference.stridedAdjoint == nil)
         let batch = 2, inputCount = input.reduce(1, *), outputCount = output.reduce(1, *)
         let x = [Float](repeating: 0, count: batch * inputCount)  // backward reads no input
         let g = (0..<(batch * outputCount)).map { Float(($0 * 53) % 97) / 48 - 1 }
@@ -147,17 +166,8 @@ import Testing
                 single.withUnsafeMutableBufferPointer { fast.backward([x.baseAddress!], y, g.baseAddress! + outputCount, [$0.baseAddress!], batch: 1) }
             }
         }
-        expectClose(tensor([actual.count], actual), tensor([expected.count], expected), "\(c) \(isa)", atol: 1e-4)
+        expectClose(tensor([actual.count], actual), tensor([expected.count], expected), "\(input) \(window) \(isa)", atol: 1e-4)
         #expect(Array(actual[inputCount...]) == single, "the second sample alone gives the same bits")
-    }
-
-    /// Strided convolutions keep im2col's adjoint: their windows skip output positions.
-    @Test func stridedConvolutionHasNoAdjointKernel() {
-        let shapes = KernelShapes(inputs: [[8, 8, 3]], output: [4, 4, 5])
-        let kernel = Tensor(shape: [3, 3, 3, 5], scalars: Array(repeating: 1, count: 135))
-        let strided = ConvolutionKernel(kernel: kernel, bias: nil, window: window([3, 3], strides: [2, 2], .same), activation: .linear,
-                                        shapes: shapes, isa: nil, adjointISA: VectorISA.available.first)
-        #expect(strided.adjoint == nil)
     }
 
     /// Activations other than ReLU run after the kernel: sigmoid of the window sums of zeros is one half.

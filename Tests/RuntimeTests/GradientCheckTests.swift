@@ -101,6 +101,14 @@ import Testing
         case .depthwiseConvolution:
             try check(.depthwiseConvolution(window: window([3, 3], strides: [2, 2], .same), multiplier: 2, activation: .elu(alpha: 1)),
                       inputs: [[5, 5, 2]], weights: ["depthwise_kernel": weights([3, 3, 2, 2], seed: 9), "bias": weights([4], seed: 10)])
+            // One filter per channel at a stride (MobileNet's downsampling layers), 1-D at stride 3, and dilated:
+            // the loops that gather each input element's products.
+            try check(.depthwiseConvolution(window: window([3, 3], strides: [2, 2], .valid), multiplier: 1, activation: .linear),
+                      inputs: [[7, 6, 3]], weights: ["depthwise_kernel": weights([3, 3, 3, 1], seed: 60)])
+            try check(.depthwiseConvolution(window: window([2], strides: [3], .same), multiplier: 1, activation: .linear),
+                      inputs: [[10, 2]], weights: ["depthwise_kernel": weights([2, 2, 1], seed: 61)])
+            try check(.depthwiseConvolution(window: window([3], dilations: [2], .valid), multiplier: 2, activation: .linear),
+                      inputs: [[9, 2]], weights: ["depthwise_kernel": weights([3, 2, 2], seed: 62)])
         case .separableConvolution:
             try check(.separableConvolution(window: window([3], .valid), multiplier: 2, activation: .swish), inputs: [[6, 2]],
                       weights: ["depthwise_kernel": weights([3, 2, 2], seed: 11), "pointwise_kernel": weights([1, 4, 3], seed: 12)])

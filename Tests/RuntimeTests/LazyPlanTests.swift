@@ -4,16 +4,26 @@ import KerasLensGraph
 import KerasLens
 import Testing
 
-/// The differentiable plan is built on first use, once: a model only run forward never prepares it, and gradient
-/// calls racing from several threads share one plan and agree.
+/// The gradient plans are built on first use, once: a model only run forward prepares neither, a gradient call whose
+/// layers survive folding builds only the folded one, and gradient calls racing from several threads share one plan
+/// and agree.
 @Suite struct LazyPlanTests {
-    @Test func forwardRunsLeaveTheDifferentiablePlanUnbuilt() throws {
-        let model = try Model(KerasImporter.load(path: FixtureManifest.path("zoo/batchnorm.k2.h5")))
-        let input = try FixtureManifest.array("zoo/batchnorm.input.npy")
+    @Test func forwardRunsLeaveTheDifferentiablePlansUnbuilt() throws {
+        let kernel = Tensor(shape: [3, 3, 4, 5], scalars: (0..<180).map { Float(($0 * 37) % 101) / 50 - 1 })
+        let model = try Model(InferenceFoldingTests.chain(.convolution(window: window([3, 3], .same), activation: .linear),
+                                                          weights: ["kernel": kernel], input: [6, 5, 4]))
+        let input = Tensor(shape: [2, 6, 5, 4], scalars: (0..<240).map { Float(($0 * 53) % 97) / 48 - 1 })
         _ = try model.predict(input)
-        #expect(!model.differentiablePlan.isBuilt)
-        _ = try model.gradients([input], withRespectTo: [model.graph.inputs[0]])
+        #expect(!model.differentiablePlan.isBuilt && !model.foldedDifferentiablePlan.isBuilt)
+        let folded = try model.gradients([input], withRespectTo: ["x"])
+        #expect(model.foldedDifferentiablePlan.isBuilt && !model.differentiablePlan.isBuilt)
+
+        // The convolution its normalization was folded into is only in the full plan; the input gradient is the
+        // same function there.
+        #expect(try model.foldedDifferentiable.position["layer"] == nil)
+        let full = try model.gradients([input], withRespectTo: ["x", "layer"])
         #expect(model.differentiablePlan.isBuilt)
+        expectClose(full.gradients["x"]!, folded.gradients["x"]!, "input gradient through the folded and the full plan")
     }
 
     @Test func concurrentFirstUsesShareOnePlan() async throws {

@@ -4,13 +4,15 @@ import KerasLensGraph
 /// has AVX-512 or AVX2, else as im2col + one matrix product per tile of output positions. Tiles bound the scratch
 /// memory (a full im2col of a 224×224 layer would be tens of megabytes) and are the unit of parallel work. The
 /// backward pass of a stride-1 convolution runs the direct kernel on the adjoint convolution where the CPU has one
-/// (`DirectConvolution.adjoint`), else im2col's adjoint.
+/// (`DirectConvolution.adjoint`), a strided one `StridedAdjoint`, else im2col's adjoint.
 struct ConvolutionKernel: Kernel {
     let geometry: ConvGeometry
     let winograd: WinogradConvolution?
     let direct: DirectConvolution?
     /// The backward pass's kernel (gradient plans only: inference plans never run backward).
     let adjoint: DirectConvolution?
+    /// A strided layer's backward pass on the vector kernel (gradient plans only).
+    let stridedAdjoint: StridedAdjoint?
     /// Keras's kernel [kh, kw, in, out] read as a [patchSize, out] matrix: already the im2col layout.
     let weights: [Float]
     let bias: [Float]?
@@ -32,6 +34,7 @@ struct ConvolutionKernel: Kernel {
         direct = winograd == nil
             ? isa.map { DirectConvolution(geometry: geometry, kernel: kernel.scalars, filters: filters, isa: $0) } : nil
         adjoint = adjointISA.flatMap { DirectConvolution.adjoint(of: geometry, kernel: kernel.scalars, filters: filters, isa: $0) }
+        stridedAdjoint = adjointISA.flatMap { StridedAdjoint(of: geometry, kernel: kernel.scalars, filters: filters, isa: $0) }
         weights = kernel.scalars
         self.bias = bias?.scalars
         self.activation = activation
@@ -102,6 +105,7 @@ struct ConvolutionKernel: Kernel {
         if let adjoint {
             return adjoint.forward(outputGradient, gx, batch: batch, bias: nil, filters: g.channels, activation: .linear, adding: true)
         }
+        if let stridedAdjoint { return stridedAdjoint.add(outputGradient, into: gx, batch: batch) }
         let tile = tileSize
         weights.withUnsafeBufferPointer { weights in
             Parallel.forEachRange(batch, cost: g.positions * g.patchSize * filters) { samples in

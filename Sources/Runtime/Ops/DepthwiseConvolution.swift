@@ -2,7 +2,7 @@ import KerasLensGraph
 
 /// Each input channel convolved with its own `multiplier` filters; output channel `c · multiplier + j`. With one
 /// filter per channel and a vector instruction set, the forward pass runs `VectorDepthwiseConvolution`, and so
-/// does a stride-1 backward pass, on the adjoint; other multipliers and strided backward passes the loops below.
+/// does a stride-1 backward pass, on the adjoint; other multipliers and strided backward passes run the loops below.
 struct DepthwiseConvolutionKernel: Kernel {
     let geometry: ConvGeometry
     let vector: VectorDepthwiseConvolution?
@@ -68,18 +68,33 @@ struct DepthwiseConvolutionKernel: Kernel {
         }
         let g = geometry
         let outChannels = g.channels * multiplier
+        // Gathered per input element rather than scattered per output position: each element adds the products of
+        // the outputs whose windows read it (at a stride only some taps do), so rows of the input split one image
+        // over the cores with no two tasks writing the same element, and each element is written once.
         weights.withUnsafeBufferPointer { weights in
-            Parallel.forEachRange(batch, cost: g.positions * g.kernelHeight * g.kernelWidth * outChannels) { samples in
-                for sample in samples {
-                    let target = gx + sample * g.inputCount
-                    for position in 0..<g.positions {
-                        let row = outputGradient + (sample * g.positions + position) * outChannels
-                        g.forEachTap(y: position / g.outWidth, x: position % g.outWidth) { tap, offset in
-                            let taps = weights.baseAddress! + tap * outChannels
-                            for c in 0..<g.channels {
-                                var sum: Float = 0
-                                for j in 0..<multiplier { sum += row[c * multiplier + j] * taps[c * multiplier + j] }
-                                target[offset + c] += sum
+            Parallel.forEachRange(batch * g.inHeight, cost: g.inWidth * g.kernelHeight * g.kernelWidth * outChannels) { rows in
+                for item in rows {
+                    let sample = item / g.inHeight, y = item % g.inHeight
+                    for x in 0..<g.inWidth {
+                        let target = gx + ((sample * g.inHeight + y) * g.inWidth + x) * g.channels
+                        for ky in 0..<g.kernelHeight {
+                            let top = y + g.padTop - ky * g.dilationHeight
+                            guard top >= 0, top % g.strideHeight == 0, top / g.strideHeight < g.outHeight else { continue }
+                            for kx in 0..<g.kernelWidth {
+                                let left = x + g.padLeft - kx * g.dilationWidth
+                                guard left >= 0, left % g.strideWidth == 0, left / g.strideWidth < g.outWidth else { continue }
+                                let position = (sample * g.outHeight + top / g.strideHeight) * g.outWidth + left / g.strideWidth
+                                let row = outputGradient + position * outChannels
+                                let taps = weights.baseAddress! + (ky * g.kernelWidth + kx) * outChannels
+                                if multiplier == 1 {
+                                    for c in 0..<g.channels { target[c] += row[c] * taps[c] }
+                                    continue
+                                }
+                                for c in 0..<g.channels {
+                                    var sum: Float = 0
+                                    for j in 0..<multiplier { sum += row[c * multiplier + j] * taps[c * multiplier + j] }
+                                    target[c] += sum
+                                }
                             }
                         }
                     }

@@ -60,10 +60,12 @@ struct PoolKernel: Kernel {
         // and each input element still receives its gradients in position order.
         let blocks = max(1, min(channels / 16, 4 * Parallel.workers))
         Parallel.forEachRange(batch * blocks, cost: g.positions * g.kernelHeight * g.kernelWidth * channels / blocks) { tasks in
-            // Each channel's winning input offset in the current window (-1: none yet), in a buffer rather than an
-            // array: this loop runs once per window tap and channel.
-            let winners = UnsafeMutablePointer<Int>.allocate(capacity: channels)
-            defer { winners.deallocate() }
+            // The window's taps' input offsets, and each channel's winning tap: the taps are walked last to first
+            // and every tap holding the maximum overwrites the winner, so the first one wins (as in TensorFlow)
+            // without a branch per channel (a data-dependent branch mispredicts on every other window).
+            let offsets = UnsafeMutablePointer<Int>.allocate(capacity: g.kernelHeight * g.kernelWidth)
+            let winners = UnsafeMutablePointer<Int32>.allocate(capacity: channels)
+            defer { offsets.deallocate(); winners.deallocate() }
             for task in tasks {
                 let sample = task / blocks, block = task % blocks
                 let span = (block * channels / blocks)..<((block + 1) * channels / blocks)
@@ -73,11 +75,23 @@ struct PoolKernel: Kernel {
                     let gradient = outputGradient + item * channels, best = output + item * channels
                     let y = position / g.outWidth, x = position % g.outWidth
                     if kind == .max {
-                        for c in span { winners[c] = -1 }
+                        var count: Int32 = 0
                         g.forEachTap(y: y, x: x) { _, offset in
-                            for c in span where winners[c] < 0 && input[offset + c] == best[c] { winners[c] = offset + c }
+                            offsets[Int(count)] = offset
+                            count &+= 1
                         }
-                        for c in span where winners[c] >= 0 { target[winners[c]] += gradient[c] }
+                        for c in span { winners[c] = -1 }
+                        var tap = count
+                        while tap > 0 {
+                            tap &-= 1
+                            let values = input + offsets[Int(tap)]
+                            for c in span {
+                                // All ones where the tap holds the maximum: a select, not a branch that mispredicts.
+                                let hit = 0 &- Int32(unsafeBitCast(values[c] == best[c], to: UInt8.self))
+                                winners[c] = (tap & hit) | (winners[c] & ~hit)
+                            }
+                        }
+                        for c in span where winners[c] >= 0 { target[offsets[Int(winners[c])] + c] += gradient[c] }
                     } else {
                         var covered = 0
                         g.forEachTap(y: y, x: x) { _, _ in covered += 1 }

@@ -4,13 +4,14 @@ import KerasLensGraph
 /// A plan built once, on first use, from whichever thread needs it first; the others wait for it.
 final class LazyPlan: @unchecked Sendable {
     private let graph: Graph
-    private let fused: Bool
+    private let fused: Bool, folded: Bool
     private let lock = NSLock()
     private var built: Plan?
 
-    init(graph: Graph, fused: Bool) {
+    init(graph: Graph, fused: Bool, folded: Bool = false) {
         self.graph = graph
         self.fused = fused
+        self.folded = folded
     }
 
     var isBuilt: Bool { lock.withLock { built != nil } }
@@ -19,7 +20,7 @@ final class LazyPlan: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let built { return built }
-        let made = try Plan(graph: graph, fused: fused)
+        let made = try Plan(graph: graph, fused: fused, folded: folded)
         built = made
         return made
     }
