@@ -17,9 +17,10 @@ import KerasLensGraph
 /// inference plan: naming one (capture, partial forward, ablation, gradients) selects the differentiable plan,
 /// which keeps every layer. Layers that are model outputs or feed more than one layer are never absorbed.
 ///
-/// Without `fusingActivations` (the folded gradient plan) only the normalizations and paddings are folded:
-/// activations and residual Adds stay steps of their own, whose backward passes read their own values.
-func inferenceNodes(of graph: Graph, fusingActivations: Bool = true) -> [Node] {
+/// `forGradients` (the folded gradient plan): residual Adds stay steps of their own, and only activations whose
+/// derivative is read off their output (`Activation.outputMaskTop`: ReLU, ReLU6) are absorbed; the others stay
+/// steps, whose backward passes read their input.
+func inferenceNodes(of graph: Graph, forGradients: Bool = false) -> [Node] {
     var readers: [String: Int] = [:]
     for node in graph.nodes { for input in node.inputs { readers[input, default: 0] += 1 } }
     for output in graph.outputs { readers[output, default: 0] += 1 }
@@ -38,7 +39,7 @@ func inferenceNodes(of graph: Graph, fusingActivations: Bool = true) -> [Node] {
     }
     var nodes: [Node] = []
     for original in graph.nodes where !absorbed.contains(original.name) {
-        if fusingActivations, let (index, residual) = foldingResidual(original, emitted: nodes, readers: readers, shapes: shapes) {
+        if !forGradients, let (index, residual) = foldingResidual(original, emitted: nodes, readers: readers, shapes: shapes) {
             nodes.remove(at: index)
             var fused = residual
             if let next = onlyReader[original.name], case .activation(let activation) = next.op,
@@ -57,8 +58,9 @@ func inferenceNodes(of graph: Graph, fusingActivations: Bool = true) -> [Node] {
             continue
         }
         absorbed.insert(norm.name)
-        if fusingActivations, let next = onlyReader[norm.name], case .activation(let activation) = next.op,
-           next.distributedAxes == node.distributedAxes, activation.fuses(rank: node.innerOutputShape.count) {
+        if let next = onlyReader[norm.name], case .activation(let activation) = next.op,
+           next.distributedAxes == node.distributedAxes,
+           forGradients ? activation.outputMaskTop != nil : activation.fuses(rank: node.innerOutputShape.count) {
             folded.op = folded.op.replacingFusedActivation(with: activation)
             folded.name = next.name
             absorbed.insert(next.name)

@@ -9,7 +9,8 @@ protocol Kernel: Sendable {
 
     /// Adds `∂L/∂input` to `inputGradients[i]` for each input whose gradient is wanted (nil otherwise), given the
     /// forward pass's inputs and output and `∂L/∂output`. Adding (not overwriting) lets a tensor that feeds several
-    /// layers collect the sum of their contributions.
+    /// layers collect the sum of their contributions. A layer's fused activation is not differentiated here: a
+    /// gradient plan either splits it into a step of its own or masks `∂L/∂output` with it first (`Step.outputMask`).
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int)
 

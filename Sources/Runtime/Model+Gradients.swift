@@ -116,11 +116,22 @@ extension Model {
         for sample in 0..<batch { seed.pointer[sample * width + chosen[sample]] = 1 }
         let lowest = requested.min() ?? score
         for index in stride(from: score, through: lowest, by: -1) where region.contains(index) && index != lowest {
-            guard let outputGradient = gradients[index], let kernel = plan.steps[index].kernel else { continue }
+            guard var outputGradient = gradients[index], let kernel = plan.steps[index].kernel else { continue }
             let step = plan.steps[index]
+            // A fused activation's derivative, in place unless the caller asked for this gradient.
+            var masked: Plan.Buffer?
+            if let activation = step.outputMask {
+                if requested.contains(index) {
+                    masked = pool.take(batch * step.count)
+                    masked!.pointer.update(from: outputGradient.pointer, count: batch * step.count)
+                    outputGradient = masked!
+                }
+                activation.maskGradient(outputGradient.pointer, output: buffers[index]!.pointer, count: batch * step.count)
+            }
             let targets = step.inputs.map { region.contains($0) ? gradient($0).pointer : nil }
             kernel.backward(step.inputs.map { UnsafePointer(buffers[$0]!.pointer) }, buffers[index]!.pointer,
                             outputGradient.pointer, targets, batch: batch, trace: traces.removeValue(forKey: index))
+            if let masked { pool.give(masked) }
         }
         var activations: [String: Tensor] = [:], results: [String: Tensor] = [:]
         for (name, index) in zip(layers, requested) {

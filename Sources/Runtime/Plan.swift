@@ -18,6 +18,9 @@ struct Plan: Sendable {
         var inputs: [Int]
         /// Per-sample output shape.
         var shape: [Int]
+        /// In a folded gradient plan, the activation fused into the kernel, whose derivative the backward pass
+        /// applies to the output gradient (`Activation.maskGradient`) before the kernel's, which is its linear part's.
+        var outputMask: Activation? = nil
         var count: Int { shape.reduce(1, *) }
     }
 
@@ -30,12 +33,13 @@ struct Plan: Sendable {
     let position: [String: Int]
 
     /// `fused`: an inference plan. `folded` (gradient plans only): batch normalizations and paddings folded into
-    /// the layer before, activations still split off (`inferenceNodes(of:fusingActivations:)`).
+    /// the layer before, and ReLU-like activations into their layer (`inferenceNodes(of:forGradients:)`); other
+    /// activations still split off.
     init(graph: Graph, fused: Bool, folded: Bool = false) throws(RuntimeError) {
         var steps: [Step] = []
         var position: [String: Int] = [:]
         var preparedKernels = SharedKernels()
-        let nodes = fused ? inferenceNodes(of: graph) : folded ? inferenceNodes(of: graph, fusingActivations: false) : graph.nodes
+        let nodes = fused ? inferenceNodes(of: graph) : folded ? inferenceNodes(of: graph, forGradients: true) : graph.nodes
         for node in nodes {
             var sources: [Int] = []
             for name in node.inputs {
@@ -48,8 +52,11 @@ struct Plan: Sendable {
             let shapes = KernelShapes(inputs: sources.map { Array(steps[$0].shape.dropFirst(node.distributedAxes)) },
                                       output: node.innerOutputShape)
             let logit = node.name == graph.outputs.first && graph.node(named: node.name)?.op.appliedActivation != nil
-            let fuses = fused && !logit
-            let split = node.op.appliedActivation.flatMap { fuses && $0.fuses(rank: node.innerOutputShape.count) ? nil : $0 }
+            let split = node.op.appliedActivation.flatMap { activation -> Activation? in
+                if logit { return activation }
+                if fused { return activation.fuses(rank: node.innerOutputShape.count) ? nil : activation }
+                return folded && activation.outputMaskTop != nil ? nil : activation
+            }
             let kernel = try preparedKernels.kernel(for: node, shapes: shapes, fuseActivation: split == nil, forInference: fused)
                 .map { distributed($0, count: node.distributedCount) }
             if let split {
@@ -58,7 +65,8 @@ struct Plan: Sendable {
                 let activation = distributed(ActivationKernel(activation: split, shape: node.innerOutputShape), count: node.distributedCount)
                 steps.append(Step(name: node.name, kernel: activation, inputs: [steps.count - 1], shape: node.outputShape))
             } else {
-                steps.append(Step(name: node.name, kernel: kernel, inputs: sources, shape: node.outputShape))
+                steps.append(Step(name: node.name, kernel: kernel, inputs: sources, shape: node.outputShape,
+                                  outputMask: fused ? nil : node.op.appliedActivation))
             }
             position[node.name] = steps.count - 1
         }

@@ -24,6 +24,14 @@ import Testing
         let full = try model.gradients([input], withRespectTo: ["x", "layer"])
         #expect(model.differentiablePlan.isBuilt)
         expectClose(full.gradients["x"]!, folded.gradients["x"]!, "input gradient through the folded and the full plan")
+
+        // A requested layer with a fused ReLU (conv, normalization and activation, named as the activation) keeps its
+        // own gradient unmasked while the walk below it sees the masked one.
+        #expect(try model.foldedDifferentiable.steps[model.foldedDifferentiable.position["act"]!].outputMask == .relu)
+        let both = try model.gradients([input], withRespectTo: ["x", "act"])
+        let bothFull = try model.gradients([input], withRespectTo: ["x", "layer", "act"])
+        #expect(both.gradients["act"]! == bothFull.gradients["act"]!)
+        expectClose(both.gradients["x"]!, bothFull.gradients["x"]!, "input gradient beside a fused requested layer")
     }
 
     @Test func concurrentFirstUsesShareOnePlan() async throws {

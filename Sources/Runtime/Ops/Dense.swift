@@ -106,7 +106,6 @@ extension DenseKernel {
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
         guard let gx = inputGradients[0] else { return }
-        precondition(activation == .linear, "gradient plans run activations as separate steps")
         kernel.withUnsafeBufferPointer { kernel in
             if rowsPerSample == 1 {
                 return rowProducts(batch: batch, columns: inFeatures) { sample, columns in

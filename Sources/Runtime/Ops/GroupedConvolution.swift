@@ -78,7 +78,6 @@ struct GroupedConvolutionKernel: Kernel {
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
         guard let gx = inputGradients[0] else { return }
-        precondition(activation == .linear, "gradient plans run activations as separate steps")
         let g = geometry, tile = tileSize, band = bandWidth
         weights.withUnsafeBufferPointer { weights in
             Parallel.forEachRange(batch * groups, cost: g.positions * g.patchSize * band) { tasks in
