@@ -40,7 +40,24 @@ struct Plan: Sendable {
         var position: [String: Int] = [:]
         var preparedKernels = SharedKernels()
         let nodes = fused ? inferenceNodes(of: graph) : folded ? inferenceNodes(of: graph, forGradients: true) : graph.nodes
+        var readers: [String: Int] = [:], ops: [String: Op] = [:]
         for node in nodes {
+            for input in node.inputs { readers[input, default: 0] += 1 }
+            ops[node.name] = node.op
+        }
+        for output in graph.outputs { readers[output, default: 0] += 1 }
+        for node in nodes {
+            // A folded gradient plan applies a rectifier in place on the step before when that step's layer is its
+            // only reader's input and allows it (`RectifiedKernel`).
+            if folded, case .activation(let activation) = node.op, activation.outputMaskTop != nil, node.inputs.count == 1,
+               let source = position[node.inputs[0]], source == steps.count - 1, readers[node.inputs[0]] == 1,
+               ops[node.inputs[0]]?.takesRectifierInPlace == true, let layer = steps[source].kernel, steps[source].outputMask == nil {
+                position[steps[source].name] = nil
+                steps[source] = Step(name: node.name, kernel: RectifiedKernel(layer: layer, activation: activation, count: steps[source].count),
+                                     inputs: steps[source].inputs, shape: steps[source].shape, outputMask: activation)
+                position[node.name] = source
+                continue
+            }
             var sources: [Int] = []
             for name in node.inputs {
                 guard let source = position[name] else {

@@ -143,11 +143,14 @@ struct MergeKernel: Kernel {
                               _ inputGradients: [UnsafeMutablePointer<Float>?], total: Int) {
         switch kind {
         case .add, .average, .subtract:
+            // Over the cores: ResNet's residual gradients are megabytes each.
             let scale: Float = kind == .average ? 1 / Float(reads.count) : 1
-            for (index, gx) in inputGradients.enumerated() {
-                guard let gx else { continue }
-                let sign: Float = kind == .subtract && index == 1 ? -1 : 1
-                for i in 0..<total { gx[i] += sign * scale * outputGradient[i] }
+            Parallel.forEachRange(total) { range in
+                for (index, gx) in inputGradients.enumerated() {
+                    guard let gx else { continue }
+                    let factor = (kind == .subtract && index == 1 ? -1 : 1) * scale
+                    for i in range { gx[i] += factor * outputGradient[i] }
+                }
             }
         case .multiply:
             for (index, gx) in inputGradients.enumerated() {

@@ -1,0 +1,48 @@
+import KerasLensGraph
+@testable import KerasLensRuntime
+import Testing
+
+/// The folded gradient plan applies a rectifier in place on the step before when that layer's backward pass never
+/// reads its output (`RectifiedKernel`: a residual `add → relu`, a standalone `bn → relu`), and gives the input
+/// gradient of the full plan; a layer it absorbed is still reachable by name through the full plan.
+@Suite struct GradientFoldingTests {
+    static func residualGraph() throws -> Graph {
+        var nodes = [Node(name: "x", kerasClass: "InputLayer", op: .input, inputs: [], outputShape: [5, 4, 3])]
+        func add(_ name: String, _ op: Op, _ inputs: [String], _ weights: [String: Tensor] = [:]) throws {
+            let shapes = inputs.map { name in nodes.first { $0.name == name }!.outputShape }
+            nodes.append(Node(name: name, kerasClass: name, op: op, inputs: inputs, weights: weights,
+                              outputShape: try op.outputShape(inputs: shapes, weights: weights)))
+        }
+        func values(_ shape: [Int], _ seed: Int) -> Tensor {
+            Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { Float(($0 * 37 + seed * 11) % 101) / 50 - 1 })
+        }
+        try add("conv", .convolution(window: window([3, 3], .same), activation: .linear), ["x"], ["kernel": values([3, 3, 3, 3], 1)])
+        try add("add", .merge(.add), ["conv", "x"])
+        try add("out", .activation(.relu), ["add"])
+        try add("bn", .batchNormalization(axis: 3, epsilon: 1e-3), ["out"],
+                ["gamma": values([3], 2), "beta": values([3], 3), "moving_mean": values([3], 4),
+                 "moving_variance": Tensor(shape: [3], scalars: [0.5, 1, 1.5])])
+        try add("bn_relu", .activation(.relu6), ["bn"])
+        try add("flatten", .flatten, ["bn_relu"])
+        try add("dense", .dense(activation: .softmax(axis: -1)), ["flatten"], ["kernel": values([60, 4], 5), "bias": values([4], 6)])
+        return Graph(nodes: nodes, inputs: ["x"], outputs: ["dense"], source: GraphSource(format: "test", kerasVersion: nil, backend: nil))
+    }
+
+    @Test func rectifiersRunInPlaceAndGiveTheFullPlansGradient() throws {
+        let model = try Model(Self.residualGraph())
+        let plan = try model.foldedDifferentiable
+        for (name, absorbed, mask) in [("out", "add", Activation.relu), ("bn_relu", "bn", .relu6)] {
+            let step = try #require(plan.position[name].map { plan.steps[$0] })
+            #expect(step.kernel is RectifiedKernel && step.outputMask == mask && plan.position[absorbed] == nil, "\(name)")
+        }
+        let input = Tensor(shape: [3, 5, 4, 3], scalars: (0..<180).map { Float(($0 * 53) % 97) / 48 - 1 })
+        for target in ScoreTarget.allCases {
+            let folded = try model.gradients([input], target: target, withRespectTo: ["x", "out"])
+            let full = try model.gradients([input], target: target, withRespectTo: ["x", "out", "add", "bn"])
+            #expect(folded.classes == full.classes)
+            expectClose(folded.gradients["x"]!, full.gradients["x"]!, "input gradient, \(target)")
+            expectClose(folded.gradients["out"]!, full.gradients["out"]!, "gradient at the rectifier, \(target)")
+            expectClose(folded.activations["out"]!, full.activations["out"]!, "rectifier's output, \(target)")
+        }
+    }
+}
