@@ -148,6 +148,8 @@ import Testing
             for kind in [MergeKind.add, .multiply, .average, .maximum, .minimum] {
                 try check(.merge(kind), inputs: [[2, 3], [2, 1], [3]])
             }
+            // Channels enough that the repeated input's gradient is split by columns over the cores.
+            try check(.merge(.multiply), inputs: [[2, 3, 40], [1, 1, 40]])
         case .linearCombination:
             try check(.linearCombination(coefficients: [1, 0.17]), inputs: [[3, 2], [3, 2]])
             try check(.linearCombination(coefficients: [0.5, -2, 1.5]), inputs: [[4], [4], [4]])

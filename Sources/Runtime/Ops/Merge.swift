@@ -102,37 +102,55 @@ struct MergeKernel: Kernel {
         if sameShapes {
             return backwardFlat(inputs, output, outputGradient, inputGradients, total: batch * count)
         }
-        let scale: Float = kind == .average ? 1 / Float(reads.count) : 1
-        for sample in 0..<batch {
-            let g = outputGradient + sample * count, y = output + sample * count
-            let x = reads.indices.map { inputs[$0] + sample * reads[$0].count }
-            let gx = reads.indices.map { index in inputGradients[index].map { $0 + sample * reads[index].count } }
-            for row in 0..<rows {
-                for column in 0..<width {
-                    let k = row * width + column
-                    switch kind {
-                    case .add, .average, .subtract:
-                        for (index, target) in gx.enumerated() {
-                            guard let target else { continue }
-                            let sign: Float = kind == .subtract && index == 1 ? -1 : 1
-                            target[reads[index].position(row: row, column: column)] += sign * scale * g[k]
-                        }
-                    case .multiply:
-                        for (index, target) in gx.enumerated() {
-                            guard let target else { continue }
-                            var product = g[k]
-                            for other in reads.indices where other != index {
-                                product *= x[other][reads[other].position(row: row, column: column)]
-                            }
-                            target[reads[index].position(row: row, column: column)] += product
-                        }
-                    case .divide:
-                        let a = x[0][reads[0].position(row: row, column: column)], b = x[1][reads[1].position(row: row, column: column)]
-                        gx[0]?[reads[0].position(row: row, column: column)] += g[k] / b
-                        gx[1]?[reads[1].position(row: row, column: column)] += g[k] * ((-a / b) / b)
-                    case .maximum, .minimum:
-                        guard let winner = reads.indices.first(where: { x[$0][reads[$0].position(row: row, column: column)] == y[k] }) else { continue }
-                        gx[winner]?[reads[winner].position(row: row, column: column)] += g[k]
+        let scale: Float = kind == .average ? 1 / Float(reads.count) : 1, rows = rows
+        /// Input `index`'s share of output element (`row`, `column`) of `sample`; nil where it gets none.
+        func contribution(_ index: Int, sample: Int, row: Int, column: Int) -> Float? {
+            let k = sample * count + row * width + column, g = outputGradient[k]
+            func x(_ input: Int) -> Float { inputs[input][sample * reads[input].count + reads[input].position(row: row, column: column)] }
+            switch kind {
+            case .add, .average, .subtract:
+                return (kind == .subtract && index == 1 ? -1 : 1) * scale * g
+            case .multiply:
+                var product = g
+                for other in reads.indices where other != index { product *= x(other) }
+                return product
+            case .divide:
+                let a = x(0), b = x(1)
+                return index == 0 ? g / b : g * ((-a / b) / b)
+            case .maximum, .minimum:
+                return reads.indices.first(where: { x($0) == output[k] }) == index ? g : nil
+            }
+        }
+        // Each input's gradient over the cores where tasks write apart: an input of the output's shape by rows, one
+        // read whole rows of by columns (its repeated rows collect their sums in row order either way); a repeated
+        // value per row sample by sample.
+        for (index, gx) in inputGradients.enumerated() {
+            guard let gx else { continue }
+            let read = reads[index]
+            func add(sample: Int, row: Int, columns: Range<Int>) {
+                let target = gx + sample * read.count
+                for column in columns {
+                    if let value = contribution(index, sample: sample, row: row, column: column) {
+                        target[read.position(row: row, column: column)] += value
+                    }
+                }
+            }
+            if read.count == count {
+                Parallel.forEachRange(batch * rows, cost: width * reads.count) { items in
+                    for item in items { add(sample: item / rows, row: item % rows, columns: 0..<width) }
+                }
+            } else if read.step == 1 {
+                let parts = max(1, min(width / 16, 4 * Parallel.workers))
+                Parallel.forEachRange(batch * parts, cost: rows * width * reads.count / parts) { tasks in
+                    for task in tasks {
+                        let part = task % parts, columns = (part * width / parts)..<((part + 1) * width / parts)
+                        for row in 0..<rows { add(sample: task / parts, row: row, columns: columns) }
+                    }
+                }
+            } else {
+                Parallel.forEachRange(batch, cost: count * reads.count) { samples in
+                    for sample in samples {
+                        for row in 0..<rows { add(sample: sample, row: row, columns: 0..<width) }
                     }
                 }
             }
@@ -153,12 +171,21 @@ struct MergeKernel: Kernel {
                 }
             }
         case .multiply:
-            for (index, gx) in inputGradients.enumerated() {
-                guard let gx else { continue }
-                for i in 0..<total {
-                    var product = outputGradient[i]
-                    for (other, input) in inputs.enumerated() where other != index { product *= input[i] }
-                    gx[i] += product
+            // Over the cores, and for two inputs (MobileNetV3's hard-swish, `x · relu6(x + 3) / 6`) one plain product
+            // per value rather than a walk over the other inputs.
+            Parallel.forEachRange(total) { range in
+                for (index, gx) in inputGradients.enumerated() {
+                    guard let gx else { continue }
+                    if inputs.count == 2 {
+                        let other = inputs[1 - index]
+                        for i in range { gx[i] += outputGradient[i] * other[i] }
+                        continue
+                    }
+                    for i in range {
+                        var product = outputGradient[i]
+                        for (other, input) in inputs.enumerated() where other != index { product *= input[i] }
+                        gx[i] += product
+                    }
                 }
             }
         case .divide:
