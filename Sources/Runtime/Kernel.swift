@@ -22,9 +22,15 @@ protocol Kernel: Sendable {
     /// `backward` given the trace `forwardKeepingTrace` returned for the same call (nil: none kept).
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int, trace: AnyObject?)
+
+    func applying(_ activation: any ElementwiseActivation) -> (any Kernel)?
 }
 
 extension Kernel {
+    /// This kernel with `activation` applied to its output as it writes it (inference plans), sparing the
+    /// activation's own step and pass over memory; nil when it cannot take one.
+    func applying(_ activation: any ElementwiseActivation) -> (any Kernel)? { nil }
+
     func forwardKeepingTrace(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) -> AnyObject? {
         forward(inputs, output, batch: batch)
         return nil

@@ -47,14 +47,13 @@ struct Plan: Sendable {
         }
         for output in graph.outputs { readers[output, default: 0] += 1 }
         for node in nodes {
-            // A folded gradient plan applies a rectifier in place on the step before when that step's layer is its
-            // only reader's input and allows it (`RectifiedKernel`).
-            if folded, case .activation(let activation) = node.op, activation.outputMaskTop != nil, node.inputs.count == 1,
-               let source = position[node.inputs[0]], source == steps.count - 1, readers[node.inputs[0]] == 1,
-               ops[node.inputs[0]]?.takesRectifierInPlace == true, let layer = steps[source].kernel, steps[source].outputMask == nil {
+            // An activation that is the only reader of the step just before may become part of that step.
+            if case .activation(let activation) = node.op, node.inputs.count == 1, let source = position[node.inputs[0]],
+               source == steps.count - 1, readers[node.inputs[0]] == 1,
+               let merged = Self.absorbing(activation, named: node.name, into: steps[source], op: ops[node.inputs[0]],
+                                           fused: fused, folded: folded) {
                 position[steps[source].name] = nil
-                steps[source] = Step(name: node.name, kernel: RectifiedKernel(layer: layer, activation: activation, count: steps[source].count),
-                                     inputs: steps[source].inputs, shape: steps[source].shape, outputMask: activation)
+                steps[source] = merged
                 position[node.name] = source
                 continue
             }
@@ -94,6 +93,24 @@ struct Plan: Sendable {
         self.steps = steps
         self.lastReader = lastReader
         self.position = position
+    }
+
+    /// `step` with `activation`, the only reader of its output, applied by its kernel, named as the activation; nil
+    /// when the activation stays a step of its own. An inference plan takes any element-wise activation into a
+    /// kernel that applies it as it writes (`Kernel.applying`: a standalone batch normalization's); a folded gradient
+    /// plan takes a rectifier in place after a layer whose backward pass never reads its output (`RectifiedKernel`).
+    private static func absorbing(_ activation: Activation, named name: String, into step: Step, op: Op?, fused: Bool,
+                                  folded: Bool) -> Step? {
+        guard let layer = step.kernel, step.outputMask == nil else { return nil }
+        let kernel: any Kernel
+        if fused, case .elementwise(let function) = activation.implementation, let applying = layer.applying(function) {
+            kernel = applying
+        } else if folded, activation.outputMaskTop != nil, op?.takesRectifierInPlace == true {
+            kernel = RectifiedKernel(layer: layer, activation: activation, count: step.count)
+        } else {
+            return nil
+        }
+        return Step(name: name, kernel: kernel, inputs: step.inputs, shape: step.shape, outputMask: folded ? activation : nil)
     }
 
     /// Runs steps in order over a batch. `given` holds buffers already filled (inputs, or a substituted layer);

@@ -102,9 +102,29 @@ import Testing
         // The normalization feeds two layers: the activation is not absorbed, the normalization still is.
         let shared = try Model(Self.chain(op, weights: weights, input: shape, extraReaderOfNorm: true))
         #expect(shared.inference.steps.map(\.name) == ["x", "bn", "act", "other"])
-        // A layer with its own activation cannot take the normalization after it.
+        // A layer with its own activation cannot take the normalization after it; the normalization, a step of
+        // its own, takes the activation layer after it.
         let activated = try Model(Self.chain(op.replacingFusedActivation(with: .relu), weights: weights, input: shape))
-        #expect(activated.inference.steps.map(\.name) == ["x", "layer", "bn", "act"])
+        #expect(activated.inference.steps.map(\.name) == ["x", "layer", "act"])
+    }
+
+    /// A normalization that cannot fold into the layer before (DenseNet's and ResNetV2's pre-activations read a
+    /// concatenation or an Add) applies the activation after it as it writes (`Kernel.applying`): one step, named
+    /// as the activation, with the unfused plan's bits at every batch size.
+    @Test(arguments: [Activation.relu, .relu6, .sigmoid, .swish, .softmax(axis: -1)])
+    func standaloneNormalizationTakesTheActivationAfterIt(_ activation: Activation) throws {
+        let (_, op, weights, shape) = Self.cases[0]
+        let model = try Model(Self.chain(op.replacingFusedActivation(with: .relu), weights: weights, input: shape,
+                                         activationLayer: activation))
+        let elementwise = if case .elementwise = activation.implementation { true } else { false }
+        #expect(model.inference.steps.map(\.name) == (elementwise ? ["x", "layer", "act"] : ["x", "layer", "bn", "act"]))
+        let x = Self.input([5] + shape)
+        let fused = try model.run([x]).outputs[0]
+        #expect(fused.scalars == (try model.run([x], capture: ["bn"]).outputs[0]).scalars, "\(activation)")
+        for sample in 0..<5 {
+            #expect(try model.run([x.samples(sample..<(sample + 1))]).outputs[0].scalars
+                    == Array(fused.scalars[(sample * fused.count / 5)..<((sample + 1) * fused.count / 5)]))
+        }
     }
 
     /// MNIST-1D's output is a dense layer with a built-in softmax: its linear part (the logit score) is a step of the

@@ -15,9 +15,19 @@ struct ActivationKernel: Kernel {
         self.shape = shape
     }
 
+    /// An element-wise activation runs over the cores, each range copied and then activated while in cache.
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
-        output.update(from: inputs[0], count: batch * shape.reduce(1, *))
-        activation.apply(output, shape: [batch] + shape)
+        let count = batch * shape.reduce(1, *)
+        switch activation.implementation {
+        case .elementwise(let function):
+            Parallel.forEachRange(count, cost: 4) { range in
+                (output + range.lowerBound).update(from: inputs[0] + range.lowerBound, count: range.count)
+                function.apply(output + range.lowerBound, count: range.count)
+            }
+        case .alongAxis:
+            output.update(from: inputs[0], count: count)
+            activation.apply(output, shape: [batch] + shape)
+        }
     }
 
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,

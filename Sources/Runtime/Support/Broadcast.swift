@@ -27,6 +27,16 @@ struct AffineKernel: Kernel {
     let shift: [Float]
     let inner: Int
     let count: Int
+    /// Applied to each range of the output as soon as it is written, while it is still in cache (an inference
+    /// plan's `bn → relu`, DenseNet's and ResNetV2's pre-activations): the activation's own pass over memory goes.
+    var activation: (any ElementwiseActivation)? = nil
+
+    func applying(_ activation: any ElementwiseActivation) -> (any Kernel)? {
+        guard self.activation == nil else { return nil }
+        var fused = self
+        fused.activation = activation
+        return fused
+    }
 
     /// One scale runs as one flat loop; channels-last (`inner` 1, the usual batch normalization: DenseNet's before
     /// every block) runs rows in parallel, each a loop the compiler vectorizes; other axes run a run of `inner`
@@ -40,6 +50,7 @@ struct AffineKernel: Kernel {
                     let (a, b) = (scale[0], shift[0])
                     return Parallel.forEachRange(total) { range in
                         for i in range { output[i] = input[i] * a + b }
+                        activation?.apply(output + range.lowerBound, count: range.count)
                     }
                 }
                 if inner == 1 && count % period == 0 {
@@ -47,8 +58,10 @@ struct AffineKernel: Kernel {
                         for row in stride(from: rows.lowerBound * period, to: rows.upperBound * period, by: period) {
                             for c in 0..<period { output[row + c] = input[row + c] * scale[c] + shift[c] }
                         }
+                        activation?.apply(output + rows.lowerBound * period, count: rows.count * period)
                     }
                 }
+                defer { activation?.apply(output, count: total) }
                 for sample in 0..<batch {
                     var i = sample * count, k = 0
                     let end = i + count
