@@ -13,6 +13,8 @@ import KerasLensGraph
 /// by the activation (ResNet's `_3_bn → _add → _out`), becomes the convolution with the shortcut as a second input,
 /// added to its sums before the activation (`ConvolutionKernel.forward`): the Add and ReLU passes go.
 ///
+/// MobileNetV3's hard-swish, four layers, is first one activation (`foldingHardSwish`), which then fuses the same way.
+///
 /// A folded node takes the name of the last layer it absorbed, so the layers it absorbed have no step in the
 /// inference plan: naming one (capture, partial forward, ablation, gradients) selects the differentiable plan,
 /// which keeps every layer. Layers that are model outputs or feed more than one layer are never absorbed.
@@ -21,24 +23,25 @@ import KerasLensGraph
 /// derivative is read off their output (`Activation.outputMaskTop`: ReLU, ReLU6) are absorbed; the others stay
 /// steps, whose backward passes read their input.
 func inferenceNodes(of graph: Graph, forGradients: Bool = false) -> [Node] {
+    let graphNodes = foldingHardSwish(graph.nodes, outputs: graph.outputs)
     var readers: [String: Int] = [:]
-    for node in graph.nodes { for input in node.inputs { readers[input, default: 0] += 1 } }
+    for node in graphNodes { for input in node.inputs { readers[input, default: 0] += 1 } }
     for output in graph.outputs { readers[output, default: 0] += 1 }
     var onlyReader: [String: Node] = [:]
-    for node in graph.nodes where node.inputs.count == 1 && readers[node.inputs[0]] == 1 {
+    for node in graphNodes where node.inputs.count == 1 && readers[node.inputs[0]] == 1 {
         onlyReader[node.inputs[0]] = node
     }
 
-    let shapes = Dictionary(graph.nodes.map { ($0.name, $0.outputShape) }, uniquingKeysWith: { first, _ in first })
+    let shapes = Dictionary(graphNodes.map { ($0.name, $0.outputShape) }, uniquingKeysWith: { first, _ in first })
     var absorbed: Set<String> = []
     var paddedSame: [String: Node] = [:]
-    for pad in graph.nodes {
+    for pad in graphNodes {
         guard let reader = onlyReader[pad.name], let folded = foldingPadding(pad, into: reader) else { continue }
         paddedSame[reader.name] = folded
         absorbed.insert(pad.name)
     }
     var nodes: [Node] = []
-    for original in graph.nodes where !absorbed.contains(original.name) {
+    for original in graphNodes where !absorbed.contains(original.name) {
         if !forGradients, let (index, residual) = foldingResidual(original, emitted: nodes, readers: readers, shapes: shapes) {
             nodes.remove(at: index)
             var fused = residual
