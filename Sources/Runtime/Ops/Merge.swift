@@ -32,9 +32,12 @@ struct MergeKernel: Kernel {
             Parallel.forEachRange(batch * rows, cost: width * reads.count) { items in
                 for item in items {
                     let sample = item / rows, result = output + sample * count + item % rows * width
-                    for (index, read) in reads.enumerated() {
-                        combine(into: result, inputs[index] + sample * read.count + read.rowStarts[item % rows], step: read.step,
-                                first: index == 0)
+                    func row(_ index: Int) -> UnsafePointer<Float> { inputs[index] + sample * reads[index].count + reads[index].rowStarts[item % rows] }
+                    // Two rows in one pass, without first copying one (a squeeze-and-excitation's scaling).
+                    let paired = reads.count > 1 && reads[0].step == 1 && reads[1].step == 1 ? 2 : 0
+                    if paired == 2 { combinePair(result, row(0), row(1), count: width) }
+                    for index in paired..<reads.count {
+                        combine(into: result, row(index), step: reads[index].step, first: index == 0)
                     }
                 }
             }
@@ -127,7 +130,17 @@ struct MergeKernel: Kernel {
         for (index, gx) in inputGradients.enumerated() {
             guard let gx else { continue }
             let read = reads[index]
+            // Two inputs read a row at a time, multiplied (a squeeze-and-excitation's scaling): the product of the
+            // gradient's row and the other input's, a vector loop instead of a call per element.
+            let rowProduct = kind == .multiply && reads.count == 2 && reads.allSatisfy { $0.step == 1 }
             func add(sample: Int, row: Int, columns: Range<Int>) {
+                if rowProduct {
+                    let other = reads[1 - index], target = gx + sample * read.count + read.rowStarts[row]
+                    let g = outputGradient + sample * count + row * width
+                    let x = inputs[1 - index] + sample * other.count + other.rowStarts[row]
+                    for column in columns { target[column] += g[column] * x[column] }
+                    return
+                }
                 let target = gx + sample * read.count
                 for column in columns {
                     if let value = contribution(index, sample: sample, row: row, column: column) {
