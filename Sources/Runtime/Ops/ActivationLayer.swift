@@ -15,7 +15,8 @@ struct ActivationKernel: Kernel {
         self.shape = shape
     }
 
-    /// An element-wise activation runs over the cores, each range copied and then activated while in cache.
+    /// An element-wise activation runs over the cores (both ways), each range copied and then activated while in
+    /// cache.
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
         let count = batch * shape.reduce(1, *)
         switch activation.implementation {
@@ -33,6 +34,14 @@ struct ActivationKernel: Kernel {
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
         guard let gx = inputGradients[0] else { return }
-        activation.addGradient(x: inputs[0], y: output, g: outputGradient, into: gx, shape: [batch] + shape)
+        switch activation.implementation {
+        case .elementwise(let function):
+            Parallel.forEachRange(batch * shape.reduce(1, *), cost: 4) { range in
+                let start = range.lowerBound
+                function.addGradient(x: inputs[0] + start, y: output + start, g: outputGradient + start, into: gx + start, count: range.count)
+            }
+        case .alongAxis:
+            activation.addGradient(x: inputs[0], y: output, g: outputGradient, into: gx, shape: [batch] + shape)
+        }
     }
 }
