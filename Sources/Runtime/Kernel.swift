@@ -23,12 +23,12 @@ protocol Kernel: Sendable {
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int, trace: AnyObject?)
 
+    /// This kernel with `activation` applied to its output as it writes it (inference plans), sparing the
+    /// activation's own step and pass over memory; nil (the default) when it cannot take one.
     func applying(_ activation: any ElementwiseActivation) -> (any Kernel)?
 }
 
 extension Kernel {
-    /// This kernel with `activation` applied to its output as it writes it (inference plans), sparing the
-    /// activation's own step and pass over memory; nil when it cannot take one.
     func applying(_ activation: any ElementwiseActivation) -> (any Kernel)? { nil }
 
     func forwardKeepingTrace(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) -> AnyObject? {
