@@ -36,20 +36,44 @@ enum SplineZoom {
         filterLines(&coefficients, length: width, count: height, stride: 1, lineStep: width)
         let rows = Taps(input: height, output: size[0])
         let columns = Taps(input: width, output: size[1])
-        var output = [Float](repeating: 0, count: size[0] * size[1])
-        for i in 0..<size[0] where rows.inside[i] {
-            for j in 0..<size[1] where columns.inside[j] {
-                var t = 0.0
-                for a in 0..<4 {
-                    let row = rows.index[4 * i + a] * width
-                    for b in 0..<4 {
-                        var coefficient = coefficients[row + columns.index[4 * j + b]]
-                        coefficient *= rows.weight[4 * i + a]
-                        coefficient *= columns.weight[4 * j + b]
-                        t += coefficient
+        let outWidth = size[1]
+        // scipy's sum, in scipy's order, for four output columns at a time: the sixteen dependent additions of one
+        // value were the whole cost (~0.5 ms for a 7×7 CAM zoomed to 224²), and four chains side by side give the
+        // same bits. Each output row first scales its four input rows by their weights, as scipy's first product.
+        var output = [Float](repeating: 0, count: size[0] * outWidth)
+        var scaled = [Double](repeating: 0, count: 4 * width)
+        columns.index.withUnsafeBufferPointer { index in
+            columns.weight.withUnsafeBufferPointer { weight in
+                scaled.withUnsafeMutableBufferPointer { scaled in
+                    let (index, weight, scaled) = (index.baseAddress!, weight.baseAddress!, scaled.baseAddress!)
+                    /// Term (`a`, `b`) of output column `j`'s sum: scaled row `a` at the column's tap `b`, times the tap's weight.
+                    @inline(__always) func term(_ j: Int, _ a: Int, _ b: Int) -> Double {
+                        scaled[a * width + index[4 * j + b]] * weight[4 * j + b]
+                    }
+                    for i in 0..<size[0] where rows.inside[i] {
+                        for a in 0..<4 {
+                            let row = rows.index[4 * i + a] * width, rowWeight = rows.weight[4 * i + a]
+                            for k in 0..<width { scaled[a * width + k] = coefficients[row + k] * rowWeight }
+                        }
+                        var j = 0
+                        while j + 4 <= outWidth {
+                            var (t0, t1, t2, t3) = (0.0, 0.0, 0.0, 0.0)
+                            for a in 0..<4 {
+                                for b in 0..<4 {
+                                    t0 += term(j, a, b); t1 += term(j + 1, a, b); t2 += term(j + 2, a, b); t3 += term(j + 3, a, b)
+                                }
+                            }
+                            let sums = SIMD4(t0, t1, t2, t3)
+                            for lane in 0..<4 where columns.inside[j + lane] { output[i * outWidth + j + lane] = Float(sums[lane]) }
+                            j += 4
+                        }
+                        for j in j..<outWidth where columns.inside[j] {
+                            var t = 0.0
+                            for a in 0..<4 { for b in 0..<4 { t += term(j, a, b) } }
+                            output[i * outWidth + j] = Float(t)
+                        }
                     }
                 }
-                output[i * size[1] + j] = Float(t)
             }
         }
         return output
