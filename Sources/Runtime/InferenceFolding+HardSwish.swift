@@ -6,9 +6,7 @@ import KerasLensGraph
 /// (`inferenceNodes`), and one pass replaces four. The three inner layers must be read only by the next one;
 /// naming one of them runs the plan that keeps every layer.
 func foldingHardSwish(_ nodes: [Node], outputs: [String]) -> [Node] {
-    var readers: [String: Int] = [:]
-    for node in nodes { for input in node.inputs { readers[input, default: 0] += 1 } }
-    for output in outputs { readers[output, default: 0] += 1 }
+    let readers = readerCounts(of: nodes, outputs: outputs)
     let byName = Dictionary(nodes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     /// The node named `name` when only one layer reads it and it has `op`.
     func inner(_ name: String, _ matches: (Op) -> Bool) -> Node? {

@@ -24,9 +24,7 @@ import KerasLensGraph
 /// steps, whose backward passes read their input.
 func inferenceNodes(of graph: Graph, forGradients: Bool = false) -> [Node] {
     let graphNodes = foldingHardSwish(graph.nodes, outputs: graph.outputs)
-    var readers: [String: Int] = [:]
-    for node in graphNodes { for input in node.inputs { readers[input, default: 0] += 1 } }
-    for output in graph.outputs { readers[output, default: 0] += 1 }
+    let readers = readerCounts(of: graphNodes, outputs: graph.outputs)
     var onlyReader: [String: Node] = [:]
     for node in graphNodes where node.inputs.count == 1 && readers[node.inputs[0]] == 1 {
         onlyReader[node.inputs[0]] = node
@@ -71,6 +69,15 @@ func inferenceNodes(of graph: Graph, forGradients: Bool = false) -> [Node] {
         nodes.append(folded)
     }
     return nodes
+}
+
+/// How many layers read each tensor, a model output counting as one more reader: a layer read once can be absorbed
+/// into its reader.
+func readerCounts(of nodes: [Node], outputs: [String]) -> [String: Int] {
+    var readers: [String: Int] = [:]
+    for node in nodes { for input in node.inputs { readers[input, default: 0] += 1 } }
+    for output in outputs { readers[output, default: 0] += 1 }
+    return readers
 }
 
 /// For a two-input Add one of whose inputs is an emitted linear convolution that only it reads (the later one if

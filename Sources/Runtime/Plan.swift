@@ -40,12 +40,8 @@ struct Plan: Sendable {
         var position: [String: Int] = [:]
         var preparedKernels = SharedKernels()
         let nodes = fused ? inferenceNodes(of: graph) : folded ? inferenceNodes(of: graph, forGradients: true) : graph.nodes
-        var readers: [String: Int] = [:], ops: [String: Op] = [:]
-        for node in nodes {
-            for input in node.inputs { readers[input, default: 0] += 1 }
-            ops[node.name] = node.op
-        }
-        for output in graph.outputs { readers[output, default: 0] += 1 }
+        let readers = readerCounts(of: nodes, outputs: graph.outputs)
+        let ops = Dictionary(nodes.map { ($0.name, $0.op) }, uniquingKeysWith: { _, last in last })
         for node in nodes {
             // An activation that is the only reader of the step just before may become part of that step.
             if case .activation(let activation) = node.op, node.inputs.count == 1, let source = position[node.inputs[0]],

@@ -29,12 +29,12 @@ struct MergeKernel: Kernel {
             // Output rows in parallel, each combined with every input in input order (EfficientNet's
             // squeeze-and-excitation scales every position of a 112×112 layer by its channels' gates).
             let rows = rows
+            // Two rows in one pass, without first copying one (a squeeze-and-excitation's scaling).
+            let paired = reads.count > 1 && reads[0].step == 1 && reads[1].step == 1 ? 2 : 0
             Parallel.forEachRange(batch * rows, cost: width * reads.count) { items in
                 for item in items {
                     let sample = item / rows, result = output + sample * count + item % rows * width
                     func row(_ index: Int) -> UnsafePointer<Float> { inputs[index] + sample * reads[index].count + reads[index].rowStarts[item % rows] }
-                    // Two rows in one pass, without first copying one (a squeeze-and-excitation's scaling).
-                    let paired = reads.count > 1 && reads[0].step == 1 && reads[1].step == 1 ? 2 : 0
                     if paired == 2 { combinePair(result, row(0), row(1), count: width) }
                     for index in paired..<reads.count {
                         combine(into: result, row(index), step: reads[index].step, first: index == 0)
