@@ -76,6 +76,11 @@ struct Plan: Sendable {
                 steps.append(Step(name: node.name + Self.preactivationSuffix, kernel: kernel, inputs: sources, shape: node.outputShape))
                 let activation = distributed(ActivationKernel(activation: split, shape: node.innerOutputShape), count: node.distributedCount)
                 steps.append(Step(name: node.name, kernel: activation, inputs: [steps.count - 1], shape: node.outputShape))
+            } else if fused, sources.first == steps.count - 1, readers[node.inputs[0]] == 1,
+                      let merged = Self.fusing(kernel, named: node.name, inputs: sources, after: steps[steps.count - 1],
+                                               shape: node.outputShape) {
+                position[steps[steps.count - 1].name] = nil
+                steps[steps.count - 1] = merged
             } else {
                 steps.append(Step(name: node.name, kernel: kernel, inputs: sources, shape: node.outputShape,
                                   outputMask: fused ? nil : node.op.appliedActivation))
@@ -107,6 +112,21 @@ struct Plan: Sendable {
             return nil
         }
         return Step(name: name, kernel: kernel, inputs: step.inputs, shape: step.shape, outputMask: folded ? activation : nil)
+    }
+
+    /// A depthwise layer that is the only reader of the 1×1 convolution just before takes it in, and a 1×1
+    /// convolution that is the only reader of such a pair takes the pair in (`ExpandedDepthwiseKernel`); nil for
+    /// any other layer.
+    private static func fusing(_ kernel: (any Kernel)?, named name: String, inputs: [Int], after previous: Step,
+                               shape: [Int]) -> Step? {
+        if inputs.count == 1, previous.inputs.count == 1,
+           let expanded = ExpandedDepthwiseKernel(expand: previous.kernel, depthwise: kernel) {
+            return Step(name: name, kernel: expanded, inputs: previous.inputs, shape: shape)
+        }
+        if let pair = previous.kernel as? ExpandedDepthwiseKernel, let projected = pair.projecting(kernel) {
+            return Step(name: name, kernel: projected, inputs: previous.inputs + inputs.dropFirst(), shape: shape)
+        }
+        return nil
     }
 
     /// Runs steps in order over a batch. `given` holds buffers already filled (inputs, or a substituted layer);

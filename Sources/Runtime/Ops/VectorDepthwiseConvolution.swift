@@ -37,7 +37,8 @@ struct VectorDepthwiseConvolution: Sendable {
         return VectorDepthwiseConvolution(geometry: ConvGeometry(adjointOf: g, filters: g.channels), kernel: flipped, isa: isa)
     }
 
-    private func paddedRows(_ rows: Int) -> Int {
+    /// Padded input rows a band of `rows` output rows reads.
+    func paddedRows(_ rows: Int) -> Int {
         (rows - 1) * geometry.strideHeight + (geometry.kernelHeight - 1) * geometry.dilationHeight + 1
     }
 
@@ -73,12 +74,20 @@ struct VectorDepthwiseConvolution: Sendable {
     /// `scratch` holds `bandCapacity` floats.
     func forwardBand(_ sample: UnsafePointer<Float>, rows: Range<Int>, scratch band: UnsafeMutablePointer<Float>,
                      bias: UnsafePointer<Float>?, store: Int32, into result: UnsafeMutablePointer<Float>) {
+        geometry.padRows(sample, from: paddedTop(rows), count: paddedRows(rows.count), width: paddedWidth, into: band)
+        runBand(band, rows: rows.count, bias: bias, store: store, into: result)
+    }
+
+    /// The first input row (negative in the padding) that output rows `rows` read.
+    func paddedTop(_ rows: Range<Int>) -> Int { rows.lowerBound * geometry.strideHeight - geometry.padTop }
+
+    /// `rows` output rows from a band already holding their `paddedRows(rows)` padded input rows.
+    func runBand(_ band: UnsafePointer<Float>, rows: Int, bias: UnsafePointer<Float>?, store: Int32,
+                 into result: UnsafeMutablePointer<Float>) {
         let g = geometry, rowFloats = paddedWidth * g.channels
-        g.padRows(sample, from: rows.lowerBound * g.strideHeight - g.padTop, count: paddedRows(rows.count), width: paddedWidth,
-                  into: band)
         taps.withUnsafeBufferPointer { taps in
             weights.withUnsafeBufferPointer { weights in
-                for row in 0..<rows.count {
+                for row in 0..<rows {
                     isa.depthwiseRun(band + row * g.strideHeight * rowFloats, taps.baseAddress!, Int32(taps.count),
                                      Int32(g.channels), Int32(g.strideWidth * g.channels), weights.baseAddress!, bias,
                                      result + row * g.outWidth * g.channels, Int32(g.outWidth), store)
