@@ -72,6 +72,9 @@ BACKBONES = [
     # Keras 3.15 has no RegNet.
     ("RegNetX002", "RegNetX002", 64, ("k2",), NO_SOFTMAX),
     ("RegNetY002", "RegNetY002", 64, ("k2",), NO_SOFTMAX),
+    # At 128 their first inverted residual blocks are wide enough for the runtime to fuse (ExpandedDepthwiseKernel).
+    ("MobileNetV2_128", "MobileNetV2", 128, ("k2",), NO_SOFTMAX),
+    ("EfficientNetB0_128", "EfficientNetB0", 128, ("keras",), NO_SOFTMAX),
 ]
 
 
