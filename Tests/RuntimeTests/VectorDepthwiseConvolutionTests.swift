@@ -1,3 +1,4 @@
+import COpenBLAS
 import KerasLensGraph
 @testable import KerasLensRuntime
 import Testing
@@ -23,6 +24,9 @@ import Testing
         Case(height: 9, width: 10, channels: 16, size: 5, stride: 2, padding: .same, activation: .relu),
         Case(height: 7, width: 7, channels: 40, dilation: 2, padding: .same, activation: .sigmoid),
         Case(height: 3, width: 2, channels: 8, padding: .same, bias: false, activation: .linear),
+        Case(height: 5, width: 23, channels: 20, padding: .same, activation: .relu6),
+        Case(height: 6, width: 30, channels: 17, size: 5, padding: .same, activation: .swish),
+        Case(height: 9, width: 27, channels: 24, stride: 2, padding: .valid, bias: false, activation: .relu),
     ]
 
     @Test(arguments: cases, VectorISA.available) func matchesTheLoops(_ c: Case, isa: VectorISA) throws {
@@ -83,5 +87,44 @@ import Testing
         }
         expectClose(tensor([actual.count], actual), tensor([expected.count], expected), "\(c) \(isa)")
         #expect(Array(actual[inputCount...]) == single, "the second sample alone gives the same bits")
+    }
+
+    /// The blocks of `kl_depthwise_rows` (8 and 4 positions, each input vector feeding every window that holds it)
+    /// against `kl_depthwise_run` on the same padded rows: the same bits, for windows 3 and 5 wide, strides 1 and 2,
+    /// runs that leave 0–3 positions over, a channel count that masks part of a vector, each way of storing.
+    @Test(arguments: VectorISA.available) func rowBlocksGiveTheRunsBits(isa: VectorISA) {
+        let channels = 20
+        for width in [3, 5] {
+            for stride in [1, 2] {
+                for positions in [3, 4, 8, 13, 15, 22] {
+                    let paddedWidth = (positions - 1) * stride + width, rowFloats = paddedWidth * channels
+                    let band = (0..<(width * rowFloats)).map { Float(($0 * 53) % 97) / 48 - 1 }
+                    let weights = (0..<(width * width * channels)).map { Float(($0 * 37) % 101) / 50 - 1 }
+                    let bias = (0..<channels).map { Float($0 % 7) / 10 - 0.3 }
+                    var taps: [Int32] = []
+                    for ky in 0..<width { for kx in 0..<width { taps.append(Int32((ky * paddedWidth + kx) * channels)) } }
+                    for store in [KL_STORE_SUMS, KL_STORE_RELU6, KL_STORE_ADDING].map(Int32.init) {
+                        let earlier = (0..<(positions * channels)).map { Float($0 % 5) - 2 }
+                        var expected = earlier, actual = earlier
+                        let withBias = store == Int32(KL_STORE_ADDING) ? nil : bias
+                        withOptionalPointer(withBias) { bias in
+                            isa.depthwiseRun(band, taps, Int32(taps.count), Int32(channels), Int32(stride * channels), weights, bias,
+                                             &expected, Int32(positions), store)
+                            let done = Int(isa.depthwiseRows(band, Int32(rowFloats), Int32(width), Int32(width), Int32(stride),
+                                                             Int32(channels), weights, bias, &actual, Int32(positions), store))
+                            #expect(done == positions - positions % 4)
+                            actual.withUnsafeMutableBufferPointer { actual in
+                                band.withUnsafeBufferPointer { band in
+                                    isa.depthwiseRun(band.baseAddress! + done * stride * channels, taps, Int32(taps.count), Int32(channels),
+                                                     Int32(stride * channels), weights, bias, actual.baseAddress! + done * channels,
+                                                     Int32(positions - done), store)
+                                }
+                            }
+                        }
+                        #expect(actual == expected, "width \(width) stride \(stride), \(positions) positions, store \(store), \(isa)")
+                    }
+                }
+            }
+        }
     }
 }

@@ -85,12 +85,19 @@ struct VectorDepthwiseConvolution: Sendable {
     func runBand(_ band: UnsafePointer<Float>, rows: Int, bias: UnsafePointer<Float>?, store: Int32,
                  into result: UnsafeMutablePointer<Float>) {
         let g = geometry, rowFloats = paddedWidth * g.channels
+        // Without dilation, blocks of 8 and 4 positions reuse each input vector across taps (`kl_depthwise_rows`).
+        let slides = g.dilationHeight == 1 && g.dilationWidth == 1
         taps.withUnsafeBufferPointer { taps in
             weights.withUnsafeBufferPointer { weights in
                 for row in 0..<rows {
-                    isa.depthwiseRun(band + row * g.strideHeight * rowFloats, taps.baseAddress!, Int32(taps.count),
-                                     Int32(g.channels), Int32(g.strideWidth * g.channels), weights.baseAddress!, bias,
-                                     result + row * g.outWidth * g.channels, Int32(g.outWidth), store)
+                    let input = band + row * g.strideHeight * rowFloats, output = result + row * g.outWidth * g.channels
+                    let done = slides
+                        ? Int(isa.depthwiseRows(input, Int32(rowFloats), Int32(g.kernelHeight), Int32(g.kernelWidth), Int32(g.strideWidth),
+                                                Int32(g.channels), weights.baseAddress!, bias, output, Int32(g.outWidth), store))
+                        : 0
+                    isa.depthwiseRun(input + done * g.strideWidth * g.channels, taps.baseAddress!, Int32(taps.count), Int32(g.channels),
+                                     Int32(g.strideWidth * g.channels), weights.baseAddress!, bias, output + done * g.channels,
+                                     Int32(g.outWidth - done), store)
                 }
             }
         }
