@@ -115,8 +115,8 @@ struct Plan: Sendable {
     }
 
     /// A depthwise layer that is the only reader of the 1×1 convolution just before takes it in, and a 1×1
-    /// convolution that is the only reader of such a pair takes the pair in (`ExpandedDepthwiseKernel`); nil for
-    /// any other layer.
+    /// convolution that is the only reader of such a pair takes the pair in (`ExpandedDepthwiseKernel`), or of a
+    /// squeeze-and-excitation's scaling (`GatedProjectionKernel`); nil for any other layer.
     private static func fusing(_ kernel: (any Kernel)?, named name: String, inputs: [Int], after previous: Step,
                                shape: [Int]) -> Step? {
         if inputs.count == 1, previous.inputs.count == 1,
@@ -125,6 +125,9 @@ struct Plan: Sendable {
         }
         if let pair = previous.kernel as? ExpandedDepthwiseKernel, let projected = pair.projecting(kernel) {
             return Step(name: name, kernel: projected, inputs: previous.inputs + inputs.dropFirst(), shape: shape)
+        }
+        if let gated = GatedProjectionKernel(gate: previous.kernel, projection: kernel) {
+            return Step(name: name, kernel: gated, inputs: previous.inputs + inputs.dropFirst(), shape: shape)
         }
         return nil
     }
