@@ -14,6 +14,9 @@ import KerasLensGraph
 /// added to its sums before the activation (`ConvolutionKernel.forward`): the Add and ReLU passes go.
 ///
 /// MobileNetV3's hard-swish, four layers, is first one activation (`foldingHardSwish`), which then fuses the same way.
+/// Layers that do nothing at inference (Dropout and noise layers) go first, their readers reading their input
+/// (`droppingIdentities`): no step copies a tensor, and EfficientNet's `add(dropout(project_bn), shortcut)` becomes a
+/// residual the projection adds in registers.
 ///
 /// A folded node takes the name of the last layer it absorbed, so the layers it absorbed have no step in the
 /// inference plan: naming one (capture, partial forward, ablation, gradients) selects the differentiable plan,
@@ -23,7 +26,7 @@ import KerasLensGraph
 /// derivative is read off their output (`Activation.outputMaskTop`: ReLU, ReLU6) are absorbed; the others stay
 /// steps, whose backward passes read their input.
 func inferenceNodes(of graph: Graph, forGradients: Bool = false) -> [Node] {
-    let graphNodes = foldingHardSwish(graph.nodes, outputs: graph.outputs)
+    let graphNodes = foldingHardSwish(droppingIdentities(graph.nodes, outputs: graph.outputs), outputs: graph.outputs)
     let readers = readerCounts(of: graphNodes, outputs: graph.outputs)
     var onlyReader: [String: Node] = [:]
     for node in graphNodes where node.inputs.count == 1 && readers[node.inputs[0]] == 1 {
@@ -69,6 +72,21 @@ func inferenceNodes(of graph: Graph, forGradients: Bool = false) -> [Node] {
         nodes.append(folded)
     }
     return nodes
+}
+
+/// `nodes` without their `.identity` layers that are not model outputs, each reader of one reading its input instead.
+func droppingIdentities(_ nodes: [Node], outputs: [String]) -> [Node] {
+    var source: [String: String] = [:]
+    var kept: [Node] = []
+    for var node in nodes {
+        node.inputs = node.inputs.map { source[$0] ?? $0 }
+        if case .identity = node.op, node.inputs.count == 1, !outputs.contains(node.name) {
+            source[node.name] = node.inputs[0]
+            continue
+        }
+        kept.append(node)
+    }
+    return kept
 }
 
 /// How many layers read each tensor, a model output counting as one more reader: a layer read once can be absorbed
