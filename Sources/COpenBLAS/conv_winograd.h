@@ -118,6 +118,7 @@ static inline void KL_NAME(kl_winograd_output)(const float *m, int32_t tiles, in
                 kl_vec y1 = KL_ADD(KL_SUB(KL_SUB(s[i][1], s[i][2]), s[i][3]), b);
                 if (store == KL_STORE_RELU) { y0 = KL_MAX(y0, zero); y1 = KL_MAX(y1, zero); }
                 if (store == KL_STORE_RELU6) { y0 = KL_MIN(KL_MAX(y0, zero), six); y1 = KL_MIN(KL_MAX(y1, zero), six); }
+                if (store == KL_STORE_HARD_SILU) { y0 = KL_HARD_SILU(y0); y1 = KL_HARD_SILU(y1); }
                 KL_STORE_LEFT(row + (ptrdiff_t)x * filters + f, end - f, y0);
                 if (x + 1 < width) KL_STORE_LEFT(row + (ptrdiff_t)(x + 1) * filters + f, end - f, y1);
             }

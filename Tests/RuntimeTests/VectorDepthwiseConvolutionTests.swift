@@ -27,6 +27,7 @@ import Testing
         Case(height: 5, width: 23, channels: 20, padding: .same, activation: .relu6),
         Case(height: 6, width: 30, channels: 17, size: 5, padding: .same, activation: .swish),
         Case(height: 9, width: 27, channels: 24, stride: 2, padding: .valid, bias: false, activation: .relu),
+        Case(height: 5, width: 19, channels: 40, size: 5, stride: 2, padding: .same, activation: .hardSilu),
     ]
 
     @Test(arguments: cases, VectorISA.available) func matchesTheLoops(_ c: Case, isa: VectorISA) throws {
@@ -103,7 +104,7 @@ import Testing
                     let bias = (0..<channels).map { Float($0 % 7) / 10 - 0.3 }
                     var taps: [Int32] = []
                     for ky in 0..<width { for kx in 0..<width { taps.append(Int32((ky * paddedWidth + kx) * channels)) } }
-                    for store in [KL_STORE_SUMS, KL_STORE_RELU6, KL_STORE_ADDING].map(Int32.init) {
+                    for store in [KL_STORE_SUMS, KL_STORE_RELU6, KL_STORE_HARD_SILU, KL_STORE_ADDING].map(Int32.init) {
                         let earlier = (0..<(positions * channels)).map { Float($0 % 5) - 2 }
                         var expected = earlier, actual = earlier
                         let withBias = store == Int32(KL_STORE_ADDING) ? nil : bias
@@ -126,5 +127,25 @@ import Testing
                 }
             }
         }
+    }
+
+    /// Hard-swish applied in registers (`KL_HARD_SILU`) gives the bits `HardSilu.value` gives the stored sums,
+    /// around its kinks at ±3 too.
+    @Test(arguments: VectorISA.available) func hardSiluInRegistersGivesTheScalarBits(isa: VectorISA) throws {
+        let window = Window(size: [3, 3], strides: [1, 1], dilations: [1, 1], padding: .same)
+        let shapes = KernelShapes(inputs: [[6, 17, 24]], output: [6, 17, 24])
+        let weights: [Float] = (0..<(9 * 24)).map { i in Float((i * 37) % 101) / 25 - 2 }
+        let kernel = Tensor(shape: [3, 3, 24, 1], scalars: weights)
+        func layer(_ activation: Activation) -> DepthwiseConvolutionKernel {
+            DepthwiseConvolutionKernel(kernel: kernel, bias: nil, window: window, multiplier: 1, activation: activation, shapes: shapes, isa: isa)
+        }
+        let input: [Float] = (0..<(6 * 17 * 24)).map { i in Float((i * 53) % 97) / 24 - 2 }
+        var sums = [Float](repeating: 0, count: input.count), swished = sums
+        input.withUnsafeBufferPointer { x in
+            layer(.linear).forward([x.baseAddress!], &sums, batch: 1)
+            layer(.hardSilu).forward([x.baseAddress!], &swished, batch: 1)
+        }
+        #expect(sums.contains { $0 < -3 } && sums.contains { $0 > 3 }, "the sums cross both kinks")
+        #expect(swished == sums.map { HardSilu().value($0) })
     }
 }
