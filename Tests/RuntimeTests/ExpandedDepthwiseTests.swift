@@ -90,35 +90,28 @@ import Testing
 /// with a second reader, or one small enough for the cache, stays a step of its own.
 @Suite struct ExpandedDepthwisePlanTests {
     static func graph(size: Int, expandAlsoRead: Bool = false) throws -> Graph {
-        var nodes = [Node(name: "x", kerasClass: "InputLayer", op: .input, inputs: [], outputShape: [size, size, 8])]
-        func add(_ name: String, _ op: Op, _ inputs: [String], _ weights: [String: Tensor] = [:]) throws {
-            let shapes = inputs.map { name in nodes.first { $0.name == name }!.outputShape }
-            nodes.append(Node(name: name, kerasClass: name, op: op, inputs: inputs, weights: weights,
-                              outputShape: try op.outputShape(inputs: shapes, weights: weights)))
-        }
-        let normalization = InferenceFoldingTests.weights(["gamma": [128], "beta": [128], "moving_mean": [128]])
-            .merging(["moving_variance": Tensor(shape: [128], scalars: Array(repeating: 0.7, count: 128))]) { a, _ in a }
+        var layers = TestGraph(input: [size, size, 8])
+        let normalization = TestGraph.normalization(channels: 128)
         let relu6 = Op.activation(.clippedReLU(maxValue: 6, negativeSlope: 0, threshold: 0))
         let w = InferenceFoldingTests.weights(["kernel": [1, 1, 8, 128], "depthwise_kernel": [3, 3, 128, 1], "project": [1, 1, 128, 8]])
-        let projected = InferenceFoldingTests.weights(["gamma": [8], "beta": [8], "moving_mean": [8]])
-            .merging(["moving_variance": Tensor(shape: [8], scalars: Array(repeating: 0.7, count: 8))]) { a, _ in a }
-        try add("expand", .convolution(window: window([1, 1], .valid), activation: .linear), ["x"], ["kernel": w["kernel"]!])
-        try add("expand_bn", .batchNormalization(axis: 3, epsilon: 1e-3), ["expand"], normalization)
-        try add("expand_relu", relu6, ["expand_bn"])
-        try add("depthwise", .depthwiseConvolution(window: window([3, 3], .same), multiplier: 1, activation: .linear),
+        let projected = TestGraph.normalization(channels: 8)
+        try layers.add("expand", .convolution(window: window([1, 1], .valid), activation: .linear), ["x"], ["kernel": w["kernel"]!])
+        try layers.add("expand_bn", .batchNormalization(axis: 3, epsilon: 1e-3), ["expand"], normalization)
+        try layers.add("expand_relu", relu6, ["expand_bn"])
+        try layers.add("depthwise", .depthwiseConvolution(window: window([3, 3], .same), multiplier: 1, activation: .linear),
                 ["expand_relu"], ["depthwise_kernel": w["depthwise_kernel"]!])
-        try add("depthwise_bn", .batchNormalization(axis: 3, epsilon: 1e-3), ["depthwise"], normalization)
-        try add("depthwise_relu", relu6, ["depthwise_bn"])
-        try add("project", .convolution(window: window([1, 1], .valid), activation: .linear), ["depthwise_relu"],
+        try layers.add("depthwise_bn", .batchNormalization(axis: 3, epsilon: 1e-3), ["depthwise"], normalization)
+        try layers.add("depthwise_relu", relu6, ["depthwise_bn"])
+        try layers.add("project", .convolution(window: window([1, 1], .valid), activation: .linear), ["depthwise_relu"],
                 ["kernel": w["project"]!])
-        try add("project_bn", .batchNormalization(axis: 3, epsilon: 1e-3), ["project"], projected)
-        try add("add", .merge(.add), ["project_bn", "x"])
+        try layers.add("project_bn", .batchNormalization(axis: 3, epsilon: 1e-3), ["project"], projected)
+        try layers.add("add", .merge(.add), ["project_bn", "x"])
         var outputs = ["add"]
         if expandAlsoRead {
-            try add("pool", .globalPool(kind: .average, keepDims: false), ["expand_relu"])
+            try layers.add("pool", .globalPool(kind: .average, keepDims: false), ["expand_relu"])
             outputs.append("pool")
         }
-        return Graph(nodes: nodes, inputs: ["x"], outputs: outputs, source: GraphSource(format: "test", kerasVersion: nil, backend: nil))
+        return layers.graph(outputs: outputs)
     }
 
     @Test func foldsIntoOneStep() throws {

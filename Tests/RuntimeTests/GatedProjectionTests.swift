@@ -62,24 +62,15 @@ import Testing
 /// normalization, with the unfused layers' answer.
 @Suite struct GatedProjectionPlanTests {
     @Test func foldsIntoOneStep() throws {
-        var nodes = [Node(name: "x", kerasClass: "InputLayer", op: .input, inputs: [], outputShape: [6, 5, 16])]
-        func add(_ name: String, _ op: Op, _ inputs: [String], _ weights: [String: Tensor] = [:]) throws {
-            let shapes = inputs.map { name in nodes.first { $0.name == name }!.outputShape }
-            nodes.append(Node(name: name, kerasClass: name, op: op, inputs: inputs, weights: weights,
-                              outputShape: try op.outputShape(inputs: shapes, weights: weights)))
-        }
-        let w = InferenceFoldingTests.weights(["reduce": [1, 1, 16, 4], "expand": [1, 1, 4, 16], "project": [1, 1, 16, 8],
-                                               "gamma": [8], "beta": [8], "moving_mean": [8]])
-        try add("squeeze", .globalPool(kind: .average, keepDims: true), ["x"])
-        try add("reduce", .convolution(window: window([1, 1], .valid), activation: .swish), ["squeeze"], ["kernel": w["reduce"]!])
-        try add("expand", .convolution(window: window([1, 1], .valid), activation: .sigmoid), ["reduce"], ["kernel": w["expand"]!])
-        try add("excite", .merge(.multiply), ["x", "expand"])
-        try add("project", .convolution(window: window([1, 1], .valid), activation: .linear), ["excite"], ["kernel": w["project"]!])
-        try add("project_bn", .batchNormalization(axis: 3, epsilon: 1e-3), ["project"],
-                ["gamma": w["gamma"]!, "beta": w["beta"]!, "moving_mean": w["moving_mean"]!,
-                 "moving_variance": Tensor(shape: [8], scalars: Array(repeating: 0.7, count: 8))])
-        let model = try Model(Graph(nodes: nodes, inputs: ["x"], outputs: ["project_bn"],
-                                    source: GraphSource(format: "test", kerasVersion: nil, backend: nil)))
+        var layers = TestGraph(input: [6, 5, 16])
+        let w = InferenceFoldingTests.weights(["reduce": [1, 1, 16, 4], "expand": [1, 1, 4, 16], "project": [1, 1, 16, 8]])
+        try layers.add("squeeze", .globalPool(kind: .average, keepDims: true), ["x"])
+        try layers.add("reduce", .convolution(window: window([1, 1], .valid), activation: .swish), ["squeeze"], ["kernel": w["reduce"]!])
+        try layers.add("expand", .convolution(window: window([1, 1], .valid), activation: .sigmoid), ["reduce"], ["kernel": w["expand"]!])
+        try layers.add("excite", .merge(.multiply), ["x", "expand"])
+        try layers.add("project", .convolution(window: window([1, 1], .valid), activation: .linear), ["excite"], ["kernel": w["project"]!])
+        try layers.add("project_bn", .batchNormalization(axis: 3, epsilon: 1e-3), ["project"], TestGraph.normalization(channels: 8))
+        let model = try Model(layers.graph(outputs: ["project_bn"]))
         #expect(model.inference.steps.map(\.name) == ["x", "squeeze", "reduce", "expand", "project_bn"])
         #expect(model.inference.steps[4].kernel is GatedProjectionKernel)
         let x = InferenceFoldingTests.input([2, 6, 5, 16])

@@ -7,25 +7,20 @@ import Testing
 /// gradient of the full plan; a layer it absorbed is still reachable by name through the full plan.
 @Suite struct GradientFoldingTests {
     static func residualGraph() throws -> Graph {
-        var nodes = [Node(name: "x", kerasClass: "InputLayer", op: .input, inputs: [], outputShape: [5, 4, 3])]
-        func add(_ name: String, _ op: Op, _ inputs: [String], _ weights: [String: Tensor] = [:]) throws {
-            let shapes = inputs.map { name in nodes.first { $0.name == name }!.outputShape }
-            nodes.append(Node(name: name, kerasClass: name, op: op, inputs: inputs, weights: weights,
-                              outputShape: try op.outputShape(inputs: shapes, weights: weights)))
-        }
+        var layers = TestGraph(input: [5, 4, 3])
         func values(_ shape: [Int], _ seed: Int) -> Tensor {
             Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { Float(($0 * 37 + seed * 11) % 101) / 50 - 1 })
         }
-        try add("conv", .convolution(window: window([3, 3], .same), activation: .linear), ["x"], ["kernel": values([3, 3, 3, 3], 1)])
-        try add("add", .merge(.add), ["conv", "x"])
-        try add("out", .activation(.relu), ["add"])
-        try add("bn", .batchNormalization(axis: 3, epsilon: 1e-3), ["out"],
+        try layers.add("conv", .convolution(window: window([3, 3], .same), activation: .linear), ["x"], ["kernel": values([3, 3, 3, 3], 1)])
+        try layers.add("add", .merge(.add), ["conv", "x"])
+        try layers.add("out", .activation(.relu), ["add"])
+        try layers.add("bn", .batchNormalization(axis: 3, epsilon: 1e-3), ["out"],
                 ["gamma": values([3], 2), "beta": values([3], 3), "moving_mean": values([3], 4),
                  "moving_variance": Tensor(shape: [3], scalars: [0.5, 1, 1.5])])
-        try add("bn_relu", .activation(.relu6), ["bn"])
-        try add("flatten", .flatten, ["bn_relu"])
-        try add("dense", .dense(activation: .softmax(axis: -1)), ["flatten"], ["kernel": values([60, 4], 5), "bias": values([4], 6)])
-        return Graph(nodes: nodes, inputs: ["x"], outputs: ["dense"], source: GraphSource(format: "test", kerasVersion: nil, backend: nil))
+        try layers.add("bn_relu", .activation(.relu6), ["bn"])
+        try layers.add("flatten", .flatten, ["bn_relu"])
+        try layers.add("dense", .dense(activation: .softmax(axis: -1)), ["flatten"], ["kernel": values([60, 4], 5), "bias": values([4], 6)])
+        return layers.graph(outputs: ["dense"])
     }
 
     @Test func rectifiersRunInPlaceAndGiveTheFullPlansGradient() throws {

@@ -7,27 +7,20 @@ import Testing
 @Suite struct HardSwishFoldingTests {
     /// `x → conv → bn → (+3) → relu6 → (·1/6) → multiply(bn, ·)`, the Multiply's operands in either order.
     static func graph(gateFirst: Bool, cappedAlsoRead: Bool = false) throws -> Graph {
-        var nodes = [Node(name: "x", kerasClass: "InputLayer", op: .input, inputs: [], outputShape: [7, 6, 4])]
-        func add(_ name: String, _ op: Op, _ inputs: [String], _ weights: [String: Tensor] = [:]) throws {
-            let shapes = inputs.map { name in nodes.first { $0.name == name }!.outputShape }
-            nodes.append(Node(name: name, kerasClass: name, op: op, inputs: inputs, weights: weights,
-                              outputShape: try op.outputShape(inputs: shapes, weights: weights)))
-        }
-        let weights = InferenceFoldingTests.weights(["kernel": [3, 3, 4, 8], "gamma": [8], "beta": [8], "moving_mean": [8]])
-        try add("conv", .convolution(window: window([3, 3], .same), activation: .linear), ["x"], ["kernel": weights["kernel"]!])
-        try add("bn", .batchNormalization(axis: 3, epsilon: 1e-3), ["conv"],
-                ["gamma": weights["gamma"]!, "beta": weights["beta"]!, "moving_mean": weights["moving_mean"]!,
-                 "moving_variance": Tensor(shape: [8], scalars: Array(repeating: 0.7, count: 8))])
-        try add("plus3", .rescaling(scale: [1], offset: [3]), ["bn"])
-        try add("capped", .activation(.clippedReLU(maxValue: 6, negativeSlope: 0, threshold: 0)), ["plus3"])
-        try add("sixth", .rescaling(scale: [1 / 6], offset: [0]), ["capped"])
-        try add("swish", .merge(.multiply), gateFirst ? ["sixth", "bn"] : ["bn", "sixth"])
+        var layers = TestGraph(input: [7, 6, 4])
+        let kernel = InferenceFoldingTests.weights(["kernel": [3, 3, 4, 8]])
+        try layers.add("conv", .convolution(window: window([3, 3], .same), activation: .linear), ["x"], kernel)
+        try layers.add("bn", .batchNormalization(axis: 3, epsilon: 1e-3), ["conv"], TestGraph.normalization(channels: 8))
+        try layers.add("plus3", .rescaling(scale: [1], offset: [3]), ["bn"])
+        try layers.add("capped", .activation(.clippedReLU(maxValue: 6, negativeSlope: 0, threshold: 0)), ["plus3"])
+        try layers.add("sixth", .rescaling(scale: [1 / 6], offset: [0]), ["capped"])
+        try layers.add("swish", .merge(.multiply), gateFirst ? ["sixth", "bn"] : ["bn", "sixth"])
         var outputs = ["swish"]
         if cappedAlsoRead {
-            try add("other", .activation(.sigmoid), ["capped"])
+            try layers.add("other", .activation(.sigmoid), ["capped"])
             outputs.append("other")
         }
-        return Graph(nodes: nodes, inputs: ["x"], outputs: outputs, source: GraphSource(format: "test", kerasVersion: nil, backend: nil))
+        return layers.graph(outputs: outputs)
     }
 
     @Test(arguments: [false, true])

@@ -14,28 +14,23 @@ import Testing
         func random(_ shape: [Int], _ range: ClosedRange<Float>) -> Tensor {
             Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Float.random(in: range, using: &generator) })
         }
-        var nodes = [Node(name: "x", kerasClass: "InputLayer", op: .input, inputs: [], outputShape: input)]
-        func add(_ name: String, _ op: Op, _ inputs: [String], _ weights: [String: Tensor] = [:]) throws {
-            let shapes = inputs.map { name in nodes.first { $0.name == name }!.outputShape }
-            nodes.append(Node(name: name, kerasClass: name, op: op, inputs: inputs, weights: weights,
-                              outputShape: try op.outputShape(inputs: shapes, weights: weights)))
-        }
-        try add("layer", op, ["x"], weights)
-        let channels = nodes.last!.outputShape.last!
-        try add("bn", .batchNormalization(axis: nodes.last!.outputShape.count, epsilon: 1e-3), ["layer"],
+        var layers = TestGraph(input: input)
+        try layers.add("layer", op, ["x"], weights)
+        let channels = layers.nodes.last!.outputShape.last!
+        try layers.add("bn", .batchNormalization(axis: layers.nodes.last!.outputShape.count, epsilon: 1e-3), ["layer"],
                 ["gamma": random([channels], 0.5...1.5), "beta": random([channels], -0.5...0.5),
                  "moving_mean": random([channels], -0.5...0.5), "moving_variance": random([channels], 0.5...1.5)])
         var last = "bn"
         if let activationLayer {
-            try add("act", .activation(activationLayer), ["bn"])
+            try layers.add("act", .activation(activationLayer), ["bn"])
             last = "act"
         }
         var outputs = [last]
         if extraReaderOfNorm {
-            try add("other", .activation(.sigmoid), ["bn"])
+            try layers.add("other", .activation(.sigmoid), ["bn"])
             outputs.append("other")
         }
-        return Graph(nodes: nodes, inputs: ["x"], outputs: outputs, source: GraphSource(format: "test", kerasVersion: nil, backend: nil))
+        return layers.graph(outputs: outputs)
     }
 
     static func input(_ shape: [Int]) -> Tensor {
@@ -147,17 +142,12 @@ import Testing
     func zeroPaddingThatSamePaddingAddsIsFolded(_ c: ([[Int]], Bool)) throws {
         let (pads, folds) = c
         let input = [8, 9, 5]
-        let padded = [input[0] + pads[0][0] + pads[0][1], input[1] + pads[1][0] + pads[1][1], 5]
         let op = Op.depthwiseConvolution(window: window([3, 3], strides: [2, 2], .valid), multiplier: 1, activation: .linear)
         let weights = Self.weights(["depthwise_kernel": [3, 3, 5, 1], "bias": [5]])
-        let nodes = [
-            Node(name: "x", kerasClass: "InputLayer", op: .input, inputs: [], outputShape: input),
-            Node(name: "pad", kerasClass: "ZeroPadding2D", op: .zeroPadding(pads: pads), inputs: ["x"], outputShape: padded),
-            Node(name: "dw", kerasClass: "DepthwiseConv2D", op: op, inputs: ["pad"], weights: weights,
-                 outputShape: try op.outputShape(inputs: [padded], weights: weights)),
-        ]
-        let model = try Model(Graph(nodes: nodes, inputs: ["x"], outputs: ["dw"],
-                                    source: GraphSource(format: "test", kerasVersion: nil, backend: nil)))
+        var layers = TestGraph(input: input)
+        try layers.add("pad", .zeroPadding(pads: pads), ["x"])
+        try layers.add("dw", op, ["pad"], weights)
+        let model = try Model(layers.graph(outputs: ["dw"]))
         #expect(model.inference.steps.map(\.name) == (folds ? ["x", "dw"] : ["x", "pad", "dw"]))
         let x = Self.input([3] + input)
         let fast = try model.run([x]).outputs[0]
@@ -174,25 +164,20 @@ import Testing
     func residualConnectionFoldsIntoTheConvolution(_ c: ([Int], Bool, Bool)) throws {
         let (size, shortcutFirst, convolutionReadTwice) = c
         let shape = [6, 7, 16]
-        var nodes = [Node(name: "x", kerasClass: "InputLayer", op: .input, inputs: [], outputShape: shape)]
-        func add(_ name: String, _ op: Op, _ inputs: [String], _ weights: [String: Tensor] = [:]) throws {
-            nodes.append(Node(name: name, kerasClass: name, op: op, inputs: inputs, weights: weights,
-                              outputShape: try op.outputShape(inputs: inputs.map { _ in shape }, weights: weights)))
-        }
-        try add("conv", .convolution(window: window(size, .same), activation: .linear), ["x"],
+        var layers = TestGraph(input: shape)
+        try layers.add("conv", .convolution(window: window(size, .same), activation: .linear), ["x"],
                 Self.weights(["kernel": size + [16, 16], "bias": [16]]))
         var statistics = Self.weights(["gamma": [16], "beta": [16], "moving_mean": [16]])
         statistics["moving_variance"] = Tensor(shape: [16], scalars: (0..<16).map { 0.5 + Float($0) / 16 })
-        try add("bn", .batchNormalization(axis: 3, epsilon: 1e-3), ["conv"], statistics)
-        try add("add", .merge(.add), shortcutFirst ? ["x", "bn"] : ["bn", "x"])
-        try add("out", .activation(.relu), ["add"])
+        try layers.add("bn", .batchNormalization(axis: 3, epsilon: 1e-3), ["conv"], statistics)
+        try layers.add("add", .merge(.add), shortcutFirst ? ["x", "bn"] : ["bn", "x"])
+        try layers.add("out", .activation(.relu), ["add"])
         var outputs = ["out"]
         if convolutionReadTwice {
-            try add("other", .activation(.sigmoid), ["bn"])
+            try layers.add("other", .activation(.sigmoid), ["bn"])
             outputs.append("other")
         }
-        let model = try Model(Graph(nodes: nodes, inputs: ["x"], outputs: outputs,
-                                    source: GraphSource(format: "test", kerasVersion: nil, backend: nil)))
+        let model = try Model(layers.graph(outputs: outputs))
         #expect(model.inference.steps.map(\.name) == (convolutionReadTwice ? ["x", "bn", "add", "out", "other"] : ["x", "out"]))
         let x = Self.input([3] + shape)
         let fast = try model.run([x]).outputs[0]

@@ -38,3 +38,29 @@ func expectClose(_ actual: Tensor, _ expected: Tensor, _ what: String = "", atol
 func window(_ size: [Int], strides: [Int]? = nil, dilations: [Int]? = nil, _ padding: Padding) -> Window {
     Window(size: size, strides: strides ?? size.map { _ in 1 }, dilations: dilations ?? size.map { _ in 1 }, padding: padding)
 }
+
+/// A graph built layer by layer, as the folding tests build theirs: one input `x`, each layer's output shape
+/// inferred from its inputs.
+struct TestGraph {
+    private(set) var nodes: [Node]
+
+    init(input shape: [Int]) {
+        nodes = [Node(name: "x", kerasClass: "InputLayer", op: .input, inputs: [], outputShape: shape)]
+    }
+
+    mutating func add(_ name: String, _ op: Op, _ inputs: [String], _ weights: [String: Tensor] = [:]) throws {
+        let shapes = inputs.map { name in nodes.first { $0.name == name }!.outputShape }
+        nodes.append(Node(name: name, kerasClass: name, op: op, inputs: inputs, weights: weights,
+                          outputShape: try op.outputShape(inputs: shapes, weights: weights)))
+    }
+
+    /// A batch normalization's weights over `channels`: seeded gamma, beta and mean, variance 0.7.
+    static func normalization(channels: Int) -> [String: Tensor] {
+        InferenceFoldingTests.weights(["gamma": [channels], "beta": [channels], "moving_mean": [channels]])
+            .merging(["moving_variance": Tensor(shape: [channels], scalars: Array(repeating: 0.7, count: channels))]) { a, _ in a }
+    }
+
+    func graph(outputs: [String]) -> Graph {
+        Graph(nodes: nodes, inputs: ["x"], outputs: outputs, source: GraphSource(format: "test", kerasVersion: nil, backend: nil))
+    }
+}
