@@ -109,24 +109,38 @@ struct DirectConvolution: Sendable {
     private func forwardPatches(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int,
                                 bias: UnsafePointer<Float>?, filters: Int, activation: Activation,
                                 residual: UnsafePointer<Float>?, store: Int32) {
-        let g = geometry, rows = batch * g.positions
+        let g = geometry
+        let inPlace = g.readsOnePosition && g.strideHeight == 1 && g.strideWidth == 1
+        forwardChunks(rows: batch * g.positions, inPlace: inPlace ? input : nil, bias: bias, filters: filters,
+                      activation: activation, residual: residual, store: store, into: output) { positions, patches in
+            copyPatches(input, positions: positions, into: patches)
+        }
+    }
+
+    /// `forwardPatches` over `rows` windows (numbered across the batch) that are read in place at `inPlace`, one
+    /// after the other, or else written chunk by chunk into scratch memory by `copying(rows, into)`: `patchSize`
+    /// floats each, once per chunk whatever its filter parts (a squeeze-and-excitation's scaled rows,
+    /// `GatedProjectionKernel`, come this way too).
+    func forwardChunks(rows: Int, inPlace: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, filters: Int,
+                       activation: Activation, residual: UnsafePointer<Float>?, store: Int32,
+                       into output: UnsafeMutablePointer<Float>,
+                       copying: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
+        let g = geometry
         let chunks = RowChunks(rows: rows, block: isa.block, most: max(4 * isa.block, 32_768 / max(1, g.patchSize)))
         let parts = FilterParts(tasks: chunks.count, filters: filters, isa: isa)
-        let inPlace = g.readsOnePosition && g.strideHeight == 1 && g.strideWidth == 1
         Parallel.forEachRange(chunks.count * parts.count, cost: chunks.size * g.patchSize * parts.width) { tasks in
-            let patches = UnsafeMutablePointer<Float>.allocate(capacity: inPlace ? 0 : chunks.size * g.patchSize)
+            let patches = UnsafeMutablePointer<Float>.allocate(capacity: inPlace == nil ? chunks.size * g.patchSize : 0)
             defer { patches.deallocate() }
             var copiedChunk: Int?
             for task in tasks {
                 let chunk = task / parts.count, filterRange = parts.range(task % parts.count)
                 let positions = chunks.range(chunk)
-                var source = input + positions.lowerBound * g.channels
-                if !inPlace {
-                    if copiedChunk != chunk {
-                        copyPatches(input, positions: positions, into: patches)
-                        copiedChunk = chunk
-                    }
-                    source = UnsafePointer(patches)
+                var source = UnsafePointer(patches)
+                if let inPlace {
+                    source = inPlace + positions.lowerBound * g.patchSize
+                } else if copiedChunk != chunk {
+                    copying(positions, patches)
+                    copiedChunk = chunk
                 }
                 let offset = positions.lowerBound * filters, result = output + offset
                 runPatches(source, count: positions.count, filters: filters, filterRange: filterRange, bias: bias,

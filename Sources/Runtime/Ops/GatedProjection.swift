@@ -30,32 +30,14 @@ struct GatedProjectionKernel: Kernel {
     /// The merge's two inputs in its order, then the projection's folded residual, if it has one.
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
         let x = inputs[1 - gateIndex], gate = inputs[gateIndex], residual = inputs.count > 2 ? inputs[2] : nil
-        let convolution = projection.convolution, isa = convolution.isa, filters = projection.filters
-        let rows = batch * positions
-        let chunks = RowChunks(rows: rows, block: isa.block, most: max(4 * isa.block, 32_768 / channels))
-        let parts = FilterParts(tasks: chunks.count, filters: filters, isa: isa)
-        let store = projection.activation.registerStore ?? Int32(KL_STORE_SUMS)
         withOptionalPointer(projection.bias) { bias in
-            Parallel.forEachRange(chunks.count * parts.count, cost: chunks.size * channels * parts.width) { tasks in
-                let scaled = UnsafeMutablePointer<Float>.allocate(capacity: chunks.size * channels)
-                defer { scaled.deallocate() }
-                var scaledChunk: Int?
-                for task in tasks {
-                    let chunk = task / parts.count, range = chunks.range(chunk)
-                    if scaledChunk != chunk {
-                        scale(x, by: gate, rows: range, into: scaled)
-                        scaledChunk = chunk
-                    }
-                    let offset = range.lowerBound * filters, result = output + offset
-                    convolution.runPatches(scaled, count: range.count, filters: filters, filterRange: parts.range(task % parts.count),
-                                           bias: bias, residual: residual.map { $0 + offset }, store: store, into: result)
-                    if projection.activation.registerStore == nil, parts.tasksStoreWholeRows {
-                        finishRows(result, rows: range.count, channels: filters, bias: nil, activation: projection.activation)
-                    }
-                }
+            projection.convolution.forwardChunks(rows: batch * positions, inPlace: nil, bias: bias, filters: projection.filters,
+                                                 activation: projection.activation, residual: residual,
+                                                 store: projection.activation.registerStore ?? Int32(KL_STORE_SUMS),
+                                                 into: output) { rows, scaled in
+                scale(x, by: gate, rows: rows, into: scaled)
             }
         }
-        parts.finishSplitRows(output, rows: rows, channels: filters, activation: projection.activation)
     }
 
     /// Rows `rows` (numbered across the batch) of `x`, each times its sample's gate, one after the other.
