@@ -91,8 +91,8 @@ static inline void KL_NAME(kl_winograd_products)(const float *v, int32_t channel
 }
 
 /// Y = Aᵀ M A + bias for `tiles` tiles (placed as in kl_winograd_input; M is [16][slots][filterEnd − filterBegin])
-/// and the filters filterBegin..<filterEnd below `filters`, stored as `store` says (sums, ReLU or ReLU6; KL_STORE_*
-/// of simd_blocks.h) into `output`, the band's `height` output rows of `width` positions × `filters`, channels last.
+/// and the filters filterBegin..<filterEnd below `filters`, stored as `store` says (sums, an activation, or added to
+/// the output; KL_STORE_* of simd_blocks.h) into `output`, the band's `height` output rows of `width` positions × `filters`, channels last.
 KL_TARGET
 static inline void KL_NAME(kl_winograd_output)(const float *m, int32_t tiles, int32_t slots, int32_t tilesPerRow, int32_t filterBegin,
                                                int32_t filterEnd, const float *bias, int32_t filters, int32_t store,
@@ -119,8 +119,13 @@ static inline void KL_NAME(kl_winograd_output)(const float *m, int32_t tiles, in
                 if (store == KL_STORE_RELU) { y0 = KL_MAX(y0, zero); y1 = KL_MAX(y1, zero); }
                 if (store == KL_STORE_RELU6) { y0 = KL_MIN(KL_MAX(y0, zero), six); y1 = KL_MIN(KL_MAX(y1, zero), six); }
                 if (store == KL_STORE_HARD_SILU) { y0 = KL_HARD_SILU(y0); y1 = KL_HARD_SILU(y1); }
-                KL_STORE_LEFT(row + (ptrdiff_t)x * filters + f, end - f, y0);
-                if (x + 1 < width) KL_STORE_LEFT(row + (ptrdiff_t)(x + 1) * filters + f, end - f, y1);
+                float *out0 = row + (ptrdiff_t)x * filters + f, *out1 = out0 + filters;
+                if (store == KL_STORE_ADDING) y0 = KL_ADD(y0, KL_LOAD_LEFT(out0, end - f));
+                KL_STORE_LEFT(out0, end - f, y0);
+                if (x + 1 < width) {
+                    if (store == KL_STORE_ADDING) y1 = KL_ADD(y1, KL_LOAD_LEFT(out1, end - f));
+                    KL_STORE_LEFT(out1, end - f, y1);
+                }
             }
         }
     }

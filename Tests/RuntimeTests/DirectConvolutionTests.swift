@@ -115,11 +115,13 @@ import Testing
         #expect(Array(actual[(count / batch)...]) == single, "the second sample alone gives the same bits")
     }
 
-    /// A stride-1 convolution's backward pass through the direct kernel on its adjoint (`DirectConvolution.adjoint`)
-    /// against im2col's adjoint: odd kernels with `same` and `valid` padding, an even kernel (padding more after
-    /// than before), dilation, 1-D, pointwise, rows shorter than a register block, masked filter blocks (the
-    /// adjoint's filters are the layer's input channels).
+    /// A stride-1 convolution's backward pass through the direct kernel on its adjoint (`DirectConvolution.adjoint`),
+    /// or Winograd's for 3×3 layers with at least 16 filters (`WinogradConvolution.adjoint`; `valid` padding makes
+    /// its adjoint pad by 2, odd sizes leave half tiles), against im2col's adjoint: odd kernels with `same` and
+    /// `valid` padding, an even kernel (padding more after than before), dilation, 1-D, pointwise, rows shorter than
+    /// a register block, masked filter blocks (the adjoint's filters are the layer's input channels).
     @Test(arguments: [([9, 11, 5], [3, 3], [1, 1], Padding.same, 40), ([6, 7, 17], [3, 3], [1, 1], .valid, 8),
+                      ([7, 9, 21], [3, 3], [1, 1], .valid, 24), ([30, 29, 3], [3, 3], [1, 1], .same, 16),
                       ([8, 10, 3], [4, 2], [1, 1], .same, 33), ([12, 9, 4], [3, 3], [2, 2], .same, 16),
                       ([20, 6], [5], [1], .same, 7), ([5, 3, 24], [1, 1], [1, 1], .valid, 36), ([3, 2, 2], [3, 3], [1, 1], .same, 3)],
           VectorISA.available)
@@ -153,8 +155,15 @@ import Testing
         let fast = ConvolutionKernel(kernel: kernel, bias: nil, window: window, activation: .linear, shapes: shapes, isa: nil, adjointISA: isa)
         let reference = ConvolutionKernel(kernel: kernel, bias: nil, window: window, activation: .linear, shapes: shapes, isa: nil)
         let strided = window.strides.contains { $0 > 1 }
-        #expect(strided ? fast.stridedAdjoint?.products.isa == isa && fast.adjoint == nil : fast.adjoint?.isa == isa)
-        #expect(reference.adjoint == nil && reference.stridedAdjoint == nil)
+        let winograd = !strided && window.size == [3, 3] && window.dilations == [1, 1] && filters >= 16
+        if strided {
+            #expect(fast.stridedAdjoint?.products.isa == isa && fast.adjoint == nil && fast.winogradAdjoint == nil)
+        } else if winograd {
+            #expect(fast.winogradAdjoint?.isa == isa && fast.adjoint == nil)
+        } else {
+            #expect(fast.adjoint?.isa == isa && fast.winogradAdjoint == nil)
+        }
+        #expect(reference.adjoint == nil && reference.stridedAdjoint == nil && reference.winogradAdjoint == nil)
         let batch = 2, inputCount = input.reduce(1, *), outputCount = output.reduce(1, *)
         let x = [Float](repeating: 0, count: batch * inputCount)  // backward reads no input
         let g = (0..<(batch * outputCount)).map { Float(($0 * 53) % 97) / 48 - 1 }

@@ -3,13 +3,16 @@ import KerasLensGraph
 /// Convolution forward through Winograd (3×3, stride 1, many channels) or the direct vector kernel where the CPU
 /// has AVX-512 or AVX2, else as im2col + one matrix product per tile of output positions. Tiles bound the scratch
 /// memory (a full im2col of a 224×224 layer would be tens of megabytes) and are the unit of parallel work. The
-/// backward pass of a stride-1 convolution runs the direct kernel on the adjoint convolution where the CPU has one
-/// (`DirectConvolution.adjoint`), a strided one `StridedAdjoint`, else im2col's adjoint.
+/// backward pass of a stride-1 convolution runs Winograd or the direct kernel on the adjoint convolution where the CPU
+/// has one (`WinogradConvolution.adjoint`, `DirectConvolution.adjoint`), a strided one `StridedAdjoint`, else
+/// im2col's adjoint.
 struct ConvolutionKernel: Kernel {
     let geometry: ConvGeometry
     let winograd: WinogradConvolution?
     let direct: DirectConvolution?
-    /// The backward pass's kernel (gradient plans only: inference plans never run backward).
+    /// The backward pass's kernel (gradient plans only: inference plans never run backward): Winograd's for 3×3
+    /// stride-1 layers it applies to, else the direct kernel's.
+    let winogradAdjoint: WinogradConvolution?
     let adjoint: DirectConvolution?
     /// A strided layer's backward pass on the vector kernel (gradient plans only).
     let stridedAdjoint: StridedAdjoint?
@@ -33,7 +36,9 @@ struct ConvolutionKernel: Kernel {
         }
         direct = winograd == nil
             ? isa.map { DirectConvolution(geometry: geometry, kernel: kernel.scalars, filters: filters, isa: $0) } : nil
-        adjoint = adjointISA.flatMap { DirectConvolution.adjoint(of: geometry, kernel: kernel.scalars, filters: filters, isa: $0) }
+        winogradAdjoint = adjointISA.flatMap { WinogradConvolution.adjoint(of: geometry, kernel: kernel.scalars, filters: filters, isa: $0) }
+        adjoint = winogradAdjoint == nil
+            ? adjointISA.flatMap { DirectConvolution.adjoint(of: geometry, kernel: kernel.scalars, filters: filters, isa: $0) } : nil
         stridedAdjoint = adjointISA.flatMap { StridedAdjoint(of: geometry, kernel: kernel.scalars, filters: filters, isa: $0) }
         weights = kernel.scalars
         self.bias = bias?.scalars
@@ -101,6 +106,9 @@ struct ConvolutionKernel: Kernel {
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
         guard let gx = inputGradients[0] else { return }
         let g = geometry
+        if let winogradAdjoint {
+            return winogradAdjoint.forward(outputGradient, gx, batch: batch, bias: nil, activation: .linear, adding: true)
+        }
         if let adjoint {
             return adjoint.forward(outputGradient, gx, batch: batch, bias: nil, filters: g.channels, activation: .linear, adding: true)
         }

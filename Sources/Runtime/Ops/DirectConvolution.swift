@@ -36,16 +36,8 @@ struct DirectConvolution: Sendable {
     /// strided convolutions.
     static func adjoint(of g: ConvGeometry, kernel: [Float], filters: Int, isa: VectorISA) -> DirectConvolution? {
         guard g.strideHeight == 1, g.strideWidth == 1 else { return nil }
-        let taps = g.kernelHeight * g.kernelWidth
-        // [kh, kw, in, out] → flipped taps, [kh, kw, out, in]
-        var flipped = [Float](repeating: 0, count: kernel.count)
-        for tap in 0..<taps {
-            let source = (taps - 1 - tap) * g.channels * filters, target = tap * filters * g.channels
-            for c in 0..<g.channels {
-                for f in 0..<filters { flipped[target + f * g.channels + c] = kernel[source + c * filters + f] }
-            }
-        }
-        return DirectConvolution(geometry: ConvGeometry(adjointOf: g, filters: filters), kernel: flipped, filters: g.channels, isa: isa)
+        return DirectConvolution(geometry: ConvGeometry(adjointOf: g, filters: filters),
+                                 kernel: g.adjointKernel(kernel, filters: filters), filters: g.channels, isa: isa)
     }
 
     /// Padded input rows a band of `rows` output rows reads.

@@ -40,6 +40,17 @@ struct WinogradConvolution: Sendable {
         bandTileRows = max(1, min((g.outHeight + 1) / 2, bandTiles / tilesPerRow))
     }
 
+    /// The kernel that adds a 3×3 stride-1 convolution's input gradient, `∂L/∂input += conv′(∂L/∂output)`, through
+    /// Winograd (`ConvGeometry(adjointOf:)`): 16 products per 2×2 block instead of the direct kernel's 36. Its rounding
+    /// moves only gradients, never a forward activation, so no ReLU mask changes. nil where Winograd does not apply
+    /// to the adjoint (fewer than 16 filters in the layer, 1-pixel outputs).
+    static func adjoint(of g: ConvGeometry, kernel: [Float], filters: Int, isa: VectorISA) -> WinogradConvolution? {
+        guard g.strideHeight == 1, g.strideWidth == 1 else { return nil }
+        let adjoint = ConvGeometry(adjointOf: g, filters: filters)
+        guard applies(to: adjoint) else { return nil }
+        return WinogradConvolution(geometry: adjoint, kernel: g.adjointKernel(kernel, filters: filters), filters: g.channels, isa: isa)
+    }
+
     /// `U[k][c][f] = (G g Gᵀ)[k / 4][k % 4]` for each channel and filter of Keras's [3, 3, channels, filters] kernel,
     /// in double precision; loops over raw pointers, since a ResNet50 spent a second of its load here otherwise.
     static func transform(_ kernel: [Float], channels: Int, filters: Int) -> [Float] {
@@ -66,10 +77,12 @@ struct WinogradConvolution: Sendable {
         return u
     }
 
-    /// `output = activation(conv(input) + bias)` for `batch` samples. Bands of samples are split over the cores;
-    /// when there are too few of them (one image's deep layer has one or two), each band is split by filters too.
+    /// `output = activation(conv(input) + bias)` for `batch` samples, or with `adding` (a linear convolution without
+    /// bias: a backward pass) `output += conv(input)`. Bands of samples are split over the cores; when there are too
+    /// few of them (one image's deep layer has one or two), each band is split by filters too.
     func forward(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int,
-                 bias: UnsafePointer<Float>?, activation: Activation) {
+                 bias: UnsafePointer<Float>?, activation: Activation, adding: Bool = false) {
+        precondition(!adding || (activation == .linear && bias == nil), "only a linear convolution without bias adds")
         let g = geometry
         let tileRows = (g.outHeight + 1) / 2
         let bands = (tileRows + bandTileRows - 1) / bandTileRows
@@ -77,7 +90,7 @@ struct WinogradConvolution: Sendable {
         let rowFloats = paddedWidth * g.channels
         let channelStride = (g.channels + isa.lanes - 1) / isa.lanes * isa.lanes
         let slots = max(isa.block, bandTileRows * tilesPerRow)
-        let store = activation.registerStore ?? Int32(KL_STORE_SUMS)
+        let store = adding ? Int32(KL_STORE_ADDING) : activation.registerStore ?? Int32(KL_STORE_SUMS)
         let run = isa.winogradBand
         transformed.withUnsafeBufferPointer { u in
             Parallel.forEachRange(batch * bands * parts.count, cost: bandTileRows * paddedWidth * 8 * g.channels * parts.width) { tasks in

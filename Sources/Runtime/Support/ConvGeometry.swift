@@ -61,6 +61,20 @@ struct ConvGeometry: Sendable {
         padLeft = (g.kernelWidth - 1) * g.dilationWidth - g.padLeft
     }
 
+    /// The kernel of the adjoint convolution (`init(adjointOf:filters:)`): Keras's [kh, kw, in, out] kernel with its
+    /// taps flipped and its channel axes swapped, [kh, kw, out, in].
+    func adjointKernel(_ kernel: [Float], filters: Int) -> [Float] {
+        let taps = kernelHeight * kernelWidth
+        var flipped = [Float](repeating: 0, count: kernel.count)
+        for tap in 0..<taps {
+            let source = (taps - 1 - tap) * channels * filters, target = tap * filters * channels
+            for c in 0..<channels {
+                for f in 0..<filters { flipped[target + f * channels + c] = kernel[source + c * filters + f] }
+            }
+        }
+        return flipped
+    }
+
     var inputCount: Int { inHeight * inWidth * channels }
     var positions: Int { outHeight * outWidth }
     /// Length of one im2col row: every tap of the window over every input channel.
