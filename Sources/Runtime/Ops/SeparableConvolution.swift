@@ -10,6 +10,9 @@ struct SeparableConvolutionKernel: Kernel {
     /// The pointwise product as a 1×1 convolution on the direct kernel, nil where the depthwise half has no vector
     /// kernel.
     let pointwiseDirect: DirectConvolution?
+    /// The pointwise product's backward pass, `∂L/∂middle = ∂L/∂output · pointwiseᵀ`, on the direct kernel's 1×1 form
+    /// (gradient plans where the CPU has a vector instruction set); else OpenBLAS.
+    let pointwiseAdjoint: DirectConvolution?
     let bias: [Float]?
     let middleChannels: Int
     let filters: Int
@@ -33,6 +36,9 @@ struct SeparableConvolutionKernel: Kernel {
                                              input: spatial + [middleChannels], output: shapes.output)
         pointwiseDirect = depthwise.vector.map { [pointwise, filters] in
             DirectConvolution(geometry: pointwiseGeometry, kernel: pointwise, filters: filters, isa: $0.isa)
+        }
+        pointwiseAdjoint = adjointISA.flatMap { [pointwise, filters] in
+            DirectConvolution.adjoint(of: pointwiseGeometry, kernel: pointwise, filters: filters, isa: $0)
         }
         positions = shapes.output.dropLast().reduce(1, *)
         self.activation = activation
@@ -106,9 +112,17 @@ struct SeparableConvolutionKernel: Kernel {
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
         guard inputGradients[0] != nil else { return }
-        let rows = batch * positions
-        let middle = UnsafeMutablePointer<Float>.allocate(capacity: rows * middleChannels)
+        let middle = UnsafeMutablePointer<Float>.allocate(capacity: batch * positions * middleChannels)
         defer { middle.deallocate() }
+        pointwiseBackward(outputGradient, into: middle, batch: batch)
+        depthwise.backward(inputs, output, middle, inputGradients, batch: batch)
+    }
+
+    /// `middle = ∂L/∂output · pointwiseᵀ`, on the direct kernel or in OpenBLAS products over the forward pass's tiles.
+    private func pointwiseBackward(_ outputGradient: UnsafePointer<Float>, into middle: UnsafeMutablePointer<Float>, batch: Int) {
+        if let pointwiseAdjoint {
+            return pointwiseAdjoint.forward(outputGradient, middle, batch: batch, bias: nil, filters: middleChannels, activation: .linear)
+        }
         let tile = tileSize, tilesPerSample = (positions + tile - 1) / tile
         pointwise.withUnsafeBufferPointer { pointwise in
             // The forward pass's tiles: fixed per sample, so no sample's rows depend on the batch.
@@ -121,6 +135,5 @@ struct SeparableConvolutionKernel: Kernel {
                 }
             }
         }
-        depthwise.backward(inputs, output, middle, inputGradients, batch: batch)
     }
 }
