@@ -30,6 +30,43 @@ static inline void kl_mask_gradient(float *g, const float *y, float top, long co
     for (; i < count; i++) g[i] = (y[i] > 0.0f && y[i] < top) ? g[i] : 0.0f;
 }
 
+/// Max pooling's backward pass at one output position, channels `begin..<end`: `gradient[c]` is added to
+/// `target[offsets[t] + c]` for the first of the window's `count` taps whose `input[offsets[t] + c]` equals
+/// `best[c]` (the first maximum, as TensorFlow picks). Four channels at a time, the claimed lanes masked off tap by tap,
+/// so no lane branches on its data (Sources/Runtime/Ops/Pooling.swift).
+static inline void kl_max_pool_backward(const float *input, float *target, const long *offsets, int count,
+                                        const float *best, const float *gradient, long begin, long end) {
+    long c = begin;
+    for (; c + 4 <= end; c += 4) {
+        __m128 b = _mm_loadu_ps(best + c), g = _mm_loadu_ps(gradient + c);
+        __m128 open = _mm_castsi128_ps(_mm_set1_epi32(-1));
+        for (int t = 0; t < count; t++) {
+            __m128 hit = _mm_and_ps(_mm_cmpeq_ps(_mm_loadu_ps(input + offsets[t] + c), b), open);
+            open = _mm_andnot_ps(hit, open);
+            float *p = target + offsets[t] + c;
+            __m128 v = _mm_loadu_ps(p);
+            _mm_storeu_ps(p, _mm_or_ps(_mm_andnot_ps(hit, v), _mm_and_ps(hit, _mm_add_ps(v, g))));
+        }
+    }
+    for (; c < end; c++) {
+        for (int t = 0; t < count; t++) {
+            if (input[offsets[t] + c] == best[c]) {
+                target[offsets[t] + c] += gradient[c];
+                break;
+            }
+        }
+    }
+}
+
+/// `target[c] += gradient[c] · scale` for `count` channels: average pooling's backward pass at one tap.
+static inline void kl_add_scaled(float *target, const float *gradient, float scale, long count) {
+    long c = 0;
+    __m128 s = _mm_set1_ps(scale);
+    for (; c + 4 <= count; c += 4)
+        _mm_storeu_ps(target + c, _mm_add_ps(_mm_loadu_ps(target + c), _mm_mul_ps(_mm_loadu_ps(gradient + c), s)));
+    for (; c < count; c++) target[c] += gradient[c] * scale;
+}
+
 // The convolution kernels and the vector sigmoid and tanh, written once against the macros of an instruction-set
 // header and instantiated for each: kl_conv_run_avx512, kl_winograd_band_avx512, kl_depthwise_run_avx512,
 // kl_sigmoid_avx512, kl_tanh_avx512 and the same names ending _avx2; activation_scalar.h computes the same functions

@@ -1,3 +1,4 @@
+import COpenBLAS
 import KerasLensGraph
 
 /// Max or average over each window; positions in the padding are ignored (so an average divides by the number of
@@ -57,49 +58,29 @@ struct PoolKernel: Kernel {
         let g = geometry
         let channels = g.channels
         // Windows overlap in the input but channels never do: blocks of channels split one image over the cores,
-        // and each input element still receives its gradients in position order.
+        // and each input element still receives its gradients in position order (`kl_max_pool_backward`,
+        // `kl_add_scaled`: Sources/COpenBLAS/shim.h).
         let blocks = max(1, min(channels / 16, 4 * Parallel.workers))
         Parallel.forEachRange(batch * blocks, cost: g.positions * g.kernelHeight * g.kernelWidth * channels / blocks) { tasks in
-            // The window's taps' input offsets, and each channel's winning tap: the taps are walked last to first
-            // and every tap holding the maximum overwrites the winner, so the first one wins (as in TensorFlow)
-            // without a branch per channel (a data-dependent branch mispredicts on every other window).
             let offsets = UnsafeMutablePointer<Int>.allocate(capacity: g.kernelHeight * g.kernelWidth)
-            let winners = UnsafeMutablePointer<Int32>.allocate(capacity: channels)
-            defer { offsets.deallocate(); winners.deallocate() }
+            defer { offsets.deallocate() }
             for task in tasks {
                 let sample = task / blocks, block = task % blocks
-                let span = (block * channels / blocks)..<((block + 1) * channels / blocks)
+                let begin = block * channels / blocks, end = (block + 1) * channels / blocks
                 let input = inputs[0] + sample * g.inputCount, target = gx + sample * g.inputCount
                 for position in 0..<g.positions {
                     let item = sample * g.positions + position
-                    let gradient = outputGradient + item * channels, best = output + item * channels
-                    let y = position / g.outWidth, x = position % g.outWidth
+                    var count: Int32 = 0
+                    g.forEachTap(y: position / g.outWidth, x: position % g.outWidth) { _, offset in
+                        offsets[Int(count)] = offset
+                        count &+= 1
+                    }
+                    let gradient = outputGradient + item * channels
                     if kind == .max {
-                        var count: Int32 = 0
-                        g.forEachTap(y: y, x: x) { _, offset in
-                            offsets[Int(count)] = offset
-                            count &+= 1
-                        }
-                        for c in span { winners[c] = -1 }
-                        var tap = count
-                        while tap > 0 {
-                            tap &-= 1
-                            let values = input + offsets[Int(tap)]
-                            for c in span {
-                                // All ones where the tap holds the maximum: a select, not a branch that mispredicts.
-                                let hit = 0 &- Int32(unsafeBitCast(values[c] == best[c], to: UInt8.self))
-                                winners[c] = (tap & hit) | (winners[c] & ~hit)
-                            }
-                        }
-                        for c in span where winners[c] >= 0 { target[offsets[Int(winners[c])] + c] += gradient[c] }
-                    } else {
-                        var covered = 0
-                        g.forEachTap(y: y, x: x) { _, _ in covered += 1 }
-                        guard covered > 0 else { continue }
-                        let scale = 1 / Float(covered)
-                        g.forEachTap(y: y, x: x) { _, offset in
-                            for c in span { target[offset + c] += gradient[c] * scale }
-                        }
+                        kl_max_pool_backward(input, target, offsets, count, output + item * channels, gradient, begin, end)
+                    } else if count > 0 {
+                        let scale = 1 / Float(count)
+                        for tap in 0..<Int(count) { kl_add_scaled(target + offsets[tap] + begin, gradient + begin, scale, end - begin) }
                     }
                 }
             }
