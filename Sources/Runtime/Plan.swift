@@ -116,7 +116,8 @@ struct Plan: Sendable {
 
     /// A depthwise layer that is the only reader of the 1×1 convolution just before takes it in, and a 1×1
     /// convolution that is the only reader of such a pair takes the pair in (`ExpandedDepthwiseKernel`), or of a
-    /// squeeze-and-excitation's scaling (`GatedProjectionKernel`); nil for any other layer.
+    /// squeeze-and-excitation's scaling (`GatedProjectionKernel`), or of a standalone batch normalization
+    /// (`NormalizedProjectionKernel`); nil for any other layer.
     private static func fusing(_ kernel: (any Kernel)?, named name: String, inputs: [Int], after previous: Step,
                                shape: [Int]) -> Step? {
         if inputs.count == 1, previous.inputs.count == 1,
@@ -128,6 +129,9 @@ struct Plan: Sendable {
         }
         if let gated = GatedProjectionKernel(gate: previous.kernel, projection: kernel) {
             return Step(name: name, kernel: gated, inputs: previous.inputs + inputs.dropFirst(), shape: shape)
+        }
+        if previous.inputs.count == 1, let normalized = NormalizedProjectionKernel(normalization: previous.kernel, projection: kernel) {
+            return Step(name: name, kernel: normalized, inputs: previous.inputs + inputs.dropFirst(), shape: shape)
         }
         return nil
     }

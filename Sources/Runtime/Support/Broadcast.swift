@@ -53,12 +53,9 @@ struct AffineKernel: Kernel {
                         activation?.apply(output + range.lowerBound, count: range.count)
                     }
                 }
-                if inner == 1 && count % period == 0 {
+                if isChannelsLast {
                     return Parallel.forEachRange(total / period, cost: period) { rows in
-                        for row in stride(from: rows.lowerBound * period, to: rows.upperBound * period, by: period) {
-                            for c in 0..<period { output[row + c] = input[row + c] * scale[c] + shift[c] }
-                        }
-                        activation?.apply(output + rows.lowerBound * period, count: rows.count * period)
+                        transformRows(input, rows: rows, into: output + rows.lowerBound * period)
                     }
                 }
                 defer { activation?.apply(output, count: total) }
@@ -74,6 +71,24 @@ struct AffineKernel: Kernel {
                 }
             }
         }
+    }
+
+    /// One value per channel of channels-last rows (the usual batch normalization).
+    var isChannelsLast: Bool { inner == 1 && count % scale.count == 0 }
+
+    /// The rows `rows` (of `scale.count` channels, numbered across the batch) of `input` transformed, the activation
+    /// applied, one after the other at `output` (channels-last kernels only).
+    func transformRows(_ input: UnsafePointer<Float>, rows: Range<Int>, into output: UnsafeMutablePointer<Float>) {
+        let period = scale.count
+        scale.withUnsafeBufferPointer { scale in
+            shift.withUnsafeBufferPointer { shift in
+                for row in rows {
+                    let source = input + row * period, target = output + (row - rows.lowerBound) * period
+                    for c in 0..<period { target[c] = source[c] * scale[c] + shift[c] }
+                }
+            }
+        }
+        activation?.apply(output, count: rows.count * period)
     }
 
     /// `gx += g · scale`, in the forward pass's two loop forms.
