@@ -19,6 +19,7 @@
         if (store == KL_STORE_RELU) sum_##p = KL_MAX(sum_##p, zero);                                                 \
         if (store == KL_STORE_RELU6) sum_##p = KL_MIN(KL_MAX(sum_##p, zero), six);                                   \
         if (store == KL_STORE_HARD_SILU) sum_##p = KL_HARD_SILU(sum_##p);                                            \
+        if (store == KL_STORE_SWISH) sum_##p = KL_SWISH(sum_##p);                                                    \
         if (store == KL_STORE_ADDING) sum_##p = KL_ADD(sum_##p, KL_LOAD_LEFT(o, left));                              \
         KL_STORE_LEFT(o, left, sum_##p);                                                                             \
     }
@@ -103,6 +104,7 @@ static inline void KL_NAME(kl_depthwise_run)(const float *input, const int32_t *
                     if (store == KL_STORE_RELU) sum = KL_MAX(sum, zero);                                             \
                     if (store == KL_STORE_RELU6) sum = KL_MIN(KL_MAX(sum, zero), six);                               \
                     if (store == KL_STORE_HARD_SILU) sum = KL_HARD_SILU(sum);                                        \
+                    if (store == KL_STORE_SWISH) sum = KL_SWISH(sum);                                                \
                     if (store == KL_STORE_ADDING) sum = KL_ADD(sum, KL_LOAD_LEFT(o, left));                          \
                     KL_STORE_LEFT(o, left, sum);                                                                     \
                 }                                                                                                    \

@@ -32,6 +32,7 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
             sum1_##p = KL_MIN(KL_MAX(sum1_##p, zero), six);                                                          \
         }                                                                                                            \
         if (store == KL_STORE_HARD_SILU) { sum0_##p = KL_HARD_SILU(sum0_##p); sum1_##p = KL_HARD_SILU(sum1_##p); }   \
+        if (store == KL_STORE_SWISH) { sum0_##p = KL_SWISH(sum0_##p); sum1_##p = KL_SWISH(sum1_##p); }               \
         if (store == KL_STORE_ADDING) {                                                                              \
             sum0_##p = KL_ADD(sum0_##p, KL_LOAD_LEFT(o, filters - f0));                                              \
             sum1_##p = KL_ADD(sum1_##p, KL_LOAD_LEFT(o + KL_LANES, filters - f0 - KL_LANES));                        \

@@ -119,6 +119,7 @@ static inline void KL_NAME(kl_winograd_output)(const float *m, int32_t tiles, in
                 if (store == KL_STORE_RELU) { y0 = KL_MAX(y0, zero); y1 = KL_MAX(y1, zero); }
                 if (store == KL_STORE_RELU6) { y0 = KL_MIN(KL_MAX(y0, zero), six); y1 = KL_MIN(KL_MAX(y1, zero), six); }
                 if (store == KL_STORE_HARD_SILU) { y0 = KL_HARD_SILU(y0); y1 = KL_HARD_SILU(y1); }
+                if (store == KL_STORE_SWISH) { y0 = KL_SWISH(y0); y1 = KL_SWISH(y1); }
                 float *out0 = row + (ptrdiff_t)x * filters + f, *out1 = out0 + filters;
                 if (store == KL_STORE_ADDING) y0 = KL_ADD(y0, KL_LOAD_LEFT(out0, end - f));
                 KL_STORE_LEFT(out0, end - f, y0);

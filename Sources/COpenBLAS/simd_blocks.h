@@ -8,12 +8,17 @@
 
 /// How the direct and depthwise kernels store a block's sums: as they are, through ReLU, added to what the output
 /// holds (a backward pass accumulating into a gradient that several layers feed), through ReLU capped at 6
-/// (MobileNet's ReLU6), or through hard-swish (MobileNetV3's `x · relu6(x + 3) / 6`).
-enum { KL_STORE_SUMS = 0, KL_STORE_RELU = 1, KL_STORE_ADDING = 2, KL_STORE_RELU6 = 3, KL_STORE_HARD_SILU = 4 };
+/// (MobileNet's ReLU6), through hard-swish (MobileNetV3's `x · relu6(x + 3) / 6`), or through swish (EfficientNet's
+/// `x · σ(x)`).
+enum { KL_STORE_SUMS = 0, KL_STORE_RELU = 1, KL_STORE_ADDING = 2, KL_STORE_RELU6 = 3, KL_STORE_HARD_SILU = 4, KL_STORE_SWISH = 5 };
 
 /// Hard-swish of a vector, `v · (min(max(v + 3, 0), 6) / 6)`, operation for operation as `HardSilu.value` computes
 /// it one value at a time (a correctly rounded division, not a multiplication by 1/6), so the same bits.
 #define KL_HARD_SILU(v) KL_MUL(v, KL_DIV(KL_MIN(KL_MAX(KL_ADD(v, KL_SET1(3.0f)), KL_ZERO()), KL_SET1(6.0f)), KL_SET1(6.0f)))
+
+/// Swish of a vector, `v · σ(v)`, with activation_vector.h's sigmoid: the operations `kl_swish` (and `kl_swish1`, one
+/// value at a time) apply, so the same bits as the pass after the kernel it replaces.
+#define KL_SWISH(v) KL_MUL(v, KL_NAME(kl_sigmoid_vec)(v))
 
 #define KL_POSITIONS_8(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7)
 #define KL_POSITIONS_6(M) M(0) M(1) M(2) M(3) M(4) M(5)

@@ -40,7 +40,7 @@ import Testing
     @Test(arguments: [(7, 7, 64, 40, Activation.relu, true, 1), (3, 5, 3, 17, .linear, false, 1), (30, 30, 8, 33, .sigmoid, true, 1),
                       (14, 14, 300, 16, .relu, true, 1), (6, 5, 96, 24, .relu6, true, 1),
                       (5, 6, 96, 40, .clippedReLU(maxValue: 6, negativeSlope: 0, threshold: 0), false, 1),
-                      (14, 14, 64, 130, .relu, true, 2), (7, 9, 40, 70, .sigmoid, true, 2), (8, 9, 40, 24, .hardSilu, true, 1)],
+                      (14, 14, 64, 130, .relu, true, 2), (7, 9, 40, 70, .sigmoid, true, 2), (8, 9, 40, 24, .hardSilu, true, 1), (9, 8, 24, 40, .swish, true, 2)],
           VectorISA.available)
     func pointwiseMatchesIm2col(_ c: (Int, Int, Int, Int, Activation, Bool, Int), isa: VectorISA) throws {
         let (height, width, channels, filters, activation, hasBias, stride) = c
@@ -88,7 +88,7 @@ import Testing
                       ([9, 12, 8], [3, 3], 1, 2, .same, 40, .relu, false),
                       ([1, 20, 6], [1, 5], 1, 1, .same, 24, .relu, false),
                       ([6, 40, 12], [3, 3], 1, 1, .same, 40, .relu, true),
-                      ([6, 40, 12], [3, 3], 1, 1, .same, 24, .hardSilu, true),
+                      ([6, 40, 12], [3, 3], 1, 1, .same, 24, .hardSilu, true), ([6, 40, 10], [3, 3], 1, 1, .same, 20, .swish, true),
                       ([7, 81, 5], [3, 3], 2, 1, .same, 33, .sigmoid, true)], VectorISA.available)
     func windowedMatchesIm2col(_ c: ([Int], [Int], Int, Int, Padding, Int, Activation, Bool), isa: VectorISA) throws {
         let (input, size, stride, dilation, padding, filters, activation, banded) = c

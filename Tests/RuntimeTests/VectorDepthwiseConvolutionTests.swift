@@ -104,7 +104,7 @@ import Testing
                     let bias = (0..<channels).map { Float($0 % 7) / 10 - 0.3 }
                     var taps: [Int32] = []
                     for ky in 0..<width { for kx in 0..<width { taps.append(Int32((ky * paddedWidth + kx) * channels)) } }
-                    for store in [KL_STORE_SUMS, KL_STORE_RELU6, KL_STORE_HARD_SILU, KL_STORE_ADDING].map(Int32.init) {
+                    for store in [KL_STORE_SUMS, KL_STORE_RELU6, KL_STORE_HARD_SILU, KL_STORE_SWISH, KL_STORE_ADDING].map(Int32.init) {
                         let earlier = (0..<(positions * channels)).map { Float($0 % 5) - 2 }
                         var expected = earlier, actual = earlier
                         let withBias = store == Int32(KL_STORE_ADDING) ? nil : bias
@@ -129,9 +129,10 @@ import Testing
         }
     }
 
-    /// Hard-swish applied in registers (`KL_HARD_SILU`) gives the bits `HardSilu.value` gives the stored sums,
-    /// around its kinks at ±3 too.
-    @Test(arguments: VectorISA.available) func hardSiluInRegistersGivesTheScalarBits(isa: VectorISA) throws {
+    /// Hard-swish and swish applied in registers (`KL_HARD_SILU`, `KL_SWISH`) give the bits `HardSilu.value` and
+    /// `Swish.value` give the stored sums, around hard-swish's kinks at ±3 too.
+    @Test(arguments: VectorISA.available, [Activation.hardSilu, .swish])
+    func registerActivationsGiveTheScalarBits(isa: VectorISA, activation: Activation) throws {
         let window = Window(size: [3, 3], strides: [1, 1], dilations: [1, 1], padding: .same)
         let shapes = KernelShapes(inputs: [[6, 17, 24]], output: [6, 17, 24])
         let weights: [Float] = (0..<(9 * 24)).map { i in Float((i * 37) % 101) / 25 - 2 }
@@ -143,9 +144,11 @@ import Testing
         var sums = [Float](repeating: 0, count: input.count), swished = sums
         input.withUnsafeBufferPointer { x in
             layer(.linear).forward([x.baseAddress!], &sums, batch: 1)
-            layer(.hardSilu).forward([x.baseAddress!], &swished, batch: 1)
+            layer(activation).forward([x.baseAddress!], &swished, batch: 1)
         }
-        #expect(sums.contains { $0 < -3 } && sums.contains { $0 > 3 }, "the sums cross both kinks")
-        #expect(swished == sums.map { HardSilu().value($0) })
+        #expect(activation.registerStore != nil)
+        #expect(sums.contains { $0 < -3 } && sums.contains { $0 > 3 }, "the sums cross hard-swish's kinks")
+        let scalar: any ElementwiseActivation = activation == .swish ? Swish() : HardSilu()
+        #expect(swished == sums.map { scalar.value($0) })
     }
 }

@@ -22,6 +22,7 @@ import Testing
         Case(height: 2, width: 2, channels: 64, filters: 16, padding: .same, activation: .relu),
         Case(height: 6, width: 7, channels: 48, filters: 24, padding: .same, activation: .relu6),
         Case(height: 8, width: 6, channels: 32, filters: 20, padding: .same, activation: .hardSilu),
+        Case(height: 7, width: 5, channels: 24, filters: 36, padding: .valid, activation: .swish),
         // bands of two tile rows (the last one output row high), each split by filters for one image
         Case(height: 9, width: 13, channels: 16, filters: 400, padding: .same, activation: .relu),
     ]
