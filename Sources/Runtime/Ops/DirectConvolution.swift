@@ -111,8 +111,8 @@ struct DirectConvolution: Sendable {
 
     /// `forwardPatches` over `rows` windows (numbered across the batch) that are read in place at `inPlace`, one
     /// after the other, or else written chunk by chunk into scratch memory by `copying(rows, into)`: `patchSize`
-    /// floats each, once per chunk whatever its filter parts (a squeeze-and-excitation's scaled rows,
-    /// `GatedProjectionKernel`, come this way too).
+    /// floats each, once per chunk whatever its filter parts (`PointwiseStage.forwardChunks`' prepared rows come this
+    /// way too).
     func forwardChunks(rows: Int, inPlace: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, filters: Int,
                        activation: Activation, residual: UnsafePointer<Float>?, store: Int32,
                        into output: UnsafeMutablePointer<Float>,

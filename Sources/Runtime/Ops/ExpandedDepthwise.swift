@@ -141,13 +141,27 @@ struct PointwiseStage: Sendable {
         filters = kernel.filters
     }
 
+    /// How the kernel stores its sums: the activation in registers where it can, else the sums.
+    private var store: Int32 { activation.registerStore ?? Int32(KL_STORE_SUMS) }
+
     /// `count` positions' outputs, one after the other from `result`, of the inputs one after the other at `source`;
     /// `residual`, laid out as the outputs, is added before the activation.
     func apply(_ source: UnsafePointer<Float>, count: Int, residual: UnsafePointer<Float>?, into result: UnsafeMutablePointer<Float>) {
         withOptionalPointer(bias) { bias in
             convolution.runPatches(source, count: count, filters: filters, filterRange: 0..<filters, bias: bias, residual: residual,
-                                   store: activation.registerStore ?? Int32(KL_STORE_SUMS), into: result)
+                                   store: store, into: result)
         }
         if activation.registerStore == nil { finishRows(result, rows: count, channels: filters, bias: nil, activation: activation) }
+    }
+
+    /// The outputs of `rows` positions (numbered across the batch) whose inputs `prepare(rows, into)` writes chunk by
+    /// chunk into scratch memory, in cache, just before they are multiplied (`DirectConvolution.forwardChunks`): a
+    /// squeeze-and-excitation's scaling (`GatedProjectionKernel`), a normalization (`NormalizedProjectionKernel`).
+    func forwardChunks(rows: Int, residual: UnsafePointer<Float>?, into output: UnsafeMutablePointer<Float>,
+                       prepare: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
+        withOptionalPointer(bias) { bias in
+            convolution.forwardChunks(rows: rows, inPlace: nil, bias: bias, filters: filters, activation: activation,
+                                      residual: residual, store: store, into: output, copying: prepare)
+        }
     }
 }

@@ -1,4 +1,3 @@
-import COpenBLAS
 import KerasLensGraph
 
 /// A squeeze-and-excitation's scaling, `x · gate` with one gate per channel and sample, whose only reader is a 1×1
@@ -30,13 +29,8 @@ struct GatedProjectionKernel: Kernel {
     /// The merge's two inputs in its order, then the projection's folded residual, if it has one.
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
         let x = inputs[1 - gateIndex], gate = inputs[gateIndex], residual = inputs.count > 2 ? inputs[2] : nil
-        withOptionalPointer(projection.bias) { bias in
-            projection.convolution.forwardChunks(rows: batch * positions, inPlace: nil, bias: bias, filters: projection.filters,
-                                                 activation: projection.activation, residual: residual,
-                                                 store: projection.activation.registerStore ?? Int32(KL_STORE_SUMS),
-                                                 into: output) { rows, scaled in
-                scale(x, by: gate, rows: rows, into: scaled)
-            }
+        projection.forwardChunks(rows: batch * positions, residual: residual, into: output) { rows, scaled in
+            scale(x, by: gate, rows: rows, into: scaled)
         }
     }
 

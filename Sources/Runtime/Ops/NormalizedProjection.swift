@@ -1,4 +1,3 @@
-import COpenBLAS
 import KerasLensGraph
 
 /// A standalone batch normalization (with the activation after it) whose only reader is a 1×1 convolution, run
@@ -26,13 +25,8 @@ struct NormalizedProjectionKernel: Kernel {
     /// The normalization's input, then the projection's folded residual, if it has one.
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
         let x = inputs[0], residual = inputs.count > 1 ? inputs[1] : nil
-        withOptionalPointer(projection.bias) { bias in
-            projection.convolution.forwardChunks(rows: batch * positions, inPlace: nil, bias: bias, filters: projection.filters,
-                                                 activation: projection.activation, residual: residual,
-                                                 store: projection.activation.registerStore ?? Int32(KL_STORE_SUMS),
-                                                 into: output) { rows, normalized in
-                normalization.transformRows(x, rows: rows, into: normalized)
-            }
+        projection.forwardChunks(rows: batch * positions, residual: residual, into: output) { rows, normalized in
+            normalization.transformRows(x, rows: rows, into: normalized)
         }
     }
 
