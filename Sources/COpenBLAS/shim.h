@@ -30,6 +30,54 @@ static inline void kl_mask_gradient(float *g, const float *y, float top, long co
     for (; i < count; i++) g[i] = (y[i] > 0.0f && y[i] < top) ? g[i] : 0.0f;
 }
 
+/// `y ≥ x ? y : x` lane by lane (Swift's `max(x, y)`: a NaN `y` is passed over, and of two equal values `y` wins).
+static inline __m128 kl_max_ordered(__m128 x, __m128 y) {
+    __m128 take = _mm_cmpge_ps(y, x);
+    return _mm_or_ps(_mm_and_ps(take, y), _mm_andnot_ps(take, x));
+}
+
+/// One output position of max or average pooling, channels-last: over the `count` taps at `offsets` from `input`
+/// (window order, the padding left out), `output[c]` is the maximum (`kl_max_ordered` tap after tap from −∞) or the
+/// sum (from 0, tap after tap) times `scale`. Sixteen channels at a time held in registers over the taps: the Swift
+/// loop before stored and reloaded every sum once per tap (Sources/Runtime/Ops/Pooling.swift).
+static inline void kl_pool_position(const float *input, const long *offsets, int count, long channels, int isMax,
+                                    float scale, float *output) {
+    const __m128 start = _mm_set1_ps(isMax ? -__builtin_inff() : 0.0f), factor = _mm_set1_ps(scale);
+    const int scaled = !isMax && count > 0;
+    long c = 0;
+    for (; c + 16 <= channels; c += 16) {
+        __m128 a = start, b = start, d = start, e = start;
+        for (int t = 0; t < count; t++) {
+            const float *p = input + offsets[t] + c;
+            __m128 pa = _mm_loadu_ps(p), pb = _mm_loadu_ps(p + 4), pd = _mm_loadu_ps(p + 8), pe = _mm_loadu_ps(p + 12);
+            if (isMax) {
+                a = kl_max_ordered(a, pa); b = kl_max_ordered(b, pb); d = kl_max_ordered(d, pd); e = kl_max_ordered(e, pe);
+            } else {
+                a = _mm_add_ps(a, pa); b = _mm_add_ps(b, pb); d = _mm_add_ps(d, pd); e = _mm_add_ps(e, pe);
+            }
+        }
+        if (scaled) { a = _mm_mul_ps(a, factor); b = _mm_mul_ps(b, factor); d = _mm_mul_ps(d, factor); e = _mm_mul_ps(e, factor); }
+        _mm_storeu_ps(output + c, a); _mm_storeu_ps(output + c + 4, b);
+        _mm_storeu_ps(output + c + 8, d); _mm_storeu_ps(output + c + 12, e);
+    }
+    for (; c + 4 <= channels; c += 4) {
+        __m128 a = start;
+        for (int t = 0; t < count; t++) {
+            __m128 v = _mm_loadu_ps(input + offsets[t] + c);
+            a = isMax ? kl_max_ordered(a, v) : _mm_add_ps(a, v);
+        }
+        _mm_storeu_ps(output + c, scaled ? _mm_mul_ps(a, factor) : a);
+    }
+    for (; c < channels; c++) {
+        float a = isMax ? -__builtin_inff() : 0.0f;
+        for (int t = 0; t < count; t++) {
+            float v = input[offsets[t] + c];
+            a = isMax ? (v >= a ? v : a) : a + v;
+        }
+        output[c] = scaled ? a * scale : a;
+    }
+}
+
 /// Max pooling's backward pass at one output position, channels `begin..<end`: `gradient[c]` is added to
 /// `target[offsets[t] + c]` for the first of the window's `count` taps whose `input[offsets[t] + c]` equals
 /// `best[c]` (the first maximum, as TensorFlow picks). Four channels at a time, the claimed lanes masked off tap by tap,

@@ -1,4 +1,5 @@
 import KerasLensGraph
+@testable import KerasLensRuntime
 import Testing
 
 @Suite struct NormalizationTests {
@@ -14,6 +15,22 @@ import Testing
         let weights = ["moving_mean": tensor([1], [1]), "moving_variance": tensor([1], [3])]
         let y = try runOp(.batchNormalization(axis: 1, epsilon: 1), input: tensor([1, 1], [5]), weights: weights)
         expectClose(y, tensor([1, 1], [2]))
+    }
+
+    /// Rows of three channels run in runs of rows against a repeated scale and shift: the same two operations on every
+    /// value as the definition, so the same bits, for a row count that ends in a partial run and over a batch.
+    @Test func affineOnRowsOfFewChannelsGivesTheDefinitionsBits() throws {
+        let scale: [Float] = [0.017, -1.3, 4.1], shift: [Float] = [-2.1, 0.5, 1e-3]
+        for channels in [1, 3, 5] {
+            let rows = 2 * 47, x = (0..<(rows * channels)).map { Float(($0 * 37) % 101) / 7 - 6 }
+            let kernel = AffineKernel(scale: Array(scale.prefix(channels)) + Array(repeating: 0.25, count: max(0, channels - 3)),
+                                      shift: Array(shift.prefix(channels)) + Array(repeating: -1, count: max(0, channels - 3)),
+                                      inner: 1, count: rows / 2 * channels)
+            var y = [Float](repeating: 0, count: x.count)
+            x.withUnsafeBufferPointer { kernel.forward([$0.baseAddress!], &y, batch: 2) }
+            let expected = x.indices.map { x[$0] * kernel.scale[$0 % channels] + kernel.shift[$0 % channels] }
+            #expect(y == expected, "\(channels) channels")
+        }
     }
 
     @Test func rescalingPerChannel() throws {

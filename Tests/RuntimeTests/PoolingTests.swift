@@ -27,6 +27,81 @@ import Testing
         expectClose(try runOp(.globalPool(kind: .max, keepDims: true), input: x), tensor([1, 1, 1, 2], [4, 40]))
     }
 
+    /// The forward pass against its definition, written out as Swift: the maximum from −∞ by `max(sum, tap)` (a NaN
+    /// tap passed over, of equal values the tap, so −0 against +0 picks by order), the sum from 0 times one over the
+    /// covered taps. Bit for bit, for channel counts that end the kernel's 16-channel, 4-channel and single-channel
+    /// parts, with `same` padding and overlapping windows.
+    @Test(arguments: [PoolKind.max, .average], [([7, 9, 37], [3, 3], [2, 2], Padding.valid), ([6, 5, 20], [3, 3], [1, 1], .same),
+                                                ([5, 6, 3], [2, 2], [2, 2], .same), ([11, 16], [3], [2], .same), ([4, 1], [2], [1], .valid)])
+    func forwardMatchesTheDefinition(kind: PoolKind, c: ([Int], [Int], [Int], Padding)) throws {
+        let (input, size, strides, padding) = c
+        let op = Op.pool(kind: kind, window: window(size, strides: strides, padding))
+        let output = try op.outputShape(inputs: [input], weights: [:])
+        let kernel = PoolKernel(kind: kind, window: window(size, strides: strides, padding), shapes: KernelShapes(inputs: [input], output: output))
+        let g = kernel.geometry, batch = 2, inputCount = input.reduce(1, *), outputCount = output.reduce(1, *)
+        let special: [Float] = [.nan, -0.0, 0.0, 1, -2]
+        let x = (0..<(batch * inputCount)).map { special[($0 * 7) % 5] }
+        var expected = [Float](repeating: 0, count: batch * outputCount)
+        for sample in 0..<batch {
+            for position in 0..<g.positions {
+                var taps: [Int] = []
+                g.forEachTap(y: position / g.outWidth, x: position % g.outWidth) { _, offset in taps.append(sample * inputCount + offset) }
+                for channel in 0..<g.channels {
+                    var value: Float = kind == .max ? -.infinity : 0
+                    for tap in taps { value = kind == .max ? max(value, x[tap + channel]) : value + x[tap + channel] }
+                    if kind == .average, !taps.isEmpty { value *= 1 / Float(taps.count) }
+                    expected[(sample * g.positions + position) * g.channels + channel] = value
+                }
+            }
+        }
+        var y = [Float](repeating: 1, count: batch * outputCount)
+        x.withUnsafeBufferPointer { kernel.forward([$0.baseAddress!], &y, batch: batch) }
+        #expect(y.map(\.bitPattern) == expected.map(\.bitPattern), "\(kind) \(c)")
+    }
+
+    /// Global pooling, forward and backward, against the definition bit for bit: one image and a batch (samples over
+    /// the cores), a few channels and many.
+    @Test(arguments: [PoolKind.max, .average], [(1, 5), (1, 70), (3, 16), (1, 33)])
+    func globalPoolMatchesTheDefinition(kind: PoolKind, c: (Int, Int)) {
+        let (batch, channels) = c, positions = 29
+        let kernel = GlobalPoolKernel(kind: kind, shapes: KernelShapes(inputs: [[positions, channels]], output: [channels]))
+        let x: [Float] = (0..<(batch * positions * channels)).map { (i: Int) -> Float in Float((i * 7) % 5) - Float(i % 3) / 4 }
+        let gradient: [Float] = (0..<(batch * channels)).map { (i: Int) -> Float in Float((i * 13) % 11) / 8 - 0.6 }
+        var expectedY = [Float](repeating: 0, count: batch * channels)
+        var expectedGX = (0..<x.count).map { Float($0 % 3) - 1 }
+        var gx = expectedGX
+        for sample in 0..<batch {
+            for channel in 0..<channels {
+                let values = (0..<positions).map { x[(sample * positions + $0) * channels + channel] }
+                var value: Float = kind == .max ? -.infinity : 0
+                for v in values { value = kind == .max ? max(value, v) : value + v }
+                if kind == .average { value *= 1 / Float(positions) }
+                expectedY[sample * channels + channel] = value
+                let g = gradient[sample * channels + channel]
+                for position in 0..<positions where kind == .average {
+                    let item: Int = (sample * positions + position) * channels + channel
+                    expectedGX[item] += g * (1 / Float(positions))
+                }
+                if kind == .max, let first = values.firstIndex(of: value) {
+                    expectedGX[(sample * positions + first) * channels + channel] += g
+                }
+            }
+        }
+        var y = [Float](repeating: 0, count: batch * channels)
+        x.withUnsafeBufferPointer { kernel.forward([$0.baseAddress!], &y, batch: batch) }
+        #expect(y == expectedY)
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+                gradient.withUnsafeBufferPointer { gradient in
+                    gx.withUnsafeMutableBufferPointer {
+                        kernel.backward([x.baseAddress!], y.baseAddress!, gradient.baseAddress!, [$0.baseAddress!], batch: batch)
+                    }
+                }
+            }
+        }
+        #expect(gx == expectedGX)
+    }
+
     /// The backward pass against its definition, written out: max pooling sends each gradient to the first tap (in
     /// window order) holding the maximum — inputs drawn from five values, so most windows hold ties — and average
     /// pooling spreads it over the covered taps; added to a gradient that already holds values, position after

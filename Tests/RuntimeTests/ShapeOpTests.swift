@@ -27,6 +27,25 @@ import Testing
         expectClose(y, tensor([1, 5, 1], [0, 7, 8, 0, 0]))
     }
 
+    /// Two samples of 2-D padding with several channels (rows go over the cores), against the definition.
+    @Test func zeroPadding2DOverABatch() throws {
+        let (height, width, channels) = (3, 4, 2), x = (0..<(2 * height * width * channels)).map { Float($0 + 1) }
+        let y = try runOp(.zeroPadding(pads: [[1, 2], [3, 1]]), input: tensor([2, height, width, channels], x))
+        var expected = [Float](repeating: 0, count: 2 * 6 * 8 * channels)
+        for sample in 0..<2 {
+            for row in 0..<height {
+                for column in 0..<width {
+                    for channel in 0..<channels {
+                        expected[((sample * 6 + row + 1) * 8 + column + 3) * channels + channel] =
+                            x[((sample * height + row) * width + column) * channels + channel]
+                    }
+                }
+            }
+        }
+        #expect(y.shape == [2, 6, 8, channels])
+        #expect(y.scalars == expected)
+    }
+
     @Test func cropping2D() throws {
         let y = try runOp(.cropping(crops: [[1, 0], [0, 1]]), input: tensor([1, 2, 3, 1], [1, 2, 3, 4, 5, 6]))
         expectClose(y, tensor([1, 1, 2, 1], [4, 5]))

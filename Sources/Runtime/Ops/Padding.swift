@@ -17,28 +17,39 @@ struct PaddingKernel: Kernel {
         left = sign * amounts[amounts.count - 1][0]
     }
 
+    /// Rows over the cores, each written once: zeros where it has no input, a copy where it has.
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
-        let inCount = inHeight * inWidth * channels, outCount = outHeight * outWidth * channels
-        output.update(repeating: 0, count: batch * outCount)
-        let firstX = max(0, left), lastX = min(outWidth, inWidth + left)
-        guard firstX < lastX else { return }
-        for sample in 0..<batch {
-            for y in max(0, top)..<min(outHeight, inHeight + top) {
+        let inCount = inHeight * inWidth * channels
+        let firstX = max(0, left), lastX = max(firstX, min(outWidth, inWidth + left))
+        let rowFloats = outWidth * channels
+        Parallel.forEachRange(batch * outHeight, cost: rowFloats) { rows in
+            for item in rows {
+                let sample = item / outHeight, y = item % outHeight
+                let destination = output + item * rowFloats
+                guard y - top >= 0, y - top < inHeight, firstX < lastX else {
+                    destination.update(repeating: 0, count: rowFloats)
+                    continue
+                }
                 let source = inputs[0] + sample * inCount + ((y - top) * inWidth + firstX - left) * channels
-                let destination = output + sample * outCount + (y * outWidth + firstX) * channels
-                destination.update(from: source, count: (lastX - firstX) * channels)
+                destination.update(repeating: 0, count: firstX * channels)
+                copyFloats(from: source, to: destination + firstX * channels, count: (lastX - firstX) * channels)
+                (destination + lastX * channels).update(repeating: 0, count: (outWidth - lastX) * channels)
             }
         }
     }
 
+    /// Input rows over the cores: each gathers its gradient from the one output row it went to.
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
         guard let gx = inputGradients[0] else { return }
         let inCount = inHeight * inWidth * channels, outCount = outHeight * outWidth * channels
         let firstX = max(0, left), lastX = min(outWidth, inWidth + left)
         guard firstX < lastX else { return }
-        for sample in 0..<batch {
-            for y in max(0, top)..<min(outHeight, inHeight + top) {
+        let firstY = max(0, top), lastY = min(outHeight, inHeight + top)
+        guard firstY < lastY else { return }
+        Parallel.forEachRange(batch * (lastY - firstY), cost: (lastX - firstX) * channels) { rows in
+            for item in rows {
+                let sample = item / (lastY - firstY), y = firstY + item % (lastY - firstY)
                 let target = gx + sample * inCount + ((y - top) * inWidth + firstX - left) * channels
                 let source = outputGradient + sample * outCount + (y * outWidth + firstX) * channels
                 for i in 0..<((lastX - firstX) * channels) { target[i] += source[i] }

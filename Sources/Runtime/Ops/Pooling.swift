@@ -12,38 +12,25 @@ struct PoolKernel: Kernel {
         geometry = ConvGeometry(window: window, input: shapes.input, output: shapes.output)
     }
 
-    /// Loops written out (no per-tap closure) so the per-channel max or sum vectorises; work is split by output
-    /// rows over the whole batch.
+    /// Each output position gathers its window's taps (the padding left out) and `kl_pool_position` reduces them
+    /// with the sums in registers; work is split by output rows over the whole batch.
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
         let g = geometry
         let channels = g.channels
-        let isMax = kind == .max
+        let isMax: Int32 = kind == .max ? 1 : 0
         Parallel.forEachRange(batch * g.outHeight, cost: g.outWidth * g.kernelHeight * g.kernelWidth * channels) { rows in
-            for item in rows {
-                let sample = item / g.outHeight, y = item % g.outHeight
-                let input = inputs[0] + sample * g.inputCount
-                for x in 0..<g.outWidth {
-                    let row = output + ((sample * g.outHeight + y) * g.outWidth + x) * channels
-                    row.update(repeating: isMax ? -.infinity : 0, count: channels)
-                    var covered = 0
-                    for ky in 0..<g.kernelHeight {
-                        let iy = y * g.strideHeight - g.padTop + ky * g.dilationHeight
-                        guard iy >= 0, iy < g.inHeight else { continue }
-                        for kx in 0..<g.kernelWidth {
-                            let ix = x * g.strideWidth - g.padLeft + kx * g.dilationWidth
-                            guard ix >= 0, ix < g.inWidth else { continue }
-                            covered += 1
-                            let tap = input + (iy * g.inWidth + ix) * channels
-                            if isMax {
-                                for c in 0..<channels { row[c] = max(row[c], tap[c]) }
-                            } else {
-                                for c in 0..<channels { row[c] += tap[c] }
-                            }
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: g.kernelHeight * g.kernelWidth) { offsets in
+                for item in rows {
+                    let sample = item / g.outHeight, y = item % g.outHeight
+                    let input = inputs[0] + sample * g.inputCount
+                    for x in 0..<g.outWidth {
+                        var count: Int32 = 0
+                        g.forEachTap(y: y, x: x) { _, offset in
+                            offsets[Int(count)] = offset
+                            count &+= 1
                         }
-                    }
-                    if !isMax, covered > 0 {
-                        let scale = 1 / Float(covered)
-                        for c in 0..<channels { row[c] *= scale }
+                        kl_pool_position(input, offsets.baseAddress, count, channels, isMax, 1 / Float(max(count, 1)),
+                                         output + ((sample * g.outHeight + y) * g.outWidth + x) * channels)
                     }
                 }
             }
@@ -100,22 +87,26 @@ struct GlobalPoolKernel: Kernel {
         positions = shapes.input.dropLast().reduce(1, *)
     }
 
+    /// Samples in parallel. One sample stays on one core, its input read once in order (blocks of channels on two
+    /// cores made EfficientNet's squeeze-and-excitation pools slower: each core pulled in the other's cache lines).
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
-        for sample in 0..<batch {
-            let input = inputs[0] + sample * positions * channels
-            let row = output + sample * channels
-            row.update(repeating: kind == .max ? -.infinity : 0, count: channels)
-            for position in 0..<positions {
-                let line = input + position * channels
-                if kind == .max {
-                    for c in 0..<channels { row[c] = max(row[c], line[c]) }
-                } else {
-                    for c in 0..<channels { row[c] += line[c] }
+        Parallel.forEachRange(batch, cost: positions * channels) { samples in
+            for sample in samples {
+                let input = inputs[0] + sample * positions * channels
+                let row = output + sample * channels
+                row.update(repeating: kind == .max ? -.infinity : 0, count: channels)
+                for position in 0..<positions {
+                    let line = input + position * channels
+                    if kind == .max {
+                        for c in 0..<channels { row[c] = max(row[c], line[c]) }
+                    } else {
+                        for c in 0..<channels { row[c] += line[c] }
+                    }
                 }
-            }
-            if kind == .average {
-                let scale = 1 / Float(positions)
-                for c in 0..<channels { row[c] *= scale }
+                if kind == .average {
+                    let scale = 1 / Float(positions)
+                    for c in 0..<channels { row[c] *= scale }
+                }
             }
         }
     }
@@ -123,18 +114,20 @@ struct GlobalPoolKernel: Kernel {
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
         guard let gx = inputGradients[0] else { return }
-        for sample in 0..<batch {
-            let input = inputs[0] + sample * positions * channels, target = gx + sample * positions * channels
-            let gradient = outputGradient + sample * channels, best = output + sample * channels
-            if kind == .average {
-                let scale = 1 / Float(positions)
-                for position in 0..<positions {
-                    for c in 0..<channels { target[position * channels + c] += gradient[c] * scale }
-                }
-            } else {
-                for c in 0..<channels {
-                    if let position = (0..<positions).first(where: { input[$0 * channels + c] == best[c] }) {
-                        target[position * channels + c] += gradient[c]
+        Parallel.forEachRange(batch, cost: positions * channels) { samples in
+            for sample in samples {
+                let input = inputs[0] + sample * positions * channels, target = gx + sample * positions * channels
+                let gradient = outputGradient + sample * channels, best = output + sample * channels
+                if kind == .average {
+                    let scale = 1 / Float(positions)
+                    for position in 0..<positions {
+                        for c in 0..<channels { target[position * channels + c] += gradient[c] * scale }
+                    }
+                } else {
+                    for c in 0..<channels {
+                        if let position = (0..<positions).first(where: { input[$0 * channels + c] == best[c] }) {
+                            target[position * channels + c] += gradient[c]
+                        }
                     }
                 }
             }

@@ -80,15 +80,31 @@ struct AffineKernel: Kernel {
     /// applied, one after the other at `output` (channels-last kernels only).
     func transformRows(_ input: UnsafePointer<Float>, rows: Range<Int>, into output: UnsafeMutablePointer<Float>) {
         let period = scale.count
-        scale.withUnsafeBufferPointer { scale in
-            shift.withUnsafeBufferPointer { shift in
-                for row in rows {
+        // Rows of a few channels (an image's RGB: EfficientNet's input normalization) go in runs of rows against
+        // scale and shift repeated as often, so that the inner loop is long enough to vectorise; every value sees
+        // the same two operations either way.
+        let runRows = max(1, 64 / period), runFloats = runRows * period
+        let (runScale, runShift) = runRows > 1 ? (repeated(scale, runRows), repeated(shift, runRows)) : (scale, shift)
+        runScale.withUnsafeBufferPointer { scale in
+            runShift.withUnsafeBufferPointer { shift in
+                var row = rows.lowerBound
+                while row < rows.upperBound {
+                    let count = min(runRows, rows.upperBound - row) * period
                     let source = input + row * period, target = output + (row - rows.lowerBound) * period
-                    for c in 0..<period { target[c] = source[c] * scale[c] + shift[c] }
+                    if count == runFloats {
+                        for c in 0..<runFloats { target[c] = source[c] * scale[c] + shift[c] }
+                    } else {
+                        for c in 0..<count { target[c] = source[c] * scale[c] + shift[c] }
+                    }
+                    row += runRows
                 }
             }
         }
         activation?.apply(output, count: rows.count * period)
+    }
+
+    private func repeated(_ values: [Float], _ times: Int) -> [Float] {
+        Array((0..<times).map { _ in values }.joined())
     }
 
     /// `gx += g · scale`, in the forward pass's two loop forms.
