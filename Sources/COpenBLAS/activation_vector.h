@@ -77,3 +77,30 @@ static inline void KL_NAME(kl_swish_gradient)(const float *x, const float *g, fl
         KL_STORE_LEFT(gx + i, left, KL_FMADD(KL_LOAD_LEFT(g + i, left), derivative, KL_LOAD_LEFT(gx + i, left)));
     }
 }
+
+/// Hard-swish in place, `x · (min(max(x + 3, 0), 6) / 6)`: the operations of `HardSilu.value` (and of `KL_HARD_SILU`
+/// in the convolution kernels), so the same bits (NaN aside). The activation steps of a gradient plan (MobileNetV3).
+KL_TARGET
+static inline void KL_NAME(kl_hard_silu)(float *x, int64_t n) {
+    const kl_vec three = KL_SET1(3.0f), six = KL_SET1(6.0f), zero = KL_ZERO();
+    for (int64_t i = 0; i < n; i += KL_LANES) {
+        int left = (int)(n - i);
+        kl_vec v = KL_LOAD_LEFT(x + i, left);
+        KL_STORE_LEFT(x + i, left, KL_MUL(v, KL_DIV(KL_MIN(KL_MAX(KL_ADD(v, three), zero), six), six)));
+    }
+}
+
+/// `gx += g · hard_silu′(x)`, with `hard_silu′(x) = min(max(x + 3, 0), 6) / 6 + (−3 < x < 3 ? x / 6 : 0)` and the
+/// product added after it is rounded, operation for operation as `HardSilu.derivative` and the scalar loop: the same
+/// bits (NaN aside). MobileNetV3's backward pass.
+KL_TARGET
+static inline void KL_NAME(kl_hard_silu_gradient)(const float *x, const float *g, float *gx, int64_t n) {
+    const kl_vec three = KL_SET1(3.0f), minusThree = KL_SET1(-3.0f), six = KL_SET1(6.0f), zero = KL_ZERO();
+    for (int64_t i = 0; i < n; i += KL_LANES) {
+        int left = (int)(n - i);
+        kl_vec v = KL_LOAD_LEFT(x + i, left);
+        kl_vec ramp = KL_DIV(KL_MIN(KL_MAX(KL_ADD(v, three), zero), six), six);
+        kl_vec derivative = KL_ADD(ramp, KL_WHERE_BETWEEN(v, minusThree, three, KL_DIV(v, six)));
+        KL_STORE_LEFT(gx + i, left, KL_ADD(KL_LOAD_LEFT(gx + i, left), KL_MUL(KL_LOAD_LEFT(g + i, left), derivative)));
+    }
+}

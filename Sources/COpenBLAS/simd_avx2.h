@@ -44,5 +44,8 @@ static inline __m256i kl_mask8(int left) {
 #define KL_MIN(a, b) _mm256_min_ps(a, b)
 #define KL_MUL(a, b) _mm256_mul_ps(a, b)
 #define KL_DIV(a, b) _mm256_div_ps(a, b)
+/// `value` in the lanes where `low < v < high` (ordered: NaN lanes excluded), 0 elsewhere.
+#define KL_WHERE_BETWEEN(v, low, high, value) \
+    _mm256_and_ps(_mm256_and_ps(_mm256_cmp_ps(v, low, _CMP_GT_OQ), _mm256_cmp_ps(v, high, _CMP_LT_OQ)), value)
 #define KL_ROUND(a) _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
 #define KL_POW2(n) _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23))

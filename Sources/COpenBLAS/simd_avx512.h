@@ -38,5 +38,8 @@ static inline __mmask16 kl_mask16(int left) {
 #define KL_MIN(a, b) _mm512_min_ps(a, b)
 #define KL_MUL(a, b) _mm512_mul_ps(a, b)
 #define KL_DIV(a, b) _mm512_div_ps(a, b)
+/// `value` in the lanes where `low < v < high` (ordered: NaN lanes excluded), 0 elsewhere.
+#define KL_WHERE_BETWEEN(v, low, high, value) \
+    _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, low, _CMP_GT_OQ) & _mm512_cmp_ps_mask(v, high, _CMP_LT_OQ), value)
 #define KL_ROUND(a) _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
 #define KL_POW2(n) _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23))

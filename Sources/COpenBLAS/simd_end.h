@@ -18,5 +18,6 @@
 #undef KL_MIN
 #undef KL_MUL
 #undef KL_DIV
+#undef KL_WHERE_BETWEEN
 #undef KL_ROUND
 #undef KL_POW2

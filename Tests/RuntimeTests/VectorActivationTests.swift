@@ -21,6 +21,27 @@ import Testing
         }
     }
 
+    /// Hard-swish and its gradient a vector at a time give the scalar loop's bits, kinks at ±3 included (MobileNetV3's
+    /// activation steps in a gradient plan).
+    @Test(arguments: VectorISA.available) func hardSiluVectorsGiveTheScalarBits(_ isa: VectorISA) {
+        let scalar = HardSilu()
+        var values = Self.inputs
+        values.withUnsafeMutableBufferPointer { isa.hardSilu($0.baseAddress, Int64($0.count)) }
+        #expect(zip(Self.inputs, values).allSatisfy { scalar.value($0.0).bitPattern == $0.1.bitPattern }, "\(isa) hard-silu")
+
+        let g = Self.inputs.indices.map { Float(($0 * 37) % 101) / 50 - 1 }
+        let start = Self.inputs.indices.map { Float($0 % 7) / 3 - 1 }
+        let expected = Self.inputs.indices.map { start[$0] + g[$0] * scalar.derivative(x: Self.inputs[$0], y: 0) }
+        var gx = start
+        Self.inputs.withUnsafeBufferPointer { x in
+            g.withUnsafeBufferPointer { g in
+                gx.withUnsafeMutableBufferPointer { isa.hardSiluGradient(x.baseAddress, g.baseAddress, $0.baseAddress, Int64($0.count)) }
+            }
+        }
+        let mismatches = Self.inputs.indices.filter { gx[$0].bitPattern != expected[$0].bitPattern }
+        #expect(mismatches.isEmpty, "\(isa) hard-silu gradient at \(mismatches.prefix(3).map { Self.inputs[$0] })")
+    }
+
     @Test func valuesAreWithinRoundingOfTheExactFunctions() {
         for x in Self.inputs {
             let exactSigmoid = 1 / (1 + exp(-Double(x)))

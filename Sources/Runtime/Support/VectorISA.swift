@@ -67,6 +67,10 @@ enum VectorISA: Sendable, CaseIterable, CustomStringConvertible {
     typealias GradientRun = @convention(c) (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int64) -> Void
     /// `kl_swish_gradient_<isa>`: `gx += g · swish′(x)` over n floats.
     var swishGradient: GradientRun { self == .avx512 ? kl_swish_gradient_avx512 : kl_swish_gradient_avx2 }
+    /// `kl_hard_silu_<isa>`, `kl_hard_silu_gradient_<isa>`: hard-swish and `gx += g · hard_silu′(x)`, lane for lane
+    /// `HardSilu`.
+    var hardSilu: ActivationRun { self == .avx512 ? kl_hard_silu_avx512 : kl_hard_silu_avx2 }
+    var hardSiluGradient: GradientRun { self == .avx512 ? kl_hard_silu_gradient_avx512 : kl_hard_silu_gradient_avx2 }
 
     /// `groups` matrices of `rows × width` floats (`value(group, row, column)`), the columns zero-padded to a multiple
     /// of `filterBlock` (the returned stride) and packed in blocks of `filterBlock` columns,
