@@ -78,6 +78,41 @@ static inline void kl_pool_position(const float *input, const long *offsets, int
     }
 }
 
+/// A strided depthwise layer's input gradient at one input position: `target[c] += rows[t][c] · taps[t][c]` for the
+/// `count` (output gradient row, kernel tap) pairs whose windows read it, in that order, each product rounded before
+/// it is added, as the Swift loop before did; sixteen channels at a time held in registers over the pairs instead of
+/// stored and reloaded per pair (Sources/Runtime/Ops/DepthwiseConvolution.swift).
+static inline void kl_depthwise_gather(float *target, const float *const *rows, const float *const *taps, int count,
+                                       long channels) {
+    long c = 0;
+    for (; c + 16 <= channels; c += 16) {
+        __m128 a = _mm_loadu_ps(target + c), b = _mm_loadu_ps(target + c + 4);
+        __m128 d = _mm_loadu_ps(target + c + 8), e = _mm_loadu_ps(target + c + 12);
+        for (int t = 0; t < count; t++) {
+            const float *r = rows[t] + c, *w = taps[t] + c;
+            a = _mm_add_ps(a, _mm_mul_ps(_mm_loadu_ps(r), _mm_loadu_ps(w)));
+            b = _mm_add_ps(b, _mm_mul_ps(_mm_loadu_ps(r + 4), _mm_loadu_ps(w + 4)));
+            d = _mm_add_ps(d, _mm_mul_ps(_mm_loadu_ps(r + 8), _mm_loadu_ps(w + 8)));
+            e = _mm_add_ps(e, _mm_mul_ps(_mm_loadu_ps(r + 12), _mm_loadu_ps(w + 12)));
+        }
+        _mm_storeu_ps(target + c, a); _mm_storeu_ps(target + c + 4, b);
+        _mm_storeu_ps(target + c + 8, d); _mm_storeu_ps(target + c + 12, e);
+    }
+    for (; c + 4 <= channels; c += 4) {
+        __m128 a = _mm_loadu_ps(target + c);
+        for (int t = 0; t < count; t++) a = _mm_add_ps(a, _mm_mul_ps(_mm_loadu_ps(rows[t] + c), _mm_loadu_ps(taps[t] + c)));
+        _mm_storeu_ps(target + c, a);
+    }
+    for (; c < channels; c++) {
+        float a = target[c];
+        for (int t = 0; t < count; t++) {
+            float product = rows[t][c] * taps[t][c];
+            a += product;
+        }
+        target[c] = a;
+    }
+}
+
 /// Max pooling's backward pass at one output position, channels `begin..<end`: `gradient[c]` is added to
 /// `target[offsets[t] + c]` for the first of the window's `count` taps whose `input[offsets[t] + c]` equals
 /// `best[c]` (the first maximum, as TensorFlow picks). Four channels at a time, the claimed lanes masked off tap by tap,

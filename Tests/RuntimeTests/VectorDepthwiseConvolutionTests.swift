@@ -58,6 +58,54 @@ import Testing
         expectClose(tensor([count], actual), tensor([count], expected), "\(c) \(isa)")
     }
 
+    /// The gathered backward pass (strided layers, and every layer without a vector kernel) against its definition
+    /// written out: each input element adds, tap by tap in window order, the product of the output gradient and the
+    /// kernel at every output whose window reads it, each product rounded before it is added. Bit for bit, into a
+    /// gradient that already holds values, for channel counts that end the 16-, 4- and 1-channel parts.
+    @Test(arguments: cases) func gatheredBackwardMatchesTheDefinition(_ c: Case) throws {
+        let window = Window(size: [c.size, c.size], strides: [c.stride, c.stride], dilations: [c.dilation, c.dilation], padding: c.padding)
+        let kernel = Tensor(shape: [c.size, c.size, c.channels, 1],
+                            scalars: (0..<(c.size * c.size * c.channels)).map { Float(($0 * 37) % 101) / 50 - 1 })
+        let out = try Op.depthwiseConvolution(window: window, multiplier: 1, activation: .linear)
+            .outputShape(inputs: [[c.height, c.width, c.channels]], weights: ["depthwise_kernel": kernel])
+        let layer = DepthwiseConvolutionKernel(kernel: kernel, bias: nil, window: window, multiplier: 1, activation: .linear,
+                                               shapes: KernelShapes(inputs: [[c.height, c.width, c.channels]], output: out), isa: nil)
+        let geometry = layer.geometry, batch = 2, inputCount = c.height * c.width * c.channels, outputCount = out.reduce(1, *)
+        let g: [Float] = (0..<(batch * outputCount)).map { (i: Int) -> Float in Float((i * 53) % 97) / 48 - 1 }
+        var expected: [Float] = (0..<(batch * inputCount)).map { (i: Int) -> Float in Float(i % 5) - 2 }
+        var actual = expected
+        for sample in 0..<batch {
+            for y in 0..<c.height {
+                for x in 0..<c.width {
+                    for channel in 0..<c.channels {
+                        var value = expected[((sample * c.height + y) * c.width + x) * c.channels + channel]
+                        for ky in 0..<c.size {
+                            let top = y + geometry.padTop - ky * c.dilation
+                            guard top >= 0, top % c.stride == 0, top / c.stride < geometry.outHeight else { continue }
+                            for kx in 0..<c.size {
+                                let left = x + geometry.padLeft - kx * c.dilation
+                                guard left >= 0, left % c.stride == 0, left / c.stride < geometry.outWidth else { continue }
+                                let position: Int = (sample * geometry.outHeight + top / c.stride) * geometry.outWidth + left / c.stride
+                                let product: Float = g[position * c.channels + channel] * kernel.scalars[(ky * c.size + kx) * c.channels + channel]
+                                value += product
+                            }
+                        }
+                        expected[((sample * c.height + y) * c.width + x) * c.channels + channel] = value
+                    }
+                }
+            }
+        }
+        let x = [Float](repeating: 0, count: batch * inputCount)
+        x.withUnsafeBufferPointer { x in
+            g.withUnsafeBufferPointer { g in
+                actual.withUnsafeMutableBufferPointer {
+                    layer.backward([x.baseAddress!], g.baseAddress!, g.baseAddress!, [$0.baseAddress!], batch: batch)
+                }
+            }
+        }
+        #expect(actual == expected, "\(c)")
+    }
+
     /// A stride-1 layer's backward pass through the vector kernel on its adjoint (taps flipped) against the loops:
     /// the stride-1 cases above (the strided ones keep the loops), into a gradient that already holds values, and
     /// a sample alone giving the same bits as inside the batch.

@@ -1,3 +1,4 @@
+import COpenBLAS
 import KerasLensGraph
 
 /// Each input channel convolved with its own `multiplier` filters; output channel `c · multiplier + j`. With one
@@ -70,28 +71,37 @@ struct DepthwiseConvolutionKernel: Kernel {
         // Gathered per input element rather than scattered per output position: each element adds the products of
         // the outputs whose windows read it (at a stride only some taps do), so rows of the input split one image
         // over the cores with no two tasks writing the same element, and each element is written once.
+        let taps = g.kernelHeight * g.kernelWidth
         weights.withUnsafeBufferPointer { weights in
-            Parallel.forEachRange(batch * g.inHeight, cost: g.inWidth * g.kernelHeight * g.kernelWidth * outChannels) { rows in
-                for item in rows {
-                    let sample = item / g.inHeight, y = item % g.inHeight
-                    for x in 0..<g.inWidth {
-                        let target = gx + ((sample * g.inHeight + y) * g.inWidth + x) * g.channels
-                        for ky in 0..<g.kernelHeight {
-                            let top = y + g.padTop - ky * g.dilationHeight
-                            guard top >= 0, top % g.strideHeight == 0, top / g.strideHeight < g.outHeight else { continue }
-                            for kx in 0..<g.kernelWidth {
-                                let left = x + g.padLeft - kx * g.dilationWidth
-                                guard left >= 0, left % g.strideWidth == 0, left / g.strideWidth < g.outWidth else { continue }
-                                let position = (sample * g.outHeight + top / g.strideHeight) * g.outWidth + left / g.strideWidth
-                                let row = outputGradient + position * outChannels
-                                let taps = weights.baseAddress! + (ky * g.kernelWidth + kx) * outChannels
-                                if multiplier == 1 {
-                                    for c in 0..<g.channels { target[c] += row[c] * taps[c] }
-                                    continue
+            Parallel.forEachRange(batch * g.inHeight, cost: g.inWidth * taps * outChannels) { rows in
+                withUnsafeTemporaryAllocation(of: UnsafePointer<Float>?.self, capacity: 2 * taps) { pairs in
+                    let (gradientRows, kernelTaps) = (pairs.baseAddress!, pairs.baseAddress! + taps)
+                    for item in rows {
+                        let sample = item / g.inHeight, y = item % g.inHeight
+                        for x in 0..<g.inWidth {
+                            let target = gx + ((sample * g.inHeight + y) * g.inWidth + x) * g.channels
+                            var count: Int32 = 0
+                            for ky in 0..<g.kernelHeight {
+                                let top = y + g.padTop - ky * g.dilationHeight
+                                guard top >= 0, top % g.strideHeight == 0, top / g.strideHeight < g.outHeight else { continue }
+                                for kx in 0..<g.kernelWidth {
+                                    let left = x + g.padLeft - kx * g.dilationWidth
+                                    guard left >= 0, left % g.strideWidth == 0, left / g.strideWidth < g.outWidth else { continue }
+                                    let position = (sample * g.outHeight + top / g.strideHeight) * g.outWidth + left / g.strideWidth
+                                    gradientRows[Int(count)] = outputGradient + position * outChannels
+                                    kernelTaps[Int(count)] = weights.baseAddress! + (ky * g.kernelWidth + kx) * outChannels
+                                    count += 1
                                 }
+                            }
+                            if multiplier == 1 {
+                                kl_depthwise_gather(target, gradientRows, kernelTaps, count, g.channels)
+                                continue
+                            }
+                            for pair in 0..<Int(count) {
+                                let (row, tap) = (gradientRows[pair]!, kernelTaps[pair]!)
                                 for c in 0..<g.channels {
                                     var sum: Float = 0
-                                    for j in 0..<multiplier { sum += row[c * multiplier + j] * taps[c * multiplier + j] }
+                                    for j in 0..<multiplier { sum += row[c * multiplier + j] * tap[c * multiplier + j] }
                                     target[c] += sum
                                 }
                             }
