@@ -21,6 +21,21 @@ extension ElementwiseActivation {
                      into gx: UnsafeMutablePointer<Float>, count: Int) {
         for i in 0..<count { gx[i] += g[i] * derivative(x: x[i], y: y[i]) }
     }
+
+    /// `apply` through the best instruction set's kernel `vector` (one that computes `value` lane for lane), or the
+    /// scalar loop on a CPU without one.
+    func apply(_ x: UnsafeMutablePointer<Float>, count: Int, vector: (VectorISA) -> VectorISA.ActivationRun) {
+        guard let isa = VectorISA.best else { return (0..<count).forEach { x[$0] = value(x[$0]) } }
+        vector(isa)(x, Int64(count))
+    }
+
+    /// `addGradient` through the best instruction set's kernel `vector` (x, g, gx, count), or the scalar loop: for
+    /// activations whose derivative reads only `x` (swish, hard-swish).
+    func addGradient(x: UnsafePointer<Float>, g: UnsafePointer<Float>, into gx: UnsafeMutablePointer<Float>, count: Int,
+                     vector: (VectorISA) -> VectorISA.GradientRun) {
+        guard let isa = VectorISA.best else { return (0..<count).forEach { gx[$0] += g[$0] * derivative(x: x[$0], y: 0) } }
+        vector(isa)(x, g, gx, Int64(count))
+    }
 }
 
 /// The identity.

@@ -15,14 +15,10 @@ struct Swish: ElementwiseActivation {
         let s = kl_sigmoid1(x)
         return s + x * s * (1 - s)
     }
-    func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        guard let isa = VectorISA.best else { return (0..<count).forEach { x[$0] = value(x[$0]) } }
-        isa.swish(x, Int64(count))
-    }
+    func apply(_ x: UnsafeMutablePointer<Float>, count: Int) { apply(x, count: count, vector: \.swish) }
     func addGradient(x: UnsafePointer<Float>, y: UnsafePointer<Float>, g: UnsafePointer<Float>,
                      into gx: UnsafeMutablePointer<Float>, count: Int) {
-        guard let isa = VectorISA.best else { return (0..<count).forEach { gx[$0] += g[$0] * derivative(x: x[$0], y: y[$0]) } }
-        isa.swishGradient(x, g, gx, Int64(count))
+        addGradient(x: x, g: g, into: gx, count: count, vector: \.swishGradient)
     }
 }
 
