@@ -2,6 +2,7 @@
 // lane).
 // Instantiated per instruction set between a simd_*.h header and simd_end.h (see shim.h).
 #include <stdint.h>
+#include "simd_blocks.h"
 
 KL_TARGET
 static inline kl_vec KL_NAME(kl_exp)(kl_vec x) {
@@ -78,15 +79,14 @@ static inline void KL_NAME(kl_swish_gradient)(const float *x, const float *g, fl
     }
 }
 
-/// Hard-swish in place, `x · (min(max(x + 3, 0), 6) / 6)`: the operations of `HardSilu.value` (and of `KL_HARD_SILU`
-/// in the convolution kernels), so the same bits (NaN aside). The activation steps of a gradient plan (MobileNetV3).
+/// Hard-swish in place: `KL_HARD_SILU`, the operations of `HardSilu.value`, so the same bits (NaN aside). The
+/// activation steps of a gradient plan (MobileNetV3).
 KL_TARGET
 static inline void KL_NAME(kl_hard_silu)(float *x, int64_t n) {
-    const kl_vec three = KL_SET1(3.0f), six = KL_SET1(6.0f), zero = KL_ZERO();
     for (int64_t i = 0; i < n; i += KL_LANES) {
         int left = (int)(n - i);
         kl_vec v = KL_LOAD_LEFT(x + i, left);
-        KL_STORE_LEFT(x + i, left, KL_MUL(v, KL_DIV(KL_MIN(KL_MAX(KL_ADD(v, three), zero), six), six)));
+        KL_STORE_LEFT(x + i, left, KL_HARD_SILU(v));
     }
 }
 
@@ -95,12 +95,11 @@ static inline void KL_NAME(kl_hard_silu)(float *x, int64_t n) {
 /// bits (NaN aside). MobileNetV3's backward pass.
 KL_TARGET
 static inline void KL_NAME(kl_hard_silu_gradient)(const float *x, const float *g, float *gx, int64_t n) {
-    const kl_vec three = KL_SET1(3.0f), minusThree = KL_SET1(-3.0f), six = KL_SET1(6.0f), zero = KL_ZERO();
+    const kl_vec three = KL_SET1(3.0f), minusThree = KL_SET1(-3.0f), six = KL_SET1(6.0f);
     for (int64_t i = 0; i < n; i += KL_LANES) {
         int left = (int)(n - i);
         kl_vec v = KL_LOAD_LEFT(x + i, left);
-        kl_vec ramp = KL_DIV(KL_MIN(KL_MAX(KL_ADD(v, three), zero), six), six);
-        kl_vec derivative = KL_ADD(ramp, KL_WHERE_BETWEEN(v, minusThree, three, KL_DIV(v, six)));
+        kl_vec derivative = KL_ADD(KL_HARD_SIGMOID(v), KL_WHERE_BETWEEN(v, minusThree, three, KL_DIV(v, six)));
         KL_STORE_LEFT(gx + i, left, KL_ADD(KL_LOAD_LEFT(gx + i, left), KL_MUL(KL_LOAD_LEFT(g + i, left), derivative)));
     }
 }

@@ -12,9 +12,12 @@
 /// `x · σ(x)`).
 enum { KL_STORE_SUMS = 0, KL_STORE_RELU = 1, KL_STORE_ADDING = 2, KL_STORE_RELU6 = 3, KL_STORE_HARD_SILU = 4, KL_STORE_SWISH = 5 };
 
+/// `min(max(v + 3, 0), 6) / 6` (Keras's hard sigmoid): hard-swish's gate and the first term of its derivative.
+#define KL_HARD_SIGMOID(v) KL_DIV(KL_MIN(KL_MAX(KL_ADD(v, KL_SET1(3.0f)), KL_ZERO()), KL_SET1(6.0f)), KL_SET1(6.0f))
+
 /// Hard-swish of a vector, `v · (min(max(v + 3, 0), 6) / 6)`, operation for operation as `HardSilu.value` computes
 /// it one value at a time (a correctly rounded division, not a multiplication by 1/6), so the same bits.
-#define KL_HARD_SILU(v) KL_MUL(v, KL_DIV(KL_MIN(KL_MAX(KL_ADD(v, KL_SET1(3.0f)), KL_ZERO()), KL_SET1(6.0f)), KL_SET1(6.0f)))
+#define KL_HARD_SILU(v) KL_MUL(v, KL_HARD_SIGMOID(v))
 
 /// Swish of a vector, `v · σ(v)`, with activation_vector.h's sigmoid: the operations `kl_swish` (and `kl_swish1`, one
 /// value at a time) apply, so the same bits as the pass after the kernel it replaces.

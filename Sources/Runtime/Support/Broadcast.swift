@@ -30,6 +30,17 @@ struct AffineKernel: Kernel {
     /// Applied to each range of the output as soon as it is written, while it is still in cache (an inference
     /// plan's `bn → relu`, DenseNet's and ResNetV2's pre-activations): the activation's own pass over memory goes.
     var activation: (any ElementwiseActivation)? = nil
+    /// Rows of a few channels (an image's RGB: EfficientNet's input normalization) go in runs of `runRows` rows
+    /// against scale and shift repeated as often (`runScale`, `runShift`), so that the inner loop is long enough to
+    /// vectorise; every value sees the same two operations either way. One row per run from 16 channels on.
+    private let runRows: Int, runScale: [Float], runShift: [Float]
+
+    init(scale: [Float], shift: [Float], inner: Int, count: Int) {
+        (self.scale, self.shift, self.inner, self.count) = (scale, shift, inner, count)
+        runRows = scale.count < 16 ? 64 / max(1, scale.count) : 1
+        runScale = Array(repeatElement(scale, count: runRows).joined())
+        runShift = Array(repeatElement(shift, count: runRows).joined())
+    }
 
     func applying(_ activation: any ElementwiseActivation) -> (any Kernel)? {
         guard self.activation == nil else { return nil }
@@ -79,12 +90,7 @@ struct AffineKernel: Kernel {
     /// The rows `rows` (of `scale.count` channels, numbered across the batch) of `input` transformed, the activation
     /// applied, one after the other at `output` (channels-last kernels only).
     func transformRows(_ input: UnsafePointer<Float>, rows: Range<Int>, into output: UnsafeMutablePointer<Float>) {
-        let period = scale.count
-        // Rows of a few channels (an image's RGB: EfficientNet's input normalization) go in runs of rows against
-        // scale and shift repeated as often, so that the inner loop is long enough to vectorise; every value sees
-        // the same two operations either way.
-        let runRows = max(1, 64 / period), runFloats = runRows * period
-        let (runScale, runShift) = runRows > 1 ? (repeated(scale, runRows), repeated(shift, runRows)) : (scale, shift)
+        let period = scale.count, runFloats = runRows * period
         runScale.withUnsafeBufferPointer { scale in
             runShift.withUnsafeBufferPointer { shift in
                 var row = rows.lowerBound
@@ -101,10 +107,6 @@ struct AffineKernel: Kernel {
             }
         }
         activation?.apply(output, count: rows.count * period)
-    }
-
-    private func repeated(_ values: [Float], _ times: Int) -> [Float] {
-        Array((0..<times).map { _ in values }.joined())
     }
 
     /// `gx += g · scale`, in the forward pass's two loop forms.
