@@ -37,20 +37,20 @@ extension Model {
             branchInputs = batched
         }
         let skip = Set(plan.steps.indices).subtracting(needed)
-        // Large batches (many ablations of one sample) run in passes, see `inPasses`.
-        return inPasses(of: batch, plan: plan, join: Outputs.init(joining:)) { range in
-            let pool = pools.take()
-            defer { pools.give(pool) }
+        let pool = pools.take()
+        defer { pools.give(pool) }
+        let branchSteps = branchInputs == nil ? [] : inputSteps(in: plan)
+        // Large batches (many ablations of one sample) run in passes, see `Plan.executeInPasses`.
+        let parts = plan.executeInPasses(total: batch, limit: batch, given: branchSteps.union([root]), load: { range in
             var given: [Int: Plan.Buffer] = [root: pool.filled(with: substitute, samples: range)]
             if let branchInputs {
                 given.merge(load(branchInputs, samples: range, plan: plan, pool: pool)) { substituted, _ in substituted }
             }
-            let buffers = plan.execute(batch: range.count, given: given, keep: targets, skip: skip, pool: pool)
-            defer { for buffer in buffers.values { pool.give(buffer) } }
-            var named: [String: Tensor] = [:]
-            for (name, index) in zip(layers, captured) { named[name] = plan.tensor(buffers[index]!, step: index, batch: range.count) }
-            return Outputs(outputs: outputs.map { plan.tensor(buffers[$0]!, step: $0, batch: range.count) }, layers: named)
+            return given
+        }, keep: targets, skip: skip, pool: pool) { range, buffers in
+            Outputs(buffers, of: plan, batch: range.count, outputs: outputs, captured: zip(layers, captured))
         }
+        return Outputs(joining: parts)
     }
 }
 

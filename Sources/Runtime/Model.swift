@@ -74,31 +74,23 @@ public final class Model: Sendable {
         return try run(inputs, capture: layers, plan: try plan(naming: layers))
     }
 
-    /// Large batches run in passes (`inPasses`).
+    /// Large batches run in passes (`Plan.executeInPasses`).
     func run(_ inputs: [Tensor], capture layers: [String], plan: Plan) throws(RuntimeError) -> Outputs {
         let (batch, batched) = try checkInputs(inputs)
         let captured = try layers.map { name throws(RuntimeError) in try step(named: name, in: plan) }
         let outputs = outputNames.map { plan.position[$0]! }
-        return inPasses(of: batch, plan: plan, join: Outputs.init(joining:)) { range in
-            runPass(batched, samples: range, captured: captured, outputs: outputs, capture: layers, plan: plan)
-        }
-    }
-
-    private func runPass(_ batched: [Tensor], samples range: Range<Int>, captured: [Int], outputs: [Int],
-                         capture layers: [String], plan: Plan) -> Outputs {
-        let batch = range.count
         let pool = pools.take()
         defer { pools.give(pool) }
-        let buffers = plan.execute(batch: batch, given: load(batched, samples: range, plan: plan, pool: pool),
-                                   keep: Set(captured + outputs), pool: pool)
-        defer { for buffer in buffers.values { pool.give(buffer) } }
-        var named: [String: Tensor] = [:]
-        for (name, index) in zip(layers, captured) { named[name] = plan.tensor(buffers[index]!, step: index, batch: batch) }
-        return Outputs(outputs: outputs.map { plan.tensor(buffers[$0]!, step: $0, batch: batch) }, layers: named)
+        let parts = plan.executeInPasses(total: batch, limit: batch, given: inputSteps(in: plan),
+                                         load: { load(batched, samples: $0, plan: plan, pool: pool) },
+                                         keep: Set(captured + outputs), pool: pool) { range, buffers in
+            Outputs(buffers, of: plan, batch: range.count, outputs: outputs, captured: zip(layers, captured))
+        }
+        return Outputs(joining: parts)
     }
 
     /// Runs the model over a large set in passes of at most `batchSize` samples (fewer when the activations of
-    /// that many would not stay near the cache; see `Plan.passSize`), returning the first output, or the output of
+    /// that many would not stay near the cache; see `Plan.passSegments`), returning the first output, or the output of
     /// `layer` when given (including `<layer>/preactivation` names), for every sample.
     public func predict(_ inputs: [Tensor], layer: String? = nil, batchSize: Int = 64) throws(RuntimeError) -> Tensor {
         try predict(inputs, layers: [layer ?? outputNames[0]], batchSize: batchSize)[0]
@@ -115,18 +107,16 @@ public final class Model: Sendable {
         var results = targets.map { [Float](repeating: 0, count: total * plan.steps[$0].count) }
         let pool = pools.take()
         defer { pools.give(pool) }
-        let pass = plan.passSize(limit: batchSize)
-        for start in stride(from: 0, to: total, by: pass) {
-            let batch = min(pass, total - start)
-            let buffers = plan.execute(batch: batch, given: load(batched, samples: start..<(start + batch), plan: plan, pool: pool),
-                                       keep: Set(targets), pool: pool)
+        _ = plan.executeInPasses(total: total, limit: batchSize, given: inputSteps(in: plan),
+                                 load: { load(batched, samples: $0, plan: plan, pool: pool) },
+                                 keep: Set(targets), pool: pool) { range, buffers in
             for (index, target) in targets.enumerated() {
                 let sampleCount = plan.steps[target].count
                 results[index].withUnsafeMutableBufferPointer { result in
-                    (result.baseAddress! + start * sampleCount).update(from: buffers[target]!.pointer, count: batch * sampleCount)
+                    (result.baseAddress! + range.lowerBound * sampleCount).update(from: buffers[target]!.pointer,
+                                                                                 count: range.count * sampleCount)
                 }
             }
-            for buffer in buffers.values { pool.give(buffer) }
         }
         return zip(targets, results).map { Tensor(shape: [total] + plan.steps[$0].shape, scalars: $1) }
     }
@@ -160,6 +150,9 @@ public final class Model: Sendable {
         }
         return given
     }
+
+    /// The plan's steps for the model's inputs.
+    func inputSteps(in plan: Plan) -> Set<Int> { Set(inputNames.map { plan.position[$0]! }) }
 
     /// Checks input count and shapes; adds the batch axis to single samples.
     func checkInputs(_ inputs: [Tensor]) throws(RuntimeError) -> (Int, [Tensor]) {
@@ -201,6 +194,16 @@ extension Plan {
     func tensor(_ buffer: Buffer, step index: Int, batch: Int) -> Tensor {
         Tensor(shape: [batch] + steps[index].shape,
                scalars: Array(UnsafeBufferPointer(start: buffer.pointer, count: batch * steps[index].count)))
+    }
+}
+
+extension Model.Outputs {
+    /// The outputs at steps `outputs` and the named `captured` steps, copied out of a pass's buffers.
+    init(_ buffers: [Int: Plan.Buffer], of plan: Plan, batch: Int, outputs: [Int],
+         captured: some Sequence<(String, Int)>) {
+        self.outputs = outputs.map { plan.tensor(buffers[$0]!, step: $0, batch: batch) }
+        layers = Dictionary(captured.map { name, index in (name, plan.tensor(buffers[index]!, step: index, batch: batch)) },
+                            uniquingKeysWith: { first, _ in first })
     }
 }
 

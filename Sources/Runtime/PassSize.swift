@@ -7,10 +7,17 @@ extension Plan {
     /// of 205 MB a layer for a batch of 32). The results do not depend on it: samples are independent.
     static let passBytes = 16 << 20
 
-    /// Samples per pass for `predict`: at most `limit`, at most what fits `passBytes`, at least one.
+    /// Samples per pass of a gradient computation: at most `limit`, at most what fits `passBytes`, at least one. It
+    /// keeps every activation for the backward pass, so one size holds for all its steps; forward passes grow
+    /// theirs as the activations shrink (`passSegments`).
     func passSize(limit: Int) -> Int {
-        let largest = steps.map(\.count).max() ?? 1
-        return max(1, min(limit, Self.passBytes / max(1, largest * MemoryLayout<Float>.size)))
+        Self.passSize(largest: steps.map(\.count).max() ?? 1, limit: limit, bytes: Self.passBytes)
+    }
+
+    /// Samples per pass when the largest activation holds `largest` floats a sample: at most `limit`, at most
+    /// what fits `bytes`, at least one.
+    static func passSize(largest: Int, limit: Int, bytes: Int) -> Int {
+        max(1, min(limit, bytes / max(1, largest * MemoryLayout<Float>.size)))
     }
 }
 
@@ -28,8 +35,12 @@ extension Model {
 }
 
 extension Model.Outputs {
-    /// The outputs of consecutive runs of samples, as one.
+    /// The outputs of consecutive runs of samples, as one (a single run as it is, not copied).
     init(joining parts: [Model.Outputs]) {
+        if parts.count == 1 {
+            self = parts[0]
+            return
+        }
         outputs = parts[0].outputs.indices.map { i in Tensor(joiningSamples: parts.map { $0.outputs[i] }) }
         layers = parts[0].layers.keys.reduce(into: [:]) { result, name in
             result[name] = Tensor(joiningSamples: parts.map { $0.layers[name]! })

@@ -21,6 +21,8 @@ struct Plan: Sendable {
         /// In a folded gradient plan, the activation fused into the kernel, whose derivative the backward pass
         /// applies to the output gradient (`Activation.maskGradient`) before the kernel's, which is its linear part's.
         var outputMask: Activation? = nil
+        /// Floats of weights the kernel reads each pass: its layer's parameters and those of the layers fused into it.
+        var weights = 0
         var count: Int { shape.reduce(1, *) }
     }
 
@@ -71,19 +73,22 @@ struct Plan: Sendable {
             }
             let kernel = try preparedKernels.kernel(for: node, shapes: shapes, fuseActivation: split == nil, forInference: fused)
                 .map { distributed($0, count: node.distributedCount) }
+            let weights = node.parameterCount
             if let split {
                 position[node.name + Self.preactivationSuffix] = steps.count
-                steps.append(Step(name: node.name + Self.preactivationSuffix, kernel: kernel, inputs: sources, shape: node.outputShape))
+                steps.append(Step(name: node.name + Self.preactivationSuffix, kernel: kernel, inputs: sources, shape: node.outputShape,
+                                  weights: weights))
                 let activation = distributed(ActivationKernel(activation: split, shape: node.innerOutputShape), count: node.distributedCount)
                 steps.append(Step(name: node.name, kernel: activation, inputs: [steps.count - 1], shape: node.outputShape))
             } else if fused, sources.first == steps.count - 1, readers[node.inputs[0]] == 1,
-                      let merged = Self.fusing(kernel, named: node.name, inputs: sources, after: steps[steps.count - 1],
+                      var merged = Self.fusing(kernel, named: node.name, inputs: sources, after: steps[steps.count - 1],
                                                shape: node.outputShape) {
                 position[steps[steps.count - 1].name] = nil
+                merged.weights = steps[steps.count - 1].weights + weights
                 steps[steps.count - 1] = merged
             } else {
                 steps.append(Step(name: node.name, kernel: kernel, inputs: sources, shape: node.outputShape,
-                                  outputMask: fused ? nil : node.op.appliedActivation))
+                                  outputMask: fused ? nil : node.op.appliedActivation, weights: weights))
             }
             position[node.name] = steps.count - 1
         }
@@ -111,7 +116,8 @@ struct Plan: Sendable {
         } else {
             return nil
         }
-        return Step(name: name, kernel: kernel, inputs: step.inputs, shape: step.shape, outputMask: folded ? activation : nil)
+        return Step(name: name, kernel: kernel, inputs: step.inputs, shape: step.shape, outputMask: folded ? activation : nil,
+                    weights: step.weights)
     }
 
     /// A depthwise layer that is the only reader of the 1×1 convolution just before takes it in, and a 1×1

@@ -37,15 +37,11 @@ extension Model {
         let outputs = try Set(outputNames.map { name throws(RuntimeError) in try step(named: name, in: plan) })
         let pool = pools.take()
         defer { pools.give(pool) }
-        let pass = plan.passSize(limit: batchSize)
         func run(_ clock: StepClock?) {
             clock?.startRun()
-            for start in stride(from: 0, to: total, by: pass) {
-                let batch = min(pass, total - start)
-                let buffers = plan.execute(batch: batch, given: load(batched, samples: start..<(start + batch), plan: plan, pool: pool),
-                                           keep: outputs, pool: pool, clock: clock)
-                for buffer in buffers.values { pool.give(buffer) }
-            }
+            _ = plan.executeInPasses(total: total, limit: batchSize, given: inputSteps(in: plan),
+                                     load: { load(batched, samples: $0, plan: plan, pool: pool) },
+                                     keep: outputs, pool: pool, clock: clock) { _, _ in }
         }
         _ = Timings.measure(repeats: 1, warmup: warmup) { run(nil) }
         let clock = StepClock(steps: plan.steps.count)
