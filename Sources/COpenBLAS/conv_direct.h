@@ -63,18 +63,31 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
 /// Keras's kernel packed in blocks of 2 · KL_LANES filters, [filters / (2 · KL_LANES)][taps][channels][2 · KL_LANES]
 /// (the last block zero-padded), so that one block's sums read their weights as one contiguous stream; `bias` may be
 /// NULL. Every position's sums are added in the same order whichever block computes them.
+/// Positions per register block for a run of `positions`: KL_BLOCK, or with AVX-512's blocks of 8, 7 where that
+/// divides the run and 8 does not (ResNet's 7 × 7 = 49 positions would compute 56). The runtime's chunks of
+/// positions (`RowChunks`) follow the same choice.
+static inline int32_t KL_NAME(kl_run_block)(int32_t positions) {
+    return KL_BLOCK == 8 && positions % 8 != 0 && positions % 7 == 0 ? 7 : KL_BLOCK;
+}
+
 KL_TARGET
 static inline void KL_NAME(kl_conv_run)(const float *input, const int32_t *taps, int32_t tapCount, int32_t channels,
                                         int32_t positionStride, const float *weights, const float *bias,
                                         int32_t filters, int32_t outputStride, float *output, const float *residual,
                                         int32_t positions, int32_t store) {
     const kl_vec zero = KL_ZERO(), six = KL_SET1(6.0f);
-    const int32_t weightStride = 2 * KL_LANES;
+    const int32_t weightStride = 2 * KL_LANES, runBlock = KL_NAME(kl_run_block)(positions);
+    const ptrdiff_t blockFloats = (ptrdiff_t)2 * KL_LANES * tapCount * channels;
+    const int32_t prefetchStep = kl_prefetch_step(2 * KL_LANES, (positions + runBlock - 1) / runBlock);
     for (int32_t f0 = 0; f0 < filters; f0 += 2 * KL_LANES) {
         const float *block = weights + (ptrdiff_t)f0 * tapCount * channels;
+        const float *prefetch = block + blockFloats, *prefetchEnd = f0 + 2 * KL_LANES < filters ? prefetch + blockFloats : prefetch;
         kl_vec bias0 = bias ? KL_LOAD_LEFT(bias + f0, filters - f0) : zero;
         kl_vec bias1 = bias ? KL_LOAD_LEFT(bias + f0 + KL_LANES, filters - f0 - KL_LANES) : zero;
         int32_t x = 0;
+        if (runBlock == 7) {
+            for (; x < positions; x += 7) KL_CONV_BLOCK(KL_POSITIONS_7);
+        }
         for (; x + KL_BLOCK <= positions; x += KL_BLOCK) KL_CONV_BLOCK(KL_POSITIONS_BLOCK);
         if (x < positions && positions >= KL_BLOCK && store != KL_STORE_ADDING) {
             // The last block overlaps the one before it: recomputing a few positions at full speed beats the

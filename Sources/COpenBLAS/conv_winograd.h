@@ -77,11 +77,16 @@ static inline void KL_NAME(kl_winograd_products)(const float *v, int32_t channel
                                                  int32_t filterEnd, float *m) {
     const kl_vec bias0 = KL_ZERO(), bias1 = bias0;
     const int32_t positionStride = channelStride, weightStride = 2 * KL_LANES, partWidth = filterEnd - filterBegin;
+    const int32_t prefetchStep = kl_prefetch_step(2 * KL_LANES, (tiles + KL_BLOCK - 1) / KL_BLOCK);
     for (int32_t k = 0; k < 16; k++) {
         const float *vk = v + (ptrdiff_t)k * tiles * channelStride;
         float *mk = m + (ptrdiff_t)k * tiles * partWidth;
         for (int32_t f0 = filterBegin; f0 < filterEnd; f0 += 2 * KL_LANES) {
             const float *w = u + ((ptrdiff_t)k * filterStride + f0) * channels;
+            // The next block of U: the next filters of this k, else the first of the next k.
+            const float *prefetch = f0 + 2 * KL_LANES < filterEnd ? w + (ptrdiff_t)2 * KL_LANES * channels
+                                  : k < 15 ? u + ((ptrdiff_t)(k + 1) * filterStride + filterBegin) * channels : w;
+            const float *prefetchEnd = prefetch == w ? w : prefetch + (ptrdiff_t)2 * KL_LANES * channels;
             for (int32_t t0 = 0; t0 < tiles; t0 += KL_BLOCK) {
                 if (t0 + KL_BLOCK > tiles) t0 = tiles - KL_BLOCK;
                 KL_W_PRODUCT(KL_POSITIONS_BLOCK);

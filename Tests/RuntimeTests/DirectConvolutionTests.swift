@@ -78,7 +78,8 @@ import Testing
 
     /// Layers with a window against im2col + sgemm for every instruction set this CPU has, on both of the direct
     /// kernel's paths: padded bands (output rows of 40) and chunks of copied windows (rows narrower than four
-    /// register blocks: InceptionV3's 1×3, 3×1 and 5×5 layers at 5×5 and 12×12), with `same` and `valid` padding,
+    /// register blocks: InceptionV3's 1×3, 3×1 and 5×5 layers at 5×5 and 12×12; rows of 35, which AVX-512 runs in
+    /// blocks of 7, as it does the 7 × 7 positions of the pointwise test above), with `same` and `valid` padding,
     /// stride 2, dilation, 1-D, masked filter blocks, ReLU in registers and sigmoid after the kernel. One image alone
     /// (split by filters where a batch of two is not) gives the same bits as inside the batch.
     @Test(arguments: [([5, 5, 384], [1, 3], 1, 1, Padding.same, 70, Activation.relu, false),
@@ -89,7 +90,8 @@ import Testing
                       ([1, 20, 6], [1, 5], 1, 1, .same, 24, .relu, false),
                       ([6, 40, 12], [3, 3], 1, 1, .same, 40, .relu, true),
                       ([6, 40, 12], [3, 3], 1, 1, .same, 24, .hardSilu, true), ([6, 40, 10], [3, 3], 1, 1, .same, 20, .swish, true),
-                      ([7, 81, 5], [3, 3], 2, 1, .same, 33, .sigmoid, true)], VectorISA.available)
+                      ([7, 81, 5], [3, 3], 2, 1, .same, 33, .sigmoid, true), ([3, 35, 12], [3, 3], 1, 1, .same, 40, .relu, true)],
+          VectorISA.available)
     func windowedMatchesIm2col(_ c: ([Int], [Int], Int, Int, Padding, Int, Activation, Bool), isa: VectorISA) throws {
         let (input, size, stride, dilation, padding, filters, activation, banded) = c
         let window = Window(size: size, strides: [stride, stride], dilations: [dilation, dilation], padding: padding)

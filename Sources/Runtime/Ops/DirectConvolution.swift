@@ -118,7 +118,7 @@ struct DirectConvolution: Sendable {
                        into output: UnsafeMutablePointer<Float>,
                        copying: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
         let g = geometry
-        let chunks = RowChunks(rows: rows, block: isa.block, most: max(4 * isa.block, 32_768 / max(1, g.patchSize)))
+        let chunks = RowChunks(rows: rows, block: isa.runBlock(rows), most: max(4 * isa.block, 32_768 / max(1, g.patchSize)))
         let parts = FilterParts(tasks: chunks.count, filters: filters, isa: isa)
         Parallel.forEachRange(chunks.count * parts.count, cost: chunks.size * g.patchSize * parts.width) { tasks in
             let patches = UnsafeMutablePointer<Float>.allocate(capacity: inPlace == nil ? chunks.size * g.patchSize : 0)

@@ -76,7 +76,7 @@ struct StridedAdjoint: Sendable {
         guard let bandRows else {
             // About 512 KB of gradient rows per chunk: one image's deep layers (49 positions of 2,048 channels) in
             // one chunk split by columns, so each core streams only its share of the weights, once.
-            let chunks = RowChunks(rows: batch * g.positions, block: products.isa.block,
+            let chunks = RowChunks(rows: batch * g.positions, block: products.isa.runBlock(batch * g.positions),
                                    most: max(4 * products.isa.block, 131_072 / max(1, filters)))
             let parts = FilterParts(tasks: chunks.count, filters: g.patchSize, isa: products.isa)
             return [(0..<(chunks.count * parts.count)).map { Task(positions: chunks.range($0 / parts.count), columns: parts.range($0 % parts.count)) }]

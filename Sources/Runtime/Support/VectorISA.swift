@@ -31,6 +31,11 @@ enum VectorISA: Sendable, CaseIterable, CustomStringConvertible {
     var lanes: Int { Int(self == .avx512 ? kl_lanes_avx512 : kl_lanes_avx2) }
     /// Output positions (or Winograd tiles) per register block.
     var block: Int { Int(self == .avx512 ? kl_block_avx512 : kl_block_avx2) }
+    /// Positions per register block of the direct kernel on a run of `positions` (`kl_run_block_<isa>`): chunks of
+    /// positions made of whole such blocks leave none partly recomputed.
+    func runBlock(_ positions: Int) -> Int {
+        Int(self == .avx512 ? kl_run_block_avx512(Int32(positions)) : kl_run_block_avx2(Int32(positions)))
+    }
     /// Filters per register block (two vectors): kernels pad their filter rows to a multiple of this.
     var filterBlock: Int { 2 * lanes }
 
