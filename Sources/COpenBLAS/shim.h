@@ -1,5 +1,6 @@
 #include <cblas.h>
 #include <immintrin.h>
+#include "openblas_core.h"
 
 // LAPACK routines OpenBLAS ships but Debian's libopenblas-dev installs no header for. Fortran calling convention:
 // every argument by pointer, and each character argument's length passed last.

@@ -30,6 +30,7 @@ public final class Model: Sendable {
     public let outputShapes: [[Int]]
 
     public init(_ graph: Graph) throws(RuntimeError) {
+        _ = BLAS.configured
         self.graph = graph
         for name in graph.inputs + graph.outputs where graph.node(named: name) == nil {
             throw RuntimeError(.unknownLayer, layer: name, "the graph lists it as an input or output but has no such node")

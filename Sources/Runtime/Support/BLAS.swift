@@ -3,7 +3,13 @@ import COpenBLAS
 /// Row-major single-precision matrix products through OpenBLAS. The runtime spreads work over cores itself, so
 /// OpenBLAS is kept to one thread to avoid two thread pools fighting over two cores.
 enum BLAS {
-    private static let singleThreaded: Void = { openblas_set_num_threads(1) }()
+    /// OpenBLAS set up once, before its first use (`Model.init` touches it too, so it happens before any model runs
+    /// or is explained): one thread, and its vector kernels on a CPU its build does not know
+    /// (`kl_openblas_replace_fallback_core`).
+    static let configured: Void = {
+        if let isa = VectorISA.available.first { _ = kl_openblas_replace_fallback_core(isa == .avx512 ? "SkylakeX" : "Haswell") }
+        openblas_set_num_threads(1)
+    }()
 
     /// `c[m×n] = a[m×k] · b[k×n] (+ c if accumulate)`, all row-major with their natural leading dimensions unless
     /// `rowStrideA` (an untransposed `a`) or `rowStrideC` says how far apart their rows are: a grouped
@@ -11,7 +17,7 @@ enum BLAS {
     static func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
                          m: Int, n: Int, k: Int, accumulate: Bool = false, transposeA: Bool = false, transposeB: Bool = false,
                          rowStrideA: Int? = nil, rowStrideC: Int? = nil) {
-        _ = singleThreaded
+        _ = configured
         guard m > 0, n > 0 else { return }
         precondition(rowStrideA == nil || !transposeA, "a row stride is for an untransposed a")
         let ldc = rowStrideC ?? n
@@ -30,7 +36,7 @@ enum BLAS {
     /// row. Each entry's sum runs over `k` in the same order whatever `columns` is.
     static func multiplyRow(_ x: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                             columns: Range<Int>, n: Int, k: Int, accumulate: Bool = false, transposeB: Bool = false) {
-        _ = singleThreaded
+        _ = configured
         guard !columns.isEmpty, k > 0 else {
             if !accumulate { (y + columns.lowerBound).update(repeating: 0, count: columns.count) }
             return

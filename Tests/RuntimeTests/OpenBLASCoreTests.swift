@@ -1,0 +1,16 @@
+import COpenBLAS
+import Foundation
+@testable import KerasLensRuntime
+import Testing
+
+/// OpenBLAS runs vector kernels on a CPU with AVX2 or AVX-512 even where its build does not know the CPU and fell
+/// back to SSE3 ("Prescott", seen on an Intel family 6 model 207 Xeon with Debian 12's OpenBLAS 0.3.21).
+@Suite struct OpenBLASCoreTests {
+    @Test func noSSE3FallbackOnAVXMachines() throws {
+        _ = BLAS.configured
+        try #require(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil, "the user chose a core")
+        guard !VectorISA.available.isEmpty else { return }
+        let core = String(cString: openblas_get_corename())
+        #expect(core.lowercased() != "prescott", "OpenBLAS runs \(core) kernels on a CPU with \(VectorISA.available)")
+    }
+}
