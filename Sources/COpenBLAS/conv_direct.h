@@ -52,6 +52,13 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
         POSITIONS(KL_STORE_BLOCK)                                                                                    \
     } while (0)
 
+/// Positions per register block for a run of `positions`: KL_BLOCK, or with AVX-512's blocks of 8, 7 where that
+/// divides the run and 8 does not (ResNet's 7 × 7 = 49 positions would compute 56). The runtime's chunks of
+/// positions (`RowChunks`) follow the same choice.
+static inline int32_t KL_NAME(kl_run_block)(int32_t positions) {
+    return KL_BLOCK == 8 && positions % 8 != 0 && positions % 7 == 0 ? 7 : KL_BLOCK;
+}
+
 /// One run of `positions` output positions (typically an output row), channels-last, `outputStride` floats apart:
 /// `output[x][f] = bias[f] + Σ_t Σ_c input[x·positionStride + taps[t] + c] · weights[t][c][f]` for f < `filters`,
 /// stored as `store` says (`KL_STORE_SUMS`, `KL_STORE_RELU`, or `KL_STORE_ADDING`: added to `output[x][f]`), with
@@ -63,13 +70,6 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
 /// Keras's kernel packed in blocks of 2 · KL_LANES filters, [filters / (2 · KL_LANES)][taps][channels][2 · KL_LANES]
 /// (the last block zero-padded), so that one block's sums read their weights as one contiguous stream; `bias` may be
 /// NULL. Every position's sums are added in the same order whichever block computes them.
-/// Positions per register block for a run of `positions`: KL_BLOCK, or with AVX-512's blocks of 8, 7 where that
-/// divides the run and 8 does not (ResNet's 7 × 7 = 49 positions would compute 56). The runtime's chunks of
-/// positions (`RowChunks`) follow the same choice.
-static inline int32_t KL_NAME(kl_run_block)(int32_t positions) {
-    return KL_BLOCK == 8 && positions % 8 != 0 && positions % 7 == 0 ? 7 : KL_BLOCK;
-}
-
 KL_TARGET
 static inline void KL_NAME(kl_conv_run)(const float *input, const int32_t *taps, int32_t tapCount, int32_t channels,
                                         int32_t positionStride, const float *weights, const float *bias,
