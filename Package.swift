@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "KerasLensONNX", dependencies: ["KerasLensGraph", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 path: "Sources/Graph/ONNX"),
         .target(name: "KerasLensRuntime", dependencies: ["KerasLensGraph", "COpenBLAS"], path: "Sources/Runtime"),
-        .target(name: "KerasLensXAI", dependencies: ["KerasLensRuntime", "KerasLensImages", "CZlibShim", "COpenBLAS"], path: "Sources/XAI"),
+        .target(name: "KerasLensXAI", dependencies: ["KerasLensRuntime", "KerasLensImages", "CZlibShim"], path: "Sources/XAI"),
         // Image files as model inputs (libpng, libjpeg-turbo), pixel for pixel as keras.utils.load_img reads them.
         .target(name: "KerasLensImages", dependencies: ["KerasLensGraph", "CPNG", "CJPEG"], path: "Sources/Images"),
         // One import for an app: every module above, and `ModelFile`, which opens any model file by its kind.

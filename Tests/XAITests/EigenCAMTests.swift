@@ -1,5 +1,6 @@
 import Testing
 @testable import KerasLensXAI
+import KerasLensRuntime
 
 /// Eigen-CAM's principal direction is the top eigenvector of `ĀᵀĀ` whichever side it is computed from: the
 /// `k × k` covariance when positions outnumber channels, the `p × p` Gram matrix otherwise (deep layers).

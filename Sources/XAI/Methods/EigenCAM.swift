@@ -1,4 +1,4 @@
-import COpenBLAS
+import KerasLensRuntime
 
 /// Eigen-CAM (Muhammad & Yeasin 2020, as pytorch-grad-cam's `get_2d_projection`): the activations centred per
 /// channel, `Ā = A − mean_p A`, projected on their first principal direction `v` (the top eigenvector of `ĀᵀĀ`):
@@ -16,7 +16,7 @@ struct EigenCAM: CAMWeighting {
         guard let direction = Self.principalDirection(centred, positions: p, channels: k) else {
             throw ExplainError("layer '\(layer.layer.name)': the eigen-decomposition of its activations did not converge")
         }
-        var projection = Self.product(centred, rows: p, columns: k, transposed: false, direction)
+        var projection = LinearAlgebra.product(centred, rows: p, columns: k, transposed: false, direction)
         let agreement = (0..<p).reduce(0.0) { sum, position in
             sum + projection[position] * (0..<k).reduce(0.0) { $0 + a[position * k + $1] }
         }
@@ -30,31 +30,13 @@ struct EigenCAM: CAMWeighting {
     /// Zero when the activations do not vary (any direction projects them to zero).
     static func principalDirection(_ centred: [Double], positions p: Int, channels k: Int) -> [Double]? {
         guard p < k else {
-            return LinearAlgebra.topEigenvector(ofSymmetric: gram(centred, rows: p, columns: k, ofColumns: true), n: k)
+            return LinearAlgebra.topEigenvector(ofSymmetric: LinearAlgebra.gram(centred, rows: p, columns: k, ofColumns: true), n: k)
         }
-        guard let u = LinearAlgebra.topEigenvector(ofSymmetric: gram(centred, rows: p, columns: k, ofColumns: false), n: p) else {
+        guard let u = LinearAlgebra.topEigenvector(ofSymmetric: LinearAlgebra.gram(centred, rows: p, columns: k, ofColumns: false), n: p) else {
             return nil
         }
-        let v = product(centred, rows: p, columns: k, transposed: true, u)
+        let v = LinearAlgebra.product(centred, rows: p, columns: k, transposed: true, u)
         let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
         return norm > 0 ? v.map { $0 / norm } : v
-    }
-
-    /// `AᵀA` (`ofColumns`) or `AAᵀ` for a row-major `rows × columns` matrix, both triangles filled.
-    private static func gram(_ matrix: [Double], rows: Int, columns: Int, ofColumns: Bool) -> [Double] {
-        let n = ofColumns ? columns : rows, depth = ofColumns ? rows : columns
-        var result = [Double](repeating: 0, count: n * n)
-        cblas_dsyrk(CblasRowMajor, CblasUpper, ofColumns ? CblasTrans : CblasNoTrans, Int32(n), Int32(depth), 1,
-                    matrix, Int32(columns), 0, &result, Int32(n))
-        for i in 0..<n { for j in 0..<i { result[i * n + j] = result[j * n + i] } }
-        return result
-    }
-
-    /// `A x` or `Aᵀ x` for a row-major `rows × columns` matrix.
-    private static func product(_ matrix: [Double], rows: Int, columns: Int, transposed: Bool, _ x: [Double]) -> [Double] {
-        var result = [Double](repeating: 0, count: transposed ? columns : rows)
-        cblas_dgemv(CblasRowMajor, transposed ? CblasTrans : CblasNoTrans, Int32(rows), Int32(columns), 1, matrix,
-                    Int32(columns), x, 1, 0, &result, 1)
-        return result
     }
 }

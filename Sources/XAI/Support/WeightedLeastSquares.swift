@@ -1,3 +1,5 @@
+import KerasLensRuntime
+
 /// Weighted least squares with an intercept, as scikit-learn's `LinearRegression.fit(X, y, sample_weight=w)`:
 /// centre X and y on their weighted means, scale rows by `sqrt(w)`, take the minimum-norm least-squares solution,
 /// and recover the intercept from the means.
