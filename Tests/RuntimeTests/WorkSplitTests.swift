@@ -5,19 +5,27 @@ import Testing
 /// leave no core much more than its share (`FilterParts`).
 @Suite struct WorkSplitTests {
     @Test func rowChunksCoverTheRowsInWholeBlocks() {
-        for rows in [1, 7, 8, 41, 196, 784, 6272] {
-            for most in [1, 32, 45, 256] {
-                let chunks = RowChunks(rows: rows, block: 8, most: most)
-                let ranges = (0..<chunks.count).map(chunks.range)
-                #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == rows, "\(rows) rows, \(most)")
-                #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && !$1.isEmpty })
-                #expect(ranges.dropLast().allSatisfy { $0.count == chunks.size } && chunks.size % 8 == 0)
-                #expect(chunks.size <= max(8, (most + 7) / 8 * 8), "\(rows) rows, at most about \(most) per chunk")
+        for workers in [1, 2, 3] {
+            for rows in [1, 7, 8, 41, 196, 784, 6272] {
+                for most in [1, 32, 45, 256] {
+                    let chunks = RowChunks(rows: rows, block: 8, most: most, workers: workers)
+                    let ranges = (0..<chunks.count).map(chunks.range), label = "\(rows) rows, \(most), \(workers) workers"
+                    #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == rows, "\(label)")
+                    #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && !$1.isEmpty })
+                    // whole blocks but the last chunk's end, larger chunks first, at most a block apart
+                    #expect(ranges.dropLast().allSatisfy { $0.count % 8 == 0 } && chunks.size % 8 == 0, "\(label)")
+                    #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.count >= $1.count }, "\(label)")
+                    #expect(ranges.allSatisfy { (0...(rows % 8 == 0 ? 8 : 15)).contains(chunks.size - $0.count) }, "\(label)")
+                    #expect(chunks.size <= max(8, (most + 7) / 8 * 8), "\(label): at most about \(most) per chunk")
+                    // several chunks come in a multiple of the workers, unless there are fewer blocks
+                    #expect(chunks.count == 1 || chunks.count % workers == 0 || chunks.count == (rows + 7) / 8, "\(label)")
+                }
             }
         }
-        // 196 positions in chunks of about 45: five of 40 (the last 36), not five of 40 and 41
-        let five = RowChunks(rows: 196, block: 8, most: 45)
-        #expect(five.count == 5 && five.size == 40)
+        // 196 positions (25 blocks) in chunks of about 45 on two cores: six, the first a block larger, not 5 × 40
+        // of which one core would run three
+        let six = RowChunks(rows: 196, block: 8, most: 45, workers: 2)
+        #expect((0..<six.count).map { six.range($0).count } == [40, 32, 32, 32, 32, 28])
     }
 
     @Test func filterPartsCoverTheFiltersAndShareTheWorkFairly() {
