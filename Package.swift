@@ -39,12 +39,14 @@ let package = Package(
             name: "convert",
             dependencies: ["KerasLens", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Test helpers shared by the test targets (scratch folders removed when the test process exits).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "H5ReaderTests", dependencies: ["KerasLensH5Reader"], exclude: ["cases", "make_cases.py"]),
-        .testTarget(name: "GraphTests", dependencies: ["KerasLens"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["KerasLens"]),
+        .testTarget(name: "GraphTests", dependencies: ["TestSupport", "KerasLens"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["TestSupport", "KerasLens"]),
         .testTarget(name: "XAITests", dependencies: ["KerasLens"]),
-        .testTarget(name: "CLITests", dependencies: ["convert", "KerasLens"]),
-        .testTarget(name: "ImagesTests", dependencies: ["KerasLensImages", "KerasLensGraph"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "convert", "KerasLens"]),
+        .testTarget(name: "ImagesTests", dependencies: ["TestSupport", "KerasLensImages", "KerasLensGraph"]),
         .testTarget(name: "BadInputTests", dependencies: ["KerasLens"]),
     ],
     swiftLanguageModes: [.v6]

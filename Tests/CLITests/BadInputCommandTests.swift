@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The command line on the bad-input corpus (Tests/BadInputs) and on bad options: every refusal is an exit (never
 /// a signal or a trap), nonzero, with one `Error:` line on stderr that names what is wrong, and the file once.
@@ -36,7 +37,7 @@ import Testing
     @Test(arguments: files("h5").filter { $0.contains("/outside_") || $0.contains("/soft_link_") }
                      + files("keras").filter { $0.hasSuffix("weights_external_storage.keras") })
     func modelReachingOutsideWritesNothing(_ path: String) throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         for command in [["convert", path, "-o", folder.appendingPathComponent("out.safetensors").path],
                         ["convert", path, "-o", folder.appendingPathComponent("out.onnx").path],
                         ["predict", path, "--input", "Fixtures/zoo/mlp.input.npy",
@@ -97,7 +98,7 @@ import Testing
 
     /// `predict --labels` with a class the model does not have is one error line, not a wrong table.
     @Test func labelOutsideTheClassesIsRefused() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let labels = folder.appendingPathComponent("labels.npy")
         try CLIRunner.writeNPY(labels, header: "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }",
                                payload: CLIRunner.floats([0, 1, 99]))

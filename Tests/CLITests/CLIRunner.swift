@@ -41,13 +41,6 @@ struct CLIRunner {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    /// A fresh temporary folder for files a test writes.
-    static func temporaryFolder() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("keraslens-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder
-    }
-
     /// Writes a `.npy` file with a hand-made header, to test how the reader treats odd files.
     static func writeNPY(_ url: URL, header: String, payload: [UInt8]) throws {
         var text = header

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `--class-names` as a list or a file (lines or Keras's imagenet_class_index.json), and `predict --top K`.
 @Suite struct ClassNamesCommandTests {
@@ -7,7 +8,7 @@ import Testing
     static let input = CLIRunner.fixtures.appendingPathComponent("images/rgb_41x27.jpg").path
 
     @Test func topClassesAreNamedFromAClassIndex() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let index = folder.appendingPathComponent("index.json")
         try Data(#"{"0": ["n0", "zero"], "1": ["n1", "one"], "2": ["n2", "two"], "3": ["n3", "three"]}"#.utf8).write(to: index)
         let named = try CLIRunner.run(["predict", Self.model, "--input", Self.input, "--top", "4", "--class-names", index.path])
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func aBrokenClassIndexIsRefused() throws {
-        let index = try CLIRunner.temporaryFolder().appendingPathComponent("index.json")
+        let index = try ScratchFolder.make().appendingPathComponent("index.json")
         try Data(#"{"0": ["n0", "zero"], "2": ["n2", "two"]}"#.utf8).write(to: index)
         let result = try CLIRunner.run(["predict", Self.model, "--input", Self.input, "--class-names", index.path])
         #expect(result.status != 0)

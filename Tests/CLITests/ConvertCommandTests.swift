@@ -1,6 +1,7 @@
 import Foundation
 import KerasLens
 import Testing
+import TestSupport
 
 /// `keraslens convert`: native files that every command opens and that reproduce the original's numbers.
 @Suite struct ConvertCommandTests {
@@ -33,7 +34,7 @@ import Testing
     /// the native file matches Keras's recorded outputs.
     @Test(arguments: ConvertCommandTests.models)
     func nativeFileGivesTheSameOutputs(_ model: Model) throws {
-        let native = try CLIRunner.temporaryFolder().appendingPathComponent("\(model.name).safetensors").path
+        let native = try ScratchFolder.make().appendingPathComponent("\(model.name).safetensors").path
         var result = try CLIRunner.run(["convert", Self.path(model.file), "-o", native])
         #expect(result.status == 0, "\(result.stderr)")
         result = try CLIRunner.run(["verify", native, "--atol", "0", "--rtol", "0"])
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func everyCommandTakesANativeFile() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let native = folder.appendingPathComponent("mnist.safetensors").path
         let h5 = CLIRunner.fixtures.appendingPathComponent("MNIST1D.h5").path
         var result = try CLIRunner.run(["convert", h5, "-o", native])
@@ -71,7 +72,7 @@ import Testing
     }
 
     @Test func writesONNX() throws {
-        let output = try CLIRunner.temporaryFolder().appendingPathComponent("hmt.onnx").path
+        let output = try ScratchFolder.make().appendingPathComponent("hmt.onnx").path
         let result = try CLIRunner.run(["convert", CLIRunner.fixtures.appendingPathComponent("HMT.h5").path, "-o", output])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("opset 17"))
@@ -89,7 +90,7 @@ import Testing
     }
 
     @Test func refusedModelsNameTheLayer() throws {
-        let output = try CLIRunner.temporaryFolder().appendingPathComponent("lstm.onnx").path
+        let output = try ScratchFolder.make().appendingPathComponent("lstm.onnx").path
         let result = try CLIRunner.run(["convert", CLIRunner.fixtures.appendingPathComponent("refuse/lstm.h5").path, "-o", output])
         #expect(result.status != 0)
         #expect(result.stderr.contains("LSTM"))
@@ -97,7 +98,7 @@ import Testing
     }
 
     @Test func brokenNativeFileIsRefusedByEveryCommand() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let native = folder.appendingPathComponent("cut.safetensors")
         #expect(try CLIRunner.run(["convert", CLIRunner.fixtures.appendingPathComponent("MNIST1D.h5").path, "-o", native.path]).status == 0)
         let bytes = try Data(contentsOf: native)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct EvaluateCommandTests {
     let model = CLIRunner.fixtures.appendingPathComponent("MNIST1D.h5").path
@@ -33,7 +34,7 @@ import Testing
     }
 
     @Test func printsTableIAndWritesAReport() throws {
-        let folder = try CLIRunner.temporaryFolder().appendingPathComponent("report")
+        let folder = try ScratchFolder.make().appendingPathComponent("report")
         let result = try CLIRunner.run(["evaluate", model, "--input", inputs, "--labels", labels, "--methods", "gradcam++",
                                         "--layer", "conv1d_2", "--samples", "5", "--show", "115,972", "--report", folder.path])
         #expect(result.status == 0, "\(result.stderr)")

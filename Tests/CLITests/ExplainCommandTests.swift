@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct ExplainCommandTests {
     let model = CLIRunner.fixtures.appendingPathComponent("MNIST1D.h5").path
 
     /// Two 1-D samples shaped (2, 40, 1).
     func samples() throws -> String {
-        let file = try CLIRunner.temporaryFolder().appendingPathComponent("x.npy")
+        let file = try ScratchFolder.make().appendingPathComponent("x.npy")
         let values = (0..<80).map { Float(sin(Double($0) * 0.3)) }
         try CLIRunner.writeNPY(file, header: "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 40, 1), }",
                                payload: CLIRunner.floats(values))
@@ -14,7 +15,7 @@ import Testing
     }
 
     @Test func writesMapsShapedLikeTheInput() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let output = folder.appendingPathComponent("maps.npy").path
         let result = try CLIRunner.run(["explain", model, "--input", samples(), "--method", "gradcam", "--layer", "conv1d_2",
                                         "--output", output, "--json"])
@@ -32,7 +33,7 @@ import Testing
     }
 
     @Test func writesOneFigurePerSample() throws {
-        let folder = try CLIRunner.temporaryFolder().appendingPathComponent("png")
+        let folder = try ScratchFolder.make().appendingPathComponent("png")
         let result = try CLIRunner.run(["explain", model, "--input", samples(), "--method", "gradcam++", "--layer", "conv1d_2",
                                         "--png", folder.path])
         #expect(result.status == 0, "\(result.stderr)")
@@ -55,7 +56,7 @@ import Testing
     /// `--max-channels` of every channel (conv1d_2 has 25) writes the maps of plain Score-CAM; a cap below one, or
     /// on another method, is refused.
     @Test func scoreCAMChannelCap() throws {
-        let folder = try CLIRunner.temporaryFolder(), input = try samples()
+        let folder = try ScratchFolder.make(), input = try samples()
         var maps: [Data] = []
         for cap in [[], ["--max-channels", "25"], ["--max-channels", "3"]] {
             let output = folder.appendingPathComponent("maps\(maps.count).npy")

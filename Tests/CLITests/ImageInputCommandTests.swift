@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Image files and folders as `--input`, and the layer picked for CAM methods without `--layer`.
 @Suite struct ImageInputCommandTests {
@@ -10,7 +11,7 @@ import Testing
 
     /// Eight class subfolders (HMT has eight classes), each holding copies of the two fixture images.
     static func classFolders() throws -> URL {
-        let root = try CLIRunner.temporaryFolder()
+        let root = try ScratchFolder.make()
         for name in ["adipose", "background", "complex", "debris", "empty", "lympho", "mucosa", "stroma"] {
             let folder = root.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -21,7 +22,7 @@ import Testing
     }
 
     @Test func predictOnAnImageMatchesTheArrayOfItsPixels() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let fromImage = folder.appendingPathComponent("image.npy").path
         let result = try CLIRunner.run(["predict", Self.hmt, "--input", Self.jpeg, "--resize", "bicubic", "--preprocess", "unit",
                                         "--output", fromImage])
@@ -43,7 +44,7 @@ import Testing
     }
 
     @Test func aClassCountTheModelDoesNotHaveIsRefused() throws {
-        let root = try CLIRunner.temporaryFolder()
+        let root = try ScratchFolder.make()
         for name in ["a", "b"] {
             try FileManager.default.createDirectory(at: root.appendingPathComponent(name), withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: Self.png, toPath: root.appendingPathComponent("\(name)/x.png").path)
@@ -86,7 +87,7 @@ import Testing
             return [16, 20].map { Int(bytes[$0]) << 24 | Int(bytes[$0 + 1]) << 16 | Int(bytes[$0 + 2]) << 8 | Int(bytes[$0 + 3]) }
         }
         for (flags, expected) in [([String](), [41, 27]), (["--keep-aspect-ratio"], [27, 27])] {
-            let folder = try CLIRunner.temporaryFolder()
+            let folder = try ScratchFolder.make()
             let result = try CLIRunner.run(["explain", Self.hmt, "--input", Self.jpeg, "--method", "gradcam", "--layer", "max_pooling2d_1",
                                             "--preprocess", "unit", "--png", folder.path] + flags)
             #expect(result.status == 0, "\(result.stderr)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct InspectCommandTests {
     let model = CLIRunner.fixtures.appendingPathComponent("MNIST1D.h5").path
@@ -35,7 +36,7 @@ import Testing
     }
 
     @Test func textFileNamedH5IsRefused() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let fake = folder.appendingPathComponent("fake.h5")
         try Data("this is not a model\n".utf8).write(to: fake)
         let result = try CLIRunner.run(["inspect", fake.path])

@@ -1,6 +1,7 @@
 import Foundation
 import KerasLens
 import Testing
+import TestSupport
 
 /// Models with several outputs (`multi_output`: classes, box and the trunk itself) and shared layers (`shared_chain`:
 /// one Conv1D called twice) on the command line.
@@ -13,7 +14,7 @@ import Testing
 
     /// `--output Y.npy` writes Y.<output>.npy for each output, each as Keras computed it.
     @Test func predictWritesOneFilePerOutput() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let result = try CLIRunner.run(["predict", model, "--input", inputs, "--output", folder.appendingPathComponent("y.npy").path])
         #expect(result.status == 0, "\(result.stderr)")
         for (name, expected) in zip(["classes", "box", "trunk"], recorded) {
@@ -33,7 +34,7 @@ import Testing
         result = try CLIRunner.run(["predict", model, "--input", inputs, "--output-name", "classes", "--top", "2"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.split(separator: "\n").count == 3)
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let box = folder.appendingPathComponent("box.npy").path
         result = try CLIRunner.run(["predict", model, "--input", inputs, "--output-name", "box", "--output", box])
         #expect(result.status == 0, "\(result.stderr)")

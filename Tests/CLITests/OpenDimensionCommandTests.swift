@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The commands on a model whose input has an open length (`Input(shape=(None, 3))`), at the length given.
 @Suite struct OpenDimensionCommandTests {
@@ -18,7 +19,7 @@ import Testing
     @Test func verifyAndExplainRunAtTheInputsLength() throws {
         let verify = try CLIRunner.run(["verify", model, "--inputs", input, "--expected", expected])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let maps = folder.appendingPathComponent("maps.npy").path
         let explain = try CLIRunner.run(["explain", model, "--input", input, "--method", "gradcam", "--output", maps])
         #expect(explain.status == 0, "\(explain.stderr)")
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func aWrongFeatureCountIsRefusedWithTheOpenShape() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let bad = folder.appendingPathComponent("bad.npy")
         try CLIRunner.writeNPY(bad, header: "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 5, 2), }",
                                payload: CLIRunner.floats(Array(repeating: 0.5, count: 10)))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct PredictCommandTests {
     let model = CLIRunner.fixtures.appendingPathComponent("MNIST1D.h5").path
@@ -14,7 +15,7 @@ import Testing
     }
 
     @Test func writesTheOutputAndALayer() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let output = folder.appendingPathComponent("y.npy").path
         var result = try CLIRunner.run(["predict", model, "--input", inputs, "--output", output])
         #expect(result.status == 0, "\(result.stderr)")
@@ -25,7 +26,7 @@ import Testing
     }
 
     @Test func acceptsOneSampleWithoutTheBatchAxis() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let sample = folder.appendingPathComponent("one.npy")
         try CLIRunner.writeNPY(sample, header: "{'descr': '<f8', 'fortran_order': False, 'shape': (40, 1), }",
                                payload: (0..<40).flatMap { i in withUnsafeBytes(of: Double(i).bitPattern.littleEndian) { Array($0) } })
@@ -35,7 +36,7 @@ import Testing
     }
 
     @Test func wrongShapeNamesBothShapes() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let bad = folder.appendingPathComponent("bad.npy")
         try CLIRunner.writeNPY(bad, header: "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 39), }",
                                payload: CLIRunner.floats(Array(repeating: 0, count: 78)))
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func unknownLayerListsTheLayers() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let result = try CLIRunner.run(["predict", model, "--input", inputs, "--layer", "conv9", "--output",
                                         folder.appendingPathComponent("y.npy").path])
         #expect(result.status != 0)
@@ -60,7 +61,7 @@ import Testing
         ("{'descr': '<f4', 'fortran_order': False, 'shape': (1000, 40, 1), }", "bytes"),
     ])
     func badNumPyFilesAreRefused(header: String, expected: String) throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let bad = folder.appendingPathComponent("bad.npy")
         try CLIRunner.writeNPY(bad, header: header, payload: CLIRunner.floats(Array(repeating: 0, count: 40)))
         let result = try CLIRunner.run(["predict", model, "--input", bad.path])
@@ -70,7 +71,7 @@ import Testing
     }
 
     @Test func badMagicIsRefused() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let bad = folder.appendingPathComponent("bad.npy")
         try Data("PK not numpy at all".utf8).write(to: bad)
         let result = try CLIRunner.run(["predict", model, "--input", bad.path])

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `evaluate --report` on image files draws each `--show` figure over the original picture at its own size, as
 /// `explain --png` does.
 @Suite struct ReportOriginalImageCommandTests {
     @Test func reportFiguresOfImageFilesHaveThePicturesSize() throws {
         let root = try ImageInputCommandTests.classFolders()
-        let report = try CLIRunner.temporaryFolder().appendingPathComponent("report")
+        let report = try ScratchFolder.make().appendingPathComponent("report")
         let result = try CLIRunner.run(["evaluate", ImageInputCommandTests.hmt, "--input", root.path, "--preprocess", "unit",
                                         "--methods", "gradcam", "--samples", "1", "--no-curves", "--show", "0,1", "--report", report.path])
         #expect(result.status == 0, "\(result.stderr)")

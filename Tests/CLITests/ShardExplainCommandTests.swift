@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `explain --shard K/N`: the shards' maps, classes and scores laid end to end are the whole run's, bit for bit,
 /// sample numbers included (smoothgrad's noise is drawn per global sample).
 @Suite struct ShardExplainCommandTests {
     @Test func shardsLaidEndToEndAreTheWholeRun() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let inputs = folder.appendingPathComponent("ten.npy")
         try Self.writeFirstRows(10, of: CLIRunner.fixtures.appendingPathComponent("mnist1d_test_x.npy"), to: inputs)
         let run = ["explain", CLIRunner.fixtures.appendingPathComponent("MNIST1D.h5").path, "--input", inputs.path,

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `evaluate --shard K/N --partial FILE` run as separate processes, then `merge`: the same JSON (every number but
 /// the times) and the same report (but the time cells) as one unsharded run, whatever N; and the refusals.
@@ -12,7 +13,7 @@ import Testing
                       "--show", "10,3,998"]
 
     @Test(arguments: [2, 5]) func mergedShardsEqualTheWholeRun(shards: Int) throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let whole = try CLIRunner.run(Self.run + ["--json", "--report", folder.appendingPathComponent("whole").path])
         #expect(whole.status == 0, "\(whole.stderr)")
         var files: [String] = []
@@ -34,7 +35,7 @@ import Testing
     }
 
     @Test func shardsOfDifferentRunsAreRefusedByName() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let quick = ["evaluate", Self.model, "--input", CLIRunner.fixtures.appendingPathComponent("mnist1d_test_x.npy").path,
                      "--methods", "gradcam", "--layer", "conv1d_2", "--samples", "8", "--batch-size", "4", "--no-curves"]
         func shard(_ k: Int, of n: Int, _ extra: [String] = [], name: String) throws -> String {

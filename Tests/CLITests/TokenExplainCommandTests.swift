@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `keraslens explain` on the text classifier, whose int32 .npy input an Embedding reads as token ids.
 @Suite struct TokenExplainCommandTests {
@@ -7,7 +8,7 @@ import Testing
     let input = CLIRunner.fixtures.appendingPathComponent("text/text_classifier.attribution_inputs.npy").path
 
     func maps(_ arguments: [String]) throws -> (status: Int32, stderr: String, maps: Data) {
-        let output = try CLIRunner.temporaryFolder().appendingPathComponent("maps.npy").path
+        let output = try ScratchFolder.make().appendingPathComponent("maps.npy").path
         let result = try CLIRunner.run(["explain", model, "--input", input, "--method", "occlusion", "--window", "1",
                                         "--output", output] + arguments)
         return (result.status, result.stderr, (try? Data(contentsOf: URL(fileURLWithPath: output))) ?? Data())
@@ -31,7 +32,7 @@ import Testing
 
     /// Gradient methods and figures run end to end on token ids.
     @Test func integratedGradientsWriteFigures() throws {
-        let folder = try CLIRunner.temporaryFolder().appendingPathComponent("png")
+        let folder = try ScratchFolder.make().appendingPathComponent("png")
         let result = try CLIRunner.run(["explain", model, "--input", input, "--method", "integrated-gradients", "--steps", "16",
                                         "--png", folder.path])
         #expect(result.status == 0, "\(result.stderr)")

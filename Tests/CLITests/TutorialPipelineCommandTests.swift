@@ -1,6 +1,7 @@
 import Foundation
 import KerasLens
 import Testing
+import TestSupport
 
 /// The keras.io Grad-CAM tutorial end to end on Xception: `Fixtures/generate_tutorial.py` runs its code (load_img,
 /// preprocess_input, make_gradcam_heatmap, save_and_display_gradcam) on committed pictures and records each step in the
@@ -58,7 +59,7 @@ import Testing
     @Test(arguments: manifest?.cases ?? [])
     func explainingAPictureGivesTheTutorialsOverlay(_ record: Case) throws {
         let manifest = try #require(Self.manifest)
-        let out = try CLIRunner.temporaryFolder()
+        let out = try ScratchFolder.make()
         let maps = out.appendingPathComponent("maps.npy")
         let result = try CLIRunner.run(["explain", Self.folder.appendingPathComponent(manifest.model).path,
                                         "--input", CLIRunner.fixtures.appendingPathComponent(record.picture).path,

@@ -1,6 +1,7 @@
 import Foundation
 import KerasLens
 import Testing
+import TestSupport
 
 /// `keraslens verify` against arrays, folders of pairs and embedded self-tests.
 @Suite struct VerifyCommandTests {
@@ -18,7 +19,7 @@ import Testing
 
     /// One expected value moved: exit 1, one failing element, its index.
     @Test func aMismatchFailsAndPointsAtIt() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let wrong = folder.appendingPathComponent("wrong.npy")
         var values = try npyFloats(expected)
         values[3 * 10 + 7] += 0.01
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func aLayerIsComparedByName() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let first16 = folder.appendingPathComponent("x16.npy")
         let values = try npyFloats(inputs)
         try CLIRunner.writeNPY(first16, header: "{'descr': '<f4', 'fortran_order': False, 'shape': (16, 40, 1), }",
@@ -52,7 +53,7 @@ import Testing
 
     /// A folder of pairs named CASE.input0.npy, CASE.input1.npy, CASE.expected0.npy, CASE.expected1.npy.
     @Test func fixturesFolderOfPairs() throws {
-        let folder = try CLIRunner.temporaryFolder()
+        let folder = try ScratchFolder.make()
         let zoo = CLIRunner.fixtures.appendingPathComponent("zoo")
         for (source, target) in [("merge.input0.npy", "batch.input0.npy"), ("merge.input1.npy", "batch.input1.npy"),
                                  ("merge.k2.output0.npy", "batch.expected0.npy"), ("merge.k2.output1.npy", "batch.expected1.npy")] {
@@ -79,7 +80,7 @@ import Testing
 
     /// A native file whose self-test output was altered: replaying it fails.
     @Test func aTamperedSelfTestFails() throws {
-        let native = try CLIRunner.temporaryFolder().appendingPathComponent("m.safetensors")
+        let native = try ScratchFolder.make().appendingPathComponent("m.safetensors")
         #expect(try CLIRunner.run(["convert", model, "-o", native.path]).status == 0)
         var bytes = [UInt8](try Data(contentsOf: native))
         let length = Int(bytes[0..<8].withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian })

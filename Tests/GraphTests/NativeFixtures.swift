@@ -4,6 +4,7 @@ import Foundation
 @testable import KerasLensNative
 @testable import KerasLensONNX
 import KerasLensH5Reader
+import TestSupport
 
 /// The model files of `Fixtures/manifest.json` (the zoo, both fixture models, and the course files when
 /// `../shared/models` is beside the checkout), for tests that only need to open them.
@@ -40,9 +41,7 @@ enum NativeFixtures {
 
     /// A fresh file path in a new temporary folder.
     static func temporaryFile(_ name: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("keraslens-graph-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder.appendingPathComponent(name).path
+        try ScratchFolder.make("graph").appendingPathComponent(name).path
     }
 
     /// A two-layer graph small enough to reason about byte by byte: `x` (3) → `dense` (2, relu).

@@ -1,15 +1,17 @@
 import Foundation
 import KerasLensGraph
 import Testing
+import TestSupport
 
 /// A `.npy` written a few rows at a time is the file `NumPyFile.write` makes of the whole array, and appears only
 /// once every row has come.
 @Suite struct NumPyRowWriterTests {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("keraslens-writer-\(UUID().uuidString)")
+    let folder: URL
     let array = Tensor(shape: [5, 3, 2], scalars: (0..<30).map { Float($0) * 0.5 - 3 })
 
+    init() throws { folder = try ScratchFolder.make("writer") }
+
     @Test func rowsWrittenInPiecesMakeTheWholeFile() throws {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let whole = folder.appendingPathComponent("whole.npy").path, pieces = folder.appendingPathComponent("pieces.npy").path
         try NumPyFile.write(array, to: whole)
         let writer = try NumPyRowWriter(path: pieces, shape: [5, 3, 2])
@@ -22,7 +24,6 @@ import Testing
     }
 
     @Test func rowsThatDoNotFitAndMissingRowsAreRefused() throws {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("short.npy").path
         do {
             let writer = try NumPyRowWriter(path: path, shape: [5, 3, 2])

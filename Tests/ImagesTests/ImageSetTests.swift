@@ -2,6 +2,7 @@ import Foundation
 import KerasLensGraph
 import KerasLensImages
 import Testing
+import TestSupport
 
 /// How `--input` folders are listed: sorted by name, class subfolders giving labels in alphabetical order (as
 /// `keras.utils.image_dataset_from_directory` infers them), other files ignored, and the rows read on demand.
@@ -10,7 +11,7 @@ import Testing
     static let jpeg = ImageFixtures.path("rgb_41x27.jpg")
 
     func folder(_ files: [String: String]) throws -> String {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("keraslens-images-\(UUID().uuidString)")
+        let root = try ScratchFolder.make("images")
         for (relative, source) in files {
             let target = root.appendingPathComponent(relative)
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
