@@ -1,15 +1,15 @@
 import Foundation
 import KerasLensGraph
 import Testing
+import TestSupport
 
 /// Reading a `.npy` a range of rows at a time gives the rows the whole file holds.
 @Suite struct NumPyRowsTests {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("keraslens-rows-\(UUID().uuidString).npy").path
+    let path = try! ScratchFolder.make("rows").appendingPathComponent("rows.npy").path
     let array = Tensor(shape: [5, 3, 2], scalars: (0..<30).map { Float($0) * 0.5 - 3 })
 
     @Test func rangesAreTheFilesRows() throws {
         try NumPyFile.write(array, to: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
         let rows = try NumPyRows(path: path)
         #expect(rows.shape == [5, 3, 2] && rows.rowCount == 5)
         #expect(try rows.read(0..<5) == array)
@@ -20,7 +20,6 @@ import Testing
 
     @Test func rowsOutsideTheArrayAreRefused() throws {
         try NumPyFile.write(array, to: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
         let rows = try NumPyRows(path: path)
         #expect { try rows.read(3..<6) } throws: { error in
             (error as? NumPyError)?.detail == "rows 3..<6 are outside the array's 5 rows"
@@ -29,7 +28,6 @@ import Testing
 
     @Test func aFileThatShrankAfterOpeningIsRefused() throws {
         try NumPyFile.write(array, to: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
         let rows = try NumPyRows(path: path)
         let dataStart = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) - 30 * 4
         let handle = try #require(FileHandle(forWritingAtPath: path))
@@ -42,7 +40,6 @@ import Testing
 
     @Test func aScalarHasNoRows() throws {
         try NumPyFile.write(Tensor(shape: [], scalars: [1]), to: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
         #expect { try NumPyRows(path: path) } throws: { error in
             (error as? NumPyError)?.detail.contains("scalar") == true
         }

@@ -3,6 +3,7 @@ import KerasLensGraph
 import KerasLens
 @testable import KerasLensRuntime
 import Testing
+import TestSupport
 
 /// Inputs with open (`None`) dimensions beyond the recorded parity of the `open_length` and `open_size_2d` zoo
 /// models at two sizes each: the per-shape model cache, a length a layer cannot take, the native round trip and
@@ -75,9 +76,7 @@ import Testing
 
     @Test func theNativeFileKeepsOpenDimensions() throws {
         let graph = try KerasImporter.load(path: FixtureManifest.path("zoo/open_size_2d.keras"))
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("keraslens-open-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try ScratchFolder.make("open")
         let path = folder.appendingPathComponent("open.safetensors").path
         try NativeFile.write(graph, to: path)
         let read = try NativeFile.read(path: path).graph
