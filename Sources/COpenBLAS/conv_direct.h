@@ -40,17 +40,44 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
         KL_STORE_LEFT(o, filters - f0, sum0_##p);                                                                    \
         KL_STORE_LEFT(o + KL_LANES, filters - f0 - KL_LANES, sum1_##p);                                              \
     }
-/// The sums of one block of positions (`POSITIONS` names the X-macro) for filters f0..<f0 + 2 · KL_LANES.
+/// A block's sums on entering a pass over the kernel: the bias in the first pass, else where the last pass left them.
+#define KL_RESUME(p)                                                                                                 \
+    kl_vec sum0_##p = first ? bias0 : KL_LOAD(partial + (p) * weightStride);                                        \
+    kl_vec sum1_##p = first ? bias1 : KL_LOAD(partial + (p) * weightStride + KL_LANES);
+#define KL_PAUSE(p)                                                                                                  \
+    {                                                                                                                \
+        KL_STORE(partial + (p) * weightStride, sum0_##p);                                                            \
+        KL_STORE(partial + (p) * weightStride + KL_LANES, sum1_##p);                                                 \
+    }
+/// One pass of one block of positions (`POSITIONS` names the X-macro) for filters f0..<f0 + 2 · KL_LANES: the
+/// kernel's taps × channels sums numbered k0..<k1 (tap-major, so every pass adds in the kernel's order), kept at
+/// `partial` between passes and stored after the last.
 #define KL_CONV_BLOCK(POSITIONS)                                                                                     \
     do {                                                                                                             \
-        POSITIONS(KL_DECLARE)                                                                                        \
-        for (int32_t t = 0; t < tapCount; t++) {                                                                     \
+        POSITIONS(KL_RESUME)                                                                                         \
+        for (int32_t k = k0; k < k1;) {                                                                              \
+            const int32_t t = k / channels, from = k - t * channels;                                                 \
+            const int32_t to = from + (k1 - k) < channels ? from + (k1 - k) : channels;                              \
             const float *in = input + (ptrdiff_t)x * positionStride + taps[t];                                       \
             const float *w = block + (ptrdiff_t)t * channels * weightStride;                                         \
-            KL_CHANNEL_SUMS(POSITIONS)                                                                               \
+            KL_CHANNEL_RANGE_SUMS(POSITIONS, from, to)                                                               \
+            k += to - from;                                                                                          \
         }                                                                                                            \
-        POSITIONS(KL_STORE_BLOCK)                                                                                    \
+        if (last) {                                                                                                  \
+            POSITIONS(KL_STORE_BLOCK)                                                                                \
+        } else {                                                                                                     \
+            POSITIONS(KL_PAUSE)                                                                                      \
+        }                                                                                                            \
+        partial += KL_BLOCK * weightStride;                                                                          \
     } while (0)
+
+/// Sums (taps × channels) per pass over a group of register blocks: one filter block's weights for a pass
+/// (KL_PASS · 2 · KL_LANES floats, 32 KB with AVX-512) stay in L1 while the group's blocks read them. In one pass
+/// over all of a wide kernel (Xception's 728 channels: 93 KB a filter block), every block streamed them from L2.
+#define KL_PASS 256
+/// Register blocks per group: their sums wait between passes in a buffer of KL_GROUP + 4 blocks (the last group
+/// also takes the run's tail: one overlapping block, or a block of 4 and up to 3 single positions).
+#define KL_GROUP 8
 
 /// Positions per register block for a run of `positions`: KL_BLOCK, or with AVX-512's blocks of 8, 7 where that
 /// divides the run and 8 does not (ResNet's 7 × 7 = 49 positions would compute 56). The runtime's chunks of
@@ -79,25 +106,35 @@ static inline void KL_NAME(kl_conv_run)(const float *input, const int32_t *taps,
     const int32_t weightStride = 2 * KL_LANES, runBlock = KL_NAME(kl_run_block)(positions);
     const ptrdiff_t blockFloats = (ptrdiff_t)2 * KL_LANES * tapCount * channels;
     const int32_t prefetchStep = kl_prefetch_step(2 * KL_LANES, (positions + runBlock - 1) / runBlock);
+    const int32_t sums = tapCount * channels, fullBlocks = positions / runBlock, tail = fullBlocks * runBlock;
+    float partials[(KL_GROUP + 4) * KL_BLOCK * 2 * KL_LANES] __attribute__((aligned(64)));
     for (int32_t f0 = 0; f0 < filters; f0 += 2 * KL_LANES) {
         const float *block = weights + (ptrdiff_t)f0 * tapCount * channels;
         const float *prefetch = block + blockFloats, *prefetchEnd = f0 + 2 * KL_LANES < filters ? prefetch + blockFloats : prefetch;
         kl_vec bias0 = bias ? KL_LOAD_LEFT(bias + f0, filters - f0) : zero;
         kl_vec bias1 = bias ? KL_LOAD_LEFT(bias + f0 + KL_LANES, filters - f0 - KL_LANES) : zero;
-        int32_t x = 0;
-        if (runBlock == 7) {
-            for (; x < positions; x += 7) KL_CONV_BLOCK(KL_POSITIONS_7);
+        for (int32_t b0 = 0; b0 < fullBlocks || (b0 == 0 && tail < positions); b0 += KL_GROUP) {
+            const int32_t b1 = b0 + KL_GROUP < fullBlocks ? b0 + KL_GROUP : fullBlocks;
+            for (int32_t k0 = 0; k0 < sums; k0 += KL_PASS) {
+                const int32_t k1 = k0 + KL_PASS < sums ? k0 + KL_PASS : sums, first = k0 == 0, last = k1 == sums;
+                float *partial = partials;
+                for (int32_t x = b0 * runBlock; x < b1 * runBlock; x += runBlock) {
+                    if (runBlock == 7) KL_CONV_BLOCK(KL_POSITIONS_7);
+                    else KL_CONV_BLOCK(KL_POSITIONS_BLOCK);
+                }
+                if (b1 < fullBlocks || tail == positions) continue;
+                if (positions >= KL_BLOCK && store != KL_STORE_ADDING) {
+                    // The last block overlaps the one before it: recomputing a few positions at full speed beats
+                    // the single-position block, whose two dependent sums leave the FMA units mostly idle (not
+                    // when adding to the output: the overlap would be added twice).
+                    const int32_t x = positions - KL_BLOCK;
+                    KL_CONV_BLOCK(KL_POSITIONS_BLOCK);
+                    continue;
+                }
+                int32_t x = tail;
+                for (; x + 4 <= positions; x += 4) KL_CONV_BLOCK(KL_POSITIONS_4);
+                for (; x < positions; x++) KL_CONV_BLOCK(KL_POSITIONS_1);
+            }
         }
-        for (; x + KL_BLOCK <= positions; x += KL_BLOCK) KL_CONV_BLOCK(KL_POSITIONS_BLOCK);
-        if (x < positions && positions >= KL_BLOCK && store != KL_STORE_ADDING) {
-            // The last block overlaps the one before it: recomputing a few positions at full speed beats the
-            // single-position block, whose two dependent sums leave the FMA units mostly idle (not when adding to
-            // the output: the overlap would be added twice).
-            x = positions - KL_BLOCK;
-            KL_CONV_BLOCK(KL_POSITIONS_BLOCK);
-            x = positions;
-        }
-        for (; x + 4 <= positions; x += 4) KL_CONV_BLOCK(KL_POSITIONS_4);
-        for (; x < positions; x++) KL_CONV_BLOCK(KL_POSITIONS_1);
     }
 }

@@ -41,8 +41,10 @@ enum { KL_STORE_SUMS = 0, KL_STORE_RELU = 1, KL_STORE_ADDING = 2, KL_STORE_RELU6
 /// `prefetchEnd`) to be brought into L2: a layer with few positions and megabytes of weights (ResNet's last stage for
 /// one image) otherwise waits on memory for each block's first pass, 16 FMAs a channel being far faster than a core
 /// streams from DRAM or, on Intel's mesh, from L3.
-#define KL_CHANNEL_SUMS(POSITIONS)                                                                                   \
-    for (int32_t c = 0; c < channels; c++) {                                                                         \
+#define KL_CHANNEL_SUMS(POSITIONS) KL_CHANNEL_RANGE_SUMS(POSITIONS, 0, channels)
+/// KL_CHANNEL_SUMS over the channels from..<to alone.
+#define KL_CHANNEL_RANGE_SUMS(POSITIONS, from, to)                                                                   \
+    for (int32_t c = (from); c < (to); c++) {                                                                        \
         kl_vec w0 = KL_LOAD(w + (ptrdiff_t)c * weightStride);                                                        \
         kl_vec w1 = KL_LOAD(w + (ptrdiff_t)c * weightStride + KL_LANES);                                             \
         if (prefetch < prefetchEnd) {                                                                                \

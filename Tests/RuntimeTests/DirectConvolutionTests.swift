@@ -80,7 +80,9 @@ import Testing
     /// kernel's paths: padded bands (output rows of 40) and chunks of copied windows (rows narrower than four
     /// register blocks: InceptionV3's 1×3, 3×1 and 5×5 layers at 5×5 and 12×12; rows of 35, which AVX-512 runs in
     /// blocks of 7, as it does the 7 × 7 positions of the pointwise test above), with `same` and `valid` padding,
-    /// stride 2, dilation, 1-D, masked filter blocks, ReLU in registers and sigmoid after the kernel. One image alone
+    /// stride 2, dilation, 1-D, masked filter blocks, ReLU in registers and sigmoid after the kernel, and kernels of
+    /// more than one pass (KL_PASS taps × channels; passes ending inside a tap) over rows of more than one group of
+    /// register blocks (KL_GROUP) with a tail. One image alone
     /// (split by filters where a batch of two is not) gives the same bits as inside the batch.
     @Test(arguments: [([5, 5, 384], [1, 3], 1, 1, Padding.same, 70, Activation.relu, false),
                       ([5, 5, 48], [3, 1], 1, 1, .same, 33, .sigmoid, false),
@@ -90,7 +92,8 @@ import Testing
                       ([1, 20, 6], [1, 5], 1, 1, .same, 24, .relu, false),
                       ([6, 40, 12], [3, 3], 1, 1, .same, 40, .relu, true),
                       ([6, 40, 12], [3, 3], 1, 1, .same, 24, .hardSilu, true), ([6, 40, 10], [3, 3], 1, 1, .same, 20, .swish, true),
-                      ([7, 81, 5], [3, 3], 2, 1, .same, 33, .sigmoid, true), ([3, 35, 12], [3, 3], 1, 1, .same, 40, .relu, true)],
+                      ([7, 81, 5], [3, 3], 2, 1, .same, 33, .sigmoid, true), ([3, 35, 12], [3, 3], 1, 1, .same, 40, .relu, true),
+                      ([4, 70, 40], [3, 3], 1, 1, .same, 24, .relu, true)],
           VectorISA.available)
     func windowedMatchesIm2col(_ c: ([Int], [Int], Int, Int, Padding, Int, Activation, Bool), isa: VectorISA) throws {
         let (input, size, stride, dilation, padding, filters, activation, banded) = c
@@ -121,11 +124,13 @@ import Testing
     /// or Winograd's for 3×3 layers with at least 16 filters (`WinogradConvolution.adjoint`; `valid` padding makes
     /// its adjoint pad by 2, odd sizes leave half tiles), against im2col's adjoint: odd kernels with `same` and
     /// `valid` padding, an even kernel (padding more after than before), dilation, 1-D, pointwise, rows shorter than
-    /// a register block, masked filter blocks (the adjoint's filters are the layer's input channels).
+    /// a register block, masked filter blocks (the adjoint's filters are the layer's input channels), and an adjoint of
+    /// several passes (3 taps × 100 channels) adding into the gradient over rows of more than one group of blocks.
     @Test(arguments: [([9, 11, 5], [3, 3], [1, 1], Padding.same, 40), ([6, 7, 17], [3, 3], [1, 1], .valid, 8),
                       ([7, 9, 21], [3, 3], [1, 1], .valid, 24), ([30, 29, 3], [3, 3], [1, 1], .same, 16),
                       ([8, 10, 3], [4, 2], [1, 1], .same, 33), ([12, 9, 4], [3, 3], [2, 2], .same, 16),
-                      ([20, 6], [5], [1], .same, 7), ([5, 3, 24], [1, 1], [1, 1], .valid, 36), ([3, 2, 2], [3, 3], [1, 1], .same, 3)],
+                      ([20, 6], [5], [1], .same, 7), ([5, 3, 24], [1, 1], [1, 1], .valid, 36), ([3, 2, 2], [3, 3], [1, 1], .same, 3),
+                      ([5, 70, 30], [3, 1], [1, 1], .same, 100)],
           VectorISA.available)
     func adjointMatchesIm2colAdjoint(_ c: ([Int], [Int], [Int], Padding, Int), isa: VectorISA) throws {
         let (input, size, dilations, padding, filters) = c
