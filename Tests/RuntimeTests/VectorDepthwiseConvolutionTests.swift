@@ -139,38 +139,49 @@ import Testing
     }
 
     /// The blocks of `kl_depthwise_rows` (8 and 4 positions, each input vector feeding every window that holds it)
-    /// against `kl_depthwise_run` on the same padded rows: the same bits, for windows 3 and 5 wide, strides 1 and 2,
-    /// runs that leave 0–3 positions over, a channel count that masks part of a vector, each way of storing.
+    /// and `kl_depthwise_window` (one position, four vectors of channels at a time) against `kl_depthwise_run` on the
+    /// same padded rows: the same bits, for windows 3 and 5 wide, strides 1 and 2, runs that leave 0–3 positions over,
+    /// channel counts that mask part of a vector (and of the window's four), each way of storing.
     @Test(arguments: VectorISA.available) func rowBlocksGiveTheRunsBits(isa: VectorISA) {
-        let channels = 20
-        for width in [3, 5] {
-            for stride in [1, 2] {
-                for positions in [3, 4, 8, 13, 15, 22] {
-                    let paddedWidth = (positions - 1) * stride + width, rowFloats = paddedWidth * channels
-                    let band = (0..<(width * rowFloats)).map { Float(($0 * 53) % 97) / 48 - 1 }
-                    let weights = (0..<(width * width * channels)).map { Float(($0 * 37) % 101) / 50 - 1 }
-                    let bias = (0..<channels).map { Float($0 % 7) / 10 - 0.3 }
-                    var taps: [Int32] = []
-                    for ky in 0..<width { for kx in 0..<width { taps.append(Int32((ky * paddedWidth + kx) * channels)) } }
-                    for store in [KL_STORE_SUMS, KL_STORE_RELU6, KL_STORE_HARD_SILU, KL_STORE_SWISH, KL_STORE_ADDING].map(Int32.init) {
-                        let earlier = (0..<(positions * channels)).map { Float($0 % 5) - 2 }
-                        var expected = earlier, actual = earlier
-                        let withBias = store == Int32(KL_STORE_ADDING) ? nil : bias
-                        withOptionalPointer(withBias) { bias in
-                            isa.depthwiseRun(band, taps, Int32(taps.count), Int32(channels), Int32(stride * channels), weights, bias,
-                                             &expected, Int32(positions), store)
-                            let done = Int(isa.depthwiseRows(band, Int32(rowFloats), Int32(width), Int32(width), Int32(stride),
-                                                             Int32(channels), weights, bias, &actual, Int32(positions), store))
-                            #expect(done == positions - positions % 4)
-                            actual.withUnsafeMutableBufferPointer { actual in
-                                band.withUnsafeBufferPointer { band in
-                                    isa.depthwiseRun(band.baseAddress! + done * stride * channels, taps, Int32(taps.count), Int32(channels),
-                                                     Int32(stride * channels), weights, bias, actual.baseAddress! + done * channels,
-                                                     Int32(positions - done), store)
+        for channels in [20, 70] {
+            for width in [3, 5] {
+                for stride in [1, 2] {
+                    for positions in [3, 4, 8, 13, 15, 22] {
+                        let paddedWidth = (positions - 1) * stride + width, rowFloats = paddedWidth * channels
+                        let band = (0..<(width * rowFloats)).map { Float(($0 * 53) % 97) / 48 - 1 }
+                        let weights = (0..<(width * width * channels)).map { Float(($0 * 37) % 101) / 50 - 1 }
+                        let bias = (0..<channels).map { Float($0 % 7) / 10 - 0.3 }
+                        var taps: [Int32] = []
+                        for ky in 0..<width { for kx in 0..<width { taps.append(Int32((ky * paddedWidth + kx) * channels)) } }
+                        for store in [KL_STORE_SUMS, KL_STORE_RELU6, KL_STORE_HARD_SILU, KL_STORE_SWISH, KL_STORE_ADDING].map(Int32.init) {
+                            let earlier = (0..<(positions * channels)).map { Float($0 % 5) - 2 }
+                            var expected = earlier, actual = earlier, windows = earlier
+                            let withBias = store == Int32(KL_STORE_ADDING) ? nil : bias
+                            band.withUnsafeBufferPointer { band in
+                                let rows = (0..<width).map { Optional(band.baseAddress! + $0 * rowFloats) }
+                                withOptionalPointer(withBias) { bias in
+                                    isa.depthwiseRun(band.baseAddress!, taps, Int32(taps.count), Int32(channels), Int32(stride * channels),
+                                                     weights, bias, &expected, Int32(positions), store)
+                                    let done = Int(isa.depthwiseRows(rows, 0, Int32(width), Int32(width), Int32(stride),
+                                                                     Int32(channels), weights, bias, &actual, Int32(positions), store))
+                                    #expect(done == positions - positions % 4)
+                                    actual.withUnsafeMutableBufferPointer { actual in
+                                        isa.depthwiseRun(band.baseAddress! + done * stride * channels, taps, Int32(taps.count),
+                                                         Int32(channels), Int32(stride * channels), weights, bias,
+                                                         actual.baseAddress! + done * channels, Int32(positions - done), store)
+                                    }
+                                    windows.withUnsafeMutableBufferPointer { windows in
+                                        for x in 0..<positions {
+                                            isa.depthwiseWindow(rows, Int32(x * stride), Int32(paddedWidth), Int32(width), Int32(width),
+                                                                Int32(channels), weights, bias, windows.baseAddress! + x * channels, store)
+                                        }
+                                    }
                                 }
                             }
+                            let label = "width \(width) stride \(stride), \(positions) positions, \(channels) channels, store \(store), \(isa)"
+                            #expect(actual == expected, "\(label)")
+                            #expect(windows == expected, "windows: \(label)")
                         }
-                        #expect(actual == expected, "width \(width) stride \(stride), \(positions) positions, store \(store), \(isa)")
                     }
                 }
             }

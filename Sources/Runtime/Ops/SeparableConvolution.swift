@@ -81,7 +81,7 @@ struct SeparableConvolutionKernel: Kernel {
         let store = activation.registerStore ?? Int32(KL_STORE_SUMS)
         withOptionalPointer(bias) { bias in
             Parallel.forEachRange(batch * bands * parts.count, cost: depthwise.bandRows * g.outWidth * g.channels * parts.width) { tasks in
-                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: depthwise.bandCapacity)
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: depthwise.forwardScratch)
                 let middle = UnsafeMutablePointer<Float>.allocate(capacity: depthwise.bandRows * g.outWidth * g.channels)
                 defer { scratch.deallocate(); middle.deallocate() }
                 var computed: Int?

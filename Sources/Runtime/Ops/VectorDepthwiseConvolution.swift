@@ -2,8 +2,10 @@ import COpenBLAS
 import KerasLensGraph
 
 /// The depthwise convolution forward pass (multiplier 1) through the vector kernel of
-/// `Sources/COpenBLAS/conv_depthwise.h`: channels in vectors, bias and ReLU in registers. The input is zero-padded
-/// band by band, as for `DirectConvolution`, so the kernel needs no border cases.
+/// `Sources/COpenBLAS/conv_depthwise.h`: channels in vectors, bias and ReLU in registers. Layers the sliding kernel
+/// takes (undilated, 3 or 5 columns wide, stride 1 or 2: MobileNet's, EfficientNet's, Xception's) read their input
+/// rows in place, the few windows that reach into the padding one at a time; others read a band of zero-padded
+/// rows, as `DirectConvolution` does, so the kernel needs no border cases.
 struct VectorDepthwiseConvolution: Sendable {
     static func applies(multiplier: Int) -> Bool { multiplier == 1 }
 
@@ -14,6 +16,13 @@ struct VectorDepthwiseConvolution: Sendable {
     let paddedWidth: Int
     let bandRows: Int
     let taps: [Int32]
+    /// Output columns whose windows lie inside the input's columns, for layers read in place (else empty).
+    let interior: Range<Int>
+    /// Whether the layer reads its input rows in place rather than a padded copy of them (see the type's comment).
+    var readsInPlace: Bool {
+        geometry.dilationHeight == 1 && geometry.dilationWidth == 1 && [3, 5].contains(geometry.kernelWidth)
+            && [1, 2].contains(geometry.strideWidth)
+    }
 
     init(geometry g: ConvGeometry, kernel: [Float], isa: VectorISA) {
         geometry = g
@@ -26,6 +35,9 @@ struct VectorDepthwiseConvolution: Sendable {
             for kx in 0..<g.kernelWidth { taps.append(Int32((ky * g.dilationHeight * paddedWidth + kx * g.dilationWidth) * g.channels)) }
         }
         self.taps = taps
+        let first = (g.padLeft + g.strideWidth - 1) / g.strideWidth
+        let end = g.inWidth + g.padLeft >= g.kernelWidth ? min(g.outWidth, (g.inWidth + g.padLeft - g.kernelWidth) / g.strideWidth + 1) : 0
+        interior = first..<max(first, end)
     }
 
     /// The kernel that adds a stride-1 depthwise convolution's input gradient: the same depthwise kernel over the
@@ -51,7 +63,7 @@ struct VectorDepthwiseConvolution: Sendable {
         let bands = (g.outHeight + bandRows - 1) / bandRows
         let store = adding ? Int32(KL_STORE_ADDING) : activation.registerStore ?? Int32(KL_STORE_SUMS)
         Parallel.forEachRange(batch * bands, cost: bandRows * g.outWidth * taps.count * g.channels) { tasks in
-            let band = UnsafeMutablePointer<Float>.allocate(capacity: bandCapacity)
+            let band = UnsafeMutablePointer<Float>.allocate(capacity: forwardScratch)
             defer { band.deallocate() }
             for task in tasks {
                 let sample = task / bands, rows = bandRange(task % bands)
@@ -64,18 +76,45 @@ struct VectorDepthwiseConvolution: Sendable {
         }
     }
 
-    /// Floats of scratch `forwardBand` needs: one band's padded input rows.
+    /// Floats of one band's padded input rows.
     var bandCapacity: Int { paddedRows(bandRows) * paddedWidth * geometry.channels }
+    /// Floats of scratch `forwardBand` needs: a band of padded rows unless the layer reads its input in place.
+    var forwardScratch: Int { readsInPlace ? 0 : bandCapacity }
 
     /// Output rows of band `band` (`bandRows` each, the last the rest).
     func bandRange(_ band: Int) -> Range<Int> { (band * bandRows)..<min(geometry.outHeight, (band + 1) * bandRows) }
 
     /// One sample's output rows `rows` into `result` (their positions one after the other), stored as `store` says;
-    /// `scratch` holds `bandCapacity` floats.
+    /// `scratch` holds `forwardScratch` floats.
     func forwardBand(_ sample: UnsafePointer<Float>, rows: Range<Int>, scratch band: UnsafeMutablePointer<Float>,
                      bias: UnsafePointer<Float>?, store: Int32, into result: UnsafeMutablePointer<Float>) {
-        geometry.padRows(sample, from: paddedTop(rows), count: paddedRows(rows.count), width: paddedWidth, into: band)
-        runBand(band, rows: rows.count, bias: bias, store: store, into: result)
+        guard readsInPlace else {
+            geometry.padRows(sample, from: paddedTop(rows), count: paddedRows(rows.count), width: paddedWidth, into: band)
+            return runBand(band, rows: rows.count, bias: bias, store: store, into: result)
+        }
+        let g = geometry
+        withUnsafeTemporaryAllocation(of: UnsafePointer<Float>?.self, capacity: g.kernelHeight) { inputRows in
+            weights.withUnsafeBufferPointer { weights in
+                for (index, y) in rows.enumerated() {
+                    for ky in 0..<g.kernelHeight {
+                        let iy = y * g.strideHeight - g.padTop + ky
+                        inputRows[ky] = iy >= 0 && iy < g.inHeight ? sample + iy * g.inWidth * g.channels : nil
+                    }
+                    let output = result + index * g.outWidth * g.channels
+                    let window = { (x: Int) in
+                        isa.depthwiseWindow(inputRows.baseAddress, Int32(x * g.strideWidth - g.padLeft), Int32(g.inWidth),
+                                            Int32(g.kernelHeight), Int32(g.kernelWidth), Int32(g.channels), weights.baseAddress!,
+                                            bias, output + x * g.channels, store)
+                    }
+                    for x in 0..<interior.lowerBound { window(x) }
+                    let done = interior.isEmpty ? 0 : Int(isa.depthwiseRows(
+                        inputRows.baseAddress, Int32(interior.lowerBound * g.strideWidth - g.padLeft), Int32(g.kernelHeight),
+                        Int32(g.kernelWidth), Int32(g.strideWidth), Int32(g.channels), weights.baseAddress!, bias,
+                        output + interior.lowerBound * g.channels, Int32(interior.count), store))
+                    for x in (interior.lowerBound + done)..<g.outWidth { window(x) }
+                }
+            }
+        }
     }
 
     /// The first input row (negative in the padding) that output rows `rows` read.
@@ -87,17 +126,21 @@ struct VectorDepthwiseConvolution: Sendable {
         let g = geometry, rowFloats = paddedWidth * g.channels
         // Without dilation, blocks of 8 and 4 positions reuse each input vector across taps (`kl_depthwise_rows`).
         let slides = g.dilationHeight == 1 && g.dilationWidth == 1
-        taps.withUnsafeBufferPointer { taps in
-            weights.withUnsafeBufferPointer { weights in
-                for row in 0..<rows {
-                    let input = band + row * g.strideHeight * rowFloats, output = result + row * g.outWidth * g.channels
-                    let done = slides
-                        ? Int(isa.depthwiseRows(input, Int32(rowFloats), Int32(g.kernelHeight), Int32(g.kernelWidth), Int32(g.strideWidth),
-                                                Int32(g.channels), weights.baseAddress!, bias, output, Int32(g.outWidth), store))
-                        : 0
-                    isa.depthwiseRun(input + done * g.strideWidth * g.channels, taps.baseAddress!, Int32(taps.count), Int32(g.channels),
-                                     Int32(g.strideWidth * g.channels), weights.baseAddress!, bias, output + done * g.channels,
-                                     Int32(g.outWidth - done), store)
+        withUnsafeTemporaryAllocation(of: UnsafePointer<Float>?.self, capacity: g.kernelHeight) { inputRows in
+            taps.withUnsafeBufferPointer { taps in
+                weights.withUnsafeBufferPointer { weights in
+                    for row in 0..<rows {
+                        let input = band + row * g.strideHeight * rowFloats, output = result + row * g.outWidth * g.channels
+                        for ky in 0..<g.kernelHeight { inputRows[ky] = UnsafePointer(input + ky * rowFloats) }
+                        let done = slides
+                            ? Int(isa.depthwiseRows(inputRows.baseAddress, 0, Int32(g.kernelHeight), Int32(g.kernelWidth),
+                                                    Int32(g.strideWidth), Int32(g.channels), weights.baseAddress!, bias, output,
+                                                    Int32(g.outWidth), store))
+                            : 0
+                        isa.depthwiseRun(input + done * g.strideWidth * g.channels, taps.baseAddress!, Int32(taps.count),
+                                         Int32(g.channels), Int32(g.strideWidth * g.channels), weights.baseAddress!, bias,
+                                         output + done * g.channels, Int32(g.outWidth - done), store)
+                    }
                 }
             }
         }

@@ -57,11 +57,17 @@ enum VectorISA: Sendable, CaseIterable, CustomStringConvertible {
     var winogradBand: WinogradBand { self == .avx512 ? kl_winograd_band_avx512 : kl_winograd_band_avx2 }
     /// `kl_depthwise_run_<isa>`: one run of output positions of the depthwise kernel.
     var depthwiseRun: DepthwiseRun { self == .avx512 ? kl_depthwise_run_avx512 : kl_depthwise_run_avx2 }
-    typealias DepthwiseRows = @convention(c) (UnsafePointer<Float>?, Int32, Int32, Int32, Int32, Int32, UnsafePointer<Float>?,
-                                              UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int32, Int32) -> Int32
+    typealias DepthwiseRows = @convention(c) (UnsafePointer<UnsafePointer<Float>?>?, Int32, Int32, Int32, Int32, Int32,
+                                              UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int32,
+                                              Int32) -> Int32
     /// `kl_depthwise_rows_<isa>`: the leading blocks of 8 and 4 of a run of an undilated layer 3 or 5 columns wide,
-    /// stride 1 or 2.
+    /// stride 1 or 2, from its input rows in place.
     var depthwiseRows: DepthwiseRows { self == .avx512 ? kl_depthwise_rows_avx512 : kl_depthwise_rows_avx2 }
+    typealias DepthwiseWindow = @convention(c) (UnsafePointer<UnsafePointer<Float>?>?, Int32, Int32, Int32, Int32, Int32,
+                                                UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?,
+                                                Int32) -> Void
+    /// `kl_depthwise_window_<isa>`: one output position of an undilated layer, taps in the padding skipped.
+    var depthwiseWindow: DepthwiseWindow { self == .avx512 ? kl_depthwise_window_avx512 : kl_depthwise_window_avx2 }
 
     typealias ActivationRun = @convention(c) (UnsafeMutablePointer<Float>?, Int64) -> Void
     /// `kl_sigmoid_<isa>`, `kl_tanh_<isa>`: the function over n floats in place, lane for lane `kl_sigmoid1`, `kl_tanh1`.
