@@ -51,8 +51,7 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
     }
 /// One pass of one block of positions (`POSITIONS` names the X-macro) for filters f0..<f0 + 2 · KL_LANES: the
 /// kernel's taps × channels sums numbered k0..<k1 (tap-major, so every pass adds in the kernel's order; the first is
-/// channel passFrom of tap passTap), kept at
-/// `partial` between passes and stored after the last.
+/// channel passFrom of tap passTap), kept at `partial` between passes and stored after the last.
 #define KL_CONV_BLOCK(POSITIONS)                                                                                     \
     do {                                                                                                             \
         POSITIONS(KL_RESUME)                                                                                         \
@@ -71,9 +70,9 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
         partial += KL_BLOCK * weightStride;                                                                          \
     } while (0)
 
-/// Sums (taps × channels) per pass over a group of register blocks: one filter block's weights for a pass
-/// (KL_PASS · 2 · KL_LANES floats, 32 KB with AVX-512) stay in L1 while the group's blocks read them. In one pass
-/// over all of a wide kernel (Xception's 728 channels: 93 KB a filter block), every block streamed them from L2.
+/// Sums (taps × channels) per pass over a group of register blocks, with AVX-512: one filter block's weights for a
+/// pass (KL_PASS · 2 · KL_LANES floats, 32 KB) stay in L1 while the group's blocks read them. In one pass over all of
+/// a wide kernel (Xception's 728 channels: 93 KB a filter block), every block streamed them from L2.
 #define KL_PASS 256
 /// Register blocks per group: their sums wait between passes in a buffer of KL_GROUP + 4 blocks (the last group
 /// also takes the run's tail: one overlapping block, or a block of 4 and up to 3 single positions).
@@ -132,6 +131,7 @@ static inline void KL_NAME(kl_conv_run)(const float *input, const int32_t *taps,
                     if (runBlock == 7) KL_CONV_BLOCK(KL_POSITIONS_7);
                     else KL_CONV_BLOCK(KL_POSITIONS_BLOCK);
                 }
+                // `continue`: on to the next pass (with AVX2, the next block of filters).
                 if (b1 < fullBlocks || tail == positions) continue;
                 if (positions >= KL_BLOCK && store != KL_STORE_ADDING) {
                     // The last block overlaps the one before it: recomputing a few positions at full speed beats
