@@ -151,20 +151,22 @@ static inline void kl_add_scaled(float *target, const float *gradient, float sca
     for (; c < count; c++) target[c] += gradient[c] * scale;
 }
 
-// The convolution kernels and the vector sigmoid and tanh, written once against the macros of an instruction-set
-// header and instantiated for each: kl_conv_run_avx512, kl_winograd_band_avx512, kl_depthwise_run_avx512,
-// kl_sigmoid_avx512, kl_tanh_avx512 and the same names ending _avx2; activation_scalar.h computes the same functions
-// one value at a time, operation for operation.
+// The convolution and pooling kernels and the vector sigmoid and tanh, written once against the macros of an
+// instruction-set header and instantiated for each: kl_conv_run_avx512, kl_winograd_band_avx512,
+// kl_depthwise_run_avx512, kl_pool_position_avx512, kl_sigmoid_avx512, kl_tanh_avx512 and the same names ending _avx2;
+// activation_scalar.h computes the same functions one value at a time, operation for operation.
 #include "activation_scalar.h"
 #include "simd_avx512.h"
 #include "activation_vector.h"
 #include "conv_direct.h"
 #include "conv_winograd.h"
 #include "conv_depthwise.h"
+#include "pool.h"
 #include "simd_end.h"
 #include "simd_avx2.h"
 #include "activation_vector.h"
 #include "conv_direct.h"
 #include "conv_winograd.h"
 #include "conv_depthwise.h"
+#include "pool.h"
 #include "simd_end.h"

@@ -42,6 +42,8 @@ static inline __m256i kl_mask8(int left) {
 #define KL_SUB(a, b) _mm256_sub_ps(a, b)
 #define KL_MAX(a, b) _mm256_max_ps(a, b)
 #define KL_MIN(a, b) _mm256_min_ps(a, b)
+/// `y ≥ x ? y : x` lane by lane (a NaN `y` passed over, of two equal values `y`).
+#define KL_MAX_ORDERED(x, y) _mm256_blendv_ps(x, y, _mm256_cmp_ps(y, x, _CMP_GE_OQ))
 #define KL_MUL(a, b) _mm256_mul_ps(a, b)
 #define KL_DIV(a, b) _mm256_div_ps(a, b)
 /// `value` in the lanes where `low < v < high` (ordered: NaN lanes excluded), 0 elsewhere.

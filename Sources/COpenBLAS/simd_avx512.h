@@ -36,6 +36,8 @@ static inline __mmask16 kl_mask16(int left) {
 #define KL_SUB(a, b) _mm512_sub_ps(a, b)
 #define KL_MAX(a, b) _mm512_max_ps(a, b)
 #define KL_MIN(a, b) _mm512_min_ps(a, b)
+/// `y ≥ x ? y : x` lane by lane (a NaN `y` passed over, of two equal values `y`).
+#define KL_MAX_ORDERED(x, y) _mm512_mask_blend_ps(_mm512_cmp_ps_mask(y, x, _CMP_GE_OQ), x, y)
 #define KL_MUL(a, b) _mm512_mul_ps(a, b)
 #define KL_DIV(a, b) _mm512_div_ps(a, b)
 /// `value` in the lanes where `low < v < high` (ordered: NaN lanes excluded), 0 elsewhere.

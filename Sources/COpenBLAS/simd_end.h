@@ -16,6 +16,7 @@
 #undef KL_SUB
 #undef KL_MAX
 #undef KL_MIN
+#undef KL_MAX_ORDERED
 #undef KL_MUL
 #undef KL_DIV
 #undef KL_WHERE_BETWEEN

@@ -29,15 +29,24 @@ import Testing
 
     /// The forward pass against its definition, written out as Swift: the maximum from −∞ by `max(sum, tap)` (a NaN
     /// tap passed over, of equal values the tap, so −0 against +0 picks by order), the sum from 0 times one over the
-    /// covered taps. Bit for bit, for channel counts that end the kernel's 16-channel, 4-channel and single-channel
-    /// parts, with `same` padding and overlapping windows.
+    /// covered taps. Bit for bit, for the SSE kernel and each instruction set's (four vectors of channels a step),
+    /// channel counts that end the SSE kernel's 16-channel, 4-channel and single-channel parts and leave part of the
+    /// others' vectors masked, with `same` padding and overlapping windows.
     @Test(arguments: [PoolKind.max, .average], [([7, 9, 37], [3, 3], [2, 2], Padding.valid), ([6, 5, 20], [3, 3], [1, 1], .same),
-                                                ([5, 6, 3], [2, 2], [2, 2], .same), ([11, 16], [3], [2], .same), ([4, 1], [2], [1], .valid)])
+                                                ([5, 6, 3], [2, 2], [2, 2], .same), ([11, 16], [3], [2], .same), ([4, 1], [2], [1], .valid),
+                                                ([5, 4, 70], [3, 3], [2, 2], .same)])
     func forwardMatchesTheDefinition(kind: PoolKind, c: ([Int], [Int], [Int], Padding)) throws {
+        for isa in [nil] + VectorISA.available.map(Optional.some) {
+            try expectForwardMatchesTheDefinition(kind: kind, c, isa: isa)
+        }
+    }
+
+    private func expectForwardMatchesTheDefinition(kind: PoolKind, _ c: ([Int], [Int], [Int], Padding), isa: VectorISA?) throws {
         let (input, size, strides, padding) = c
         let op = Op.pool(kind: kind, window: window(size, strides: strides, padding))
         let output = try op.outputShape(inputs: [input], weights: [:])
-        let kernel = PoolKernel(kind: kind, window: window(size, strides: strides, padding), shapes: KernelShapes(inputs: [input], output: output))
+        let kernel = PoolKernel(kind: kind, window: window(size, strides: strides, padding), shapes: KernelShapes(inputs: [input], output: output),
+                                isa: isa)
         let g = kernel.geometry, batch = 2, inputCount = input.reduce(1, *), outputCount = output.reduce(1, *)
         let special: [Float] = [.nan, -0.0, 0.0, 1, -2]
         let x = (0..<(batch * inputCount)).map { special[($0 * 7) % 5] }
@@ -56,7 +65,7 @@ import Testing
         }
         var y = [Float](repeating: 1, count: batch * outputCount)
         x.withUnsafeBufferPointer { kernel.forward([$0.baseAddress!], &y, batch: batch) }
-        #expect(y.map(\.bitPattern) == expected.map(\.bitPattern), "\(kind) \(c)")
+        #expect(y.map(\.bitPattern) == expected.map(\.bitPattern), "\(kind) \(c) \(isa.map { "\($0)" } ?? "SSE")")
     }
 
     /// Global pooling, forward and backward, against the definition bit for bit: one image and a batch (samples over

@@ -6,18 +6,23 @@ import KerasLensGraph
 struct PoolKernel: Kernel {
     let kind: PoolKind
     let geometry: ConvGeometry
+    /// The instruction set of the forward pass's vector kernel; nil: the SSE one.
+    let isa: VectorISA?
 
-    init(kind: PoolKind, window: Window, shapes: KernelShapes) {
+    init(kind: PoolKind, window: Window, shapes: KernelShapes, isa: VectorISA? = VectorISA.best) {
         self.kind = kind
         geometry = ConvGeometry(window: window, input: shapes.input, output: shapes.output)
+        self.isa = isa
     }
 
-    /// Each output position gathers its window's taps (the padding left out) and `kl_pool_position` reduces them
-    /// with the sums in registers; work is split by output rows over the whole batch.
+    /// Each output position gathers its window's taps (the padding left out) and `kl_pool_position` (or its
+    /// AVX-512 or AVX2 build, with the same bits) reduces them with the sums in registers; work is split by output
+    /// rows over the whole batch.
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
         let g = geometry
         let channels = g.channels
         let isMax: Int32 = kind == .max ? 1 : 0
+        let poolPosition: VectorISA.PoolPosition = isa?.poolPosition ?? kl_pool_position
         Parallel.forEachRange(batch * g.outHeight, cost: g.outWidth * g.kernelHeight * g.kernelWidth * channels) { rows in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: g.kernelHeight * g.kernelWidth) { offsets in
                 for item in rows {
@@ -29,8 +34,8 @@ struct PoolKernel: Kernel {
                             offsets[Int(count)] = offset
                             count &+= 1
                         }
-                        kl_pool_position(input, offsets.baseAddress, count, channels, isMax, 1 / Float(max(count, 1)),
-                                         output + ((sample * g.outHeight + y) * g.outWidth + x) * channels)
+                        poolPosition(input, offsets.baseAddress, count, channels, isMax, 1 / Float(max(count, 1)),
+                                     output + ((sample * g.outHeight + y) * g.outWidth + x) * channels)
                     }
                 }
             }

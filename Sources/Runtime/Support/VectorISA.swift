@@ -69,6 +69,11 @@ enum VectorISA: Sendable, CaseIterable, CustomStringConvertible {
     /// `kl_depthwise_window_<isa>`: one output position of an undilated layer, taps in the padding skipped.
     var depthwiseWindow: DepthwiseWindow { self == .avx512 ? kl_depthwise_window_avx512 : kl_depthwise_window_avx2 }
 
+    typealias PoolPosition = @convention(c) (UnsafePointer<Float>?, UnsafePointer<Int>?, Int32, Int, Int32, Float,
+                                             UnsafeMutablePointer<Float>?) -> Void
+    /// `kl_pool_position_<isa>`: one output position of max or average pooling, four vectors of channels a step.
+    var poolPosition: PoolPosition { self == .avx512 ? kl_pool_position_avx512 : kl_pool_position_avx2 }
+
     typealias ActivationRun = @convention(c) (UnsafeMutablePointer<Float>?, Int64) -> Void
     /// `kl_sigmoid_<isa>`, `kl_tanh_<isa>`: the function over n floats in place, lane for lane `kl_sigmoid1`, `kl_tanh1`.
     var sigmoid: ActivationRun { self == .avx512 ? kl_sigmoid_avx512 : kl_sigmoid_avx2 }
