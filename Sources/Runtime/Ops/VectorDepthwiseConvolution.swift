@@ -16,7 +16,8 @@ struct VectorDepthwiseConvolution: Sendable {
     let paddedWidth: Int
     let bandRows: Int
     let taps: [Int32]
-    /// Output columns whose windows lie inside the input's columns, for layers read in place (else empty).
+    /// Output columns whose windows lie inside the input's columns (taken as undilated): where `forwardBand` runs the
+    /// sliding kernel when the layer reads its input in place; the columns either side go window by window.
     let interior: Range<Int>
     /// Whether the layer reads its input rows in place rather than a padded copy of them (see the type's comment).
     var readsInPlace: Bool {
