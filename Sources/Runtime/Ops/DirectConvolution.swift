@@ -13,21 +13,27 @@ struct DirectConvolution: Sendable {
     let paddedWidth: Int
     /// Output rows per band.
     let bandRows: Int
-    /// Each kernel tap's offset in a padded band from the window's origin.
+    /// Each kernel tap's offset in a padded band from the window's origin. Without dilation across, a tap is a whole
+    /// kernel row: its `kernelWidth` columns' channels lie side by side in a padded row, and Keras's kernel holds them
+    /// in that order, so the kernel reads them as one tap of `tapChannels` channels. The sums run in the same order;
+    /// a stem's 3 channels a tap (ResNet50's 7×7 `conv1`) no longer leave the kernel restarting its channel loop
+    /// after every 3 multiply-adds.
     let taps: [Int32]
+    let tapChannels: Int
 
     /// `kernel` is Keras's [kh, kw, channels, filters].
     init(geometry g: ConvGeometry, kernel: [Float], filters: Int, isa: VectorISA) {
         geometry = g
         self.isa = isa
         weights = isa.packed(rows: kernel.count / filters, width: filters) { _, row, column in kernel[row * filters + column] }.values
-        paddedWidth = (g.outWidth - 1) * g.strideWidth + (g.kernelWidth - 1) * g.dilationWidth + 1
+        let paddedWidth = (g.outWidth - 1) * g.strideWidth + (g.kernelWidth - 1) * g.dilationWidth + 1
+        self.paddedWidth = paddedWidth
         bandRows = max(1, min(g.outHeight, 65_536 / max(1, paddedWidth * g.channels * g.strideHeight)))
-        var taps: [Int32] = []
-        for ky in 0..<g.kernelHeight {
-            for kx in 0..<g.kernelWidth { taps.append(Int32((ky * g.dilationHeight * paddedWidth + kx * g.dilationWidth) * g.channels)) }
+        let rowTaps = g.dilationWidth == 1
+        taps = (0..<g.kernelHeight).flatMap { ky in
+            (0..<(rowTaps ? 1 : g.kernelWidth)).map { kx in Int32((ky * g.dilationHeight * paddedWidth + kx * g.dilationWidth) * g.channels) }
         }
-        self.taps = taps
+        tapChannels = rowTaps ? g.kernelWidth * g.channels : g.channels
     }
 
     /// The kernel that adds a stride-1 convolution's input gradient, `∂L/∂input += conv′(∂L/∂output)` (see
@@ -72,7 +78,7 @@ struct DirectConvolution: Sendable {
                                   width: paddedWidth, into: band)
                         let offset = (sample * g.positions + first * g.outWidth) * filters, result = output + offset
                         for row in 0..<rows {
-                            run(band + row * g.strideHeight * rowFloats, taps.baseAddress!, Int32(taps.count), Int32(g.channels),
+                            run(band + row * g.strideHeight * rowFloats, taps.baseAddress!, Int32(taps.count), Int32(tapChannels),
                                 Int32(g.strideWidth * g.channels), weights.baseAddress!, bias, Int32(filters), Int32(filters),
                                 result + row * g.outWidth * filters, residual.map { $0 + offset + row * g.outWidth * filters },
                                 Int32(g.outWidth), store)
