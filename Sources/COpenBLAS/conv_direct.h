@@ -70,9 +70,10 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
         partial += KL_BLOCK * weightStride;                                                                          \
     } while (0)
 
-/// Sums (taps × channels) per pass over a group of register blocks, with AVX-512: one filter block's weights for a
-/// pass (KL_PASS · 2 · KL_LANES floats, 32 KB) stay in L1 while the group's blocks read them. In one pass over all of
-/// a wide kernel (Xception's 728 channels: 93 KB a filter block), every block streamed them from L2.
+/// Sums (taps × channels) per pass over a group of register blocks: one filter block's weights for a pass
+/// (KL_PASS · 2 · KL_LANES floats: 32 KB with AVX-512, 16 KB with AVX2) stay in L1 while the group's blocks read them.
+/// In one pass over all of a wide kernel (Xception's 728 channels: 93 KB a filter block with AVX-512), every block
+/// streamed them from L2.
 #define KL_PASS 256
 /// Register blocks per group: their sums wait between passes in a buffer of KL_GROUP + 4 blocks (the last group
 /// also takes the run's tail: one overlapping block, or a block of 4 and up to 3 single positions).
@@ -112,26 +113,17 @@ static inline void KL_NAME(kl_conv_run)(const float *input, const int32_t *taps,
         const float *prefetch = block + blockFloats, *prefetchEnd = f0 + 2 * KL_LANES < filters ? prefetch + blockFloats : prefetch;
         kl_vec bias0 = bias ? KL_LOAD_LEFT(bias + f0, filters - f0) : zero;
         kl_vec bias1 = bias ? KL_LOAD_LEFT(bias + f0 + KL_LANES, filters - f0 - KL_LANES) : zero;
-#if KL_LANES == 16
         for (int32_t b0 = 0; b0 < fullBlocks || (b0 == 0 && tail < positions); b0 += KL_GROUP) {
             const int32_t b1 = b0 + KL_GROUP < fullBlocks ? b0 + KL_GROUP : fullBlocks;
             for (int32_t k0 = 0; k0 < sums; k0 += KL_PASS) {
                 const int32_t k1 = k0 + KL_PASS < sums ? k0 + KL_PASS : sums, first = k0 == 0, last = k1 == sums;
                 const int32_t passTap = k0 / channels, passFrom = k0 - passTap * channels;
-#else
-        // AVX2 runs all its sums in one pass over one group: the passes, even a single one, cost its 16 registers
-        // 6–20 % (ResNet50, MobileNetV2, InceptionV3 on the Intel Xeon with AVX2 kernels).
-        {
-            const int32_t b0 = 0, b1 = fullBlocks;
-            {
-                const int32_t k0 = 0, k1 = sums, first = 1, last = 1, passTap = 0, passFrom = 0;
-#endif
                 float *partial = partials;
                 for (int32_t x = b0 * runBlock; x < b1 * runBlock; x += runBlock) {
                     if (runBlock == 7) KL_CONV_BLOCK(KL_POSITIONS_7);
                     else KL_CONV_BLOCK(KL_POSITIONS_BLOCK);
                 }
-                // `continue`: on to the next pass (with AVX2, the next block of filters).
+                // `continue`: on to the next pass.
                 if (b1 < fullBlocks || tail == positions) continue;
                 if (positions >= KL_BLOCK && store != KL_STORE_ADDING) {
                     // The last block overlaps the one before it: recomputing a few positions at full speed beats
