@@ -82,7 +82,8 @@ import Testing
     /// blocks of 7, as it does the 7 × 7 positions of the pointwise test above), with `same` and `valid` padding,
     /// stride 2, dilation, 1-D, masked filter blocks, ReLU in registers and sigmoid after the kernel, and kernels of
     /// more than one pass (KL_PASS taps × channels; passes ending inside a tap) over rows of more than one group of
-    /// register blocks (KL_GROUP) with a tail. One image alone
+    /// register blocks (KL_GROUP) with a tail. Bands read a kernel row as one tap without dilation across (a 7×7
+    /// stride-2 stem on 3 channels), one tap per column with it. One image alone
     /// (split by filters where a batch of two is not) gives the same bits as inside the batch.
     @Test(arguments: [([5, 5, 384], [1, 3], 1, 1, Padding.same, 70, Activation.relu, false),
                       ([5, 5, 48], [3, 1], 1, 1, .same, 33, .sigmoid, false),
@@ -93,7 +94,8 @@ import Testing
                       ([6, 40, 12], [3, 3], 1, 1, .same, 40, .relu, true),
                       ([6, 40, 12], [3, 3], 1, 1, .same, 24, .hardSilu, true), ([6, 40, 10], [3, 3], 1, 1, .same, 20, .swish, true),
                       ([7, 81, 5], [3, 3], 2, 1, .same, 33, .sigmoid, true), ([3, 35, 12], [3, 3], 1, 1, .same, 40, .relu, true),
-                      ([4, 70, 40], [3, 3], 1, 1, .same, 24, .relu, true)],
+                      ([4, 70, 40], [3, 3], 1, 1, .same, 24, .relu, true), ([9, 75, 3], [7, 7], 2, 1, .valid, 40, .relu, true),
+                      ([7, 40, 12], [3, 3], 1, 2, .same, 33, .relu, true)],
           VectorISA.available)
     func windowedMatchesIm2col(_ c: ([Int], [Int], Int, Int, Padding, Int, Activation, Bool), isa: VectorISA) throws {
         let (input, size, stride, dilation, padding, filters, activation, banded) = c
