@@ -19,6 +19,7 @@ struct DirectConvolution: Sendable {
     /// a stem's 3 channels a tap (ResNet50's 7×7 `conv1`) no longer leave the kernel restarting its channel loop
     /// after every 3 multiply-adds.
     let taps: [Int32]
+    /// The floats each tap reads side by side: `kernelWidth × channels` for a kernel row, `channels` for one column.
     let tapChannels: Int
 
     /// `kernel` is Keras's [kh, kw, channels, filters].
