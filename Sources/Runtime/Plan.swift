@@ -92,6 +92,10 @@ struct Plan: Sendable {
             }
             position[node.name] = steps.count - 1
         }
+        if fused {
+            (steps, position) = Self.gatheringConcatenations(steps, position: position,
+                                                             outputs: Set(graph.outputs.compactMap { position[$0] }))
+        }
         var lastReader = Array(steps.indices)
         for (index, step) in steps.enumerated() {
             for source in step.inputs { lastReader[source] = max(lastReader[source], index) }

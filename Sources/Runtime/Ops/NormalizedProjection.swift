@@ -6,10 +6,15 @@ import KerasLensGraph
 /// normalizes the growing concatenation before every block's first 1×1 layer this way (a pass over up to 1,024
 /// channels per position, 61 times per image). The values are the normalization's and the sums the convolution's,
 /// so the output is the same, bit for bit.
+///
+/// The normalization's input may come as the parts of a channels-last concatenation (`gathering`): DenseNet's
+/// growing concatenation is then never copied whole, each block's parts are gathered as they are normalized.
 struct NormalizedProjectionKernel: Kernel {
     let normalization: AffineKernel
     let projection: PointwiseStage
     let positions: Int
+    /// Channels of each input the normalization reads, in order: one input, or a concatenation's parts.
+    let widths: [Int]
 
     /// nil unless `normalization` is a channels-last per-channel affine kernel and `projection` a stride-1 1×1
     /// convolution on the vector kernel over its output.
@@ -20,13 +25,29 @@ struct NormalizedProjectionKernel: Kernel {
         self.normalization = affine
         self.projection = stage
         positions = affine.count / affine.scale.count
+        widths = [affine.scale.count]
     }
 
-    /// The normalization's input, then the projection's folded residual, if it has one.
+    private init(_ kernel: Self, widths: [Int]) {
+        (normalization, projection, positions, self.widths) = (kernel.normalization, kernel.projection, kernel.positions, widths)
+    }
+
+    /// This kernel reading the normalization's input as the parts of a channels-last concatenation, `widths[i]`
+    /// channels each (they add up to its channels).
+    func gathering(_ widths: [Int]) -> Self {
+        precondition(widths.reduce(0, +) == normalization.scale.count, "the parts make up the normalized channels")
+        return Self(self, widths: widths)
+    }
+
+    /// The normalization's input (or its parts), then the projection's folded residual, if it has one.
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
-        let x = inputs[0], residual = inputs.count > 1 ? inputs[1] : nil
+        let parts = Array(inputs.prefix(widths.count)), residual = inputs.count > widths.count ? inputs[widths.count] : nil
         projection.forwardChunks(rows: batch * positions, residual: residual, into: output) { rows, normalized in
-            normalization.transformRows(x, rows: rows, into: normalized)
+            if parts.count == 1 {
+                normalization.transformRows(parts[0], rows: rows, into: normalized)
+            } else {
+                normalization.transformRows(parts, widths: widths, rows: rows, into: normalized)
+            }
         }
     }
 

@@ -109,6 +109,28 @@ struct AffineKernel: Kernel {
         activation?.apply(output, count: rows.count * period)
     }
 
+    /// `transformRows` of a channels-last concatenation given as its parts (`widths[i]` channels each, in order)
+    /// rather than as one tensor: the concatenation's copy happens here, on the way into the rows, for nothing.
+    /// Each value sees the same two operations as in `transformRows`.
+    func transformRows(_ parts: [UnsafePointer<Float>], widths: [Int], rows: Range<Int>,
+                       into output: UnsafeMutablePointer<Float>) {
+        let period = scale.count
+        scale.withUnsafeBufferPointer { scale in
+            shift.withUnsafeBufferPointer { shift in
+                var offset = 0
+                for (part, width) in zip(parts, widths) {
+                    let (scale, shift) = (scale.baseAddress! + offset, shift.baseAddress! + offset)
+                    for row in rows {
+                        let source = part + row * width, target = output + (row - rows.lowerBound) * period + offset
+                        for c in 0..<width { target[c] = source[c] * scale[c] + shift[c] }
+                    }
+                    offset += width
+                }
+            }
+        }
+        activation?.apply(output, count: rows.count * period)
+    }
+
     /// `gx += g · scale`, in the forward pass's two loop forms.
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
