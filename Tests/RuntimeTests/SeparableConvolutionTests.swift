@@ -3,7 +3,8 @@ import KerasLensGraph
 import Testing
 
 /// The separable convolution's fused forward pass (depthwise band by band into cache, then the direct kernel's 1×1
-/// path over it) against the depthwise loops followed by OpenBLAS products: several bands per sample, filters in
+/// path over it) against the depthwise loops followed by OpenBLAS products: several bands per sample (Xception's
+/// 14 rows of 728 channels: 4, 4, 3 and 3 rows on two cores, each band's sums in passes over the channels), filters in
 /// more than one register block with the last one partly masked, bands split by filters (one sample), stride 2,
 /// 1-D, ReLU in registers and an activation applied after split tasks, for every instruction set this CPU has; and
 /// a sample alone gives the same bits as inside the batch.
@@ -19,6 +20,7 @@ import Testing
 
     static let cases = [
         Case(spatial: [20, 40], channels: 200, filters: 70, padding: .same, activation: .relu),
+        Case(spatial: [14, 14], channels: 728, filters: 40, padding: .same, activation: .relu),
         Case(spatial: [9, 11], channels: 24, filters: 40, stride: 2, padding: .same, activation: .linear),
         Case(spatial: [7, 7], channels: 48, filters: 100, padding: .valid, activation: .sigmoid),
         Case(spatial: [30], channels: 17, filters: 33, size: 5, padding: .same, activation: .relu6),

@@ -72,11 +72,13 @@ struct SeparableConvolutionKernel: Kernel {
     /// Both halves band by band: each band's depthwise result (a few rows, about 256 KB of padded input) stays in
     /// cache for the pointwise product that reads it, instead of a layer-sized intermediate going to memory and
     /// back. Bands with too few of them for the cores are split by filters (`FilterParts`); each split task
-    /// recomputes its band's depthwise half, a fraction of the pointwise half's work.
+    /// recomputes its band's depthwise half, a fraction of the pointwise half's work. A sample's bands come in a
+    /// multiple of the cores' count, larger first (`RowChunks`): one image's 14 rows on two cores were 5, 5 and 4
+    /// rows in two filter parts each (unequal tasks, each band's depthwise half twice), now 4, 4, 3 and 3 rows.
     private func forwardFused(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int,
                               depthwise: VectorDepthwiseConvolution, pointwise: DirectConvolution) {
         let g = depthwise.geometry
-        let bands = (g.outHeight + depthwise.bandRows - 1) / depthwise.bandRows
+        let sampleBands = RowChunks(rows: g.outHeight, block: 1, most: depthwise.bandRows), bands = sampleBands.count
         let parts = FilterParts(tasks: batch * bands, filters: filters, isa: pointwise.isa)
         let store = activation.registerStore ?? Int32(KL_STORE_SUMS)
         withOptionalPointer(bias) { bias in
@@ -87,7 +89,7 @@ struct SeparableConvolutionKernel: Kernel {
                 var computed: Int?
                 for task in tasks {
                     let sampleBand = task / parts.count, sample = sampleBand / bands
-                    let rows = depthwise.bandRange(sampleBand % bands)
+                    let rows = sampleBands.range(sampleBand % bands)
                     if computed != sampleBand {
                         depthwise.forwardBand(input + sample * g.inputCount, rows: rows, scratch: scratch, bias: nil,
                                               store: Int32(KL_STORE_SUMS), into: middle)
