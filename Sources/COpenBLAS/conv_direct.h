@@ -18,57 +18,59 @@
 /// The instruction set's shape for Swift: lanes per vector and positions (or Winograd tiles) per register block.
 enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
 
-#define KL_STORE_BLOCK(p)                                                                                            \
+/// One vector of position p's sums, for the filters from f0 + lane on, stored as `store` says: the residual added
+/// first, then the activation (or the output's previous values).
+#define KL_STORE_VECTOR(sum, p, lane)                                                                                \
     {                                                                                                                \
-        float *o = output + (ptrdiff_t)(x + (p)) * outputStride + f0;                                                \
-        if (residual) {                                                                                              \
-            const float *r = residual + (ptrdiff_t)(x + (p)) * outputStride + f0;                                    \
-            sum0_##p = KL_ADD(sum0_##p, KL_LOAD_LEFT(r, filters - f0));                                              \
-            sum1_##p = KL_ADD(sum1_##p, KL_LOAD_LEFT(r + KL_LANES, filters - f0 - KL_LANES));                        \
-        }                                                                                                            \
-        if (store == KL_STORE_RELU) { sum0_##p = KL_MAX(sum0_##p, zero); sum1_##p = KL_MAX(sum1_##p, zero); }        \
-        if (store == KL_STORE_RELU6) {                                                                               \
-            sum0_##p = KL_MIN(KL_MAX(sum0_##p, zero), six);                                                          \
-            sum1_##p = KL_MIN(KL_MAX(sum1_##p, zero), six);                                                          \
-        }                                                                                                            \
-        if (store == KL_STORE_HARD_SILU) { sum0_##p = KL_HARD_SILU(sum0_##p); sum1_##p = KL_HARD_SILU(sum1_##p); }   \
-        if (store == KL_STORE_SWISH) { sum0_##p = KL_SWISH(sum0_##p); sum1_##p = KL_SWISH(sum1_##p); }               \
-        if (store == KL_STORE_ADDING) {                                                                              \
-            sum0_##p = KL_ADD(sum0_##p, KL_LOAD_LEFT(o, filters - f0));                                              \
-            sum1_##p = KL_ADD(sum1_##p, KL_LOAD_LEFT(o + KL_LANES, filters - f0 - KL_LANES));                        \
-        }                                                                                                            \
-        KL_STORE_LEFT(o, filters - f0, sum0_##p);                                                                    \
-        KL_STORE_LEFT(o + KL_LANES, filters - f0 - KL_LANES, sum1_##p);                                              \
+        float *o = output + (ptrdiff_t)(x + (p)) * outputStride + f0 + (lane);                                       \
+        const int32_t left = filters - f0 - (lane);                                                                  \
+        if (residual) sum = KL_ADD(sum, KL_LOAD_LEFT(residual + (ptrdiff_t)(x + (p)) * outputStride + f0 + (lane), left)); \
+        if (store == KL_STORE_RELU) sum = KL_MAX(sum, zero);                                                         \
+        if (store == KL_STORE_RELU6) sum = KL_MIN(KL_MAX(sum, zero), six);                                           \
+        if (store == KL_STORE_HARD_SILU) sum = KL_HARD_SILU(sum);                                                    \
+        if (store == KL_STORE_SWISH) sum = KL_SWISH(sum);                                                            \
+        if (store == KL_STORE_ADDING) sum = KL_ADD(sum, KL_LOAD_LEFT(o, left));                                      \
+        KL_STORE_LEFT(o, left, sum);                                                                                 \
     }
+#define KL_STORE_BLOCK(p) KL_STORE_VECTOR(sum0_##p, p, 0) KL_STORE_VECTOR(sum1_##p, p, KL_LANES)
+#define KL_STORE_FIRST(p) KL_STORE_VECTOR(sum0_##p, p, 0)
 /// A block's sums on entering a pass over the kernel: the bias in the first pass, else where the last pass left them.
 #define KL_RESUME(p)                                                                                                 \
     kl_vec sum0_##p = first ? bias0 : KL_LOAD(partial + (p) * weightStride);                                        \
     kl_vec sum1_##p = first ? bias1 : KL_LOAD(partial + (p) * weightStride + KL_LANES);
+#define KL_RESUME_FIRST(p) kl_vec sum0_##p = first ? bias0 : KL_LOAD(partial + (p) * weightStride);
 #define KL_PAUSE(p)                                                                                                  \
     {                                                                                                                \
         KL_STORE(partial + (p) * weightStride, sum0_##p);                                                            \
         KL_STORE(partial + (p) * weightStride + KL_LANES, sum1_##p);                                                 \
     }
+#define KL_PAUSE_FIRST(p) KL_STORE(partial + (p) * weightStride, sum0_##p);
 /// One pass of one block of positions (`POSITIONS` names the X-macro) for filters f0..<f0 + 2 · KL_LANES: the
 /// kernel's taps × channels sums numbered k0..<k1 (tap-major, so every pass adds in the kernel's order; the first is
-/// channel passFrom of tap passTap), kept at `partial` between passes and stored after the last.
+/// channel passFrom of tap passTap), kept at `partial` between passes and stored after the last. A block of at most
+/// KL_LANES filters (`oneVector`) keeps one vector of sums a position: its second would only add zeros.
 #define KL_CONV_BLOCK(POSITIONS)                                                                                     \
     do {                                                                                                             \
-        POSITIONS(KL_RESUME)                                                                                         \
+        if (oneVector) KL_CONV_BLOCK_WITH(POSITIONS, KL_RESUME_FIRST, KL_ACCUMULATE_FIRST, KL_STORE_FIRST, KL_PAUSE_FIRST)  \
+        else KL_CONV_BLOCK_WITH(POSITIONS, KL_RESUME, KL_ACCUMULATE, KL_STORE_BLOCK, KL_PAUSE)                       \
+        partial += KL_BLOCK * weightStride;                                                                          \
+    } while (0)
+#define KL_CONV_BLOCK_WITH(POSITIONS, RESUME, ACCUMULATE, STORE, PAUSE)                                              \
+    {                                                                                                                \
+        POSITIONS(RESUME)                                                                                            \
         for (int32_t k = k0, t = passTap, from = passFrom; k < k1; t++, from = 0) {                                  \
             const int32_t to = from + (k1 - k) < channels ? from + (k1 - k) : channels;                              \
             const float *in = input + (ptrdiff_t)x * positionStride + taps[t];                                       \
             const float *w = block + (ptrdiff_t)t * channels * weightStride;                                         \
-            KL_CHANNEL_RANGE_SUMS(POSITIONS, from, to)                                                               \
+            KL_CHANNEL_RANGE_SUMS_WITH(POSITIONS, ACCUMULATE, from, to)                                              \
             k += to - from;                                                                                          \
         }                                                                                                            \
         if (last) {                                                                                                  \
-            POSITIONS(KL_STORE_BLOCK)                                                                                \
+            POSITIONS(STORE)                                                                                         \
         } else {                                                                                                     \
-            POSITIONS(KL_PAUSE)                                                                                      \
+            POSITIONS(PAUSE)                                                                                         \
         }                                                                                                            \
-        partial += KL_BLOCK * weightStride;                                                                          \
-    } while (0)
+    }
 
 /// Sums (taps × channels) per pass over a group of register blocks: one filter block's weights for a pass
 /// (KL_PASS · 2 · KL_LANES floats: 32 KB with AVX-512, 16 KB with AVX2) stay in L1 while the group's blocks read them.
@@ -113,6 +115,7 @@ static inline void KL_NAME(kl_conv_run)(const float *input, const int32_t *taps,
         const float *prefetch = block + blockFloats, *prefetchEnd = f0 + 2 * KL_LANES < filters ? prefetch + blockFloats : prefetch;
         kl_vec bias0 = bias ? KL_LOAD_LEFT(bias + f0, filters - f0) : zero;
         kl_vec bias1 = bias ? KL_LOAD_LEFT(bias + f0 + KL_LANES, filters - f0 - KL_LANES) : zero;
+        const int oneVector = filters - f0 <= KL_LANES;
         for (int32_t b0 = 0; b0 < fullBlocks || (b0 == 0 && tail < positions); b0 += KL_GROUP) {
             const int32_t b1 = b0 + KL_GROUP < fullBlocks ? b0 + KL_GROUP : fullBlocks;
             for (int32_t k0 = 0; k0 < sums; k0 += KL_PASS) {

@@ -43,15 +43,25 @@ enum { KL_STORE_SUMS = 0, KL_STORE_RELU = 1, KL_STORE_ADDING = 2, KL_STORE_RELU6
 /// streams from DRAM or, on Intel's mesh, from L3.
 #define KL_CHANNEL_SUMS(POSITIONS) KL_CHANNEL_RANGE_SUMS(POSITIONS, 0, channels)
 /// KL_CHANNEL_SUMS over the channels from..<to alone.
-#define KL_CHANNEL_RANGE_SUMS(POSITIONS, from, to)                                                                   \
+#define KL_CHANNEL_RANGE_SUMS(POSITIONS, from, to) KL_CHANNEL_RANGE_SUMS_WITH(POSITIONS, KL_ACCUMULATE, from, to)
+/// Adds position p's input value times the first vector of weights (`w0`) to its one sum: a block of filters whose
+/// second vector would be all padding (a layer's last ≤ KL_LANES filters).
+#define KL_ACCUMULATE_FIRST(p)                                                                                       \
+    {                                                                                                                \
+        kl_vec v = KL_SET1(in[(ptrdiff_t)(p) * positionStride + c]);                                                 \
+        sum0_##p = KL_FMADD(v, w0, sum0_##p);                                                                        \
+    }
+/// The channel loop with `ACCUMULATE` for each position (KL_ACCUMULATE_FIRST leaves `w1` unread, and its load goes).
+#define KL_CHANNEL_RANGE_SUMS_WITH(POSITIONS, ACCUMULATE, from, to)                                                  \
     for (int32_t c = (from); c < (to); c++) {                                                                        \
         kl_vec w0 = KL_LOAD(w + (ptrdiff_t)c * weightStride);                                                        \
         kl_vec w1 = KL_LOAD(w + (ptrdiff_t)c * weightStride + KL_LANES);                                             \
+        (void)w1;                                                                                                    \
         if (prefetch < prefetchEnd) {                                                                                \
             _mm_prefetch((const char *)prefetch, _MM_HINT_T1);                                                       \
             prefetch += prefetchStep;                                                                                \
         }                                                                                                            \
-        POSITIONS(KL_ACCUMULATE)                                                                                     \
+        POSITIONS(ACCUMULATE)                                                                                        \
     }
 
 /// Floats of the next filter block's weights to prefetch per channel so that it is all asked for over `blocks`
