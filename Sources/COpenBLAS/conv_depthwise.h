@@ -15,20 +15,10 @@
 
 #define KL_DEPTHWISE_DECLARE(p) kl_vec sum_##p = b;
 #define KL_DEPTHWISE_TAP(p) sum_##p = KL_FMADD(KL_LOAD_LEFT(in + (ptrdiff_t)(p) * positionStride + tap, left), w, sum_##p);
-/// Stores the sums `sum` of the `left` channels at `o` as `store` says (`zero` and `six` in scope).
-#define KL_DEPTHWISE_FINISH(sum, o, left)                                                                            \
-    {                                                                                                                \
-        if (store == KL_STORE_RELU) sum = KL_MAX(sum, zero);                                                         \
-        if (store == KL_STORE_RELU6) sum = KL_MIN(KL_MAX(sum, zero), six);                                           \
-        if (store == KL_STORE_HARD_SILU) sum = KL_HARD_SILU(sum);                                                    \
-        if (store == KL_STORE_SWISH) sum = KL_SWISH(sum);                                                            \
-        if (store == KL_STORE_ADDING) sum = KL_ADD(sum, KL_LOAD_LEFT(o, left));                                      \
-        KL_STORE_LEFT(o, left, sum);                                                                                 \
-    }
 #define KL_DEPTHWISE_STORE(p)                                                                                        \
     {                                                                                                                \
         float *o = output + (ptrdiff_t)(x + (p)) * channels + c0;                                                    \
-        KL_DEPTHWISE_FINISH(sum_##p, o, left)                                                                        \
+        KL_FINISH_STORE(sum_##p, o, left)                                                                            \
     }
 /// The sums of one block of positions (`POSITIONS` names the X-macro) for channels c0..<c0 + KL_LANES.
 #define KL_DEPTHWISE_BLOCK(POSITIONS)                                                                                \
@@ -109,7 +99,7 @@ static inline void KL_NAME(kl_depthwise_run)(const float *input, const int32_t *
                 _Pragma("clang loop unroll(full)") for (int p = 0; p < P; p++) {                                     \
                     kl_vec sum = sums[p];                                                                            \
                     float *o = output + (ptrdiff_t)(x + p) * channels + c0;                                          \
-                    KL_DEPTHWISE_FINISH(sum, o, left)                                                                \
+                    KL_FINISH_STORE(sum, o, left)                                                                    \
                 }                                                                                                    \
             }                                                                                                        \
         }                                                                                                            \
@@ -161,7 +151,7 @@ static inline int32_t KL_NAME(kl_depthwise_rows)(const float *const *rows, int32
 #define KL_WINDOW_STORE(v)                                                                                           \
     {                                                                                                                \
         float *o = output + c0 + (v) * KL_LANES;                                                                     \
-        KL_DEPTHWISE_FINISH(sum_##v, o, left - (v) * KL_LANES)                                                       \
+        KL_FINISH_STORE(sum_##v, o, left - (v) * KL_LANES)                                                           \
     }
 #define KL_VECTORS_4(M) M(0) M(1) M(2) M(3)
 

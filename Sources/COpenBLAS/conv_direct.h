@@ -22,15 +22,11 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
 /// first, then the activation (or the output's previous values).
 #define KL_STORE_VECTOR(sum, p, lane)                                                                                \
     {                                                                                                                \
-        float *o = output + (ptrdiff_t)(x + (p)) * outputStride + f0 + (lane);                                       \
+        const ptrdiff_t at = (ptrdiff_t)(x + (p)) * outputStride + f0 + (lane);                                      \
         const int32_t left = filters - f0 - (lane);                                                                  \
-        if (residual) sum = KL_ADD(sum, KL_LOAD_LEFT(residual + (ptrdiff_t)(x + (p)) * outputStride + f0 + (lane), left)); \
-        if (store == KL_STORE_RELU) sum = KL_MAX(sum, zero);                                                         \
-        if (store == KL_STORE_RELU6) sum = KL_MIN(KL_MAX(sum, zero), six);                                           \
-        if (store == KL_STORE_HARD_SILU) sum = KL_HARD_SILU(sum);                                                    \
-        if (store == KL_STORE_SWISH) sum = KL_SWISH(sum);                                                            \
-        if (store == KL_STORE_ADDING) sum = KL_ADD(sum, KL_LOAD_LEFT(o, left));                                      \
-        KL_STORE_LEFT(o, left, sum);                                                                                 \
+        float *o = output + at;                                                                                      \
+        if (residual) sum = KL_ADD(sum, KL_LOAD_LEFT(residual + at, left));                                          \
+        KL_FINISH_STORE(sum, o, left)                                                                                \
     }
 #define KL_STORE_BLOCK(p) KL_STORE_VECTOR(sum0_##p, p, 0) KL_STORE_VECTOR(sum1_##p, p, KL_LANES)
 #define KL_STORE_FIRST(p) KL_STORE_VECTOR(sum0_##p, p, 0)
@@ -51,8 +47,10 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
 /// KL_LANES filters (`oneVector`) keeps one vector of sums a position: its second would only add zeros.
 #define KL_CONV_BLOCK(POSITIONS)                                                                                     \
     do {                                                                                                             \
-        if (oneVector) KL_CONV_BLOCK_WITH(POSITIONS, KL_RESUME_FIRST, KL_ACCUMULATE_FIRST, KL_STORE_FIRST, KL_PAUSE_FIRST)  \
-        else KL_CONV_BLOCK_WITH(POSITIONS, KL_RESUME, KL_ACCUMULATE, KL_STORE_BLOCK, KL_PAUSE)                       \
+        if (oneVector)                                                                                               \
+            KL_CONV_BLOCK_WITH(POSITIONS, KL_RESUME_FIRST, KL_ACCUMULATE_FIRST, KL_STORE_FIRST, KL_PAUSE_FIRST)      \
+        else                                                                                                         \
+            KL_CONV_BLOCK_WITH(POSITIONS, KL_RESUME, KL_ACCUMULATE, KL_STORE_BLOCK, KL_PAUSE)                        \
         partial += KL_BLOCK * weightStride;                                                                          \
     } while (0)
 #define KL_CONV_BLOCK_WITH(POSITIONS, RESUME, ACCUMULATE, STORE, PAUSE)                                              \

@@ -23,6 +23,18 @@ enum { KL_STORE_SUMS = 0, KL_STORE_RELU = 1, KL_STORE_ADDING = 2, KL_STORE_RELU6
 /// value at a time) apply, so the same bits as the pass after the kernel it replaces.
 #define KL_SWISH(v) KL_MUL(v, KL_NAME(kl_sigmoid_vec)(v))
 
+/// Stores the sums `sum` of the `left` lanes at `o` as `store` says (`zero` and `six` in scope): through the
+/// activation, or added to what `o` holds.
+#define KL_FINISH_STORE(sum, o, left)                                                                                \
+    {                                                                                                                \
+        if (store == KL_STORE_RELU) sum = KL_MAX(sum, zero);                                                         \
+        if (store == KL_STORE_RELU6) sum = KL_MIN(KL_MAX(sum, zero), six);                                           \
+        if (store == KL_STORE_HARD_SILU) sum = KL_HARD_SILU(sum);                                                    \
+        if (store == KL_STORE_SWISH) sum = KL_SWISH(sum);                                                            \
+        if (store == KL_STORE_ADDING) sum = KL_ADD(sum, KL_LOAD_LEFT(o, left));                                      \
+        KL_STORE_LEFT(o, left, sum);                                                                                 \
+    }
+
 #define KL_POSITIONS_8(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7)
 #define KL_POSITIONS_7(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6)
 #define KL_POSITIONS_6(M) M(0) M(1) M(2) M(3) M(4) M(5)
