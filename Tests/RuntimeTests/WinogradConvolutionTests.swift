@@ -18,11 +18,11 @@ import Testing
         Case(height: 7, width: 9, channels: 16, filters: 1, padding: .same, activation: .relu),
         Case(height: 8, width: 8, channels: 20, filters: 40, padding: .same, activation: .linear),
         Case(height: 6, width: 11, channels: 32, filters: 33, padding: .valid, activation: .relu),
-        Case(height: 5, width: 21, channels: 17, filters: 64, padding: .valid, activation: .sigmoid),
+        Case(height: 6, width: 21, channels: 17, filters: 64, padding: .valid, activation: .sigmoid),
         Case(height: 2, width: 2, channels: 64, filters: 16, padding: .same, activation: .relu),
         Case(height: 6, width: 7, channels: 48, filters: 24, padding: .same, activation: .relu6),
         Case(height: 8, width: 6, channels: 32, filters: 20, padding: .same, activation: .hardSilu),
-        Case(height: 7, width: 5, channels: 24, filters: 36, padding: .valid, activation: .swish),
+        Case(height: 8, width: 5, channels: 24, filters: 36, padding: .valid, activation: .swish),
         // bands of two tile rows (the last one output row high), each split by filters for one image
         Case(height: 9, width: 13, channels: 16, filters: 400, padding: .same, activation: .relu),
     ]
@@ -51,5 +51,18 @@ import Testing
         input.withUnsafeBufferPointer { x in fast.forward([x.baseAddress!], &alone, batch: 1) }
         #expect(alone == Array(actual[..<(count / batch)]), "\(c) \(isa): one image alone")
         #expect(c.activation != .relu6 || expected.contains(6), "sums reach the cap, so the clipping is tested")
+    }
+
+    /// Winograd runs where it needs at most 16/3 products an output: 7×7 (5.2) and even sizes, not 5×5 (5.8) or 3×3.
+    @Test(arguments: [(7, 7, true), (8, 6, true), (2, 2, true), (5, 5, false), (3, 3, false), (5, 7, false)])
+    func runsWhereItPays(height: Int, width: Int, winograd: Bool) {
+        let shapes = KernelShapes(inputs: [[height, width, 32]], output: [height, width, 16])
+        let kernel = Tensor(shape: [3, 3, 32, 16], scalars: [Float](repeating: 0.5, count: 9 * 32 * 16))
+        for isa in VectorISA.available {
+            let layer = ConvolutionKernel(kernel: kernel, bias: nil, window: window([3, 3], .same), activation: .linear,
+                                          shapes: shapes, isa: isa)
+            #expect((layer.winograd != nil) == winograd, "\(height)×\(width) \(isa)")
+            #expect((layer.direct != nil) == !winograd, "\(height)×\(width) \(isa)")
+        }
     }
 }

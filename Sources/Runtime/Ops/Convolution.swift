@@ -31,7 +31,7 @@ struct ConvolutionKernel: Kernel {
         self.geometry = geometry
         self.filters = filters
         winograd = isa.flatMap { isa in
-            allowsWinograd && WinogradConvolution.applies(to: geometry)
+            allowsWinograd && WinogradConvolution.applies(to: geometry) && WinogradConvolution.pays(for: geometry)
                 ? WinogradConvolution(geometry: geometry, kernel: kernel.scalars, filters: filters, isa: isa) : nil
         }
         direct = winograd == nil
