@@ -10,9 +10,10 @@ import KerasLensGraph
 /// plan; everything below them comes from the inference plan, whose fused kernels (direct or Winograd convolution,
 /// bias and ReLU in registers) are faster. Grad-CAM on a deep layer thus costs about one inference pass plus a
 /// short backward walk; saliency and integrated gradients walk back to the input, so for them everything runs in
-/// the differentiable plan.
+/// the differentiable plan (its Winograd-forward form, `Model.inputGradient`).
 struct GradientSchedule: Sendable {
-    /// The gradient plan the backward pass walks: the folded one when it has every layer the call names.
+    /// The gradient plan the backward pass walks: the folded one when it has every layer the call names, in its
+    /// Winograd-forward form (`Model.inputGradient`) when those are model inputs alone.
     let plan: Plan
     /// Differentiable-plan indices of the requested layers, the first output and the score.
     let requested: [Int], output: Int, score: Int
@@ -84,7 +85,8 @@ extension Model {
         try schedules.schedule(.init(layers: layers, target: target)) { () throws(RuntimeError) in
             let folded = try foldedDifferentiable
             let named = layers + [outputNames[0], scoreLayer(target)]
-            let plan = named.allSatisfy { folded.position[$0] != nil } ? folded : try differentiable
+            let plan = !named.allSatisfy { folded.position[$0] != nil } ? try differentiable
+                : !layers.isEmpty && layers.allSatisfy(inputNames.contains) ? try inputGradient : folded
             let requested = try layers.map { name throws(RuntimeError) in try step(named: name, in: plan) }
             return GradientSchedule(inference: inference, differentiable: plan, requested: requested,
                                     output: plan.position[outputNames[0]]!, score: plan.position[scoreLayer(target)]!)

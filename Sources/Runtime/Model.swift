@@ -14,6 +14,7 @@ public final class Model: Sendable {
     let inference: Plan
     let differentiablePlan: LazyPlan
     let foldedDifferentiablePlan: LazyPlan
+    let inputGradientPlan: LazyPlan
     let inputNames: [String]
     /// The model's outputs, in order (the graph's `outputs`).
     public let outputNames: [String]
@@ -40,6 +41,7 @@ public final class Model: Sendable {
         inference = try Plan(graph: planned, fused: true)
         differentiablePlan = LazyPlan(graph: planned, fused: false)
         foldedDifferentiablePlan = LazyPlan(graph: planned, fused: false, folded: true)
+        inputGradientPlan = LazyPlan(from: foldedDifferentiablePlan) { $0.withWinogradForward() }
         specializations = open ? SpecializationCache() : nil
         inputNames = graph.inputs
         outputNames = graph.outputs
@@ -59,6 +61,17 @@ public final class Model: Sendable {
     var foldedDifferentiable: Plan {
         get throws(RuntimeError) {
             try foldedDifferentiablePlan.plan()
+        }
+    }
+
+    /// The folded differentiable plan with its 3×3 convolutions run forward through Winograd (sharing every other
+    /// kernel), for gradients with respect to the inputs alone: saliency, SmoothGrad and integrated gradients walk
+    /// back through every layer, so the forward pass is half their work. Their maps move with rounding anyway (their
+    /// parity bound is TensorFlow's own sensitivity to it) and stay within it; a CAM's walk from a layer keeps the
+    /// direct kernel, whose rounding its 1e-4 bound needs (Winograd moved HMT's Layer-CAM at `conv2d_3` by 1.3e-2).
+    var inputGradient: Plan {
+        get throws(RuntimeError) {
+            try inputGradientPlan.plan()
         }
     }
 

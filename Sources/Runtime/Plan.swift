@@ -30,7 +30,7 @@ struct Plan: Sendable {
 
     static let preactivationSuffix = "/preactivation"
 
-    let steps: [Step]
+    private(set) var steps: [Step]
     let lastReader: [Int]
     let position: [String: Int]
 
@@ -103,6 +103,17 @@ struct Plan: Sendable {
         self.steps = steps
         self.lastReader = lastReader
         self.position = position
+    }
+
+    /// This gradient plan with its convolutions run forward through Winograd where it applies and pays
+    /// (`ConvolutionKernel.withWinogradForward`), every other kernel and array shared: the plan of gradients with
+    /// respect to the inputs (`Model.inputGradient`).
+    func withWinogradForward() -> Plan {
+        var plan = self
+        for index in steps.indices {
+            if let layer = (steps[index].kernel as? ConvolutionKernel)?.withWinogradForward() { plan.steps[index].kernel = layer }
+        }
+        return plan
     }
 
     /// `step` with `activation`, the only reader of its output, applied by its kernel, named as the activation; nil

@@ -8,8 +8,8 @@ import KerasLensGraph
 /// im2col's adjoint.
 struct ConvolutionKernel: Kernel {
     let geometry: ConvGeometry
-    let winograd: WinogradConvolution?
-    let direct: DirectConvolution?
+    private(set) var winograd: WinogradConvolution?
+    private(set) var direct: DirectConvolution?
     /// The backward pass's kernel (gradient plans only: inference plans never run backward): Winograd's for 3×3
     /// stride-1 layers it applies to, else the direct kernel's.
     let winogradAdjoint: WinogradConvolution?
@@ -43,6 +43,19 @@ struct ConvolutionKernel: Kernel {
         weights = kernel.scalars
         self.bias = bias?.scalars
         self.activation = activation
+    }
+
+    /// This layer with its forward pass through Winograd, where the direct kernel ran it and Winograd applies and
+    /// pays (else nil); the backward pass keeps its kernels, the same arrays. For input-gradient plans
+    /// (`Plan.withWinogradForward`).
+    func withWinogradForward() -> ConvolutionKernel? {
+        guard let isa = direct?.isa, WinogradConvolution.applies(to: geometry), WinogradConvolution.pays(for: geometry) else {
+            return nil
+        }
+        var layer = self
+        layer.winograd = WinogradConvolution(geometry: geometry, kernel: weights, filters: filters, isa: isa)
+        layer.direct = nil
+        return layer
     }
 
     /// Output positions per tile: about 256 KB of im2col scratch, at least one position.

@@ -3,15 +3,17 @@ import KerasLensGraph
 
 /// A plan built once, on first use, from whichever thread needs it first; the others wait for it.
 final class LazyPlan: @unchecked Sendable {
-    private let graph: Graph
-    private let fused: Bool, folded: Bool
+    private let make: @Sendable () throws(RuntimeError) -> Plan
     private let lock = NSLock()
     private var built: Plan?
 
     init(graph: Graph, fused: Bool, folded: Bool = false) {
-        self.graph = graph
-        self.fused = fused
-        self.folded = folded
+        make = { () throws(RuntimeError) in try Plan(graph: graph, fused: fused, folded: folded) }
+    }
+
+    /// A plan made from another (built first, if it is not yet).
+    init(from source: LazyPlan, _ transform: @escaping @Sendable (Plan) -> Plan) {
+        make = { () throws(RuntimeError) in transform(try source.plan()) }
     }
 
     var isBuilt: Bool { lock.withLock { built != nil } }
@@ -20,7 +22,7 @@ final class LazyPlan: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let built { return built }
-        let made = try Plan(graph: graph, fused: fused, folded: folded)
+        let made = try make()
         built = made
         return made
     }
