@@ -68,9 +68,9 @@ struct KernelShapes {
 ///
 /// `forInference` marks inference plans: convolutions may use Winograd, and dense layers the direct kernel's
 /// 1×1 form. Gradient plans run convolutions forward through the direct and depthwise vector kernels too (not
-/// Winograd, whose transforms round more; `Model.inputGradient` swaps it in), and backward through the vector kernels on the adjoint convolution; dense
-/// layers stay on sgemm. Recurrent layers step through the same products in both plans; only a gradient plan's also
-/// prepare the transposed weights of their backward pass.
+/// Winograd, whose transforms round more; `Model.inputGradient` swaps it in), and backward through the vector
+/// kernels on the adjoint convolution; dense layers stay on sgemm. Recurrent layers step through the same products
+/// in both plans; only a gradient plan's also prepare the transposed weights of their backward pass.
 func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = true,
                 forInference: Bool = true) throws(RuntimeError) -> (any Kernel)? {
     switch fuseActivation ? node.op : node.op.replacingFusedActivation(with: .linear) {

@@ -16,7 +16,8 @@ struct WinogradConvolution: Sendable {
     /// the direct kernel's 9). Small odd layers stay direct: InceptionV3's 5×5 ones (5.8 products an output) run
     /// 7 % faster there, one image.
     static func pays(for g: ConvGeometry) -> Bool {
-        3 * 16 * ((g.outHeight + 1) / 2) * ((g.outWidth + 1) / 2) <= 16 * g.outHeight * g.outWidth
+        let products = 16 * ((g.outHeight + 1) / 2) * ((g.outWidth + 1) / 2)
+        return 3 * products <= 16 * g.outHeight * g.outWidth
     }
 
     let geometry: ConvGeometry
