@@ -105,7 +105,7 @@ struct Plan: Sendable {
         self.position = position
     }
 
-    /// This gradient plan with its convolutions run forward through Winograd where it applies and pays
+    /// This gradient plan with its convolutions run forward through Winograd where that pays
     /// (`ConvolutionKernel.withWinogradForward`), every other kernel and array shared: the plan of gradients with
     /// respect to the inputs (`Model.inputGradient`).
     func withWinogradForward() -> Plan {

@@ -31,7 +31,7 @@ struct ConvolutionKernel: Kernel {
         self.geometry = geometry
         self.filters = filters
         winograd = isa.flatMap { isa in
-            allowsWinograd && WinogradConvolution.applies(to: geometry) && WinogradConvolution.pays(for: geometry)
+            allowsWinograd && WinogradConvolution.runsForward(geometry)
                 ? WinogradConvolution(geometry: geometry, kernel: kernel.scalars, filters: filters, isa: isa) : nil
         }
         direct = winograd == nil
@@ -45,13 +45,11 @@ struct ConvolutionKernel: Kernel {
         self.activation = activation
     }
 
-    /// This layer with its forward pass through Winograd, where the direct kernel ran it and Winograd applies and
-    /// pays (else nil); the backward pass keeps its kernels, the same arrays. For input-gradient plans
-    /// (`Plan.withWinogradForward`).
+    /// This layer with its forward pass through Winograd, where the direct kernel ran it and Winograd runs forward
+    /// (`WinogradConvolution.runsForward`; else nil); the backward pass keeps its kernels, the same arrays. For
+    /// input-gradient plans (`Plan.withWinogradForward`).
     func withWinogradForward() -> ConvolutionKernel? {
-        guard let isa = direct?.isa, WinogradConvolution.applies(to: geometry), WinogradConvolution.pays(for: geometry) else {
-            return nil
-        }
+        guard let isa = direct?.isa, WinogradConvolution.runsForward(geometry) else { return nil }
         var layer = self
         layer.winograd = WinogradConvolution(geometry: geometry, kernel: weights, filters: filters, isa: isa)
         layer.direct = nil

@@ -11,13 +11,13 @@ struct WinogradConvolution: Sendable {
             && g.dilationHeight == 1 && g.dilationWidth == 1 && g.channels >= 16 && g.outHeight >= 2 && g.outWidth >= 2
     }
 
-    /// Whether the forward pass saves enough products to pay for reading a transformed kernel 16/9 the size of the
-    /// direct kernel's: at most 16/3 products an output (16 a 2×2 tile, so 4 when both output sides are even, against
-    /// the direct kernel's 9). Small odd layers stay direct: InceptionV3's 5×5 ones (5.8 products an output) run
-    /// 7 % faster there, one image.
-    static func pays(for g: ConvGeometry) -> Bool {
+    /// Whether a forward pass runs through Winograd: it applies, and saves enough products to pay for reading a
+    /// transformed kernel 16/9 the size of the direct kernel's — at most 16/3 products an output (16 a 2×2 tile, so
+    /// 4 when both output sides are even, against the direct kernel's 9). Small odd layers stay direct: InceptionV3's
+    /// 5×5 ones (5.8 products an output) run 7 % faster there, one image.
+    static func runsForward(_ g: ConvGeometry) -> Bool {
         let products = 16 * ((g.outHeight + 1) / 2) * ((g.outWidth + 1) / 2)
-        return 3 * products <= 16 * g.outHeight * g.outWidth
+        return applies(to: g) && 3 * products <= 16 * g.outHeight * g.outWidth
     }
 
     let geometry: ConvGeometry
