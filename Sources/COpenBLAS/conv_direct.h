@@ -78,6 +78,10 @@ enum { KL_NAME(kl_lanes) = KL_LANES, KL_NAME(kl_block) = KL_BLOCK };
 /// Register blocks per group: their sums wait between passes in a buffer of KL_GROUP + 4 blocks (the last group
 /// also takes the run's tail: one overlapping block, or a block of 4 and up to 3 single positions).
 #define KL_GROUP 8
+/// The largest filter block (floats) whose weights are prefetched while the block before it runs: 1 MB, a fraction
+/// of L2. A bigger one (VGG16's `fc1`: 3.2 MB a block of 32 of its 4,096 units) would evict its own first lines
+/// before they are read and cross the memory bus twice; the cores' own stream prefetchers keep up with it.
+#define KL_PREFETCH_MOST (256 * 1024)
 
 /// Positions per register block for a run of `positions`: KL_BLOCK, or with AVX-512's blocks of 8, 7 where that
 /// divides the run and 8 does not (ResNet's 7 × 7 = 49 positions would compute 56). The runtime's chunks of
@@ -110,7 +114,8 @@ static inline void KL_NAME(kl_conv_run)(const float *input, const int32_t *taps,
     float partials[(KL_GROUP + 4) * KL_BLOCK * 2 * KL_LANES] __attribute__((aligned(64)));
     for (int32_t f0 = 0; f0 < filters; f0 += 2 * KL_LANES) {
         const float *block = weights + (ptrdiff_t)f0 * tapCount * channels;
-        const float *prefetch = block + blockFloats, *prefetchEnd = f0 + 2 * KL_LANES < filters ? prefetch + blockFloats : prefetch;
+        const float *prefetch = block + blockFloats;
+        const float *prefetchEnd = f0 + 2 * KL_LANES < filters && blockFloats <= KL_PREFETCH_MOST ? prefetch + blockFloats : prefetch;
         kl_vec bias0 = bias ? KL_LOAD_LEFT(bias + f0, filters - f0) : zero;
         kl_vec bias1 = bias ? KL_LOAD_LEFT(bias + f0 + KL_LANES, filters - f0 - KL_LANES) : zero;
         const int oneVector = filters - f0 <= KL_LANES;

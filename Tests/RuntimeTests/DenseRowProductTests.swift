@@ -2,12 +2,15 @@ import KerasLensGraph
 @testable import KerasLensRuntime
 import Testing
 
-/// A gradient plan's dense layer on samples of one row runs matrix-vector products split by columns over the cores
-/// (`BLAS.multiplyRow`): forward and backward against sums in Double, with more than one range of 64 columns and a
-/// last range cut short, and the backward pass adding to a gradient that already holds values.
+/// A gradient plan's dense layer on samples of one row runs matrix-vector products (`BLAS.multiplyRow`): forward
+/// as partial products over chunks of the input features added in order, backward split into ranges of 64 input
+/// features over the cores. Both against sums in Double, the backward pass adding to a gradient that already holds
+/// values; with one chunk and several backward ranges (the last cut short), and with several chunks, the last cut
+/// short (16,500 units: 64 input features a chunk).
 @Suite struct DenseRowProductTests {
-    @Test func forwardAndBackwardMatchTheSums() throws {
-        let (inFeatures, outFeatures, batch) = (150, 130, 3)
+    @Test(arguments: [(150, 130, 3), (150, 16_500, 2)])
+    func forwardAndBackwardMatchTheSums(_ shape: (Int, Int, Int)) throws {
+        let (inFeatures, outFeatures, batch) = shape
         let weights = ["kernel": Tensor(shape: [inFeatures, outFeatures],
                                         scalars: (0..<(inFeatures * outFeatures)).map { Float(($0 * 37) % 101) / 50 - 1 }),
                        "bias": Tensor(shape: [outFeatures], scalars: (0..<outFeatures).map { Float($0 % 7) / 10 - 0.3 })]
