@@ -8,16 +8,35 @@ enum MapMath {
         return values.map { $0 / top }
     }
 
-    /// `M_p = Σ_k w_k A_pk` for position-major activations.
+    /// `M_p = Σ_k w_k A_pk` for position-major activations, each sum in channel order; four positions' sums run side
+    /// by side, as the one dependent chain of additions per position was the whole cost.
     static func weightedSum(_ activations: ArraySlice<Float>, weights: [Float]) -> [Float] {
         let channels = weights.count
-        return activations.withContiguousStorageIfAvailable { a in
-            (0..<(a.count / channels)).map { p in
-                var sum: Float = 0
-                for k in 0..<channels { sum += weights[k] * a[p * channels + k] }
-                return sum
+        let positions = channels == 0 ? 0 : activations.count / channels
+        var sums = [Float](repeating: 0, count: positions)
+        activations.withUnsafeBufferPointer { a in
+            weights.withUnsafeBufferPointer { w in
+                sums.withUnsafeMutableBufferPointer { sums in
+                    var p = 0
+                    while p + 4 <= positions {
+                        let (a0, a1, a2, a3) = (a.baseAddress! + p * channels, a.baseAddress! + (p + 1) * channels,
+                                                a.baseAddress! + (p + 2) * channels, a.baseAddress! + (p + 3) * channels)
+                        var (s0, s1, s2, s3): (Float, Float, Float, Float) = (0, 0, 0, 0)
+                        for k in 0..<channels {
+                            s0 += w[k] * a0[k]; s1 += w[k] * a1[k]; s2 += w[k] * a2[k]; s3 += w[k] * a3[k]
+                        }
+                        (sums[p], sums[p + 1], sums[p + 2], sums[p + 3]) = (s0, s1, s2, s3)
+                        p += 4
+                    }
+                    for p in p..<positions {
+                        var sum: Float = 0
+                        for k in 0..<channels { sum += w[k] * a[p * channels + k] }
+                        sums[p] = sum
+                    }
+                }
             }
-        }!
+        }
+        return sums
     }
 
     /// `M_p = Σ_k f(g_pk) A_pk`: activations weighted position by position.
@@ -31,10 +50,17 @@ enum MapMath {
         }
     }
 
-    /// Per channel, the sum over positions.
+    /// Per channel, the sum over positions, in position order.
     static func channelSums(_ values: ArraySlice<Float>, channels: Int) -> [Float] {
         var sums = [Float](repeating: 0, count: channels)
-        for (offset, value) in values.enumerated() { sums[offset % channels] += value }
+        guard channels > 0 else { return sums }
+        values.withUnsafeBufferPointer { v in
+            sums.withUnsafeMutableBufferPointer { sums in
+                for start in stride(from: 0, to: v.count - channels + 1, by: channels) {
+                    for k in 0..<channels { sums[k] += v[start + k] }
+                }
+            }
+        }
         return sums
     }
 

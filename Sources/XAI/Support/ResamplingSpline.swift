@@ -37,41 +37,34 @@ enum SplineZoom {
         let rows = Taps(input: height, output: size[0])
         let columns = Taps(input: width, output: size[1])
         let outWidth = size[1]
-        // scipy's sum, in scipy's order, for four output columns at a time: the sixteen dependent additions of one
-        // value were the whole cost (~0.5 ms for a 7×7 CAM zoomed to 224²), and four chains side by side give the
-        // same bits. Each output row first scales its four input rows by their weights, as scipy's first product.
+        // scipy's sum per output value, `Σ_a Σ_b (c[row_a][col_b] · rowWeight_a) · columnWeight_b` in that order, run
+        // for a whole output row at once: each input row's coefficients are first gathered per column tap into
+        // contiguous lines (`taps[r][b][j]`), so the sixteen terms are plain vector products over the row's columns
+        // and the chains of dependent additions run side by side. Same values, same order, same bits.
+        var taps = [Double](repeating: 0, count: height * 4 * outWidth)
+        var columnWeights = [Double](repeating: 0, count: 4 * outWidth)
+        for j in 0..<outWidth {
+            for b in 0..<4 {
+                columnWeights[b * outWidth + j] = columns.weight[4 * j + b]
+                for r in 0..<height { taps[(r * 4 + b) * outWidth + j] = coefficients[r * width + columns.index[4 * j + b]] }
+            }
+        }
         var output = [Float](repeating: 0, count: size[0] * outWidth)
-        var scaled = [Double](repeating: 0, count: 4 * width)
-        columns.index.withUnsafeBufferPointer { index in
-            columns.weight.withUnsafeBufferPointer { weight in
-                scaled.withUnsafeMutableBufferPointer { scaled in
-                    let (index, weight, scaled) = (index.baseAddress!, weight.baseAddress!, scaled.baseAddress!)
-                    /// Term (`a`, `b`) of output column `j`'s sum: scaled row `a` at the column's tap `b`, times the tap's weight.
-                    @inline(__always) func term(_ j: Int, _ a: Int, _ b: Int) -> Double {
-                        scaled[a * width + index[4 * j + b]] * weight[4 * j + b]
-                    }
+        var sums = [Double](repeating: 0, count: outWidth)
+        taps.withUnsafeBufferPointer { taps in
+            columnWeights.withUnsafeBufferPointer { columnWeights in
+                sums.withUnsafeMutableBufferPointer { sums in
                     for i in 0..<size[0] where rows.inside[i] {
+                        for j in 0..<outWidth { sums[j] = 0 }
                         for a in 0..<4 {
-                            let row = rows.index[4 * i + a] * width, rowWeight = rows.weight[4 * i + a]
-                            for k in 0..<width { scaled[a * width + k] = coefficients[row + k] * rowWeight }
-                        }
-                        var j = 0
-                        while j + 4 <= outWidth {
-                            var (t0, t1, t2, t3) = (0.0, 0.0, 0.0, 0.0)
-                            for a in 0..<4 {
-                                for b in 0..<4 {
-                                    t0 += term(j, a, b); t1 += term(j + 1, a, b); t2 += term(j + 2, a, b); t3 += term(j + 3, a, b)
-                                }
+                            let row = rows.index[4 * i + a], rowWeight = rows.weight[4 * i + a]
+                            for b in 0..<4 {
+                                let line = taps.baseAddress! + (row * 4 + b) * outWidth
+                                let weight = columnWeights.baseAddress! + b * outWidth
+                                for j in 0..<outWidth { sums[j] += line[j] * rowWeight * weight[j] }
                             }
-                            let sums = SIMD4(t0, t1, t2, t3)
-                            for lane in 0..<4 where columns.inside[j + lane] { output[i * outWidth + j + lane] = Float(sums[lane]) }
-                            j += 4
                         }
-                        for j in j..<outWidth where columns.inside[j] {
-                            var t = 0.0
-                            for a in 0..<4 { for b in 0..<4 { t += term(j, a, b) } }
-                            output[i * outWidth + j] = Float(t)
-                        }
+                        for j in 0..<outWidth where columns.inside[j] { output[i * outWidth + j] = Float(sums[j]) }
                     }
                 }
             }
