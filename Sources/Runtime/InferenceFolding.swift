@@ -22,9 +22,11 @@ import KerasLensGraph
 /// inference plan: naming one (capture, partial forward, ablation, gradients) selects the differentiable plan,
 /// which keeps every layer. Layers that are model outputs or feed more than one layer are never absorbed.
 ///
-/// `forGradients` (the folded gradient plan): residual Adds stay steps of their own, and only activations whose
-/// derivative is read off their output (`Activation.outputMaskTop`: ReLU, ReLU6) are absorbed; the others stay
-/// steps, whose backward passes read their input.
+/// `forGradients` (the folded gradient plan): only activations whose derivative is read off their output
+/// (`Activation.outputMaskTop`: ReLU, ReLU6) are absorbed; the others stay steps, whose backward passes read their
+/// input. A folded residual's backward pass sends the gradient to the shortcut as it is (`ConvolutionKernel.backward`),
+/// so the Add's forward pass, and in the backward pass the zeroed buffer the Add copied the gradient into for the
+/// convolution, go there too.
 func inferenceNodes(of graph: Graph, forGradients: Bool = false) -> [Node] {
     let graphNodes = foldingHardSwish(droppingIdentities(graph.nodes, outputs: graph.outputs), outputs: graph.outputs)
     let readers = readerCounts(of: graphNodes, outputs: graph.outputs)
@@ -43,11 +45,11 @@ func inferenceNodes(of graph: Graph, forGradients: Bool = false) -> [Node] {
     }
     var nodes: [Node] = []
     for original in graphNodes where !absorbed.contains(original.name) {
-        if !forGradients, let (index, residual) = foldingResidual(original, emitted: nodes, readers: readers, shapes: shapes) {
+        if let (index, residual) = foldingResidual(original, emitted: nodes, readers: readers, shapes: shapes) {
             nodes.remove(at: index)
             var fused = residual
             if let next = onlyReader[original.name], case .activation(let activation) = next.op,
-               activation.fuses(rank: fused.innerOutputShape.count) {
+               forGradients ? activation.outputMaskTop != nil : activation.fuses(rank: fused.innerOutputShape.count) {
                 fused.op = fused.op.replacingFusedActivation(with: activation)
                 fused.name = next.name
                 absorbed.insert(next.name)

@@ -35,8 +35,8 @@ struct Plan: Sendable {
     let position: [String: Int]
 
     /// `fused`: an inference plan. `folded` (gradient plans only): batch normalizations and paddings folded into
-    /// the layer before, and ReLU-like activations into their layer (`inferenceNodes(of:forGradients:)`); other
-    /// activations still split off.
+    /// the layer before, residual Adds into the convolution before them, and ReLU-like activations into their layer
+    /// (`inferenceNodes(of:forGradients:)`); other activations still split off.
     init(graph: Graph, fused: Bool, folded: Bool = false) throws(RuntimeError) {
         var steps: [Step] = []
         var position: [String: Int] = [:]

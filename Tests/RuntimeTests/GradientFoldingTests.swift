@@ -2,9 +2,11 @@ import KerasLensGraph
 @testable import KerasLensRuntime
 import Testing
 
-/// The folded gradient plan applies a rectifier in place on the step before when that layer's backward pass never
-/// reads its output (`RectifiedKernel`: a residual `add → relu`, a standalone `bn → relu`), and gives the input
-/// gradient of the full plan; a layer it absorbed is still reachable by name through the full plan.
+/// The folded gradient plan folds a residual `conv → add → relu` into the convolution (the shortcut its second
+/// input, the rectifier its output mask), applies a rectifier in place on the step before when that layer's backward
+/// pass never reads its output (`RectifiedKernel`: a standalone `bn → relu`), and gives the input gradient of the
+/// full plan, the shortcut here being the convolution's own input; a layer it absorbed is still reachable by name
+/// through the full plan.
 @Suite struct GradientFoldingTests {
     static func residualGraph() throws -> Graph {
         var layers = TestGraph(input: [5, 4, 3])
@@ -26,10 +28,11 @@ import Testing
     @Test func rectifiersRunInPlaceAndGiveTheFullPlansGradient() throws {
         let model = try Model(Self.residualGraph())
         let plan = try model.foldedDifferentiable
-        for (name, absorbed, mask) in [("out", "add", Activation.relu), ("bn_relu", "bn", .relu6)] {
-            let step = try #require(plan.position[name].map { plan.steps[$0] })
-            #expect(step.kernel is RectifiedKernel && step.outputMask == mask && plan.position[absorbed] == nil, "\(name)")
-        }
+        let residual = try #require(plan.position["out"].map { plan.steps[$0] })
+        #expect(residual.kernel is ConvolutionKernel && residual.inputs.count == 2 && residual.outputMask == .relu)
+        #expect(plan.position["add"] == nil && plan.position["conv"] == nil)
+        let rectified = try #require(plan.position["bn_relu"].map { plan.steps[$0] })
+        #expect(rectified.kernel is RectifiedKernel && rectified.outputMask == .relu6 && plan.position["bn"] == nil)
         let input = Tensor(shape: [3, 5, 4, 3], scalars: (0..<180).map { Float(($0 * 53) % 97) / 48 - 1 })
         for target in ScoreTarget.allCases {
             let folded = try model.gradients([input], target: target, withRespectTo: ["x", "out"])

@@ -111,11 +111,22 @@ struct ConvolutionKernel: Kernel {
         }
     }
 
-    /// `gx += col2im(g · kernelᵀ)`, tile by tile. Samples run in parallel; the tiles of one sample overlap in the
-    /// input, so they run in order.
+    /// `gx += conv′(g)`, and a folded residual's shortcut gradient `+= g` (the sum's derivative, the activation's
+    /// having been applied to `g` before). Both ways in turn, so a shortcut that is the convolution's own input
+    /// collects both.
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
-        guard let gx = inputGradients[0] else { return }
+        backwardThroughKernel(outputGradient, into: inputGradients[0], batch: batch)
+        guard inputGradients.count > 1, let shortcut = inputGradients[1] else { return }
+        Parallel.forEachRange(batch * geometry.positions, cost: filters) { rows in
+            for i in (rows.lowerBound * filters)..<(rows.upperBound * filters) { shortcut[i] += outputGradient[i] }
+        }
+    }
+
+    /// `gx += col2im(g · kernelᵀ)`, tile by tile. Samples run in parallel; the tiles of one sample overlap in the
+    /// input, so they run in order.
+    private func backwardThroughKernel(_ outputGradient: UnsafePointer<Float>, into gx: UnsafeMutablePointer<Float>?, batch: Int) {
+        guard let gx else { return }
         let g = geometry
         if let winogradAdjoint {
             return winogradAdjoint.forward(outputGradient, gx, batch: batch, bias: nil, activation: .linear, adding: true)
