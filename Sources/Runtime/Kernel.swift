@@ -42,6 +42,20 @@ extension Kernel {
     }
 }
 
+/// A kernel whose backward pass can store its contribution to its first input's gradient rather than add it, when
+/// that buffer holds nothing yet: the gradient pass then skips zeroing it first, a pass over megabytes for each layer
+/// of a backbone. Its other inputs' gradients are still added to, after the first is stored, so an input that is
+/// also the first collects both.
+protocol FirstInputGradientStoring: Kernel {
+    /// Whether this layer's backward pass can store (it writes every value of the first input's gradient).
+    var storesFirstInputGradient: Bool { get }
+
+    /// `backward`, with `inputGradients[0]` written rather than added to (it holds no values yet).
+    func backwardStoringFirstInputGradient(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>,
+                                           _ outputGradient: UnsafePointer<Float>,
+                                           _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int)
+}
+
 /// A kernel whose backward pass works from the trace its forward pass keeps (recurrent layers): without a trace it
 /// computes one again.
 protocol TracingKernel: Kernel {}

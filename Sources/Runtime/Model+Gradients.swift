@@ -102,12 +102,15 @@ extension Model {
         let scoreValues = (0..<batch).map { buffers[score]!.pointer[$0 * width + chosen[$0]] }
 
         var gradients: [Int: Plan.Buffer] = [:]
-        func gradient(_ index: Int) -> Plan.Buffer {
+        /// Step `index`'s gradient buffer, zeroed when first taken unless its first writer stores rather than adds.
+        func gradient(_ index: Int, zeroed: Bool = true) -> Plan.Buffer {
             if let existing = gradients[index] { return existing }
             let buffer = pool.take(batch * plan.steps[index].count), start = buffer.pointer
             // Zeroed over the cores: a 224² ResNet50's gradient buffers hold over 100 MB per image.
-            Parallel.forEachRange(batch * plan.steps[index].count) { range in
-                (start + range.lowerBound).update(repeating: 0, count: range.count)
+            if zeroed {
+                Parallel.forEachRange(batch * plan.steps[index].count) { range in
+                    (start + range.lowerBound).update(repeating: 0, count: range.count)
+                }
             }
             gradients[index] = buffer
             return buffer
@@ -128,9 +131,21 @@ extension Model {
                 }
                 activation.maskGradient(outputGradient.pointer, output: buffers[index]!.pointer, count: batch * step.count)
             }
-            let targets = step.inputs.map { region.contains($0) ? gradient($0).pointer : nil }
-            kernel.backward(step.inputs.map { UnsafePointer(buffers[$0]!.pointer) }, buffers[index]!.pointer,
-                            outputGradient.pointer, targets, batch: batch, trace: traces.removeValue(forKey: index))
+            // A first input whose gradient nothing has written yet, of a layer that can store there: no zeroing.
+            let storing = (kernel as? any FirstInputGradientStoring).flatMap { layer in
+                layer.storesFirstInputGradient && region.contains(step.inputs[0]) && gradients[step.inputs[0]] == nil ? layer : nil
+            }
+            let targets = step.inputs.enumerated().map { position, input in
+                region.contains(input) ? gradient(input, zeroed: storing == nil || position > 0).pointer : nil
+            }
+            let inputs = step.inputs.map { UnsafePointer(buffers[$0]!.pointer) }
+            if let storing {
+                storing.backwardStoringFirstInputGradient(inputs, buffers[index]!.pointer, outputGradient.pointer, targets,
+                                                          batch: batch)
+            } else {
+                kernel.backward(inputs, buffers[index]!.pointer, outputGradient.pointer, targets, batch: batch,
+                                trace: traces.removeValue(forKey: index))
+            }
             if let masked { pool.give(masked) }
         }
         var activations: [String: Tensor] = [:], results: [String: Tensor] = [:]

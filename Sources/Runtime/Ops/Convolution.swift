@@ -116,24 +116,32 @@ struct ConvolutionKernel: Kernel {
     /// collects both.
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
-        backwardThroughKernel(outputGradient, into: inputGradients[0], batch: batch)
+        backward(outputGradient, inputGradients, batch: batch, adding: true)
+    }
+
+    private func backward(_ outputGradient: UnsafePointer<Float>, _ inputGradients: [UnsafeMutablePointer<Float>?],
+                          batch: Int, adding: Bool) {
+        backwardThroughKernel(outputGradient, into: inputGradients[0], batch: batch, adding: adding)
         guard inputGradients.count > 1, let shortcut = inputGradients[1] else { return }
         Parallel.forEachRange(batch * geometry.positions, cost: filters) { rows in
             for i in (rows.lowerBound * filters)..<(rows.upperBound * filters) { shortcut[i] += outputGradient[i] }
         }
     }
 
-    /// `gx += col2im(g · kernelᵀ)`, tile by tile. Samples run in parallel; the tiles of one sample overlap in the
-    /// input, so they run in order.
-    private func backwardThroughKernel(_ outputGradient: UnsafePointer<Float>, into gx: UnsafeMutablePointer<Float>?, batch: Int) {
+    /// `gx += conv′(g)` (or `gx = conv′(g)` without `adding`, on the vector kernels' adjoints alone: see
+    /// `storesFirstInputGradient`): im2col's is `col2im(g · kernelᵀ)`, tile by tile. Samples run in parallel; the tiles
+    /// of one sample overlap in the input, so they run in order.
+    private func backwardThroughKernel(_ outputGradient: UnsafePointer<Float>, into gx: UnsafeMutablePointer<Float>?, batch: Int,
+                                       adding: Bool) {
         guard let gx else { return }
         let g = geometry
         if let winogradAdjoint {
-            return winogradAdjoint.forward(outputGradient, gx, batch: batch, bias: nil, activation: .linear, adding: true)
+            return winogradAdjoint.forward(outputGradient, gx, batch: batch, bias: nil, activation: .linear, adding: adding)
         }
         if let adjoint {
-            return adjoint.forward(outputGradient, gx, batch: batch, bias: nil, filters: g.channels, activation: .linear, adding: true)
+            return adjoint.forward(outputGradient, gx, batch: batch, bias: nil, filters: g.channels, activation: .linear, adding: adding)
         }
+        precondition(adding, "only the vector kernels' adjoints store")
         if let stridedAdjoint { return stridedAdjoint.add(outputGradient, into: gx, batch: batch) }
         let tile = tileSize
         weights.withUnsafeBufferPointer { weights in
@@ -157,4 +165,15 @@ struct ConvolutionKernel: Kernel {
 func withOptionalPointer<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
     guard let array else { return body(nil) }
     return array.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
+extension ConvolutionKernel: FirstInputGradientStoring {
+    /// A stride-1 layer's adjoint on the Winograd or direct kernel writes every value of the input's gradient.
+    var storesFirstInputGradient: Bool { winogradAdjoint != nil || adjoint != nil }
+
+    func backwardStoringFirstInputGradient(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>,
+                                           _ outputGradient: UnsafePointer<Float>,
+                                           _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        backward(outputGradient, inputGradients, batch: batch, adding: false)
+    }
 }
