@@ -116,11 +116,12 @@ struct ConvolutionKernel: Kernel {
     /// collects both.
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
-        backward(outputGradient, inputGradients, batch: batch, adding: true)
+        propagate(outputGradient, inputGradients, batch: batch, adding: true)
     }
 
-    private func backward(_ outputGradient: UnsafePointer<Float>, _ inputGradients: [UnsafeMutablePointer<Float>?],
-                          batch: Int, adding: Bool) {
+    /// `backward`'s work, the first input's gradient added to or (without `adding`) stored.
+    private func propagate(_ outputGradient: UnsafePointer<Float>, _ inputGradients: [UnsafeMutablePointer<Float>?],
+                           batch: Int, adding: Bool) {
         backwardThroughKernel(outputGradient, into: inputGradients[0], batch: batch, adding: adding)
         guard inputGradients.count > 1, let shortcut = inputGradients[1] else { return }
         Parallel.forEachRange(batch * geometry.positions, cost: filters) { rows in
@@ -174,6 +175,6 @@ extension ConvolutionKernel: FirstInputGradientStoring {
     func backwardStoringFirstInputGradient(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>,
                                            _ outputGradient: UnsafePointer<Float>,
                                            _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
-        backward(outputGradient, inputGradients, batch: batch, adding: false)
+        propagate(outputGradient, inputGradients, batch: batch, adding: false)
     }
 }
