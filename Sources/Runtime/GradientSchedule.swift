@@ -26,6 +26,8 @@ struct GradientSchedule: Sendable {
     /// Inference-plan steps whose outputs stand in for differentiable steps: inference index → differentiable index.
     let sources: [Int: Int]
     let inferenceSkip: Set<Int>, differentiableSkip: Set<Int>
+    /// Floats a sample holds in a pass at once: its kept activations and the region's gradients.
+    let floatsPerSample: Int
 
     init(inference: Plan, differentiable plan: Plan, requested: [Int], output: Int, score: Int) {
         self.plan = plan
@@ -56,6 +58,7 @@ struct GradientSchedule: Sendable {
         sources = Dictionary(uniqueKeysWithValues: supplied.map { (inference.position[plan.steps[$0].name]!, $0) })
         inferenceSkip = Set(inference.steps.indices).subtracting(inference.upstream(of: Set(sources.keys), given: []))
         differentiableSkip = Set(plan.steps.indices).subtracting(computed.union(supplied))
+        floatsPerSample = keep.reduce(0) { $0 + plan.steps[$1].count } + region.reduce(0) { $0 + plan.steps[$1].count }
     }
 }
 

@@ -49,7 +49,8 @@ extension Model {
             throw RuntimeError(.inputShape, "expected \(batch) class indices, got \(classes.count)")
         }
         let schedule = try gradientSchedule(layers: layers, target: target)
-        return try inPasses(of: batch, plan: schedule.plan, join: Gradients.init(joining:)) { range throws(RuntimeError) in
+        let pass = schedule.passSize(limit: batch)
+        return try inPasses(of: batch, pass: pass, join: Gradients.init(joining:)) { range throws(RuntimeError) in
             try gradientPass(batched, samples: range, classes: classes.map { Array($0[range]) }, schedule: schedule,
                              withRespectTo: layers)
         }
@@ -73,7 +74,8 @@ extension Model {
         guard substitute.shape[0] == batch else {
             throw RuntimeError(.inputShape, layer: layer, "the substituted tensor has \(substitute.shape[0]) samples, the inputs \(batch)")
         }
-        return try inPasses(of: batch, plan: schedule.plan, join: Gradients.init(joining:)) { range throws(RuntimeError) in
+        let pass = schedule.passSize(limit: batch)
+        return try inPasses(of: batch, pass: pass, join: Gradients.init(joining:)) { range throws(RuntimeError) in
             try gradientPass(batched, samples: range, classes: classes.map { Array($0[range]) }, schedule: schedule,
                              withRespectTo: [layer], substitute: substitute)
         }

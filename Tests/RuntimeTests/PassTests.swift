@@ -35,6 +35,14 @@ import Testing
         #expect(model.inference.passSize(limit: 3) < 3)
     }
 
+    /// A gradient pass keeps every activation and gradient of its samples until its backward walk ends; the samples
+    /// it takes are bounded by their total too (224² DenseNet121: 58 million floats a sample, two a pass of 128 Mi).
+    @Test func gradientPassesStayWithinTheirFloatBudget() {
+        #expect(GradientSchedule.passSize(planned: 5, floatsPerSample: 58_284_408, budget: 1 << 27) == 2)
+        #expect(GradientSchedule.passSize(planned: 5, floatsPerSample: 23_865_720, budget: 1 << 27) == 5)
+        #expect(GradientSchedule.passSize(planned: 5, floatsPerSample: 1 << 28, budget: 1 << 27) == 1)
+    }
+
     @Test func runAndGradientsMatchSampleBySample() throws {
         let whole = try model.gradients([Self.batch], withRespectTo: ["conv"])
         let run = try model.run([Self.batch], capture: ["gap"])
