@@ -114,14 +114,14 @@ static inline void kl_depthwise_gather(float *target, const float *const *rows, 
     }
 }
 
-/// Max pooling's backward pass at one output position, channels `begin..<end`: `gradient[c]` is added to
-/// `target[offsets[t] + c]` for the first of the window's `count` taps whose `input[offsets[t] + c]` equals
-/// `best[c]` (the first maximum, as TensorFlow picks). Four channels at a time, the claimed lanes masked off tap by tap,
-/// so no lane branches on its data (Sources/Runtime/Ops/Pooling.swift).
+/// Max pooling's backward pass at one output position: `gradient[c]` is added to `target[offsets[t] + c]` for the
+/// first of the window's `count` taps whose `input[offsets[t] + c]` equals `best[c]` (the first maximum, as
+/// TensorFlow picks). Four channels at a time, the claimed lanes masked off tap by tap, so no lane branches on its
+/// data (Sources/Runtime/Ops/Pooling.swift).
 static inline void kl_max_pool_backward(const float *input, float *target, const long *offsets, int count,
-                                        const float *best, const float *gradient, long begin, long end) {
-    long c = begin;
-    for (; c + 4 <= end; c += 4) {
+                                        const float *best, const float *gradient, long channels) {
+    long c = 0;
+    for (; c + 4 <= channels; c += 4) {
         __m128 b = _mm_loadu_ps(best + c), g = _mm_loadu_ps(gradient + c);
         __m128 open = _mm_castsi128_ps(_mm_set1_epi32(-1));
         for (int t = 0; t < count; t++) {
@@ -132,7 +132,7 @@ static inline void kl_max_pool_backward(const float *input, float *target, const
             _mm_storeu_ps(p, _mm_or_ps(_mm_andnot_ps(hit, v), _mm_and_ps(hit, _mm_add_ps(v, g))));
         }
     }
-    for (; c < end; c++) {
+    for (; c < channels; c++) {
         for (int t = 0; t < count; t++) {
             if (input[offsets[t] + c] == best[c]) {
                 target[offsets[t] + c] += gradient[c];

@@ -114,8 +114,9 @@ import Testing
     /// The backward pass against its definition, written out: max pooling sends each gradient to the first tap (in
     /// window order) holding the maximum — inputs drawn from five values, so most windows hold ties — and average
     /// pooling spreads it over the covered taps; added to a gradient that already holds values, position after
-    /// position, so the bits are equal. Channel counts above and below the kernel's four lanes, one image split into
-    /// channel blocks, overlapping windows, `same` padding.
+    /// position. The kernel adds them band of output rows by band (the even bands, then the odd ones), so where
+    /// windows of two bands overlap the sums may round differently: equal to within 1e-6. Channel counts above and
+    /// below the kernel's four lanes, overlapping windows, `same` padding, rows in bands of one and of two.
     @Test(arguments: [PoolKind.max, .average], [([7, 9, 37], [3, 3], [2, 2], Padding.valid), ([6, 5, 20], [3, 3], [1, 1], .same),
                                                 ([5, 6, 3], [2, 2], [2, 2], .same), ([11, 13], [3], [2], .same)])
     func backwardMatchesTheDefinition(kind: PoolKind, c: ([Int], [Int], [Int], Padding)) throws {
@@ -154,6 +155,7 @@ import Testing
                 }
             }
         }
-        #expect(actual == expected, "\(kind) \(c)")
+        let worst = zip(actual, expected).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+        #expect(worst <= 1e-6, "\(kind) \(c): worst relative difference \(worst)")
     }
 }

@@ -44,35 +44,45 @@ struct PoolKernel: Kernel {
 
     /// Max pooling sends each gradient to the first position holding the window's maximum (as TensorFlow does);
     /// average pooling spreads it evenly over the covered positions.
+    ///
+    /// Windows overlap in the input, so the work is cut into bands of output rows whose windows, two bands apart,
+    /// share no input row: the even bands run over the cores, then the odd ones, each band with all its channels in
+    /// position order. An input element thus receives its gradients in an order fixed by the geometry alone (the
+    /// even bands', then the odd bands'), whatever the batch or the cores. Split by blocks of channels instead, every
+    /// task strode through the whole image, 16 channels of each position at a time.
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
         guard let gx = inputGradients[0] else { return }
         let g = geometry
-        let channels = g.channels
-        // Windows overlap in the input but channels never do: blocks of channels split one image over the cores,
-        // and each input element still receives its gradients in position order (`kl_max_pool_backward`,
-        // `kl_add_scaled`: Sources/COpenBLAS/shim.h).
-        let blocks = max(1, min(channels / 16, 4 * Parallel.workers))
-        Parallel.forEachRange(batch * blocks, cost: g.positions * g.kernelHeight * g.kernelWidth * channels / blocks) { tasks in
-            let offsets = UnsafeMutablePointer<Int>.allocate(capacity: g.kernelHeight * g.kernelWidth)
-            defer { offsets.deallocate() }
-            for task in tasks {
-                let sample = task / blocks, block = task % blocks
-                let begin = block * channels / blocks, end = (block + 1) * channels / blocks
-                let input = inputs[0] + sample * g.inputCount, target = gx + sample * g.inputCount
-                for position in 0..<g.positions {
-                    let item = sample * g.positions + position
-                    var count: Int32 = 0
-                    g.forEachTap(y: position / g.outWidth, x: position % g.outWidth) { _, offset in
-                        offsets[Int(count)] = offset
-                        count &+= 1
-                    }
-                    let gradient = outputGradient + item * channels
-                    if kind == .max {
-                        kl_max_pool_backward(input, target, offsets, count, output + item * channels, gradient, begin, end)
-                    } else if count > 0 {
-                        let scale = 1 / Float(count)
-                        for tap in 0..<Int(count) { kl_add_scaled(target + offsets[tap] + begin, gradient + begin, scale, end - begin) }
+        let channels = g.channels, taps = g.kernelHeight * g.kernelWidth
+        // A band of `rows` output rows reads (rows − 1) · stride + kernel input rows; the band two on starts 2 · rows ·
+        // stride rows after it.
+        let rows = max(1, (g.kernelHeight + g.strideHeight - 1) / g.strideHeight - 1)
+        let bands = (g.outHeight + rows - 1) / rows
+        for parity in 0..<min(2, bands) {
+            let perSample = (bands - parity + 1) / 2
+            Parallel.forEachRange(batch * perSample, cost: rows * g.outWidth * taps * channels) { tasks in
+                let offsets = UnsafeMutablePointer<Int>.allocate(capacity: taps)
+                defer { offsets.deallocate() }
+                for task in tasks {
+                    let sample = task / perSample, band = task % perSample * 2 + parity
+                    let input = inputs[0] + sample * g.inputCount, target = gx + sample * g.inputCount
+                    for y in (band * rows)..<min(g.outHeight, (band + 1) * rows) {
+                        for x in 0..<g.outWidth {
+                            let item = (sample * g.outHeight + y) * g.outWidth + x
+                            var count: Int32 = 0
+                            g.forEachTap(y: y, x: x) { _, offset in
+                                offsets[Int(count)] = offset
+                                count &+= 1
+                            }
+                            let gradient = outputGradient + item * channels
+                            if kind == .max {
+                                kl_max_pool_backward(input, target, offsets, count, output + item * channels, gradient, channels)
+                            } else if count > 0 {
+                                let scale = 1 / Float(count)
+                                for tap in 0..<Int(count) { kl_add_scaled(target + offsets[tap], gradient, scale, channels) }
+                            }
+                        }
                     }
                 }
             }
