@@ -55,8 +55,8 @@ struct PoolKernel: Kernel {
         guard let gx = inputGradients[0] else { return }
         let g = geometry
         let channels = g.channels, taps = g.kernelHeight * g.kernelWidth
-        // A band of `rows` output rows reads (rows − 1) · stride + kernel input rows; the band two on starts 2 · rows ·
-        // stride rows after it.
+        // A band of `rows` output rows reads (rows − 1) · stride + kernel input rows and the band two on starts
+        // 2 · rows · stride rows after it, so they share none once rows ≥ kernel / stride − 1.
         let rows = max(1, (g.kernelHeight + g.strideHeight - 1) / g.strideHeight - 1)
         let bands = (g.outHeight + rows - 1) / rows
         for parity in 0..<min(2, bands) {
