@@ -38,3 +38,76 @@ static inline void KL_NAME(kl_pool_position)(const float *input, const long *off
         KL_STORE_LEFT(output + c0 + 3 * KL_LANES, left - 3 * KL_LANES, s3);
     }
 }
+
+/// `kl_pool_winners` with the instruction set's vectors (the taps from last to first, each equal one taking over):
+/// the same values.
+KL_TARGET
+static inline void KL_NAME(kl_pool_winners)(const float *input, const long *offsets, const int32_t *taps, int count,
+                                            long channels, const float *best, float *winners) {
+    for (long c0 = 0; c0 < channels; c0 += KL_LANES) {
+        const int left = (int)(channels - c0 < KL_LANES ? channels - c0 : KL_LANES);
+        const kl_vec b = KL_LOAD_LEFT(best + c0, left);
+        kl_vec winner = KL_SET1(-1.0f);
+        for (int t = count - 1; t >= 0; t--)
+            winner = KL_SELECT_EQUAL(KL_LOAD_LEFT(input + offsets[t] + c0, left), b, KL_SET1((float)taps[t]), winner);
+        KL_STORE_LEFT(winners + c0, left, winner);
+    }
+}
+
+/// Windows per chunk of `kl_pool_backward_row`'s vector version: a 3×3 window of stride 1 covers an input value
+/// from 9 positions.
+#define KL_POOL_CHUNK 16
+
+/// One vector of a position's sum in `kl_pool_backward_row`: over `windows` windows (offsets `from`, taps or scales
+/// `values`), from `start`.
+#define KL_POOL_SUM(sum, start, left)                                                                                \
+    kl_vec sum = start;                                                                                              \
+    for (int w = 0; w < windows; w++) {                                                                              \
+        const kl_vec grad = KL_LOAD_LEFT(gradient + from[w] + c0, left);                                            \
+        sum = KL_ADD(sum, winners ? KL_SELECT_EQUAL(KL_LOAD_LEFT(winners + from[w] + c0, left), KL_SET1(values[w]), grad, zero) \
+                                  : KL_MUL(grad, KL_SET1(values[w])));                                              \
+    }
+
+/// `kl_pool_backward_row` with the instruction set's vectors: the same sums in the same order (a window that does
+/// not send this value its gradient adds +0, which changes no sum that starts from +0), so the same bits. A
+/// position's windows are worked out once, in chunks of KL_POOL_CHUNK, and its sums held in registers over a chunk
+/// (between chunks in `scratch`, `channels` floats).
+KL_TARGET
+static inline void KL_NAME(kl_pool_backward_row)(const float *gradient, const float *winners, const kl_pool_geometry *g,
+                                                 int32_t iy, long channels, float *target, int adding, float *scratch) {
+    const kl_vec zero = KL_ZERO();
+    long from[KL_POOL_CHUNK];
+    float values[KL_POOL_CHUNK];
+    int32_t oy0, oy1;
+    kl_pool_cover(iy, g->padTop, g->kernelHeight, g->strideHeight, g->outHeight, &oy0, &oy1);
+    for (int32_t ix = 0; ix < g->inWidth; ix++) {
+        int32_t ox0, ox1;
+        kl_pool_cover(ix, g->padLeft, g->kernelWidth, g->strideWidth, g->outWidth, &ox0, &ox1);
+        float *out = target + ((long)iy * g->inWidth + ix) * channels;
+        const long total = oy1 < oy0 || ox1 < ox0 ? 0 : (long)(oy1 - oy0 + 1) * (ox1 - ox0 + 1);
+        for (long first = 0; first < total || first == 0; first += KL_POOL_CHUNK) {
+            const int windows = (int)(total - first < KL_POOL_CHUNK ? total - first : KL_POOL_CHUNK);
+            const int opening = first == 0, closing = first + KL_POOL_CHUNK >= total;
+            for (int w = 0; w < windows; w++) {
+                const int32_t oy = oy0 + (int32_t)((first + w) / (ox1 - ox0 + 1)), ox = ox0 + (int32_t)((first + w) % (ox1 - ox0 + 1));
+                from[w] = ((long)oy * g->outWidth + ox) * channels;
+                values[w] = winners ? (float)((iy + g->padTop - oy * g->strideHeight) * g->kernelWidth + ix + g->padLeft - ox * g->strideWidth)
+                                    : kl_pool_scale(g, oy, ox);
+            }
+            float *to = closing ? out : scratch;
+            long c0 = 0;
+            for (; c0 + KL_LANES <= channels; c0 += KL_LANES) {
+                KL_POOL_SUM(sum, opening ? zero : KL_LOAD(scratch + c0), KL_LANES)
+                if (closing && adding) sum = KL_ADD(KL_LOAD(out + c0), sum);
+                KL_STORE(to + c0, sum);
+            }
+            if (c0 < channels) {
+                const int left = (int)(channels - c0);
+                KL_POOL_SUM(sum, opening ? zero : KL_LOAD_LEFT(scratch + c0, left), left)
+                if (closing && adding) sum = KL_ADD(KL_LOAD_LEFT(out + c0, left), sum);
+                KL_STORE_LEFT(to + c0, left, sum);
+            }
+        }
+    }
+}
+#undef KL_POOL_SUM

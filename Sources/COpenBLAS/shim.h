@@ -1,5 +1,6 @@
 #include <cblas.h>
 #include <immintrin.h>
+#include <stdint.h>
 #include "openblas_core.h"
 
 // LAPACK routines OpenBLAS ships but Debian's libopenblas-dev installs no header for. Fortran calling convention:
@@ -114,41 +115,70 @@ static inline void kl_depthwise_gather(float *target, const float *const *rows, 
     }
 }
 
-/// Max pooling's backward pass at one output position: `gradient[c]` is added to `target[offsets[t] + c]` for the
-/// first of the window's `count` taps whose `input[offsets[t] + c]` equals `best[c]` (the first maximum, as
-/// TensorFlow picks). Four channels at a time, the claimed lanes masked off tap by tap, so no lane branches on its
-/// data (Sources/Runtime/Ops/Pooling.swift).
-static inline void kl_max_pool_backward(const float *input, float *target, const long *offsets, int count,
-                                        const float *best, const float *gradient, long channels) {
-    long c = 0;
-    for (; c + 4 <= channels; c += 4) {
-        __m128 b = _mm_loadu_ps(best + c), g = _mm_loadu_ps(gradient + c);
-        __m128 open = _mm_castsi128_ps(_mm_set1_epi32(-1));
-        for (int t = 0; t < count; t++) {
-            __m128 hit = _mm_and_ps(_mm_cmpeq_ps(_mm_loadu_ps(input + offsets[t] + c), b), open);
-            open = _mm_andnot_ps(hit, open);
-            float *p = target + offsets[t] + c;
-            __m128 v = _mm_loadu_ps(p);
-            _mm_storeu_ps(p, _mm_or_ps(_mm_andnot_ps(hit, v), _mm_and_ps(hit, _mm_add_ps(v, g))));
-        }
-    }
-    for (; c < channels; c++) {
-        for (int t = 0; t < count; t++) {
-            if (input[offsets[t] + c] == best[c]) {
-                target[offsets[t] + c] += gradient[c];
-                break;
-            }
-        }
+/// A pooling layer's geometry, for the backward pass's C kernels (Sources/Runtime/Ops/Pooling.swift).
+typedef struct {
+    int32_t inHeight, inWidth, outHeight, outWidth, kernelHeight, kernelWidth, strideHeight, strideWidth, padTop, padLeft;
+} kl_pool_geometry;
+
+/// The output positions `*first`...`*last` along one axis whose windows cover input index `i` (none when first >
+/// last).
+static inline void kl_pool_cover(int32_t i, int32_t pad, int32_t kernel, int32_t stride, int32_t outSize, int32_t *first,
+                                 int32_t *last) {
+    const int32_t reach = i + pad, low = reach - kernel + 1;
+    *first = low > 0 ? (low + stride - 1) / stride : 0;
+    *last = reach / stride < outSize - 1 ? reach / stride : outSize - 1;
+}
+
+/// 1 / the number of input positions window (oy, ox) covers, as the forward pass divides an average by it.
+static inline float kl_pool_scale(const kl_pool_geometry *g, int32_t oy, int32_t ox) {
+    const int32_t top = oy * g->strideHeight - g->padTop, left = ox * g->strideWidth - g->padLeft;
+    const int32_t rows = (top + g->kernelHeight < g->inHeight ? top + g->kernelHeight : g->inHeight) - (top > 0 ? top : 0);
+    const int32_t columns = (left + g->kernelWidth < g->inWidth ? left + g->kernelWidth : g->inWidth) - (left > 0 ? left : 0);
+    return 1.0f / (float)(rows * columns);
+}
+
+/// Max pooling's choice at one output position, per channel: the number (in window order, as a float) of the
+/// first of the `count` taps (`offsets` from `input`, numbered `taps`) whose value equals the output `best[c]` —
+/// where TensorFlow sends the gradient — or −1 when none does (a NaN maximum). One value at a time: the kernel for
+/// CPUs without AVX2, and the definition the vector versions in pool.h follow.
+static inline void kl_pool_winners(const float *input, const long *offsets, const int32_t *taps, int count, long channels,
+                                   const float *best, float *winners) {
+    for (long c = 0; c < channels; c++) {
+        float winner = -1.0f;
+        for (int t = count - 1; t >= 0; t--)
+            if (input[offsets[t] + c] == best[c]) winner = (float)taps[t];
+        winners[c] = winner;
     }
 }
 
-/// `target[c] += gradient[c] · scale` for `count` channels: average pooling's backward pass at one tap.
-static inline void kl_add_scaled(float *target, const float *gradient, float scale, long count) {
-    long c = 0;
-    __m128 s = _mm_set1_ps(scale);
-    for (; c + 4 <= count; c += 4)
-        _mm_storeu_ps(target + c, _mm_add_ps(_mm_loadu_ps(target + c), _mm_mul_ps(_mm_loadu_ps(gradient + c), s)));
-    for (; c < count; c++) target[c] += gradient[c] * scale;
+/// Pooling's backward pass for input row `iy` of one sample (`gradient`, `winners`, `target` at the sample's start):
+/// each input value's gradient is the sum, from 0 over the windows that cover it in output position order, of the
+/// window's gradient where `winners` (max pooling) names this value's tap, or of the gradient times
+/// `kl_pool_scale` (average pooling, `winners` NULL); stored into `target`, or added to what it holds. Gathered
+/// rather than scattered from the windows, each value is written once and rows are independent. One value at a
+/// time, like `kl_pool_winners` (`scratch`, for the vector versions' sums, is not used).
+static inline void kl_pool_backward_row(const float *gradient, const float *winners, const kl_pool_geometry *g, int32_t iy,
+                                        long channels, float *target, int adding, float *scratch) {
+    (void)scratch;
+    int32_t oy0, oy1;
+    kl_pool_cover(iy, g->padTop, g->kernelHeight, g->strideHeight, g->outHeight, &oy0, &oy1);
+    for (int32_t ix = 0; ix < g->inWidth; ix++) {
+        int32_t ox0, ox1;
+        kl_pool_cover(ix, g->padLeft, g->kernelWidth, g->strideWidth, g->outWidth, &ox0, &ox1);
+        float *out = target + ((long)iy * g->inWidth + ix) * channels;
+        for (long c = 0; c < channels; c++) {
+            float sum = 0.0f;
+            for (int32_t oy = oy0; oy <= oy1; oy++) {
+                for (int32_t ox = ox0; ox <= ox1; ox++) {
+                    const long o = ((long)oy * g->outWidth + ox) * channels + c;
+                    const float tap = (float)((iy + g->padTop - oy * g->strideHeight) * g->kernelWidth + ix + g->padLeft - ox * g->strideWidth);
+                    if (!winners) sum += gradient[o] * kl_pool_scale(g, oy, ox);
+                    else if (winners[o] == tap) sum += gradient[o];
+                }
+            }
+            out[c] = adding ? out[c] + sum : sum;
+        }
+    }
 }
 
 // The convolution and pooling kernels and the vector sigmoid and tanh, written once against the macros of an

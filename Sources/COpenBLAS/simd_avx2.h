@@ -46,6 +46,8 @@ static inline __m256i kl_mask8(int left) {
 #define KL_MAX_ORDERED(x, y) _mm256_blendv_ps(x, y, _mm256_cmp_ps(y, x, _CMP_GE_OQ))
 #define KL_MUL(a, b) _mm256_mul_ps(a, b)
 #define KL_DIV(a, b) _mm256_div_ps(a, b)
+/// `then` in the lanes where `a == b` (ordered: NaN lanes excluded), `otherwise` elsewhere.
+#define KL_SELECT_EQUAL(a, b, then, otherwise) _mm256_blendv_ps(otherwise, then, _mm256_cmp_ps(a, b, _CMP_EQ_OQ))
 /// `value` in the lanes where `low < v < high` (ordered: NaN lanes excluded), 0 elsewhere.
 #define KL_WHERE_BETWEEN(v, low, high, value) \
     _mm256_and_ps(_mm256_and_ps(_mm256_cmp_ps(v, low, _CMP_GT_OQ), _mm256_cmp_ps(v, high, _CMP_LT_OQ)), value)

@@ -40,6 +40,8 @@ static inline __mmask16 kl_mask16(int left) {
 #define KL_MAX_ORDERED(x, y) _mm512_mask_blend_ps(_mm512_cmp_ps_mask(y, x, _CMP_GE_OQ), x, y)
 #define KL_MUL(a, b) _mm512_mul_ps(a, b)
 #define KL_DIV(a, b) _mm512_div_ps(a, b)
+/// `then` in the lanes where `a == b` (ordered: NaN lanes excluded), `otherwise` elsewhere.
+#define KL_SELECT_EQUAL(a, b, then, otherwise) _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ), otherwise, then)
 /// `value` in the lanes where `low < v < high` (ordered: NaN lanes excluded), 0 elsewhere.
 #define KL_WHERE_BETWEEN(v, low, high, value) \
     _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, low, _CMP_GT_OQ) & _mm512_cmp_ps_mask(v, high, _CMP_LT_OQ), value)

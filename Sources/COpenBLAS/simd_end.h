@@ -20,5 +20,6 @@
 #undef KL_MUL
 #undef KL_DIV
 #undef KL_WHERE_BETWEEN
+#undef KL_SELECT_EQUAL
 #undef KL_ROUND
 #undef KL_POW2

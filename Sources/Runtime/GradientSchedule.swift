@@ -100,14 +100,15 @@ extension Model {
     /// `replacing` fills a requested step with given values instead of computing it (its buffer is taken over).
     func gradientForward(_ inputs: [Tensor], samples range: Range<Int>, schedule: GradientSchedule,
                          replacing: (step: Int, buffer: Plan.Buffer)? = nil, pool: BufferPool,
-                         traces: inout [Int: AnyObject]) throws(RuntimeError) -> [Int: Plan.Buffer] {
+                         traces: inout [Int: AnyObject], clocks: GradientClocks? = nil) throws(RuntimeError) -> [Int: Plan.Buffer] {
         let early = inference.execute(batch: range.count, given: load(inputs, samples: range, plan: inference, pool: pool),
-                                      keep: Set(schedule.sources.keys), skip: schedule.inferenceSkip, pool: pool)
+                                      keep: Set(schedule.sources.keys), skip: schedule.inferenceSkip, pool: pool,
+                                      clock: clocks?.inference)
         var given = Dictionary(uniqueKeysWithValues: early.map { (schedule.sources[$0.key]!, $0.value) })
         if let replacing {
             if let computed = given.updateValue(replacing.buffer, forKey: replacing.step) { pool.give(computed) }
         }
         return schedule.plan.execute(batch: range.count, given: given, keep: schedule.keep, skip: schedule.differentiableSkip,
-                                      pool: pool, tracing: schedule.walked, traces: &traces)
+                                      pool: pool, tracing: schedule.walked, traces: &traces, clock: clocks?.forward)
     }
 }

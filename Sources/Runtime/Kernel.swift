@@ -50,10 +50,10 @@ protocol FirstInputGradientStoring: Kernel {
     /// Whether this layer's backward pass can store (it writes every value of the first input's gradient).
     var storesFirstInputGradient: Bool { get }
 
-    /// `backward`, with `inputGradients[0]` written rather than added to (it holds no values yet).
+    /// `backward(…, trace:)`, with `inputGradients[0]` written rather than added to (it holds no values yet).
     func backwardStoringFirstInputGradient(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>,
                                            _ outputGradient: UnsafePointer<Float>,
-                                           _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int)
+                                           _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int, trace: AnyObject?)
 }
 
 /// A kernel whose backward pass works from the trace its forward pass keeps (recurrent layers): without a trace it

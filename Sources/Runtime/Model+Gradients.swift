@@ -1,3 +1,4 @@
+import Dispatch
 import KerasLensGraph
 
 /// Which number a gradient is taken of, per sample.
@@ -81,9 +82,11 @@ extension Model {
         }
     }
 
-    /// With `substitute`, it stands in for the output of the single layer in `layers`.
-    private func gradientPass(_ batched: [Tensor], samples range: Range<Int>, classes: [Int]?, schedule: GradientSchedule,
-                              withRespectTo layers: [String], substitute: Tensor? = nil) throws(RuntimeError) -> Gradients {
+    /// With `substitute`, it stands in for the output of the single layer in `layers`; `clocks`, if given, time
+    /// each step.
+    func gradientPass(_ batched: [Tensor], samples range: Range<Int>, classes: [Int]?, schedule: GradientSchedule,
+                      withRespectTo layers: [String], substitute: Tensor? = nil,
+                      clocks: GradientClocks? = nil) throws(RuntimeError) -> Gradients {
         let plan = schedule.plan
         let batch = range.count
         let requested = schedule.requested, output = schedule.output, score = schedule.score, region = schedule.region
@@ -94,7 +97,7 @@ extension Model {
         let replaced = substitute.map { (step: requested[0], buffer: pool.filled(with: $0, samples: range)) }
         var traces: [Int: AnyObject] = [:]
         let buffers = try gradientForward(batched, samples: range, schedule: schedule, replacing: replaced, pool: pool,
-                                      traces: &traces)
+                                          traces: &traces, clocks: clocks)
         defer { for buffer in buffers.values { pool.give(buffer) } }
         let outputs = plan.tensor(buffers[output]!, step: output, batch: batch)
         let chosen = classes ?? argmaxRows(outputs)
@@ -123,6 +126,7 @@ extension Model {
         for index in stride(from: score, through: lowest, by: -1) where region.contains(index) && index != lowest {
             guard var outputGradient = gradients[index], let kernel = plan.steps[index].kernel else { continue }
             let step = plan.steps[index]
+            let start = clocks == nil ? 0 : DispatchTime.now().uptimeNanoseconds
             // A fused activation's derivative, in place unless the caller asked for this gradient.
             var masked: Plan.Buffer?
             if let activation = step.outputMask {
@@ -143,12 +147,13 @@ extension Model {
             let inputs = step.inputs.map { UnsafePointer(buffers[$0]!.pointer) }
             if let storing {
                 storing.backwardStoringFirstInputGradient(inputs, buffers[index]!.pointer, outputGradient.pointer, targets,
-                                                          batch: batch)
+                                                          batch: batch, trace: traces.removeValue(forKey: index))
             } else {
                 kernel.backward(inputs, buffers[index]!.pointer, outputGradient.pointer, targets, batch: batch,
                                 trace: traces.removeValue(forKey: index))
             }
             if let masked { pool.give(masked) }
+            clocks?.backward.add(DispatchTime.now().uptimeNanoseconds - start, to: index)
         }
         var activations: [String: Tensor] = [:], results: [String: Tensor] = [:]
         for (name, index) in zip(layers, requested) {

@@ -13,9 +13,12 @@ struct Bench: ParsableCommand {
     @Option(help: "Timed runs.") var repeats = 20
     @Option(help: "Seconds of untimed runs first (at least one run).") var warmup = 0.25
     @Option(help: "Time this explanation method (gradcam, ablationcam, lime, …) instead of inference.") var explain: String?
-    @Option(help: "The layer the explanation reads (CAM methods).") var layer: String?
+    @Option(help: "The layer the explanation reads (CAM methods), or the one --backward differentiates with respect to.")
+    var layer: String?
     @Flag(help: "Also time each step of the inference plan (inference only): where the time goes, layer by layer.")
     var steps = false
+    @Flag(help: "With --steps: time a gradient pass's steps instead, forward and backward (the predicted class's score, differentiated with respect to the model input or --layer).")
+    var backward = false
     @Flag(help: "Print one JSON object.") var json = false
     @OptionGroup var outputChoice: OutputChoice
 
@@ -25,6 +28,7 @@ struct Bench: ParsableCommand {
         guard repeats > 0 else { throw ValidationError("--repeats must be positive") }
         guard warmup >= 0, warmup.isFinite else { throw ValidationError("--warmup must be a number of seconds, 0 or more") }
         if steps, explain != nil { throw ValidationError("--steps times inference; leave out --explain") }
+        if backward, !steps { throw ValidationError("--backward says what --steps times; give both") }
         if let explain, ExplanationMethod(rawValue: explain) == nil {
             throw ValidationError("--explain \(explain): one of \(ExplanationMethod.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -71,10 +75,15 @@ struct Bench: ParsableCommand {
             timings = try Timings.measure(repeats: repeats, warmup: warmup) { _ = try runner.predict([data], layers: runner.outputNames, batchSize: batchSize) }
         }
         let batch = data.shape[0]
-        let stepTimings = steps ? try runner.stepTimings([data], repeats: repeats, warmup: 0, batchSize: batchSize) : []
+        let stepTimings = !steps ? []
+            : backward ? try runner.gradientStepTimings([data], withRespectTo: [layer ?? runner.graph.inputs[0]], repeats: repeats, warmup: 0)
+            : try runner.stepTimings([data], repeats: repeats, warmup: 0, batchSize: batchSize)
         if json {
             let seconds = timings.seconds.map { "\($0)" }.joined(separator: ", ")
-            let stepObjects = stepTimings.map { #"{"step": "\#($0.name)", "kernel": "\#($0.kernel)", "median_s": \#($0.seconds)}"# }
+            let stepObjects = stepTimings.map { timing in
+                let backward = timing.backwardSeconds.map { #", "backward_median_s": \#($0)"# } ?? ""
+                return #"{"step": "\#(timing.name)", "kernel": "\#(timing.kernel)", "median_s": \#(timing.seconds)\#(backward)}"#
+            }
             let stepsField = steps ? #", "steps": [\#(stepObjects.joined(separator: ", "))]"# : ""
             print(#"{"model": "\#(model)", "samples": \#(batch), "median_s": \#(timings.median), "min_s": \#(timings.minimum), "max_s": \#(timings.maximum), "seconds": [\#(seconds)]\#(stepsField)}"#)
         } else {
@@ -84,17 +93,27 @@ struct Bench: ParsableCommand {
         }
     }
 
-    /// One line per step, in plan order: median milliseconds and share of the steps' total.
+    /// One line per step, in plan order: median milliseconds (forward, and backward for a gradient pass) and share
+    /// of the steps' total.
     private func printSteps(_ timings: [StepTiming]) {
         guard !timings.isEmpty else { return }
-        let total = timings.reduce(0) { $0 + $1.seconds }
+        let gradient = backward
+        func time(_ timing: StepTiming) -> Double { timing.seconds + (timing.backwardSeconds ?? 0) }
+        let total = timings.reduce(0) { $0 + time($1) }
         let nameWidth = max(4, timings.map(\.name.count).max()!), kernelWidth = max(6, timings.map(\.kernel.count).max()!)
         func padded(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
-        print("\(padded("step", nameWidth))  \(padded("kernel", kernelWidth))  median ms  share")
+        print("\(padded("step", nameWidth))  \(padded("kernel", kernelWidth))  " + (gradient ? "forward ms  backward ms" : "median ms") + "  share")
         for timing in timings {
+            let backwardColumn = !gradient ? "" : timing.backwardSeconds.map { String(format: "  %11.3f", $0 * 1e3) } ?? "            –"
             print(padded(timing.name, nameWidth) + "  " + padded(timing.kernel, kernelWidth)
-                  + String(format: "  %9.3f  %4.1f%%", timing.seconds * 1e3, 100 * timing.seconds / max(total, 1e-12)))
+                  + String(format: gradient ? "  %10.3f" : "  %9.3f", timing.seconds * 1e3) + backwardColumn
+                  + String(format: "  %4.1f%%", 100 * time(timing) / max(total, 1e-12)))
         }
-        print(String(format: "%@  %9.3f  (sum of the step medians)", padded("", nameWidth + kernelWidth + 2), total * 1e3))
+        if gradient {
+            let forward = timings.reduce(0) { $0 + $1.seconds }, backward = total - forward
+            print(String(format: "%@  %10.3f  %11.3f  (sums of the step medians)", padded("", nameWidth + kernelWidth + 2), forward * 1e3, backward * 1e3))
+        } else {
+            print(String(format: "%@  %9.3f  (sum of the step medians)", padded("", nameWidth + kernelWidth + 2), total * 1e3))
+        }
     }
 }

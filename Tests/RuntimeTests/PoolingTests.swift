@@ -113,49 +113,66 @@ import Testing
 
     /// The backward pass against its definition, written out: max pooling sends each gradient to the first tap (in
     /// window order) holding the maximum — inputs drawn from five values, so most windows hold ties — and average
-    /// pooling spreads it over the covered taps; added to a gradient that already holds values, position after
-    /// position. The kernel adds them band of output rows by band (the even bands, then the odd ones), so where
-    /// windows of two bands overlap the sums may round differently: equal to within 1e-6. Channel counts above and
-    /// below the kernel's four lanes, overlapping windows, `same` padding, rows in bands of one and of two.
+    /// pooling spreads it over the covered taps; each input value's contributions summed from 0 in output position
+    /// order, then added to a gradient that already holds values (or stored, when the gradient holds none yet): the
+    /// same bits, on every instruction set, with the forward pass's trace or without. Channel counts above and below
+    /// a vector's lanes, overlapping windows, `same` padding, one-dimensional windows, strides longer than the window
+    /// (inputs no window covers).
     @Test(arguments: [PoolKind.max, .average], [([7, 9, 37], [3, 3], [2, 2], Padding.valid), ([6, 5, 20], [3, 3], [1, 1], .same),
-                                                ([5, 6, 3], [2, 2], [2, 2], .same), ([11, 13], [3], [2], .same)])
+                                                ([5, 6, 3], [2, 2], [2, 2], .same), ([11, 13], [3], [2], .same),
+                                                ([8, 7, 19], [2, 2], [3, 3], .valid)])
     func backwardMatchesTheDefinition(kind: PoolKind, c: ([Int], [Int], [Int], Padding)) throws {
         let (input, size, strides, padding) = c
         let op = Op.pool(kind: kind, window: window(size, strides: strides, padding))
         let output = try op.outputShape(inputs: [input], weights: [:])
-        let kernel = PoolKernel(kind: kind, window: window(size, strides: strides, padding), shapes: KernelShapes(inputs: [input], output: output))
-        let g = kernel.geometry, batch = 2, inputCount = input.reduce(1, *), outputCount = output.reduce(1, *)
-        let x = (0..<(batch * inputCount)).map { Float(($0 * 7) % 5) }
-        let gradient = (0..<(batch * outputCount)).map { Float(($0 * 13) % 11) / 8 - 0.6 }
-        var y = [Float](repeating: 0, count: batch * outputCount)
-        x.withUnsafeBufferPointer { kernel.forward([$0.baseAddress!], &y, batch: batch) }
-        let earlier = (0..<(batch * inputCount)).map { Float($0 % 3) - 1 }
-        var expected = earlier, actual = earlier
-        for sample in 0..<batch {
-            for position in 0..<g.positions {
-                var taps: [Int] = []
-                g.forEachTap(y: position / g.outWidth, x: position % g.outWidth) { _, offset in taps.append(sample * inputCount + offset) }
-                for channel in 0..<g.channels {
-                    let item = (sample * g.positions + position) * g.channels + channel
-                    if kind == .max {
-                        let first = taps.first { x[$0 + channel] == y[item] }!
-                        expected[first + channel] += gradient[item]
-                    } else {
-                        for tap in taps { expected[tap + channel] += gradient[item] * (1 / Float(taps.count)) }
+        for isa in [nil] + VectorISA.available.map(Optional.some) {
+            let kernel = PoolKernel(kind: kind, window: window(size, strides: strides, padding),
+                                    shapes: KernelShapes(inputs: [input], output: output), isa: isa)
+            let g = kernel.geometry, batch = 2, inputCount = input.reduce(1, *), outputCount = output.reduce(1, *)
+            let x = (0..<(batch * inputCount)).map { Float(($0 * 7) % 5) }
+            let gradient = (0..<(batch * outputCount)).map { Float(($0 * 13) % 11) / 8 - 0.6 }
+            var y = [Float](repeating: 0, count: batch * outputCount), traced = y
+            x.withUnsafeBufferPointer { kernel.forward([$0.baseAddress!], &y, batch: batch) }
+            let trace = x.withUnsafeBufferPointer { kernel.forwardKeepingTrace([$0.baseAddress!], &traced, batch: batch) }
+            #expect(traced.map(\.bitPattern) == y.map(\.bitPattern))
+            let earlier = (0..<(batch * inputCount)).map { Float($0 % 3) - 1 }
+            var sums = [Float](repeating: 0, count: batch * inputCount)
+            for sample in 0..<batch {
+                for position in 0..<g.positions {
+                    var taps: [Int] = []
+                    g.forEachTap(y: position / g.outWidth, x: position % g.outWidth) { _, offset in taps.append(sample * inputCount + offset) }
+                    for channel in 0..<g.channels {
+                        let item = (sample * g.positions + position) * g.channels + channel
+                        if kind == .max {
+                            let first = taps.first { x[$0 + channel] == y[item] }!
+                            sums[first + channel] += gradient[item]
+                        } else {
+                            for tap in taps { sums[tap + channel] += gradient[item] * (1 / Float(taps.count)) }
+                        }
                     }
                 }
             }
-        }
-        x.withUnsafeBufferPointer { x in
-            y.withUnsafeBufferPointer { y in
-                gradient.withUnsafeBufferPointer { gradient in
-                    actual.withUnsafeMutableBufferPointer {
-                        kernel.backward([x.baseAddress!], y.baseAddress!, gradient.baseAddress!, [$0.baseAddress!], batch: batch)
+            let added = zip(earlier, sums).map { $0 + $1 }
+            for (trace, storing) in [(nil, false), (trace, false), (trace, true)] as [(AnyObject?, Bool)] {
+                var actual = storing ? [Float](repeating: .nan, count: earlier.count) : earlier
+                x.withUnsafeBufferPointer { x in
+                    y.withUnsafeBufferPointer { y in
+                        gradient.withUnsafeBufferPointer { gradient in
+                            actual.withUnsafeMutableBufferPointer {
+                                if storing {
+                                    kernel.backwardStoringFirstInputGradient([x.baseAddress!], y.baseAddress!, gradient.baseAddress!,
+                                                                             [$0.baseAddress!], batch: batch, trace: trace)
+                                } else {
+                                    kernel.backward([x.baseAddress!], y.baseAddress!, gradient.baseAddress!, [$0.baseAddress!],
+                                                    batch: batch, trace: trace)
+                                }
+                            }
+                        }
                     }
                 }
+                #expect(actual.map(\.bitPattern) == (storing ? sums : added).map(\.bitPattern),
+                        "\(kind) \(c) \(isa.map { "\($0)" } ?? "SSE") trace: \(trace != nil) storing: \(storing)")
             }
         }
-        let worst = zip(actual, expected).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
-        #expect(worst <= 1e-6, "\(kind) \(c): worst relative difference \(worst)")
     }
 }

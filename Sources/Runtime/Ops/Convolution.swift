@@ -174,7 +174,7 @@ extension ConvolutionKernel: FirstInputGradientStoring {
 
     func backwardStoringFirstInputGradient(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>,
                                            _ outputGradient: UnsafePointer<Float>,
-                                           _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+                                           _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int, trace: AnyObject?) {
         propagate(outputGradient, inputGradients, batch: batch, adding: false)
     }
 }

@@ -16,78 +16,128 @@ struct PoolKernel: Kernel {
     }
 
     /// Each output position gathers its window's taps (the padding left out) and `kl_pool_position` (or its
-    /// AVX-512 or AVX2 build, with the same bits) reduces them with the sums in registers; work is split by output
-    /// rows over the whole batch.
+    /// AVX-512 or AVX2 build, with the same bits) reduces them with the sums in registers.
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
-        let g = geometry
-        let channels = g.channels
-        let isMax: Int32 = kind == .max ? 1 : 0
+        forward(inputs[0], output, batch: batch, winners: nil)
+    }
+
+    /// Max pooling also keeps, for each output value, the tap its gradient goes to (`PoolWinners`), found while the
+    /// window's inputs are still in cache: its backward pass then reads no input.
+    func forwardKeepingTrace(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) -> AnyObject? {
+        let winners = kind == .max ? PoolWinners(count: batch * geometry.positions * geometry.channels) : nil
+        forward(inputs[0], output, batch: batch, winners: winners)
+        return winners
+    }
+
+    /// `forward`, each position's winners found right after its maximum when `winners` is given.
+    private func forward(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, batch: Int, winners: PoolWinners?) {
         let poolPosition: VectorISA.PoolPosition = isa?.poolPosition ?? kl_pool_position
-        Parallel.forEachRange(batch * g.outHeight, cost: g.outWidth * g.kernelHeight * g.kernelWidth * channels) { rows in
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: g.kernelHeight * g.kernelWidth) { offsets in
-                for item in rows {
-                    let sample = item / g.outHeight, y = item % g.outHeight
-                    let input = inputs[0] + sample * g.inputCount
-                    for x in 0..<g.outWidth {
-                        var count: Int32 = 0
-                        g.forEachTap(y: y, x: x) { _, offset in
-                            offsets[Int(count)] = offset
-                            count &+= 1
+        let find: VectorISA.PoolWinners = isa?.poolWinners ?? kl_pool_winners
+        let isMax: Int32 = kind == .max ? 1 : 0, channels = geometry.channels
+        forEachPosition(input, batch: batch) { input, offsets, numbers, count, item in
+            poolPosition(input, offsets, count, channels, isMax, 1 / Float(max(count, 1)), output + item)
+            if let winners { find(input, offsets, numbers, count, channels, output + item, winners.values + item) }
+        }
+    }
+
+    /// The winners of a max pooling's forward pass from `input` to `output`, found again.
+    private func winners(_ input: UnsafePointer<Float>, _ output: UnsafePointer<Float>, batch: Int) -> PoolWinners {
+        let winners = PoolWinners(count: batch * geometry.positions * geometry.channels)
+        let find: VectorISA.PoolWinners = isa?.poolWinners ?? kl_pool_winners
+        forEachPosition(input, batch: batch) { input, offsets, numbers, count, item in
+            find(input, offsets, numbers, count, geometry.channels, output + item, winners.values + item)
+        }
+        return winners
+    }
+
+    /// `body(sample's input, tap offsets, tap numbers, tap count, output offset)` for every output position of the
+    /// batch (taps in window order, the padding left out); split by output rows over the cores.
+    private func forEachPosition(_ input: UnsafePointer<Float>, batch: Int,
+                         _ body: (UnsafePointer<Float>, UnsafePointer<Int>, UnsafePointer<Int32>, Int32, Int) -> Void) {
+        let g = geometry, taps = g.kernelHeight * g.kernelWidth
+        Parallel.forEachRange(batch * g.outHeight, cost: g.outWidth * taps * g.channels) { rows in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: taps) { offsets in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: taps) { numbers in
+                    for item in rows {
+                        let sample = item / g.outHeight, y = item % g.outHeight
+                        for x in 0..<g.outWidth {
+                            var count: Int32 = 0
+                            g.forEachTap(y: y, x: x) { tap, offset in
+                                offsets[Int(count)] = offset
+                                numbers[Int(count)] = Int32(tap)
+                                count &+= 1
+                            }
+                            body(input + sample * g.inputCount, offsets.baseAddress!, numbers.baseAddress!, count,
+                                 ((sample * g.outHeight + y) * g.outWidth + x) * g.channels)
                         }
-                        poolPosition(input, offsets.baseAddress, count, channels, isMax, 1 / Float(max(count, 1)),
-                                     output + ((sample * g.outHeight + y) * g.outWidth + x) * channels)
                     }
                 }
             }
         }
     }
 
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
+        backward(inputs, output, outputGradient, inputGradients, batch: batch, trace: nil)
+    }
+
+    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int, trace: AnyObject?) {
+        gather(inputs[0], output, outputGradient, into: inputGradients[0], batch: batch, trace: trace, adding: true)
+    }
+
     /// Max pooling sends each gradient to the first position holding the window's maximum (as TensorFlow does);
     /// average pooling spreads it evenly over the covered positions.
     ///
-    /// Windows overlap in the input, so the work is cut into bands of output rows whose windows, two bands apart,
-    /// share no input row: the even bands run over the cores, then the odd ones, each band with all its channels in
-    /// position order. An input element thus receives its gradients in an order fixed by the geometry alone (the
-    /// even bands', then the odd bands'), whatever the batch or the cores. Split by blocks of channels instead, every
-    /// task strode through the whole image, 16 channels of each position at a time.
-    func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
-                  _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
-        guard let gx = inputGradients[0] else { return }
-        let g = geometry
-        let channels = g.channels, taps = g.kernelHeight * g.kernelWidth
-        // A band of `rows` output rows reads (rows − 1) · stride + kernel input rows and the band two on starts
-        // 2 · rows · stride rows after it, so they share none once rows ≥ kernel / stride − 1.
-        let rows = max(1, (g.kernelHeight + g.strideHeight - 1) / g.strideHeight - 1)
-        let bands = (g.outHeight + rows - 1) / rows
-        for parity in 0..<min(2, bands) {
-            let perSample = (bands - parity + 1) / 2
-            Parallel.forEachRange(batch * perSample, cost: rows * g.outWidth * taps * channels) { tasks in
-                let offsets = UnsafeMutablePointer<Int>.allocate(capacity: taps)
-                defer { offsets.deallocate() }
-                for task in tasks {
-                    let sample = task / perSample, band = task % perSample * 2 + parity
-                    let input = inputs[0] + sample * g.inputCount, target = gx + sample * g.inputCount
-                    for y in (band * rows)..<min(g.outHeight, (band + 1) * rows) {
-                        for x in 0..<g.outWidth {
-                            let item = (sample * g.outHeight + y) * g.outWidth + x
-                            var count: Int32 = 0
-                            g.forEachTap(y: y, x: x) { _, offset in
-                                offsets[Int(count)] = offset
-                                count &+= 1
-                            }
-                            let gradient = outputGradient + item * channels
-                            if kind == .max {
-                                kl_max_pool_backward(input, target, offsets, count, output + item * channels, gradient, channels)
-                            } else if count > 0 {
-                                let scale = 1 / Float(count)
-                                for tap in 0..<Int(count) { kl_add_scaled(target + offsets[tap], gradient, scale, channels) }
-                            }
-                        }
-                    }
+    /// Each input row gathers its gradient from the windows that cover it (`kl_pool_backward_row`), in output
+    /// position order, and writes it once: rows are independent, so they split over the cores in any way with the
+    /// same result, and the gradient need not be zeroed first. Scattered from the windows instead, overlapping
+    /// windows had to run in bands of alternating parity, and max pooling compared every tap with the maximum
+    /// again, reading the whole input back from memory.
+    private func gather(_ input: UnsafePointer<Float>, _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                        into gx: UnsafeMutablePointer<Float>?, batch: Int, trace: AnyObject?, adding: Bool) {
+        guard let gx else { return }
+        let g = geometry, outputCount = g.positions * g.channels
+        let winners = kind == .average ? nil : trace as? PoolWinners ?? self.winners(input, output, batch: batch)
+        let row: VectorISA.PoolBackwardRow = isa?.poolBackwardRow ?? kl_pool_backward_row
+        var shape = kl_pool_geometry(inHeight: Int32(g.inHeight), inWidth: Int32(g.inWidth), outHeight: Int32(g.outHeight),
+                                     outWidth: Int32(g.outWidth), kernelHeight: Int32(g.kernelHeight),
+                                     kernelWidth: Int32(g.kernelWidth), strideHeight: Int32(g.strideHeight),
+                                     strideWidth: Int32(g.strideWidth), padTop: Int32(g.padTop), padLeft: Int32(g.padLeft))
+        let windows = (g.kernelHeight + g.strideHeight - 1) / g.strideHeight * ((g.kernelWidth + g.strideWidth - 1) / g.strideWidth)
+        withUnsafePointer(to: &shape) { shape in
+            Parallel.forEachRange(batch * g.inHeight, cost: g.inWidth * g.channels * windows) { rows in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: g.channels)
+                defer { scratch.deallocate() }
+                for item in rows {
+                    let sample = item / g.inHeight
+                    row(outputGradient + sample * outputCount, winners.map { UnsafePointer($0.values) + sample * outputCount },
+                        shape, Int32(item % g.inHeight), g.channels, gx + sample * g.inputCount, adding ? 1 : 0, scratch)
                 }
             }
         }
     }
+}
+
+extension PoolKernel: FirstInputGradientStoring {
+    /// The gathered gradient writes every input value.
+    var storesFirstInputGradient: Bool { true }
+
+    func backwardStoringFirstInputGradient(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>,
+                                           _ outputGradient: UnsafePointer<Float>,
+                                           _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int, trace: AnyObject?) {
+        gather(inputs[0], output, outputGradient, into: inputGradients[0], batch: batch, trace: trace, adding: false)
+    }
+}
+
+/// Max pooling's trace: for each output value, the number (in window order, as a float) of the tap its gradient
+/// goes to, −1 for none (`kl_pool_winners`).
+final class PoolWinners {
+    let values: UnsafeMutablePointer<Float>
+
+    init(count: Int) { values = .allocate(capacity: count) }
+
+    deinit { values.deallocate() }
 }
 
 /// Max or average over all spatial positions, per channel.

@@ -73,6 +73,14 @@ enum VectorISA: Sendable, CaseIterable, CustomStringConvertible {
                                              UnsafeMutablePointer<Float>?) -> Void
     /// `kl_pool_position_<isa>`: one output position of max or average pooling, four vectors of channels a step.
     var poolPosition: PoolPosition { self == .avx512 ? kl_pool_position_avx512 : kl_pool_position_avx2 }
+    typealias PoolWinners = @convention(c) (UnsafePointer<Float>?, UnsafePointer<Int>?, UnsafePointer<Int32>?, Int32, Int,
+                                            UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void
+    /// `kl_pool_winners_<isa>`: at one max-pooling output position, the tap each channel's gradient goes to.
+    var poolWinners: PoolWinners { self == .avx512 ? kl_pool_winners_avx512 : kl_pool_winners_avx2 }
+    typealias PoolBackwardRow = @convention(c) (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<kl_pool_geometry>?,
+                                                Int32, Int, UnsafeMutablePointer<Float>?, Int32, UnsafeMutablePointer<Float>?) -> Void
+    /// `kl_pool_backward_row_<isa>`: pooling's input gradient, one input row gathered from the windows covering it.
+    var poolBackwardRow: PoolBackwardRow { self == .avx512 ? kl_pool_backward_row_avx512 : kl_pool_backward_row_avx2 }
 
     typealias ActivationRun = @convention(c) (UnsafeMutablePointer<Float>?, Int64) -> Void
     /// `kl_sigmoid_<isa>`, `kl_tanh_<isa>`: the function over n floats in place, lane for lane `kl_sigmoid1`, `kl_tanh1`.
