@@ -58,6 +58,8 @@ import TestSupport
     static let badOptions: [(arguments: [String], fragment: String)] = [
         (["bench", mnist, "--samples=-2"], "--samples must be positive"),
         (["bench", mnist, "--repeats=0"], "--repeats must be positive"),
+        (["bench", mnist, "--backward"], "--backward says what --steps times"),
+        (["bench", mnist, "--steps", "--backward", "--layer", "nosuch"], "layer 'nosuch'"),
         (["bench", mnist, "--input", "Fixtures/zoo/mlp.input.npy", "--repeats", "1"], "the model takes (N, 40, 1)"),
         (["predict", mnist, "--input", "Fixtures/mnist1d_test_x.npy", "--batch-size=0"], "--batch-size must be positive"),
         (["predict", mnist, "--input", "no/such.npy"], "no/such.npy"),

@@ -66,6 +66,9 @@ import TestSupport
         result = try CLIRunner.run(["bench", native, "--repeats", "2", "--steps"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("conv1d_2") && result.stdout.contains("sum of the step medians"), "\(result.stdout)")
+        result = try CLIRunner.run(["bench", native, "--repeats", "2", "--steps", "--backward", "--layer", "conv1d_1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("backward ms") && result.stdout.contains("sums of the step medians"), "\(result.stdout)")
         // A native file converts again, to ONNX or to native.
         #expect(try CLIRunner.run(["convert", native, "-o", folder.appendingPathComponent("again.onnx").path]).status == 0)
         #expect(try CLIRunner.run(["convert", native, "-o", folder.appendingPathComponent("again.safetensors").path]).status == 0)
