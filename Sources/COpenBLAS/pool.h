@@ -10,10 +10,11 @@
 /// `kl_pool_position`'s result with the instruction set's vectors: over the `count` taps at `offsets` from `input`
 /// (window order, the padding left out), `output[c]` is the maximum (`y ≥ x ? y : x` tap after tap from −∞, so a NaN
 /// is passed over and of two equal values the later wins) or the sum (from 0, tap after tap) times `scale`; the same
-/// bits.
+/// bits. The same taps `ahead` floats on (a later position's window) are prefetched.
 KL_TARGET
 static inline void KL_NAME(kl_pool_position)(const float *input, const long *offsets, int count, long channels, int isMax,
-                                             float scale, float *output) {
+                                             float scale, float *output, long ahead) {
+    kl_prefetch_taps(input + ahead, offsets, count, channels);
     const kl_vec start = KL_SET1(isMax ? -__builtin_inff() : 0.0f), factor = KL_SET1(scale);
     const int scaled = !isMax && count > 0;
     for (long c0 = 0; c0 < channels; c0 += 4 * KL_LANES) {

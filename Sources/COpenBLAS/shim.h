@@ -38,12 +38,26 @@ static inline __m128 kl_max_ordered(__m128 x, __m128 y) {
     return _mm_or_ps(_mm_and_ps(take, y), _mm_andnot_ps(take, x));
 }
 
+/// Asks for the `channels` floats at each of the `count` taps (`offsets` from `input`) to be brought into L1: called
+/// with the window of a position a few ahead, so that pooling, which does a few comparisons or additions per value
+/// loaded, has its next windows on the way from memory instead of waiting on each (InceptionV3's first max pool at a
+/// batch of 32 took 3 × onnxruntime's time; a C harness ran it 2 × faster with this). A prefetch never faults, so
+/// addresses past the end of the input are harmless.
+static inline void kl_prefetch_taps(const float *input, const long *offsets, int count, long channels) {
+    for (int t = 0; t < count; t++) {
+        const char *line = (const char *)(input + offsets[t]), *end = line + channels * (long)sizeof(float);
+        for (; line < end; line += 64) _mm_prefetch(line, _MM_HINT_T0);
+    }
+}
+
 /// One output position of max or average pooling, channels-last: over the `count` taps at `offsets` from `input`
 /// (window order, the padding left out), `output[c]` is the maximum (`kl_max_ordered` tap after tap from −∞) or the
 /// sum (from 0, tap after tap) times `scale`. Sixteen channels at a time held in registers over the taps: the Swift
-/// loop before stored and reloaded every sum once per tap (Sources/Runtime/Ops/Pooling.swift).
+/// loop before stored and reloaded every sum once per tap (Sources/Runtime/Ops/Pooling.swift). The same taps
+/// `ahead` floats on (a later position's window) are prefetched.
 static inline void kl_pool_position(const float *input, const long *offsets, int count, long channels, int isMax,
-                                    float scale, float *output) {
+                                    float scale, float *output, long ahead) {
+    kl_prefetch_taps(input + ahead, offsets, count, channels);
     const __m128 start = _mm_set1_ps(isMax ? -__builtin_inff() : 0.0f), factor = _mm_set1_ps(scale);
     const int scaled = !isMax && count > 0;
     long c = 0;

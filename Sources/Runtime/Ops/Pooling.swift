@@ -16,7 +16,8 @@ struct PoolKernel: Kernel {
     }
 
     /// Each output position gathers its window's taps (the padding left out) and `kl_pool_position` (or its
-    /// AVX-512 or AVX2 build, with the same bits) reduces them with the sums in registers.
+    /// AVX-512 or AVX2 build, with the same bits) reduces them with the sums in registers, prefetching the window
+    /// `prefetchDistance` positions on.
     func forward(_ inputs: [UnsafePointer<Float>], _ output: UnsafeMutablePointer<Float>, batch: Int) {
         forward(inputs[0], output, batch: batch, winners: nil)
     }
@@ -34,11 +35,16 @@ struct PoolKernel: Kernel {
         let poolPosition: VectorISA.PoolPosition = isa?.poolPosition ?? kl_pool_position
         let find: VectorISA.PoolWinners = isa?.poolWinners ?? kl_pool_winners
         let isMax: Int32 = kind == .max ? 1 : 0, channels = geometry.channels
+        let ahead = Self.prefetchDistance * geometry.strideWidth * channels
         forEachPosition(input, batch: batch) { input, offsets, numbers, count, item in
-            poolPosition(input, offsets, count, channels, isMax, 1 / Float(max(count, 1)), output + item)
+            poolPosition(input, offsets, count, channels, isMax, 1 / Float(max(count, 1)), output + item, ahead)
             if let winners { find(input, offsets, numbers, count, channels, output + item, winners.values + item) }
         }
     }
+
+    /// Output positions between a window and the one prefetched while it is reduced (a window's values arrive in
+    /// time four positions ahead, in a C harness of InceptionV3's first pool).
+    static let prefetchDistance = 4
 
     /// The winners of a max pooling's forward pass from `input` to `output`, found again.
     private func winners(_ input: UnsafePointer<Float>, _ output: UnsafePointer<Float>, batch: Int) -> PoolWinners {

@@ -70,7 +70,7 @@ enum VectorISA: Sendable, CaseIterable, CustomStringConvertible {
     var depthwiseWindow: DepthwiseWindow { self == .avx512 ? kl_depthwise_window_avx512 : kl_depthwise_window_avx2 }
 
     typealias PoolPosition = @convention(c) (UnsafePointer<Float>?, UnsafePointer<Int>?, Int32, Int, Int32, Float,
-                                             UnsafeMutablePointer<Float>?) -> Void
+                                             UnsafeMutablePointer<Float>?, Int) -> Void
     /// `kl_pool_position_<isa>`: one output position of max or average pooling, four vectors of channels a step.
     var poolPosition: PoolPosition { self == .avx512 ? kl_pool_position_avx512 : kl_pool_position_avx2 }
     typealias PoolWinners = @convention(c) (UnsafePointer<Float>?, UnsafePointer<Int>?, UnsafePointer<Int32>?, Int32, Int,
