@@ -53,8 +53,7 @@ import Testing
         var expected = [Float](repeating: 0, count: batch * outputCount)
         for sample in 0..<batch {
             for position in 0..<g.positions {
-                var taps: [Int] = []
-                g.forEachTap(y: position / g.outWidth, x: position % g.outWidth) { _, offset in taps.append(sample * inputCount + offset) }
+                let taps = windowTaps(g, sample: sample, position: position)
                 for channel in 0..<g.channels {
                     var value: Float = kind == .max ? -.infinity : 0
                     for tap in taps { value = kind == .max ? max(value, x[tap + channel]) : value + x[tap + channel] }
@@ -139,8 +138,7 @@ import Testing
             var sums = [Float](repeating: 0, count: batch * inputCount)
             for sample in 0..<batch {
                 for position in 0..<g.positions {
-                    var taps: [Int] = []
-                    g.forEachTap(y: position / g.outWidth, x: position % g.outWidth) { _, offset in taps.append(sample * inputCount + offset) }
+                    let taps = windowTaps(g, sample: sample, position: position)
                     for channel in 0..<g.channels {
                         let item = (sample * g.positions + position) * g.channels + channel
                         if kind == .max {
@@ -174,5 +172,13 @@ import Testing
                         "\(kind) \(c) \(isa.map { "\($0)" } ?? "SSE") trace: \(trace != nil) storing: \(storing)")
             }
         }
+    }
+
+    /// The input offsets (across the batch) of output position `position`'s window taps in sample `sample`, in window
+    /// order, the padding left out.
+    private func windowTaps(_ g: ConvGeometry, sample: Int, position: Int) -> [Int] {
+        var taps: [Int] = []
+        g.forEachTap(y: position / g.outWidth, x: position % g.outWidth) { _, offset in taps.append(sample * g.inputCount + offset) }
+        return taps
     }
 }
