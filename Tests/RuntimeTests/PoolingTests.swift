@@ -181,4 +181,10 @@ import Testing
         g.forEachTap(y: position / g.outWidth, x: position % g.outWidth) { _, offset in taps.append(sample * g.inputCount + offset) }
         return taps
     }
+
+    /// A window of more positions than `Op.maxPoolTaps` is refused when shapes are inferred, not run.
+    @Test func oversizedWindowIsRefused() {
+        let op = Op.pool(kind: .max, window: window([5_000, 5_000], strides: [1, 1], .same))
+        #expect(throws: GraphError.self) { try op.outputShape(inputs: [[8, 8, 3]], weights: [:]) }
+    }
 }

@@ -1,6 +1,10 @@
 /// Output shapes of each op, per sample (no batch axis). Also the place where weights are checked against the
 /// tensors they meet, so that a bad file fails at load time with a clear message rather than inside a kernel.
 extension Op {
+    /// The most positions a pooling window may cover (2^24): max pooling's backward pass numbers a window's taps in
+    /// Float32, exact up to there, and no model pools over more.
+    public static let maxPoolTaps = 1 << 24
+
     /// The output shape, after the op's own numbers are range-checked (so the arithmetic below cannot overflow),
     /// and refused when it is empty or beyond `ShapeLimits.maxElementsPerSample`.
     public func outputShape(inputs: [[Int]], weights: [String: Tensor]) throws(GraphError) -> [Int] {
@@ -103,6 +107,9 @@ extension Op {
 
         case .pool(_, let window):
             let input = try spatialInput(single(), rank: window.rank)
+            guard let taps = ShapeLimits.elementCount(window.size), taps <= Self.maxPoolTaps else {
+                throw fail("pooling window \(window.size) has more than \(Self.maxPoolTaps) positions")
+            }
             return try window.outputSpatial(input.dropLast()) + [input.last!]
 
         case .globalPool(let kind, let keepDims):
