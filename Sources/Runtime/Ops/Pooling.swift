@@ -59,7 +59,7 @@ struct PoolKernel: Kernel {
     /// `body(sample's input, tap offsets, tap numbers, tap count, output offset)` for every output position of the
     /// batch (taps in window order, the padding left out); split by output rows over the cores.
     private func forEachPosition(_ input: UnsafePointer<Float>, batch: Int,
-                         _ body: (UnsafePointer<Float>, UnsafePointer<Int>, UnsafePointer<Int32>, Int32, Int) -> Void) {
+                                 _ body: (UnsafePointer<Float>, UnsafePointer<Int>, UnsafePointer<Int32>, Int32, Int) -> Void) {
         let g = geometry, taps = g.kernelHeight * g.kernelWidth
         Parallel.forEachRange(batch * g.outHeight, cost: g.outWidth * taps * g.channels) { rows in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: taps) { offsets in
