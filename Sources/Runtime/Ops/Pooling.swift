@@ -6,7 +6,8 @@ import KerasLensGraph
 struct PoolKernel: Kernel {
     let kind: PoolKind
     let geometry: ConvGeometry
-    /// The instruction set of the forward pass's vector kernel; nil: the SSE one.
+    /// The instruction set of the vector kernels (forward, winners, backward rows); nil: the SSE forward kernel and the
+    /// scalar definitions in shim.h.
     let isa: VectorISA?
 
     init(kind: PoolKind, window: Window, shapes: KernelShapes, isa: VectorISA? = VectorISA.best) {
