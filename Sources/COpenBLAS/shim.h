@@ -195,6 +195,28 @@ static inline void kl_pool_backward_row(const float *gradient, const float *winn
     }
 }
 
+/// A convolution's geometry, for the input-gradient kernel of conv_gather.h (Sources/Runtime/Ops/GatheredAdjoint.swift).
+typedef struct {
+    int32_t inHeight, inWidth, outHeight, outWidth, kernelHeight, kernelWidth, strideHeight, strideWidth, dilationHeight,
+        dilationWidth, padTop, padLeft, channels, filters;
+} kl_conv_geometry;
+
+/// The tallest kernel conv_gather.h takes: it lists the kernel rows that reach an input row on the stack.
+enum { KL_GATHER_MOST_SIDE = 64 };
+
+/// The windows that read input index `i` along one axis: kernel index `k` from `*k0` by `kStep` and output index `o`
+/// from `*o0` by −`oStep` (while 0 ≤ o < the output's size). Keras allows a stride or a dilation above 1, never both:
+/// with stride s (dilation 1) the kernel indices of one residue mod s, each one output apart; with dilation d (stride
+/// 1) every kernel index, d outputs apart.
+static inline void kl_gather_axis(int32_t i, int32_t pad, int32_t stride, int32_t dilation, int32_t *k0, int32_t *kStep,
+                                  int32_t *o0, int32_t *oStep) {
+    const int32_t reach = i + pad;
+    *k0 = reach % stride;
+    *kStep = stride;
+    *o0 = reach / stride;
+    *oStep = stride == 1 ? dilation : 1;
+}
+
 // The convolution and pooling kernels and the vector sigmoid and tanh, written once against the macros of an
 // instruction-set header and instantiated for each: kl_conv_run_avx512, kl_winograd_band_avx512,
 // kl_depthwise_run_avx512, kl_pool_position_avx512, kl_sigmoid_avx512, kl_tanh_avx512 and the same names ending _avx2;
@@ -206,6 +228,7 @@ static inline void kl_pool_backward_row(const float *gradient, const float *winn
 #include "conv_winograd.h"
 #include "conv_depthwise.h"
 #include "pool.h"
+#include "conv_gather.h"
 #include "simd_end.h"
 #include "simd_avx2.h"
 #include "activation_vector.h"
@@ -213,4 +236,5 @@ static inline void kl_pool_backward_row(const float *gradient, const float *winn
 #include "conv_winograd.h"
 #include "conv_depthwise.h"
 #include "pool.h"
+#include "conv_gather.h"
 #include "simd_end.h"

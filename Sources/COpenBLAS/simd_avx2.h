@@ -21,6 +21,14 @@ static inline __m256i kl_mask8(int left) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(left), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
+/// The sum of the 8 lanes: halves added pairwise down to one value, in a fixed order.
+__attribute__((target("avx2")))
+static inline float kl_sum_lanes8(__m256 v) {
+    const __m128 quarter = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    const __m128 pair = _mm_add_ps(quarter, _mm_movehl_ps(quarter, quarter));
+    return _mm_cvtss_f32(_mm_add_ss(pair, _mm_shuffle_ps(pair, pair, 1)));
+}
+
 #define KL_TARGET __attribute__((target("avx2,fma")))
 #define KL_NAME(name) name##_avx2
 #define KL_LANES 8
@@ -39,6 +47,7 @@ static inline __m256i kl_mask8(int left) {
     } while (0)
 #define KL_FMADD(a, b, c) _mm256_fmadd_ps(a, b, c)
 #define KL_ADD(a, b) _mm256_add_ps(a, b)
+#define KL_SUM_LANES(v) kl_sum_lanes8(v)
 #define KL_SUB(a, b) _mm256_sub_ps(a, b)
 #define KL_MAX(a, b) _mm256_max_ps(a, b)
 #define KL_MIN(a, b) _mm256_min_ps(a, b)

@@ -19,6 +19,15 @@ static inline __mmask16 kl_mask16(int left) {
     return left >= 16 ? (__mmask16)0xFFFF : left <= 0 ? (__mmask16)0 : (__mmask16)((1u << left) - 1);
 }
 
+/// The sum of the 16 lanes: halves added pairwise down to one value, in a fixed order.
+__attribute__((target("avx512f")))
+static inline float kl_sum_lanes16(__m512 v) {
+    const __m256 half = _mm256_add_ps(_mm512_castps512_ps256(v), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+    const __m128 quarter = _mm_add_ps(_mm256_castps256_ps128(half), _mm256_extractf128_ps(half, 1));
+    const __m128 pair = _mm_add_ps(quarter, _mm_movehl_ps(quarter, quarter));
+    return _mm_cvtss_f32(_mm_add_ss(pair, _mm_shuffle_ps(pair, pair, 1)));
+}
+
 #define KL_TARGET __attribute__((target("avx512f,fma")))
 #define KL_NAME(name) name##_avx512
 #define KL_LANES 16
@@ -33,6 +42,7 @@ static inline __mmask16 kl_mask16(int left) {
 #define KL_STORE_LEFT(p, left, v) _mm512_mask_storeu_ps(p, kl_mask16(left), v)
 #define KL_FMADD(a, b, c) _mm512_fmadd_ps(a, b, c)
 #define KL_ADD(a, b) _mm512_add_ps(a, b)
+#define KL_SUM_LANES(v) kl_sum_lanes16(v)
 #define KL_SUB(a, b) _mm512_sub_ps(a, b)
 #define KL_MAX(a, b) _mm512_max_ps(a, b)
 #define KL_MIN(a, b) _mm512_min_ps(a, b)

@@ -13,6 +13,7 @@
 #undef KL_STORE_LEFT
 #undef KL_FMADD
 #undef KL_ADD
+#undef KL_SUM_LANES
 #undef KL_SUB
 #undef KL_MAX
 #undef KL_MIN

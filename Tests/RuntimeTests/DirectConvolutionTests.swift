@@ -154,8 +154,26 @@ import Testing
                                         filters: filters, isa: isa)
     }
 
+    /// A convolution over at most four input channels (`GatheredAdjoint`: each input value's gradient a dot product
+    /// over the windows reading it) against im2col's adjoint: an RGB image's 3×3 `same` and 7×7 stride-2 stems, one
+    /// and two channels, 1-D (MNIST-1D's first layer), strides longer than the window (inputs no window reads), an
+    /// even kernel, dilation, strides along one axis, filters fewer than a vector, not a multiple of two vectors, and
+    /// more than four vectors; rows of one position and fewer input columns than a stride.
+    @Test(arguments: [([17, 19, 3], [3, 3], [1, 1], [1, 1], Padding.same, 64), ([40, 24, 3], [7, 7], [2, 2], [1, 1], .valid, 64),
+                      ([9, 8, 1], [3, 3], [1, 1], [1, 1], .valid, 5), ([40, 1], [5], [1], [1], .same, 64),
+                      ([11, 10, 2], [1, 1], [3, 2], [1, 1], .valid, 40), ([8, 10, 4], [4, 2], [1, 1], [1, 1], .same, 33),
+                      ([12, 13, 3], [3, 3], [1, 1], [2, 3], .same, 17), ([15, 9, 3], [3, 3], [2, 1], [1, 1], .same, 100),
+                      ([1, 1, 3], [3, 3], [2, 2], [1, 1], .same, 8), ([5, 2, 4], [2, 2], [3, 3], [1, 1], .same, 24)],
+          VectorISA.available)
+    func gatheredAdjointMatchesIm2colAdjoint(_ c: ([Int], [Int], [Int], [Int], Padding, Int), isa: VectorISA) throws {
+        let (input, size, strides, dilations, padding, filters) = c
+        try expectBackwardMatchesIm2col(input: input, window: window(size, strides: strides, dilations: dilations, padding),
+                                        filters: filters, isa: isa)
+    }
+
     /// The backward pass with `isa`'s adjoint kernel against im2col's adjoint. The gradient already holds values (a
-    /// tensor feeding two layers), which must be added to, and a sample alone gives the same bits as inside a batch.
+    /// tensor feeding two layers), which must be added to, and a sample alone gives the same bits as inside a batch;
+    /// a kernel that writes every input value (`storesFirstInputGradient`) stores the same values into garbage.
     private func expectBackwardMatchesIm2col(input: [Int], window: Window, filters: Int, isa: VectorISA) throws {
         let channels = input.last!, taps = window.size.reduce(1, *)
         let kernel = Tensor(shape: window.size + [channels, filters], scalars: (0..<(taps * channels * filters)).map { Float(($0 * 37) % 101) / 50 - 1 })
@@ -163,31 +181,43 @@ import Testing
         let shapes = KernelShapes(inputs: [input], output: output)
         let fast = ConvolutionKernel(kernel: kernel, bias: nil, window: window, activation: .linear, shapes: shapes, isa: nil, adjointISA: isa)
         let reference = ConvolutionKernel(kernel: kernel, bias: nil, window: window, activation: .linear, shapes: shapes, isa: nil)
-        let strided = window.strides.contains { $0 > 1 }
+        let strided = window.strides.contains { $0 > 1 }, dilated = window.dilations.contains { $0 > 1 }
         let winograd = !strided && window.size == [3, 3] && window.dilations == [1, 1] && filters >= 16
-        if strided {
+        if channels <= GatheredAdjoint.mostChannels && !(strided && dilated) {
+            #expect(fast.gatheredAdjoint?.isa == isa && fast.adjoint == nil && fast.winogradAdjoint == nil && fast.stridedAdjoint == nil)
+        } else if strided {
             #expect(fast.stridedAdjoint?.products.isa == isa && fast.adjoint == nil && fast.winogradAdjoint == nil)
         } else if winograd {
             #expect(fast.winogradAdjoint?.isa == isa && fast.adjoint == nil)
         } else {
             #expect(fast.adjoint?.isa == isa && fast.winogradAdjoint == nil)
         }
-        #expect(reference.adjoint == nil && reference.stridedAdjoint == nil && reference.winogradAdjoint == nil)
+        #expect(reference.adjoint == nil && reference.stridedAdjoint == nil && reference.winogradAdjoint == nil
+                && reference.gatheredAdjoint == nil)
         let batch = 2, inputCount = input.reduce(1, *), outputCount = output.reduce(1, *)
         let x = [Float](repeating: 0, count: batch * inputCount)  // backward reads no input
         let g = (0..<(batch * outputCount)).map { Float(($0 * 53) % 97) / 48 - 1 }
         let earlier = (0..<(batch * inputCount)).map { Float($0 % 5) - 2 }
         var expected = earlier, actual = earlier, single = Array(earlier[inputCount...])
+        var stored = [Float](repeating: .nan, count: batch * inputCount)
         x.withUnsafeBufferPointer { x in
             g.withUnsafeBufferPointer { g in
                 let y = g.baseAddress!  // backward reads no output either
                 expected.withUnsafeMutableBufferPointer { reference.backward([x.baseAddress!], y, g.baseAddress!, [$0.baseAddress!], batch: batch) }
                 actual.withUnsafeMutableBufferPointer { fast.backward([x.baseAddress!], y, g.baseAddress!, [$0.baseAddress!], batch: batch) }
                 single.withUnsafeMutableBufferPointer { fast.backward([x.baseAddress!], y, g.baseAddress! + outputCount, [$0.baseAddress!], batch: 1) }
+                guard fast.storesFirstInputGradient else { return }
+                stored.withUnsafeMutableBufferPointer {
+                    fast.backwardStoringFirstInputGradient([x.baseAddress!], y, g.baseAddress!, [$0.baseAddress!], batch: batch, trace: nil)
+                }
             }
         }
         expectClose(tensor([actual.count], actual), tensor([expected.count], expected), "\(input) \(window) \(isa)", atol: 1e-4)
         #expect(Array(actual[inputCount...]) == single, "the second sample alone gives the same bits")
+        if fast.storesFirstInputGradient {
+            let added = zip(earlier, stored).map { $0 + $1 }
+            expectClose(tensor([added.count], added), tensor([expected.count], expected), "stored: \(input) \(window) \(isa)", atol: 1e-4)
+        }
     }
 
     /// Activations other than ReLU run after the kernel: sigmoid of the window sums of zeros is one half.

@@ -3,15 +3,17 @@ import KerasLensGraph
 /// Convolution forward through Winograd (3×3, stride 1, many channels) or the direct vector kernel where the CPU
 /// has AVX-512 or AVX2, else as im2col + one matrix product per tile of output positions. Tiles bound the scratch
 /// memory (a full im2col of a 224×224 layer would be tens of megabytes) and are the unit of parallel work. The
-/// backward pass of a stride-1 convolution runs Winograd or the direct kernel on the adjoint convolution where the CPU
-/// has one (`WinogradConvolution.adjoint`, `DirectConvolution.adjoint`), a strided one `StridedAdjoint`, else
-/// im2col's adjoint.
+/// backward pass of a convolution over at most four input channels gathers each input value's gradient
+/// (`GatheredAdjoint`); of a wider stride-1 one runs Winograd or the direct kernel on the adjoint convolution where
+/// the CPU has one (`WinogradConvolution.adjoint`, `DirectConvolution.adjoint`), of a strided one `StridedAdjoint`,
+/// else im2col's adjoint.
 struct ConvolutionKernel: Kernel {
     let geometry: ConvGeometry
     private(set) var winograd: WinogradConvolution?
     private(set) var direct: DirectConvolution?
-    /// The backward pass's kernel (gradient plans only: inference plans never run backward): Winograd's for 3×3
-    /// stride-1 layers it applies to, else the direct kernel's.
+    /// The backward pass's kernel (gradient plans only: inference plans never run backward): the gathered one for
+    /// few input channels, else Winograd's for 3×3 stride-1 layers it applies to, else the direct kernel's.
+    let gatheredAdjoint: GatheredAdjoint?
     let winogradAdjoint: WinogradConvolution?
     let adjoint: DirectConvolution?
     /// A strided layer's backward pass on the vector kernel (gradient plans only).
@@ -36,10 +38,12 @@ struct ConvolutionKernel: Kernel {
         }
         direct = winograd == nil
             ? isa.map { DirectConvolution(geometry: geometry, kernel: kernel.scalars, filters: filters, isa: $0) } : nil
-        winogradAdjoint = adjointISA.flatMap { WinogradConvolution.adjoint(of: geometry, kernel: kernel.scalars, filters: filters, isa: $0) }
+        gatheredAdjoint = adjointISA.flatMap { GatheredAdjoint(of: geometry, kernel: kernel.scalars, filters: filters, isa: $0) }
+        let wider = gatheredAdjoint == nil ? adjointISA : nil
+        winogradAdjoint = wider.flatMap { WinogradConvolution.adjoint(of: geometry, kernel: kernel.scalars, filters: filters, isa: $0) }
         adjoint = winogradAdjoint == nil
-            ? adjointISA.flatMap { DirectConvolution.adjoint(of: geometry, kernel: kernel.scalars, filters: filters, isa: $0) } : nil
-        stridedAdjoint = adjointISA.flatMap { StridedAdjoint(of: geometry, kernel: kernel.scalars, filters: filters, isa: $0) }
+            ? wider.flatMap { DirectConvolution.adjoint(of: geometry, kernel: kernel.scalars, filters: filters, isa: $0) } : nil
+        stridedAdjoint = wider.flatMap { StridedAdjoint(of: geometry, kernel: kernel.scalars, filters: filters, isa: $0) }
         weights = kernel.scalars
         self.bias = bias?.scalars
         self.activation = activation
@@ -129,13 +133,14 @@ struct ConvolutionKernel: Kernel {
         }
     }
 
-    /// `gx += conv′(g)` (or `gx = conv′(g)` without `adding`, on the vector kernels' adjoints alone: see
-    /// `storesFirstInputGradient`): im2col's is `col2im(g · kernelᵀ)`, tile by tile. Samples run in parallel; the tiles
-    /// of one sample overlap in the input, so they run in order.
+    /// `gx += conv′(g)` (or `gx = conv′(g)` without `adding`, on the gathered and the stride-1 vector kernels'
+    /// adjoints alone: see `storesFirstInputGradient`): im2col's is `col2im(g · kernelᵀ)`, tile by tile. Samples run
+    /// in parallel; the tiles of one sample overlap in the input, so they run in order.
     private func backwardThroughKernel(_ outputGradient: UnsafePointer<Float>, into gx: UnsafeMutablePointer<Float>?, batch: Int,
                                        adding: Bool) {
         guard let gx else { return }
         let g = geometry
+        if let gatheredAdjoint { return gatheredAdjoint.gradient(outputGradient, into: gx, batch: batch, adding: adding) }
         if let winogradAdjoint {
             return winogradAdjoint.forward(outputGradient, gx, batch: batch, bias: nil, activation: .linear, adding: adding)
         }
@@ -169,8 +174,9 @@ func withOptionalPointer<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -
 }
 
 extension ConvolutionKernel: FirstInputGradientStoring {
-    /// A stride-1 layer's adjoint on the Winograd or direct kernel writes every value of the input's gradient.
-    var storesFirstInputGradient: Bool { winogradAdjoint != nil || adjoint != nil }
+    /// The gathered adjoint, and a stride-1 layer's on the Winograd or direct kernel, write every value of the
+    /// input's gradient.
+    var storesFirstInputGradient: Bool { gatheredAdjoint != nil || winogradAdjoint != nil || adjoint != nil }
 
     func backwardStoringFirstInputGradient(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>,
                                            _ outputGradient: UnsafePointer<Float>,

@@ -82,6 +82,11 @@ enum VectorISA: Sendable, CaseIterable, CustomStringConvertible {
     /// `kl_pool_backward_row_<isa>`: pooling's input gradient, one input row gathered from the windows covering it.
     var poolBackwardRow: PoolBackwardRow { self == .avx512 ? kl_pool_backward_row_avx512 : kl_pool_backward_row_avx2 }
 
+    typealias ConvGatherRow = @convention(c) (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<kl_conv_geometry>?,
+                                              Int32, UnsafeMutablePointer<Float>?, Int32) -> Void
+    /// `kl_conv_gather_row_<isa>`: one input row of a few-channel convolution's input gradient (`GatheredAdjoint`).
+    var convGatherRow: ConvGatherRow { self == .avx512 ? kl_conv_gather_row_avx512 : kl_conv_gather_row_avx2 }
+
     typealias ActivationRun = @convention(c) (UnsafeMutablePointer<Float>?, Int64) -> Void
     /// `kl_sigmoid_<isa>`, `kl_tanh_<isa>`: the function over n floats in place, lane for lane `kl_sigmoid1`, `kl_tanh1`.
     var sigmoid: ActivationRun { self == .avx512 ? kl_sigmoid_avx512 : kl_sigmoid_avx2 }
