@@ -15,7 +15,9 @@ final class BufferPool {
         }
         if let best { return free.remove(at: best) }
         allocations += 1
-        return (UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1)), max(count, 1))
+        let capacity = max(count, 1)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<Float>.stride, alignment: 64)
+        return (raw.bindMemory(to: Float.self, capacity: capacity), capacity)
     }
 
     func give(_ buffer: (pointer: UnsafeMutablePointer<Float>, capacity: Int)) {
