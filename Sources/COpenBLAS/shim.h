@@ -229,6 +229,7 @@ static inline void kl_gather_axis(int32_t i, int32_t pad, int32_t stride, int32_
 #include "conv_depthwise.h"
 #include "pool.h"
 #include "conv_gather.h"
+#include "dense_dots.h"
 #include "simd_end.h"
 #include "simd_avx2.h"
 #include "activation_vector.h"
@@ -237,4 +238,5 @@ static inline void kl_gather_axis(int32_t i, int32_t pad, int32_t stride, int32_
 #include "conv_depthwise.h"
 #include "pool.h"
 #include "conv_gather.h"
+#include "dense_dots.h"
 #include "simd_end.h"

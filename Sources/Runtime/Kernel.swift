@@ -80,18 +80,19 @@ struct KernelShapes {
 /// Builds the kernel for a node; this switch is the only place that maps ops to kernels. Without
 /// `fuseActivation`, layers with a built-in activation compute only their linear part.
 ///
-/// `forInference` marks inference plans: convolutions may use Winograd, and dense layers the direct kernel's
-/// 1×1 form. Gradient plans run convolutions forward through the direct and depthwise vector kernels too (not
-/// Winograd, whose transforms round more; `Model.inputGradient` swaps it in), and backward through the vector
-/// kernels on the adjoint convolution; dense layers stay on sgemm. Recurrent layers step through the same products
-/// in both plans; only a gradient plan's also prepare the transposed weights of their backward pass.
+/// `forInference` marks inference plans: convolutions may use Winograd. Gradient plans run convolutions forward
+/// through the direct and depthwise vector kernels too (not Winograd, whose transforms round more;
+/// `Model.inputGradient` swaps it in), and backward through the vector kernels on the adjoint convolution. Dense
+/// layers run forward on the direct kernel's 1×1 form in every plan, through weights packed once per model
+/// (`densePacks`), and backward as dot products. Recurrent layers step through the same products in both plans;
+/// only a gradient plan's also prepare the transposed weights of their backward pass.
 func makeKernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool = true,
-                forInference: Bool = true) throws(RuntimeError) -> (any Kernel)? {
+                forInference: Bool = true, densePacks: DensePacks? = nil) throws(RuntimeError) -> (any Kernel)? {
     switch fuseActivation ? node.op : node.op.replacingFusedActivation(with: .linear) {
     case .input:
         return nil
     case .dense(let activation):
-        return DenseKernel(node: node, shapes: shapes, activation: activation, isa: forInference ? VectorISA.best : nil)
+        return DenseKernel(node: node, shapes: shapes, activation: activation, packs: densePacks)
     case .convolution(let window, let activation):
         return ConvolutionKernel(kernel: node.weights["kernel"]!, bias: node.weights["bias"], window: window,
                                  activation: activation, shapes: shapes, isa: VectorISA.best, winograd: forInference,

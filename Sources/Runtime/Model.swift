@@ -38,9 +38,10 @@ public final class Model: Sendable {
         }
         let open = graph.hasOpenDimensions
         let planned = open ? Graph(nodes: [], inputs: [], outputs: [], source: graph.source) : graph
-        inference = try Plan(graph: planned, fused: true)
-        differentiablePlan = LazyPlan(graph: planned, fused: false)
-        foldedDifferentiablePlan = LazyPlan(graph: planned, fused: false, folded: true)
+        let densePacks = DensePacks()
+        inference = try Plan(graph: planned, fused: true, densePacks: densePacks)
+        differentiablePlan = LazyPlan(graph: planned, fused: false, densePacks: densePacks)
+        foldedDifferentiablePlan = LazyPlan(graph: planned, fused: false, folded: true, densePacks: densePacks)
         inputGradientPlan = LazyPlan(from: foldedDifferentiablePlan) { $0.withWinogradForward() }
         specializations = open ? SpecializationCache() : nil
         inputNames = graph.inputs

@@ -37,10 +37,11 @@ struct Plan: Sendable {
     /// `fused`: an inference plan. `folded` (gradient plans only): batch normalizations and paddings folded into
     /// the layer before, residual Adds into the convolution before them, and ReLU-like activations into their layer
     /// (`inferenceNodes(of:forGradients:)`); other activations still split off.
-    init(graph: Graph, fused: Bool, folded: Bool = false) throws(RuntimeError) {
+    /// `densePacks`: the model's packed dense kernels, which its plans share.
+    init(graph: Graph, fused: Bool, folded: Bool = false, densePacks: DensePacks? = nil) throws(RuntimeError) {
         var steps: [Step] = []
         var position: [String: Int] = [:]
-        var preparedKernels = SharedKernels()
+        var preparedKernels = SharedKernels(densePacks: densePacks)
         let nodes = fused ? inferenceNodes(of: graph) : folded ? inferenceNodes(of: graph, forGradients: true) : graph.nodes
         let readers = readerCounts(of: nodes, outputs: graph.outputs)
         let ops = Dictionary(nodes.map { ($0.name, $0.op) }, uniquingKeysWith: { _, last in last })
@@ -226,11 +227,17 @@ extension Op {
 /// Kernels of a shared layer's calls: a later call whose weights, op and shapes are those of an earlier call of the
 /// same layer uses that call's kernel, so packed weights are prepared and held once.
 private struct SharedKernels {
+    let densePacks: DensePacks?
     private var made: [String: [(node: Node, shapes: KernelShapes, fuses: Bool, kernel: (any Kernel)?)]] = [:]
+
+    init(densePacks: DensePacks?) {
+        self.densePacks = densePacks
+    }
 
     mutating func kernel(for node: Node, shapes: KernelShapes, fuseActivation: Bool, forInference: Bool) throws(RuntimeError) -> (any Kernel)? {
         guard !node.weights.isEmpty else {
-            return try makeKernel(for: node, shapes: shapes, fuseActivation: fuseActivation, forInference: forInference)
+            return try makeKernel(for: node, shapes: shapes, fuseActivation: fuseActivation, forInference: forInference,
+                                  densePacks: densePacks)
         }
         let layer = node.weightsFrom ?? node.name
         if let earlier = made[layer]?.first(where: { $0.fuses == fuseActivation && $0.shapes.inputs == shapes.inputs
@@ -238,7 +245,8 @@ private struct SharedKernels {
                                                       && Self.sameStorage($0.node.weights, node.weights) }) {
             return earlier.kernel
         }
-        let kernel = try makeKernel(for: node, shapes: shapes, fuseActivation: fuseActivation, forInference: forInference)
+        let kernel = try makeKernel(for: node, shapes: shapes, fuseActivation: fuseActivation, forInference: forInference,
+                                  densePacks: densePacks)
         made[layer, default: []].append((node, shapes, fuseActivation, kernel))
         return kernel
     }

@@ -5,9 +5,9 @@ import KerasLensGraph
 ///
 /// Every row is summed in one fixed order, whatever the number of rows in the call, so a sample's result does not
 /// depend on the batch it came in: with AVX2 or AVX-512 through the direct convolution kernel in its 1×1 form (one
-/// tap; each output starts at its bias and adds the inputs in channel order), else through one sgemm per sample
-/// (OpenBLAS sums a row in an order that depends on the product's row count, which is then the same for every
-/// sample).
+/// tap; each output starts at its bias and adds the inputs in channel order) and backward through dot products
+/// (`kl_dense_dots`), else through one sgemm per sample (OpenBLAS sums a row in an order that depends on the
+/// product's row count, which is then the same for every sample).
 struct DenseKernel: Kernel {
     /// Keras's kernel [in, out], for sgemm and the backward pass.
     let kernel: [Float]
@@ -20,12 +20,16 @@ struct DenseKernel: Kernel {
     let rowsPerSample: Int
     let activation: Activation
 
-    /// `isa`: the instruction set of the vector kernel, nil for sgemm per sample (see `makeKernel`).
-    init(node: Node, shapes: KernelShapes, activation: Activation, isa: VectorISA? = VectorISA.best) {
+    /// `isa`: the instruction set of the vector kernels, nil for sgemm per sample; `packs`, the model's packed
+    /// kernels its plans share (nil: packed for this kernel alone).
+    init(node: Node, shapes: KernelShapes, activation: Activation, isa: VectorISA? = VectorISA.best, packs: DensePacks? = nil) {
         let weights = node.weights["kernel"]!
         let (inFeatures, outFeatures) = (weights.shape[0], weights.shape[1])
         kernel = weights.scalars
-        packed = isa?.packed(rows: inFeatures, width: outFeatures) { _, row, column in weights.scalars[row * outFeatures + column] }.values ?? []
+        packed = isa.map { isa in
+            packs?.packed(weights.scalars, rows: inFeatures, width: outFeatures, isa: isa)
+                ?? DensePacks.pack(weights.scalars, rows: inFeatures, width: outFeatures, isa: isa)
+        } ?? []
         self.isa = isa
         bias = node.weights["bias"]?.scalars
         self.inFeatures = inFeatures
@@ -130,12 +134,30 @@ struct DenseKernel: Kernel {
     }
 }
 
-extension DenseKernel {
-    /// `gx += g · kernelᵀ`, one product per sample as forward (split by input features for one-row samples); the
-    /// activation has been split into its own step for gradient plans.
+extension DenseKernel: FirstInputGradientStoring {
+    /// `gx += g · kernelᵀ` (the activation's derivative has been applied to `g`).
     func backward(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
                   _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int) {
-        guard let gx = inputGradients[0] else { return }
+        propagate(outputGradient, into: inputGradients[0], batch: batch, adding: true)
+    }
+
+    /// The dot products write every value of the input's gradient.
+    var storesFirstInputGradient: Bool { isa != nil }
+
+    func backwardStoringFirstInputGradient(_ inputs: [UnsafePointer<Float>], _ output: UnsafePointer<Float>,
+                                           _ outputGradient: UnsafePointer<Float>,
+                                           _ inputGradients: [UnsafeMutablePointer<Float>?], batch: Int, trace: AnyObject?) {
+        propagate(outputGradient, into: inputGradients[0], batch: batch, adding: false)
+    }
+
+    /// `gx (+)= g · kernelᵀ`: with a vector instruction set as dot products of each row of `g` with the kernel's rows
+    /// (`kl_dense_dots`), a span of kernel rows at a time read once per block of samples, the spans spread over the
+    /// cores; else (adding only) one sgemv or sgemm per sample as forward, split by input features for one-row samples.
+    private func propagate(_ outputGradient: UnsafePointer<Float>, into gx: UnsafeMutablePointer<Float>?, batch: Int,
+                           adding: Bool) {
+        guard let gx else { return }
+        if let isa { return dots(outputGradient, into: gx, rows: batch * rowsPerSample, adding: adding, isa: isa) }
+        precondition(adding, "only the dot products store")
         kernel.withUnsafeBufferPointer { kernel in
             if rowsPerSample == 1 {
                 return rowProducts(batch: batch, columns: inFeatures) { sample, columns in
@@ -147,6 +169,21 @@ extension DenseKernel {
                 let first = sample * rowsPerSample
                 BLAS.multiply(outputGradient + first * outFeatures, kernel.baseAddress!, into: gx + first * inFeatures,
                               m: rowsPerSample, n: inFeatures, k: outFeatures, accumulate: true, transposeB: true)
+            }
+        }
+    }
+
+    /// The dot products over spans of about 256 KB of kernel rows (an even number, at least two): a span stays in
+    /// L2 while every block of samples reads it.
+    private func dots(_ outputGradient: UnsafePointer<Float>, into gx: UnsafeMutablePointer<Float>, rows: Int, adding: Bool,
+                      isa: VectorISA) {
+        let span = max(2, 65_536 / max(1, outFeatures) / 2 * 2), spans = (inFeatures + span - 1) / span, run = isa.denseDots
+        kernel.withUnsafeBufferPointer { kernel in
+            Parallel.forEachRange(spans, cost: span * outFeatures * rows) { tasks in
+                for task in tasks {
+                    run(outputGradient, kernel.baseAddress, Int32(outFeatures), Int32(inFeatures), Int32(task * span),
+                        Int32(min(inFeatures, (task + 1) * span)), Int32(rows), gx, adding ? 1 : 0)
+                }
             }
         }
     }

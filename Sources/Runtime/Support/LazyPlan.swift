@@ -7,8 +7,8 @@ final class LazyPlan: @unchecked Sendable {
     private let lock = NSLock()
     private var built: Plan?
 
-    init(graph: Graph, fused: Bool, folded: Bool = false) {
-        make = { () throws(RuntimeError) in try Plan(graph: graph, fused: fused, folded: folded) }
+    init(graph: Graph, fused: Bool, folded: Bool = false, densePacks: DensePacks? = nil) {
+        make = { () throws(RuntimeError) in try Plan(graph: graph, fused: fused, folded: folded, densePacks: densePacks) }
     }
 
     /// A plan made from another (built first, if it is not yet).

@@ -87,6 +87,11 @@ enum VectorISA: Sendable, CaseIterable, CustomStringConvertible {
     /// `kl_conv_gather_row_<isa>`: one input row of a few-channel convolution's input gradient (`GatheredAdjoint`).
     var convGatherRow: ConvGatherRow { self == .avx512 ? kl_conv_gather_row_avx512 : kl_conv_gather_row_avx2 }
 
+    typealias DenseDots = @convention(c) (UnsafePointer<Float>?, UnsafePointer<Float>?, Int32, Int32, Int32, Int32, Int32,
+                                          UnsafeMutablePointer<Float>?, Int32) -> Void
+    /// `kl_dense_dots_<isa>`: a dense layer's input gradient for a span of kernel rows, blocks of samples sharing a row.
+    var denseDots: DenseDots { self == .avx512 ? kl_dense_dots_avx512 : kl_dense_dots_avx2 }
+
     typealias ActivationRun = @convention(c) (UnsafeMutablePointer<Float>?, Int64) -> Void
     /// `kl_sigmoid_<isa>`, `kl_tanh_<isa>`: the function over n floats in place, lane for lane `kl_sigmoid1`, `kl_tanh1`.
     var sigmoid: ActivationRun { self == .avx512 ? kl_sigmoid_avx512 : kl_sigmoid_avx2 }
