@@ -28,6 +28,10 @@ struct GradientSchedule: Sendable {
     let inferenceSkip: Set<Int>, differentiableSkip: Set<Int>
     /// Floats a sample holds in a pass at once: its kept activations and the region's gradients.
     let floatsPerSample: Int
+    /// The largest activation, in floats a sample, of the steps each plan runs (0: the inference plan runs none).
+    let largestInference: Int, largestGradient: Int
+    /// Floats of weights the gradient plan's steps read a pass, and of activations they write a sample.
+    let gradientWeights: Int, gradientActivations: Int
 
     init(inference: Plan, differentiable plan: Plan, requested: [Int], output: Int, score: Int) {
         self.plan = plan
@@ -56,9 +60,14 @@ struct GradientSchedule: Sendable {
             }
         }
         sources = Dictionary(uniqueKeysWithValues: supplied.map { (inference.position[plan.steps[$0].name]!, $0) })
-        inferenceSkip = Set(inference.steps.indices).subtracting(inference.upstream(of: Set(sources.keys), given: []))
-        differentiableSkip = Set(plan.steps.indices).subtracting(computed.union(supplied))
+        let inferenceRuns = inference.upstream(of: Set(sources.keys), given: []), runs = computed.union(supplied)
+        inferenceSkip = Set(inference.steps.indices).subtracting(inferenceRuns)
+        differentiableSkip = Set(plan.steps.indices).subtracting(runs)
         floatsPerSample = keep.reduce(0) { $0 + plan.steps[$1].count } + region.reduce(0) { $0 + plan.steps[$1].count }
+        largestInference = inferenceRuns.map { inference.steps[$0].count }.max() ?? 0
+        largestGradient = runs.map { plan.steps[$0].count }.max() ?? 1
+        gradientWeights = runs.reduce(0) { $0 + plan.steps[$1].weights }
+        gradientActivations = runs.reduce(0) { $0 + plan.steps[$1].count }
     }
 }
 
@@ -96,14 +105,37 @@ extension Model {
         }
     }
 
+    /// The inference plan's part of a gradient pass for samples `range`: its buffers of the schedule's `sources`. A
+    /// gradient pass holds as many samples as the gradient plan's steps allow, which for a CAM on a deep layer is
+    /// many more than the inference plan's first layers do (VGG16: 40 against one), so that the classifier's weights
+    /// (411 MB in VGG16's `fc1`) are read once a pass rather than once an image; this part then runs in passes of its
+    /// own size, its outputs joined.
+    private func inferencePart(_ inputs: [Tensor], samples range: Range<Int>, schedule: GradientSchedule, pool: BufferPool,
+                               clock: StepClock?) -> [Int: Plan.Buffer] {
+        let keep = Set(schedule.sources.keys), size = inference.passSize(limit: range.count, skip: schedule.inferenceSkip)
+        func run(_ part: Range<Int>) -> [Int: Plan.Buffer] {
+            inference.execute(batch: part.count, given: load(inputs, samples: part, plan: inference, pool: pool), keep: keep,
+                              skip: schedule.inferenceSkip, pool: pool, clock: clock)
+        }
+        guard !keep.isEmpty, size < range.count else { return run(range) }
+        let joined = Dictionary(uniqueKeysWithValues: keep.map { ($0, pool.take(range.count * inference.steps[$0].count)) })
+        for first in stride(from: range.lowerBound, to: range.upperBound, by: size) {
+            let part = first..<min(first + size, range.upperBound)
+            for (step, buffer) in run(part) {
+                let count = inference.steps[step].count
+                (joined[step]!.pointer + (first - range.lowerBound) * count).update(from: buffer.pointer, count: part.count * count)
+                pool.give(buffer)
+            }
+        }
+        return joined
+    }
+
     /// The forward pass of `schedule` for samples `range`; returns its gradient plan's buffers of its `keep`.
     /// `replacing` fills a requested step with given values instead of computing it (its buffer is taken over).
     func gradientForward(_ inputs: [Tensor], samples range: Range<Int>, schedule: GradientSchedule,
                          replacing: (step: Int, buffer: Plan.Buffer)? = nil, pool: BufferPool,
                          traces: inout [Int: AnyObject], clocks: GradientClocks? = nil) throws(RuntimeError) -> [Int: Plan.Buffer] {
-        let early = inference.execute(batch: range.count, given: load(inputs, samples: range, plan: inference, pool: pool),
-                                      keep: Set(schedule.sources.keys), skip: schedule.inferenceSkip, pool: pool,
-                                      clock: clocks?.inference)
+        let early = inferencePart(inputs, samples: range, schedule: schedule, pool: pool, clock: clocks?.inference)
         var given = Dictionary(uniqueKeysWithValues: early.map { (schedule.sources[$0.key]!, $0.value) })
         if let replacing {
             if let computed = given.updateValue(replacing.buffer, forKey: replacing.step) { pool.give(computed) }

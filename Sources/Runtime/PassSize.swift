@@ -10,8 +10,9 @@ extension Plan {
     /// Samples per pass of a gradient computation: at most `limit`, at most what fits `passBytes`, at least one. It
     /// keeps every activation for the backward pass, so one size holds for all its steps; forward passes grow
     /// theirs as the activations shrink (`passSegments`).
-    func passSize(limit: Int) -> Int {
-        Self.passSize(largest: steps.map(\.count).max() ?? 1, limit: limit, bytes: Self.passBytes)
+    func passSize(limit: Int, skip: Set<Int> = []) -> Int {
+        let largest = steps.indices.lazy.filter { !skip.contains($0) }.map { self.steps[$0].count }.max() ?? 1
+        return Self.passSize(largest: largest, limit: limit, bytes: Self.passBytes)
     }
 
     /// Samples per pass when the largest activation holds `largest` floats a sample: at most `limit`, at most
@@ -22,12 +23,21 @@ extension Plan {
 }
 
 extension GradientSchedule {
-    /// Samples per pass of a gradient call: `Plan.passSize`, and at most what keeps the floats one pass holds (every
-    /// kept activation and every gradient of the region, all alive until its backward walk ends) within half of
-    /// `PoolCache.retainLimit`, so that the call's buffers are kept for the next call. Five 224² DenseNet121 images a
-    /// pass held 1.3 GB; the pool was dropped after every call and the next one faulted in all its pages again.
+    /// Samples per pass of a gradient call: what the largest activation of either plan's steps allows
+    /// (`Plan.passSize`), and at most what keeps the floats one pass holds (every kept activation and every gradient
+    /// of the region, all alive until its backward walk ends) within half of `PoolCache.retainLimit`, so that the
+    /// call's buffers are kept for the next call (five 224² DenseNet121 images a pass held 1.3 GB; the pool was
+    /// dropped after every call and the next one faulted in all its pages again).
+    ///
+    /// Where the gradient plan's steps allow more samples than the inference plan's and their weights, read once a
+    /// pass, outweigh what their activations take at the inference plan's size, the pass takes that many and the
+    /// inference plan's part runs in passes of its own, joined (`Model.inferencePart`): a CAM on VGG16's last
+    /// convolution read `fc1`'s 411 MB once an image, the first layers allowing one image a pass.
     func passSize(limit: Int) -> Int {
-        Self.passSize(planned: plan.passSize(limit: limit), floatsPerSample: floatsPerSample, budget: PoolCache.retainLimit / 2)
+        let own = Plan.passSize(largest: largestGradient, limit: limit, bytes: Plan.passBytes)
+        let early = Plan.passSize(largest: largestInference, limit: limit, bytes: Plan.passBytes)
+        let planned = own > early && gradientWeights >= early * gradientActivations ? own : min(own, early)
+        return Self.passSize(planned: planned, floatsPerSample: floatsPerSample, budget: PoolCache.retainLimit / 2)
     }
 
     /// `planned` samples, fewer when that many would hold more than `budget` floats, at least one.

@@ -67,6 +67,34 @@ import Testing
         }
     }
 
+    /// The same model with a classifier of two dense layers (320 weights) after the global average.
+    static let withClassifier: Graph = {
+        var nodes = Array(graph.nodes.dropLast())
+        nodes.append(Node(name: "hidden", kerasClass: "Dense", op: .dense(activation: .relu), inputs: ["gap"],
+                          weights: ["kernel": Tensor(shape: [2, 64], scalars: (0..<128).map { Float(($0 * 37) % 101) / 50 - 1 })],
+                          outputShape: [64]))
+        nodes.append(Node(name: "out", kerasClass: "Dense", op: .dense(activation: .softmax(axis: 1)), inputs: ["hidden"],
+                          weights: ["kernel": Tensor(shape: [64, 3], scalars: (0..<192).map { Float(($0 * 53) % 97) / 48 - 1 })],
+                          outputShape: [3]))
+        return Graph(nodes: nodes, inputs: ["x"], outputs: ["out"], source: graph.source)
+    }()
+
+    /// Gradients at `hidden` walk only the classifier, whose weights outweigh its activations: its passes take the
+    /// whole batch while the convolution below (one sample a pass) runs in passes of its own, joined; every sample's
+    /// result is still the one it gets alone.
+    @Test func aClassifierWalkTakesTheWholeBatch() throws {
+        let model = try Model(Self.withClassifier)
+        #expect(try model.gradientSchedule(layers: ["hidden"], target: .probability).passSize(limit: 3) == 3)
+        #expect(try model.gradientSchedule(layers: ["conv"], target: .probability).passSize(limit: 3) < 3)
+        let whole = try model.gradients([Self.batch], withRespectTo: ["hidden"])
+        for sample in 0..<3 {
+            let alone = try model.gradients([Self.batch.samples(sample..<(sample + 1))], withRespectTo: ["hidden"])
+            #expect(whole.scores[sample] == alone.scores[0])
+            #expect(try #require(whole.gradients["hidden"]).samples(sample..<(sample + 1)) == alone.gradients["hidden"])
+            #expect(try #require(whole.activations["hidden"]).samples(sample..<(sample + 1)) == alone.activations["hidden"])
+        }
+    }
+
     @Test func classCountMustMatchTheBatch() {
         #expect(throws: RuntimeError.self) { try model.gradients([Self.batch], classes: [0, 1], withRespectTo: ["conv"]) }
     }
