@@ -157,8 +157,9 @@ import Testing
     /// A convolution over at most four input channels (`GatheredAdjoint`: each input value's gradient a dot product
     /// over the windows reading it) against im2col's adjoint: an RGB image's 3×3 `same` and 7×7 stride-2 stems, one
     /// and two channels, 1-D (MNIST-1D's first layer), strides longer than the window (inputs no window reads), an
-    /// even kernel, dilation, strides along one axis, filters fewer than a vector, not a multiple of two vectors, and
-    /// more than four vectors; rows of one position and fewer input columns than a stride.
+    /// even kernel, dilation, strides along one axis, filters not a multiple of two vectors and more than four
+    /// vectors; rows of one position and fewer input columns than a stride. Fewer filters than two vectors (5, 8, 17
+    /// or 24 with AVX-512) stay on the other adjoints, checked all the same.
     @Test(arguments: [([17, 19, 3], [3, 3], [1, 1], [1, 1], Padding.same, 64), ([40, 24, 3], [7, 7], [2, 2], [1, 1], .valid, 64),
                       ([9, 8, 1], [3, 3], [1, 1], [1, 1], .valid, 5), ([40, 1], [5], [1], [1], .same, 64),
                       ([11, 10, 2], [1, 1], [3, 2], [1, 1], .valid, 40), ([8, 10, 4], [4, 2], [1, 1], [1, 1], .same, 33),
@@ -183,7 +184,7 @@ import Testing
         let reference = ConvolutionKernel(kernel: kernel, bias: nil, window: window, activation: .linear, shapes: shapes, isa: nil)
         let strided = window.strides.contains { $0 > 1 }, dilated = window.dilations.contains { $0 > 1 }
         let winograd = !strided && window.size == [3, 3] && window.dilations == [1, 1] && filters >= 16
-        if channels <= GatheredAdjoint.mostChannels && !(strided && dilated) {
+        if channels <= GatheredAdjoint.mostChannels && filters >= isa.filterBlock && !(strided && dilated) {
             #expect(fast.gatheredAdjoint?.isa == isa && fast.adjoint == nil && fast.winogradAdjoint == nil && fast.stridedAdjoint == nil)
         } else if strided {
             #expect(fast.stridedAdjoint?.products.isa == isa && fast.adjoint == nil && fast.winogradAdjoint == nil)
