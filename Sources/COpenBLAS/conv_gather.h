@@ -64,35 +64,26 @@
 #define KL_GATHER_STORE_A(c) KL_GATHER_STORE(c, a, target + (ptrdiff_t)ix * channels)
 #define KL_GATHER_STORE_B(c) KL_GATHER_STORE(c, b, target + (ptrdiff_t)(ix + strideWidth) * channels)
 
-/// Sums of one position over the filters at `gq`, the vectors `x0`, `x1` loaded from it (`SUMS`, `SUMS_LEFT`: the
-/// X-macro names for full and partial steps).
-#define KL_GATHER_STEPS_ONE(CHANNELS, gq, SUMS, SUMS_LEFT)                                                            \
+/// Vectors of the output gradient's filters from f: `x0`, `x1` of the first position's (at `gq`), of the second's
+/// (at `hq`), or with `y0`, `y1` of both; `L` a full load (`KL_GATHER_FULL`) or a partial one.
+#define KL_GATHER_LOAD_A(L) const kl_vec x0 = L(gq + f, left), x1 = L(gq + f + KL_LANES, left - KL_LANES);
+#define KL_GATHER_LOAD_B(L) const kl_vec x0 = L(hq + f, left), x1 = L(hq + f + KL_LANES, left - KL_LANES);
+#define KL_GATHER_LOAD_BOTH(L)                                                                                       \
+    KL_GATHER_LOAD_A(L) const kl_vec y0 = L(hq + f, left), y1 = L(hq + f + KL_LANES, left - KL_LANES);
+#define KL_GATHER_FULL(p, left) KL_LOAD(p)
+/// One window's sums over all the filters, two vectors a step (`LOAD`, then `SUMS` per channel; the last, partial
+/// step with `SUMS_LEFT`).
+#define KL_GATHER_STEPS(CHANNELS, LOAD, SUMS, SUMS_LEFT)                                                             \
     {                                                                                                                \
         int32_t f = 0;                                                                                               \
         for (; f < full; f += 2 * KL_LANES) {                                                                        \
-            const kl_vec x0 = KL_LOAD(gq + f), x1 = KL_LOAD(gq + f + KL_LANES);                                      \
+            LOAD(KL_GATHER_FULL)                                                                                     \
             CHANNELS(SUMS)                                                                                           \
         }                                                                                                            \
         if (f < filters) {                                                                                           \
             const int32_t left = filters - f;                                                                        \
-            const kl_vec x0 = KL_LOAD_LEFT(gq + f, left), x1 = KL_LOAD_LEFT(gq + f + KL_LANES, left - KL_LANES);     \
+            LOAD(KL_LOAD_LEFT)                                                                                       \
             CHANNELS(SUMS_LEFT)                                                                                      \
-        }                                                                                                            \
-    }
-/// Sums of both positions, the second's gradient at `hq`.
-#define KL_GATHER_STEPS_BOTH(CHANNELS, gq, hq)                                                                       \
-    {                                                                                                                \
-        int32_t f = 0;                                                                                               \
-        for (; f < full; f += 2 * KL_LANES) {                                                                        \
-            const kl_vec x0 = KL_LOAD(gq + f), x1 = KL_LOAD(gq + f + KL_LANES);                                      \
-            const kl_vec y0 = KL_LOAD(hq + f), y1 = KL_LOAD(hq + f + KL_LANES);                                      \
-            CHANNELS(KL_GATHER_BOTH)                                                                                 \
-        }                                                                                                            \
-        if (f < filters) {                                                                                           \
-            const int32_t left = filters - f;                                                                        \
-            const kl_vec x0 = KL_LOAD_LEFT(gq + f, left), x1 = KL_LOAD_LEFT(gq + f + KL_LANES, left - KL_LANES);     \
-            const kl_vec y0 = KL_LOAD_LEFT(hq + f, left), y1 = KL_LOAD_LEFT(hq + f + KL_LANES, left - KL_LANES);     \
-            CHANNELS(KL_GATHER_BOTH_LEFT)                                                                            \
         }                                                                                                            \
     }
 
@@ -119,12 +110,18 @@
                     const float *wrow = weights + (ptrdiff_t)kys[r] * kernelWidth * (C) * filters;                   \
                     for (int32_t kx = k0, ox = o0; kx < kernelWidth && ox >= -paired; kx += kStep, ox -= oStep) {    \
                         const float *wt = wrow + (ptrdiff_t)kx * (C) * filters;                                      \
-                        const float *gq = grow + (ptrdiff_t)ox * filters;                                            \
-                        const int32_t inA = ox >= 0 && ox < outWidth, inB = paired && ox + 1 >= 0 && ox + 1 < outWidth; \
-                        if (inA && inB) KL_GATHER_STEPS_BOTH(KL_GATHER_CHANNELS_##C, gq, gq + filters)         \
-                        else if (inA) KL_GATHER_STEPS_ONE(KL_GATHER_CHANNELS_##C, gq, KL_GATHER_ONE_A, KL_GATHER_ONE_LEFT_A) \
+                        const float *gq = grow + (ptrdiff_t)ox * filters, *hq = gq + filters;                        \
+                        const int32_t inA = ox >= 0 && ox < outWidth;                                                \
+                        const int32_t inB = paired && ox + 1 >= 0 && ox + 1 < outWidth;                              \
+                        if (inA && inB)                                                                              \
+                            KL_GATHER_STEPS(KL_GATHER_CHANNELS_##C, KL_GATHER_LOAD_BOTH, KL_GATHER_BOTH,             \
+                                            KL_GATHER_BOTH_LEFT)                                                     \
+                        else if (inA)                                                                                \
+                            KL_GATHER_STEPS(KL_GATHER_CHANNELS_##C, KL_GATHER_LOAD_A, KL_GATHER_ONE_A,               \
+                                            KL_GATHER_ONE_LEFT_A)                                                    \
                         else if (inB)                                                                                \
-                            KL_GATHER_STEPS_ONE(KL_GATHER_CHANNELS_##C, (gq + filters), KL_GATHER_ONE_B, KL_GATHER_ONE_LEFT_B) \
+                            KL_GATHER_STEPS(KL_GATHER_CHANNELS_##C, KL_GATHER_LOAD_B, KL_GATHER_ONE_B,               \
+                                            KL_GATHER_ONE_LEFT_B)                                                    \
                     }                                                                                                \
                 }                                                                                                    \
                 KL_GATHER_CHANNELS_##C(KL_GATHER_STORE_A)                                                            \

@@ -67,7 +67,8 @@
             if (j < outFeatures) {                                                                                   \
                 const int32_t left = outFeatures - j;                                                                \
                 const kl_vec u0 = KL_LOAD_LEFT(row + j, left), u1 = KL_LOAD_LEFT(row + j + KL_LANES, left - KL_LANES); \
-                const kl_vec v0 = KL_LOAD_LEFT(next + j, left), v1 = KL_LOAD_LEFT(next + j + KL_LANES, left - KL_LANES); \
+                const kl_vec v0 = KL_LOAD_LEFT(next + j, left);                                                      \
+                const kl_vec v1 = KL_LOAD_LEFT(next + j + KL_LANES, left - KL_LANES);                                \
                 KL_DOT_SAMPLES_##N(KL_DOT_ADD_LEFT)                                                                  \
             }                                                                                                        \
             KL_DOT_SAMPLES_##N(KL_DOT_STORE)                                                                         \

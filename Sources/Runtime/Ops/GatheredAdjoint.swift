@@ -31,14 +31,16 @@ struct GatheredAdjoint: Sendable {
     }
 
     /// `gx = ∂L/∂input` for `batch` samples, or with `adding` `gx += ∂L/∂input`.
-    func gradient(_ outputGradient: UnsafePointer<Float>, into gx: UnsafeMutablePointer<Float>, batch: Int, adding: Bool) {
+    func gradient(_ outputGradient: UnsafePointer<Float>, into gx: UnsafeMutablePointer<Float>, batch: Int,
+                  adding: Bool) {
         let g = geometry, outputCount = g.positions * filters, row = isa.convGatherRow
-        var shape = kl_conv_geometry(inHeight: Int32(g.inHeight), inWidth: Int32(g.inWidth), outHeight: Int32(g.outHeight),
-                                     outWidth: Int32(g.outWidth), kernelHeight: Int32(g.kernelHeight),
-                                     kernelWidth: Int32(g.kernelWidth), strideHeight: Int32(g.strideHeight),
-                                     strideWidth: Int32(g.strideWidth), dilationHeight: Int32(g.dilationHeight),
-                                     dilationWidth: Int32(g.dilationWidth), padTop: Int32(g.padTop), padLeft: Int32(g.padLeft),
-                                     channels: Int32(g.channels), filters: Int32(filters))
+        var shape = kl_conv_geometry(inHeight: Int32(g.inHeight), inWidth: Int32(g.inWidth),
+                                     outHeight: Int32(g.outHeight), outWidth: Int32(g.outWidth),
+                                     kernelHeight: Int32(g.kernelHeight), kernelWidth: Int32(g.kernelWidth),
+                                     strideHeight: Int32(g.strideHeight), strideWidth: Int32(g.strideWidth),
+                                     dilationHeight: Int32(g.dilationHeight), dilationWidth: Int32(g.dilationWidth),
+                                     padTop: Int32(g.padTop), padLeft: Int32(g.padLeft), channels: Int32(g.channels),
+                                     filters: Int32(filters))
         // The windows reading one input value: about the kernel's taps over the strides'.
         let windows = max(1, g.kernelHeight / g.strideHeight) * max(1, g.kernelWidth / g.strideWidth)
         kernel.withUnsafeBufferPointer { kernel in

@@ -13,7 +13,8 @@ final class DensePacks: @unchecked Sendable {
         lock.withLock {
             let storage = kernel.withUnsafeBufferPointer { $0.baseAddress }
             if let pack = packs.first(where: { pack in
-                pack.isa == isa && pack.kernel.count == kernel.count && pack.kernel.withUnsafeBufferPointer { $0.baseAddress } == storage
+                pack.isa == isa && pack.kernel.count == kernel.count
+                    && pack.kernel.withUnsafeBufferPointer { $0.baseAddress } == storage
             }) {
                 return pack.packed
             }
