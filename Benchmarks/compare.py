@@ -3,8 +3,8 @@
 Rows (issue 6): MNIST-1D one sample (latency) and 1000 samples (throughput); HMT one image and a batch of 32.
 Issue 15 adds the keras.applications backbones of `backbones.py` (ResNet50, MobileNetV2, Xception, DenseNet121,
 VGG16, InceptionV3 at 224×224, generated on first use into the ignored `.build-bench-cache/`): one image, a batch of
-32, and for one image Grad-CAM at the last spatial layer, saliency and integrated gradients (50 steps) against
-GradientTape. Issue 14 adds recurrent models (`sequences.py`: LSTM(128) and GRU(128) over 1,000 sequences of 100
+32, Grad-CAM at the last spatial layer for one image and for 8 in one call, and for one image saliency and
+integrated gradients (50 steps) against GradientTape. Issue 14 adds recurrent models (`sequences.py`: LSTM(128) and GRU(128) over 1,000 sequences of 100
 steps, and the MNIST-1D LSTM fixture on its test set, with saliency, integrated gradients and Grad-CAM over 200 of its
 samples against TensorFlow's GradientTape). `--only TEXT` (repeatable) keeps the rows whose name contains TEXT and
 loads only their models (`--only ResNet50`, `--only "1 image" --only "batch of 32"`).
@@ -54,6 +54,8 @@ TF2ONNX_FILE_LIMIT = 300 << 20
 WARMUP = 0.25
 #: Integrated gradients' path points (`keraslens explain --steps`' default).
 IG_STEPS = 50
+#: Images of the batched Grad-CAM rows.
+CAM_BATCH = 8
 
 
 @dataclass
@@ -217,14 +219,15 @@ def inference_row(label: str, work: Workload, keraslens_input: Path, samples: in
 
 
 def backbone_rows(keraslens: str, scratch: Path, selected: Callable[[str], bool]) -> list[Row]:
-    """Per backbone of `backbones.NAMES` (224×224, generated on first use): one image, a batch of 32, and Grad-CAM
-    of one image at the family's last spatial layer. Only backbones with a `selected` row are generated."""
+    """Per backbone of `backbones.NAMES` (224×224, generated on first use): one image, a batch of 32, Grad-CAM at the
+    family's last spatial layer of one image and of 8 in one call (what `explain` does with a folder of images),
+    saliency and integrated gradients of one image. Only backbones with a `selected` row are generated."""
     import backbones
 
     rows = []
     for name in backbones.NAMES:
         labels = [f"{name} 1 image", f"{name} batch of 32", f"{name} Grad-CAM, 1", f"{name} saliency, 1",
-                  f"{name} integrated gradients ({IG_STEPS}), 1"]
+                  f"{name} integrated gradients ({IG_STEPS}), 1", f"{name} Grad-CAM, {CAM_BATCH}"]
         if not any(selected(label) for label in labels):
             continue
         inputs = backbones.inputs_path()
@@ -235,6 +238,9 @@ def backbone_rows(keraslens: str, scratch: Path, selected: Callable[[str], bool]
         rows.append(Row(labels[2], [str(work.path), "--input", str(inputs), "--samples", "1", "--layer", layer,
                                     "--explain", "gradcam"],
                         {"TF GradientTape": gradcam_tape(work, layer)}, forward=labels[0], workload=work))
+        rows.append(Row(labels[5], [str(work.path), "--input", str(inputs), "--samples", str(CAM_BATCH), "--batch-size",
+                                    str(CAM_BATCH), "--layer", layer, "--explain", "gradcam"],
+                        {"TF GradientTape": gradcam_tape(work, layer, CAM_BATCH)}, workload=work))
         sample = [str(work.path), "--input", str(inputs), "--samples", "1"]
         rows.append(Row(labels[3], sample + ["--explain", "saliency"], {"TF GradientTape": saliency_tape(work)},
                         forward=labels[0], workload=work))
@@ -351,9 +357,9 @@ def explanation_rows(keraslens: str, mnist: Workload, hmt: Workload, inputs: dic
     return rows
 
 
-def tape_call(work: Workload, build: Callable) -> Callable[[], object]:
-    """Runs on `work`'s first sample the `tf.function` that `build(keras_model)` makes, built for the loaded Keras
-    model (again after a `release`)."""
+def tape_call(work: Workload, build: Callable, count: int = 1) -> Callable[[], object]:
+    """Runs on `work`'s first `count` samples the `tf.function` that `build(keras_model)` makes, built for the loaded
+    Keras model (again after a `release`)."""
     built: dict[int, Callable] = {}
 
     def function() -> Callable:
@@ -363,13 +369,14 @@ def tape_call(work: Workload, build: Callable) -> Callable[[], object]:
             built[id(keras)] = build(keras)
         return built[id(keras)]
 
-    x = work.inputs[:1]
+    x = work.inputs[:count]
     return lambda: function()(x).numpy()
 
 
-def gradcam_tape(work: Workload, layer: str) -> Callable[[], object]:
-    """Grad-CAM of the predicted class for one sample through `tf.GradientTape` in a `tf.function` (the map is the
-    ReLU of the gradient-weighted channel sum at the layer's resolution)."""
+def gradcam_tape(work: Workload, layer: str, count: int = 1) -> Callable[[], object]:
+    """Grad-CAM of each sample's predicted class for `count` samples in one call through `tf.GradientTape` in a
+    `tf.function` (the map is the ReLU of the gradient-weighted channel sum at the layer's resolution; the gradient of
+    the scores' sum is each sample's own)."""
     def build(keras):
         import tensorflow as tf
         import tf_keras
@@ -380,13 +387,13 @@ def gradcam_tape(work: Workload, layer: str) -> Callable[[], object]:
         def cam(x):
             with tf.GradientTape() as tape:
                 activations, predictions = grad_model(x, training=False)
-                score = tf.gather(predictions[0], tf.argmax(predictions[0]))
+                score = tf.reduce_sum(tf.gather(predictions, tf.argmax(predictions, axis=1), batch_dims=1))
             grads = tape.gradient(score, activations)
             axes = list(range(1, len(activations.shape) - 1))
             weights = tf.reduce_mean(grads, axis=axes, keepdims=True)
             return tf.nn.relu(tf.reduce_sum(activations * weights, axis=-1))
         return cam
-    return tape_call(work, build)
+    return tape_call(work, build, count)
 
 
 def saliency_tape(work: Workload) -> Callable[[], object]:
