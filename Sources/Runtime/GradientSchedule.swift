@@ -112,7 +112,7 @@ extension Model {
     /// own size, its outputs joined.
     private func inferencePart(_ inputs: [Tensor], samples range: Range<Int>, schedule: GradientSchedule, pool: BufferPool,
                                clock: StepClock?) -> [Int: Plan.Buffer] {
-        let keep = Set(schedule.sources.keys), size = inference.passSize(limit: range.count, skip: schedule.inferenceSkip)
+        let keep = Set(schedule.sources.keys), size = schedule.inferencePassSize(limit: range.count)
         func run(_ part: Range<Int>) -> [Int: Plan.Buffer] {
             inference.execute(batch: part.count, given: load(inputs, samples: part, plan: inference, pool: pool), keep: keep,
                               skip: schedule.inferenceSkip, pool: pool, clock: clock)

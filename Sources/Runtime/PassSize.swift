@@ -10,9 +10,8 @@ extension Plan {
     /// Samples per pass of a gradient computation: at most `limit`, at most what fits `passBytes`, at least one. It
     /// keeps every activation for the backward pass, so one size holds for all its steps; forward passes grow
     /// theirs as the activations shrink (`passSegments`).
-    func passSize(limit: Int, skip: Set<Int> = []) -> Int {
-        let largest = steps.indices.lazy.filter { !skip.contains($0) }.map { self.steps[$0].count }.max() ?? 1
-        return Self.passSize(largest: largest, limit: limit, bytes: Self.passBytes)
+    func passSize(limit: Int) -> Int {
+        Self.passSize(largest: steps.map(\.count).max() ?? 1, limit: limit, bytes: Self.passBytes)
     }
 
     /// Samples per pass when the largest activation holds `largest` floats a sample: at most `limit`, at most
@@ -35,9 +34,14 @@ extension GradientSchedule {
     /// convolution read `fc1`'s 411 MB once an image, the first layers allowing one image a pass.
     func passSize(limit: Int) -> Int {
         let own = Plan.passSize(largest: largestGradient, limit: limit, bytes: Plan.passBytes)
-        let early = Plan.passSize(largest: largestInference, limit: limit, bytes: Plan.passBytes)
+        let early = inferencePassSize(limit: limit)
         let planned = own > early && gradientWeights >= early * gradientActivations ? own : min(own, early)
         return Self.passSize(planned: planned, floatsPerSample: floatsPerSample, budget: PoolCache.retainLimit / 2)
+    }
+
+    /// Samples per pass of the inference plan's part of a gradient pass: what its largest activation allows.
+    func inferencePassSize(limit: Int) -> Int {
+        Plan.passSize(largest: largestInference, limit: limit, bytes: Plan.passBytes)
     }
 
     /// `planned` samples, fewer when that many would hold more than `budget` floats, at least one.

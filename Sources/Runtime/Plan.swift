@@ -246,7 +246,7 @@ private struct SharedKernels {
             return earlier.kernel
         }
         let kernel = try makeKernel(for: node, shapes: shapes, fuseActivation: fuseActivation, forInference: forInference,
-                                  densePacks: densePacks)
+                                    densePacks: densePacks)
         made[layer, default: []].append((node, shapes, fuseActivation, kernel))
         return kernel
     }
@@ -255,7 +255,14 @@ private struct SharedKernels {
     private static func sameStorage(_ a: [String: Tensor], _ b: [String: Tensor]) -> Bool {
         a.count == b.count && a.allSatisfy { name, tensor in
             guard let other = b[name], other.shape == tensor.shape else { return false }
-            return tensor.scalars.withUnsafeBufferPointer { x in other.scalars.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
+            return sharesStorage(tensor.scalars, other.scalars)
         }
     }
+}
+
+/// Whether two arrays are one storage (a copy of the other not yet written to), not merely equal values: how plans
+/// recognise weights they have prepared already. Both arrays are alive while compared, so one address is one array.
+func sharesStorage(_ a: [Float], _ b: [Float]) -> Bool {
+    a.count == b.count
+        && a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
 }
